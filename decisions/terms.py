@@ -1,0 +1,295 @@
+"""The standing arrangements of one locality: partners, bodies and their terms of reference,
+members, the pool. Parsed from config.toml by :mod:`s75.config`; plain data for every layer.
+
+Validation happens in two passes: pydantic checks each value's shape, then
+:func:`cross_reference_problems` checks that ids resolve and the numbers agree. Both report
+:class:`Problem` objects naming the key path, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, time
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+TBC = "tbc"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a configuration: where, what was found, what would be valid."""
+
+    path: str
+    value: object
+    allowed: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.value!r} is not valid; {self.allowed}"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Smtp(_Strict):
+    host: str = "127.0.0.1"
+    port: int = Field(default=25, ge=1, le=65535)
+    tls: Literal["none", "starttls", "ssl"] = "none"
+    sender: str = "s75@example.org"
+    max_attempts: int = Field(default=5, ge=1)
+    """After this many failed attempts a message is dead-lettered."""
+
+
+class Locality(_Strict):
+    name: str
+    timezone: str = "Europe/London"
+    bank_holidays: Literal["england-and-wales"] = "england-and-wales"
+    extra_closure_days: tuple[date, ...] = ()
+    financial_year_start: str = Field(default="04-01", pattern=r"^\d\d-\d\d$")
+    signing_deadline: str = Field(default="03-31", pattern=r"^\d\d-\d\d$")
+    """Month-day by which the s75 agreement must be signed, before the financial year starts."""
+    consecutive_go_gateways: int = Field(default=3, ge=1)
+    secretary_name: str = "Committee Secretary"
+    secretary_email: str = "secretary@example.org"
+
+
+class Partner(_Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    name: str
+    kind: Literal["local_authority", "nhs"]
+    sovereign_body: str
+    authorised_signatory: str
+    """Member id of the officer who signs the s75 agreement for this partner."""
+
+
+class Quorum(_Strict):
+    min_members: int = Field(ge=1)
+    min_per_partner: int = Field(default=0, ge=0)
+
+
+class MeetingSchedule(_Strict):
+    rule: str
+    """An RFC 5545 recurrence rule, e.g. ``FREQ=MONTHLY;BYDAY=2WE``."""
+    time: time
+    venue: str
+    duration_minutes: int = Field(default=120, ge=15)
+    on_bank_holiday: Literal["next_working_day", "previous_working_day", "keep"] = (
+        "next_working_day"
+    )
+
+    @field_validator("rule")
+    @classmethod
+    def _rule_shape(cls, value: str) -> str:
+        if not re.match(r"^FREQ=(DAILY|WEEKLY|MONTHLY|YEARLY)(;[A-Z]+=[A-Z0-9,+-]+)*$", value):
+            raise ValueError("expected an RFC 5545 rule such as 'FREQ=MONTHLY;BYDAY=2WE'")
+        return value
+
+
+class Deadlines(_Strict):
+    """Per-body deadline settings; the defaults are the statutory minimums and common practice."""
+
+    agenda_items_working_days: int = Field(default=10, ge=0)
+    publication_clear_days: int = Field(default=5, ge=0)
+    notice_clear_days: int = Field(default=5, ge=0)
+    forward_plan_clear_days: int = Field(default=28, ge=0)
+    forward_plan_calendar_days: bool = True
+    draft_minutes_working_days: int = Field(default=10, ge=0)
+    decision_notice_working_days: int = Field(default=2, ge=0)
+    call_in_working_days: int = Field(default=5, ge=0)
+    reminder_working_days: tuple[int, ...] = (5, 2)
+
+
+class Body(_Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    name: str
+    kind: Literal["sovereign", "joint", "board"]
+    partners: tuple[str, ...] = Field(min_length=1)
+    access_regime: Literal["lga1972", "pbama1960"] = "lga1972"
+    """lga1972: Local Government Act 1972 Part VA; pbama1960: Public Bodies (Admission to
+    Meetings) Act 1960 (NHS boards)."""
+    executive: bool = False
+    """Executive bodies take key decisions (SI 2012/2089)."""
+    reports_to: str | None = None
+    chair: str | None = None
+    vice_chair: str | None = None
+    chair_rotation: tuple[str, ...] = ()
+    rotation_advances_by: Literal["meeting_held", "chair_served"] = "meeting_held"
+    quorum: Quorum
+    decision_rule: Literal["consensus", "majority", "one_vote_per_partner"] = "consensus"
+    casting_vote: bool = False
+    on_no_consensus: Literal["refer", "fail"] = "refer"
+    delegated_limit: Decimal | None = Field(default=None, ge=0)
+    key_decision_threshold: Decimal | None = Field(default=None, ge=0)
+    substitutes_allowed: bool = False
+    meetings: MeetingSchedule | None = None
+    deadlines: Deadlines = Deadlines()
+    secretary_email: str | None = None
+
+
+class Member(_Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    name: str
+    partner: str
+    bodies: tuple[str, ...] = ()
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    substitute: str | None = None
+
+
+class PoolLine(_Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    service: str
+    lead: str
+    contributions: dict[str, Decimal] | Literal["tbc"]
+    """Each partner's contribution in pounds, or "tbc" while the value is not yet known."""
+
+    @property
+    def is_tbc(self) -> bool:
+        return self.contributions == TBC
+
+    @property
+    def value(self) -> Decimal | None:
+        if isinstance(self.contributions, str):
+            return None
+        return sum(self.contributions.values(), Decimal(0))
+
+
+class Pool(_Strict):
+    name: str
+    financial_year: str = Field(pattern=r"^\d{4}/\d{2}$")
+    host: str
+    fund_manager: str | None = None
+    risk_share: Literal["proportional"] | dict[str, Decimal] = "proportional"
+    line: tuple[PoolLine, ...] = Field(min_length=1)
+
+    @property
+    def start_year(self) -> int:
+        return int(self.financial_year[:4])
+
+
+class LocalityConfig(_Strict):
+    locality: Locality
+    smtp: Smtp = Smtp()
+    partner: tuple[Partner, ...] = Field(min_length=1)
+    body: tuple[Body, ...] = Field(min_length=1)
+    member: tuple[Member, ...] = Field(min_length=1)
+    pool: Pool
+
+    # Lookups -------------------------------------------------------------------------------
+    def partner_by_id(self, partner_id: str) -> Partner:
+        return next(p for p in self.partner if p.id == partner_id)
+
+    def body_by_id(self, body_id: str) -> Body:
+        return next(b for b in self.body if b.id == body_id)
+
+    def member_by_id(self, member_id: str) -> Member:
+        return next(m for m in self.member if m.id == member_id)
+
+    def members_of(self, body_id: str) -> tuple[Member, ...]:
+        return tuple(m for m in self.member if body_id in m.bodies)
+
+    def sovereign_body_of(self, partner_id: str) -> Body:
+        return self.body_by_id(self.partner_by_id(partner_id).sovereign_body)
+
+
+def cross_reference_problems(cfg: LocalityConfig) -> list[Problem]:
+    """Every id resolves and the numbers agree; all problems at once, in file order."""
+    problems: list[Problem] = []
+    partners = {p.id for p in cfg.partner}
+    bodies = {b.id for b in cfg.body}
+    members = {m.id for m in cfg.member}
+
+    def need(ids: set[str], value: object, path: str, what: str) -> bool:
+        if value not in ids:
+            problems.append(Problem(path, value, f"expected one of the {what}: {sorted(ids)}"))
+            return False
+        return True
+
+    for kind, items in (("partner", cfg.partner), ("body", cfg.body), ("member", cfg.member)):
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            if item.id in seen:
+                problems.append(Problem(f"{kind}[{i}].id", item.id, f"each {kind} id is unique"))
+            seen.add(item.id)
+
+    for i, p in enumerate(cfg.partner):
+        need(bodies, p.sovereign_body, f"partner[{i}].sovereign_body", "body ids")
+        need(members, p.authorised_signatory, f"partner[{i}].authorised_signatory", "member ids")
+
+    for i, b in enumerate(cfg.body):
+        for j, pid in enumerate(b.partners):
+            need(partners, pid, f"body[{i}].partners[{j}]", "partner ids")
+        if b.reports_to is not None:
+            need(bodies, b.reports_to, f"body[{i}].reports_to", "body ids")
+        seated = {m.id for m in cfg.member if b.id in m.bodies}
+        seats = f"members who sit on {b.id}: {sorted(seated)}"
+        for key, mid in (("chair", b.chair), ("vice_chair", b.vice_chair)):
+            if mid is not None and mid not in seated:
+                problems.append(Problem(f"body[{i}].{key}", mid, f"expected one of the {seats}"))
+        for j, mid in enumerate(b.chair_rotation):
+            if mid not in seated:
+                problems.append(
+                    Problem(f"body[{i}].chair_rotation[{j}]", mid, f"expected one of the {seats}")
+                )
+        if b.chair is None and not b.chair_rotation:
+            problems.append(
+                Problem(f"body[{i}].chair", None, "set a chair, or a chair_rotation of co-chairs")
+            )
+        if b.chair is not None and b.chair_rotation:
+            problems.append(
+                Problem(f"body[{i}].chair_rotation", list(b.chair_rotation),
+                        "set either a fixed chair or a chair_rotation, not both")
+            )
+        if b.quorum.min_members > len(seated):
+            problems.append(
+                Problem(f"body[{i}].quorum.min_members", b.quorum.min_members,
+                        f"at most the body's {len(seated)} members")
+            )
+        for pid in b.partners:
+            from_partner = sum(1 for m in cfg.member if b.id in m.bodies and m.partner == pid)
+            if b.quorum.min_per_partner > from_partner:
+                problems.append(
+                    Problem(f"body[{i}].quorum.min_per_partner", b.quorum.min_per_partner,
+                            f"at most the {from_partner} members {pid} has on {b.id}")
+                )
+
+    for i, m in enumerate(cfg.member):
+        need(partners, m.partner, f"member[{i}].partner", "partner ids")
+        for j, bid in enumerate(m.bodies):
+            need(bodies, bid, f"member[{i}].bodies[{j}]", "body ids")
+        if m.substitute is not None:
+            need(members, m.substitute, f"member[{i}].substitute", "member ids")
+
+    pool = cfg.pool
+    need(partners, pool.host, "pool.host", "partner ids")
+    if pool.fund_manager is not None:
+        need(members, pool.fund_manager, "pool.fund_manager", "member ids")
+    if isinstance(pool.risk_share, dict):
+        for pid, share in pool.risk_share.items():
+            need(partners, pid, f"pool.risk_share.{pid}", "partner ids")
+            if share < 0:
+                problems.append(Problem(f"pool.risk_share.{pid}", share, "a fraction >= 0"))
+        total = sum(pool.risk_share.values(), Decimal(0))
+        if total != Decimal(1):
+            problems.append(
+                Problem("pool.risk_share", {k: float(v) for k, v in pool.risk_share.items()},
+                        f"fractions that sum to 1 (these sum to {total})")
+            )
+    line_ids: set[str] = set()
+    for i, line in enumerate(pool.line):
+        if line.id in line_ids:
+            problems.append(Problem(f"pool.line[{i}].id", line.id, "each line id is unique"))
+        line_ids.add(line.id)
+        need(partners, line.lead, f"pool.line[{i}].lead", "partner ids")
+        if isinstance(line.contributions, dict):
+            for pid, amount in line.contributions.items():
+                need(partners, pid, f"pool.line[{i}].contributions.{pid}", "partner ids")
+                if amount < 0:
+                    problems.append(
+                        Problem(f"pool.line[{i}].contributions.{pid}", amount, "an amount >= 0")
+                    )
+    return problems

@@ -1,0 +1,46 @@
+"""The application object: configuration, engine and clock, built on demand by a factory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from decisions.clock import Clock, SystemClock
+from decisions.terms import LocalityConfig
+from s75.config import config_path, load_config
+from s75.db import DEFAULT_URL, make_engine, normalise_url, session_scope
+
+
+@dataclass
+class App:
+    config_file: Path
+    db_url: str
+    clock: Clock = field(default_factory=SystemClock)
+
+    @cached_property
+    def config(self) -> LocalityConfig:
+        return load_config(self.config_file)
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.db_url)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with session_scope(self.engine) as session:
+            yield session
+
+
+def make_app(config: str | os.PathLike[str] | None = None, db: str | None = None,
+             clock: Clock | None = None) -> App:
+    """``--config`` / ``S75_CONFIG`` / ./config.toml and ``--db`` / ``S75_DATABASE_URL`` /
+    sqlite:///s75.db."""
+    url = normalise_url(db or os.environ.get("S75_DATABASE_URL") or DEFAULT_URL)
+    return App(config_path(config), url, clock or SystemClock())

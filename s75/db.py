@@ -1,0 +1,118 @@
+"""Database engine and sessions, built by factories (nothing at import time).
+
+SQLite by default (``./s75.db``) with WAL, synchronous=NORMAL, foreign keys on and a busy
+timeout; PostgreSQL (psycopg 3) when the URL says so. The schema is owned by Alembic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlmodel import Session, SQLModel
+
+from decisions.errors import InvalidInput
+
+DEFAULT_URL = "sqlite:///s75.db"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def all_tables() -> type[SQLModel]:
+    """Import every layer's tables so ``SQLModel.metadata`` is complete."""
+    import decisions.tables  # noqa: F401
+    import notifications.tables  # noqa: F401
+    import workflows.tables  # noqa: F401
+
+    for name in ("decisions.committee_tables", "workflows.proposal_tables"):
+        try:
+            __import__(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return SQLModel
+
+
+def normalise_url(url: str) -> str:
+    """Accept ``postgresql://`` and a bare file path; reject what SQLAlchemy cannot parse."""
+    if "://" not in url:
+        url = f"sqlite:///{url}"
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise InvalidInput(
+            f"--db / S75_DATABASE_URL: {url!r} is not a database URL; expected "
+            "'sqlite:///path/to/s75.db' or 'postgresql+psycopg://user@host:5432/name'"
+        ) from exc
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise InvalidInput(
+            f"--db / S75_DATABASE_URL: {parsed.get_backend_name()!r} is not supported; "
+            "use sqlite or postgresql"
+        )
+    return parsed.render_as_string(hide_password=False)
+
+
+def make_engine(url: str = DEFAULT_URL, **kwargs: Any) -> Engine:
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               **kwargs)
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            # Let SQLAlchemy issue BEGIN itself so transactions are whole (pysqlite quirk).
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One unit of work: commits whole on success, rolls back whole on any error."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest migration (what ``s75 init`` does first)."""
+    from alembic import command
+
+    command.upgrade(alembic_config(engine), "head")
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
