@@ -16,6 +16,7 @@ from decisions.clock import Clock, SystemClock
 from decisions.terms import LocalityConfig
 from s75.config import config_path, load_config
 from s75.db import DEFAULT_URL, make_engine, normalise_url, session_scope
+from workflows.events import EventBus, UnitOfWork
 
 
 @dataclass
@@ -32,10 +33,22 @@ class App:
     def engine(self) -> Engine:
         return make_engine(self.db_url)
 
+    @cached_property
+    def bus(self) -> EventBus:
+        from s75.wiring import build_bus
+
+        return build_bus()
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         with session_scope(self.engine) as session:
             yield session
+
+    @contextmanager
+    def unit_of_work(self, actor: str) -> Iterator[UnitOfWork]:
+        """One action: a transaction with the time, the actor, config and the event bus."""
+        with self.session() as session:
+            yield UnitOfWork(session, self.config, self.clock.now(), actor, self.bus)
 
 
 def make_app(config: str | os.PathLike[str] | None = None, db: str | None = None,

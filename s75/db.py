@@ -28,7 +28,8 @@ def all_tables() -> type[SQLModel]:
     import notifications.tables  # noqa: F401
     import workflows.tables  # noqa: F401
 
-    for name in ("decisions.committee_tables", "workflows.proposal_tables"):
+    for name in ("decisions.committee_tables", "workflows.proposal_tables",
+                 "notifications.documents.tables"):
         try:
             __import__(name)
         except ModuleNotFoundError as exc:
