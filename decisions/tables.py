@@ -4,7 +4,7 @@ committees do: meetings, agenda items, decisions. Plain SQLModel declarations; n
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -81,46 +81,136 @@ class StandingChangeRow(SQLModel, table=True):
 
 
 # Committee business -----------------------------------------------------------------------
+# Written by the services in workflows/committee/; read by documents (agendas, packs, minutes)
+# and notifications (deadlines). The companion tables (attendance, interests, votes, actions,
+# referrals, minutes, key-decision facts) are in decisions/committee_tables.py.
+
+COVER_FIELDS = (
+    "decisions_required", "key_points", "impacts", "business_plan_link",
+    "conflicts_of_interest", "previously_discussed", "sponsor", "presenter",
+)
+"""Keys of ``AgendaItemRow.cover``: the report cover sheet of file 000, in its order
+("What decisions do you require?", "the key points", "likely impacts and/or implications",
+"How does this link to the Annual Business Plan?", "potential conflicts of interest",
+"Where has this report been previously discussed?", sponsor, "Presented by")."""
+
+ITEM_ACTIONS = ("to_note", "to_approve", "for_decision")
+STANDING_CODES = ("apologies", "declarations", "minutes", "matters_arising", "aob")
+
+
 class MeetingRow(SQLModel, table=True):
     __tablename__ = "meeting"
     __table_args__ = (UniqueConstraint("body_id", "starts_at"),)
     id: int | None = Field(default=None, primary_key=True)
     body_id: str = Field(foreign_key="body.id", max_length=64, index=True)
     starts_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    local_date: date | None = None
+    """The meeting's date in the locality's time zone (Europe/London)."""
     venue: str = ""
     kind: str = "ordinary"  # ordinary | extraordinary | adhoc
     status: str = "scheduled"  # scheduled | held | cancelled
+    reason: str = ""
+    """Why an ad-hoc or extraordinary meeting was called (and by whom)."""
+    moved_from: date | None = None
+    move_reason: str = ""
+    """Set when the schedule moved the meeting off a bank holiday (e.g. "Spring bank holiday")."""
+    item_deadline: date | None = None
+    """Last day for notifying agenda items (the body's agenda_items_working_days before)."""
+    chair_due_id: str | None = Field(default=None, max_length=64)
+    """Whose turn it is by the rotation (or the fixed chair)."""
     chair_id: str | None = Field(default=None, max_length=64)
+    """Who chairs: the due chair, or the co-/vice-chair when the due chair sent apologies."""
+    chair_reason: str = ""
+    held_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     cancel_reason: str | None = None
     version: int = 1
 
 
 class AgendaItemRow(SQLModel, table=True):
+    """One item on one meeting's agenda (standing business or a report).
+
+    State follows workflows/definitions/agenda_item.toml: draft -> submitted -> accepted ->
+    published -> considered -> decided | deferred; withdrawn from any state before considered.
+    """
+
     __tablename__ = "agenda_item"
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
     title: str
     state: str = "draft"
-    action: str = "for_decision"  # to_note | to_approve | for_decision
+    standing: str | None = None
+    """None for business; else one of STANDING_CODES (opening items, then "aob" last)."""
+    action: str = "for_decision"  # one of ITEM_ACTIONS
+    report: str = "Written Report"  # "Written Report" | "Verbal" | "Presentation"
+    lead: str = ""
+    """Lead officer or member presenting the item (the agenda's "Lead" column)."""
+    indicative_time: str | None = None
+    """Start time on the agenda, "HH:MM" local (file 000's "Indicative Timings")."""
+    duration_minutes: int | None = None
     part: int = 1
+    """1 = public; 2 = the public excluded (needs exempt_paragraph + public_interest_reason)."""
     exempt_paragraph: int | None = None
+    """Schedule 12A LGA 1972 paragraph 1-7 (lga1972 bodies); for pbama1960 bodies optional."""
     public_interest_reason: str | None = None
     cover: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONType, nullable=False))
+    """The cover sheet: keys COVER_FIELDS, values text ("" when not given)."""
     body_text: str = ""
+    """The report itself (plain text / Markdown paragraphs)."""
+    appendices: list[Any] = Field(default_factory=list,
+                                  sa_column=Column(JSONType, nullable=False))
+    """[{"title": str, "text": str}, ...] in order (Appendix 1, 2, ...)."""
     proposal_id: int | None = None
-    pool_line_id: str | None = None
+    report_id: int | None = Field(default=None, index=True)
+    """Items carrying the same report to several bodies/dates share a report_id (the id of
+    the first item); each item's ``action`` says for information or for decision there."""
+    pool_line_id: str | None = Field(default=None, max_length=64)
+    """The pool line the decision affects; "*" for the whole pool; None if none."""
     amount: Decimal | None = Field(default=None, sa_column=Column(MONEY, nullable=True))
+    """Money the decision commits (pounds), tested against delegated limit / key threshold."""
     position: int = 0
+    submitted_by: str | None = None
+    submitted_at: datetime | None = Field(default=None,
+                                          sa_column=Column(UTCDateTime, nullable=True))
+    late: bool = False
+    """Submitted after the item deadline or published later than the clear days allow."""
+    urgency_reason: str | None = None
+    """The special circumstances the chair accepted (LGA 1972 s100B(4)); minuted."""
+    urgency_consent_by: str | None = None
+    deferred_to_item_id: int | None = None
+    carried_from_item_id: int | None = None
+    """The item this one continues (deferred from an earlier meeting, or a referral)."""
+    minute_ref: str = ""
     version: int = 1
 
 
 class DecisionRow(SQLModel, table=True):
+    """What a body resolved on an item: the SI 2012/2089 reg 12 record for executive bodies."""
+
     __tablename__ = "decision"
     id: int | None = Field(default=None, primary_key=True)
     item_id: int = Field(foreign_key="agenda_item.id", index=True)
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
+    body_id: str | None = Field(default=None, max_length=64)
     outcome: str
+    """approved | rejected | noted | referred | no_decision."""
     rule_applied: str
     decided_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    decision_date: date | None = None
+    chair_id: str | None = None
     minute_ref: str = ""
     text: str = ""
+    """The resolution as minuted."""
+    reasons: str = ""
+    alternatives_rejected: str = ""
+    interests_declared: list[Any] = Field(default_factory=list,
+                                          sa_column=Column(JSONType, nullable=False))
+    """[{"member_id", "nature", "description", "managed"}] on this item."""
+    dispensations: list[Any] = Field(default_factory=list,
+                                     sa_column=Column(JSONType, nullable=False))
+    """[{"member_id", "granted_by", "reason"}]."""
+    key_decision: bool = False
+    call_in_expires: date | None = None
+    """Executive decisions: not implemented before the end of this day (call-in window)."""
+    call_in_state: str = "none"  # none | open | expired | called_in | exempt
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONType, nullable=False))
+    """tally, quorum counted, explanation of the rule, referral ids."""

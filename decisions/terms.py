@@ -29,6 +29,8 @@ class Problem:
     allowed: str
 
     def __str__(self) -> str:
+        if self.value is None:
+            return f"{self.path}: {self.allowed}"
         return f"{self.path}: {self.value!r} is not valid; {self.allowed}"
 
 
@@ -209,12 +211,17 @@ def cross_reference_problems(cfg: LocalityConfig) -> list[Problem]:
             return False
         return True
 
-    for kind, items in (("partner", cfg.partner), ("body", cfg.body), ("member", cfg.member)):
+    id_lists: tuple[tuple[str, list[str]], ...] = (
+        ("partner", [p.id for p in cfg.partner]),
+        ("body", [b.id for b in cfg.body]),
+        ("member", [m.id for m in cfg.member]),
+    )
+    for kind, ids in id_lists:
         seen: set[str] = set()
-        for i, item in enumerate(items):
-            if item.id in seen:
-                problems.append(Problem(f"{kind}[{i}].id", item.id, f"each {kind} id is unique"))
-            seen.add(item.id)
+        for i, ident in enumerate(ids):
+            if ident in seen:
+                problems.append(Problem(f"{kind}[{i}].id", ident, f"each {kind} id is unique"))
+            seen.add(ident)
 
     for i, p in enumerate(cfg.partner):
         need(bodies, p.sovereign_body, f"partner[{i}].sovereign_body", "body ids")

@@ -33,6 +33,12 @@ class App:
     def engine(self) -> Engine:
         return make_engine(self.db_url)
 
+    def close(self) -> None:
+        """Release the connection pool, if one was opened."""
+        engine = self.__dict__.pop("engine", None)
+        if engine is not None:
+            engine.dispose()
+
     @cached_property
     def bus(self) -> EventBus:
         from s75.wiring import build_bus

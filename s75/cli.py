@@ -59,6 +59,7 @@ def build_app() -> typer.Typer:
                                          help="Print the version and exit.")] = False,
     ) -> None:
         ctx.obj = make_app(config, db)
+        ctx.call_on_close(ctx.obj.close)
 
     @app.command("check-config")
     def check_config(

@@ -3,28 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-import click
+import typer
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
 from decisions.errors import S75Error
 from s75.output import err_console
 
 
-def run_command(command: click.Command, argv: Sequence[str] | None) -> int:
+def run_command(command: Any, argv: Sequence[str] | None) -> int:
     """Run the click command; a user sees a message and an exit code, never a traceback."""
     err = err_console()
     try:
         result = command.main(args=list(argv) if argv is not None else None, prog_name="s75",
                               standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.ClickException as exc:
-        exc.show()
-        return 2 if exc.exit_code == 2 else exc.exit_code
-    except click.exceptions.Abort:
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except typer.Abort:
         err.print("aborted")
         return 130
+    except typer.TyperException as exc:  # usage errors: Typer's (vendored) ClickException
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            err.print(f"error: {exc}", markup=False)
+        return int(getattr(exc, "exit_code", 2))
     except S75Error as exc:
         err.print(f"error: {exc.message}", markup=False)
         return exc.exit_code

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, SQLModel, select
 
 from decisions.tables import (
@@ -62,7 +63,11 @@ def _desired(cfg: LocalityConfig) -> list[tuple[type[SQLModel], tuple[Any, ...],
 
 
 def _key_names(model: type[SQLModel]) -> list[str]:
-    return [c.name for c in model.__table__.primary_key.columns]  # type: ignore[attr-defined]
+    return [str(c.name) for c in sa_inspect(model).primary_key]
+
+
+def _table(model: type[SQLModel]) -> str:
+    return str(sa_inspect(model).local_table.name)
 
 
 def sync_standing(session: Session, cfg: LocalityConfig, now: datetime) -> SyncReport:
@@ -76,7 +81,7 @@ def sync_standing(session: Session, cfg: LocalityConfig, now: datetime) -> SyncR
 
     wanted: dict[type[SQLModel], set[tuple[Any, ...]]] = {}
     for model, key, values in _desired(cfg):
-        entity = model.__tablename__  # type: ignore[attr-defined]
+        entity = _table(model)
         ident = "/".join(str(k) for k in key)
         wanted.setdefault(model, set()).add(key)
         row = session.get(model, key if len(key) > 1 else key[0])
@@ -102,8 +107,8 @@ def sync_standing(session: Session, cfg: LocalityConfig, now: datetime) -> SyncR
             if key not in wanted.get(model, set()):
                 session.delete(row)
                 ident = "/".join(map(str, key))
-                report.changes.append(f"removed {model.__tablename__} {ident}")
-                log(model.__tablename__, ident, "*", "present", "removed")
+                report.changes.append(f"removed {_table(model)} {ident}")
+                log(_table(model), ident, "*", "present", "removed")
     for member in session.exec(select(MemberRow).where(MemberRow.active)).all():
         if (member.id,) not in wanted[MemberRow]:
             member.active = False

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 07:24:41.635419
+Create Date: 2026-11-22 07:29:03.931521
 """
 from alembic import op
 import sqlalchemy as sa
@@ -104,10 +104,18 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('body_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('starts_at', decisions.sqltypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('local_date', sa.Date(), nullable=True),
     sa.Column('venue', sa.String(), nullable=False),
     sa.Column('kind', sa.String(), nullable=False),
     sa.Column('status', sa.String(), nullable=False),
+    sa.Column('reason', sa.String(), nullable=False),
+    sa.Column('moved_from', sa.Date(), nullable=True),
+    sa.Column('move_reason', sa.String(), nullable=False),
+    sa.Column('item_deadline', sa.Date(), nullable=True),
+    sa.Column('chair_due_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('chair_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('chair_reason', sa.String(), nullable=False),
+    sa.Column('held_at', decisions.sqltypes.UTCDateTime(timezone=True), nullable=True),
     sa.Column('cancel_reason', sa.String(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['body_id'], ['body.id'], ),
@@ -141,22 +149,55 @@ def upgrade() -> None:
     sa.Column('meeting_id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(), nullable=False),
     sa.Column('state', sa.String(), nullable=False),
+    sa.Column('standing', sa.String(), nullable=True),
     sa.Column('action', sa.String(), nullable=False),
+    sa.Column('report', sa.String(), nullable=False),
+    sa.Column('lead', sa.String(), nullable=False),
+    sa.Column('indicative_time', sa.String(), nullable=True),
+    sa.Column('duration_minutes', sa.Integer(), nullable=True),
     sa.Column('part', sa.Integer(), nullable=False),
     sa.Column('exempt_paragraph', sa.Integer(), nullable=True),
     sa.Column('public_interest_reason', sa.String(), nullable=True),
     sa.Column('cover', sa.JSON().with_variant(sa.JSON(), 'sqlite'), nullable=False),
     sa.Column('body_text', sa.String(), nullable=False),
+    sa.Column('appendices', sa.JSON().with_variant(sa.JSON(), 'sqlite'), nullable=False),
     sa.Column('proposal_id', sa.Integer(), nullable=True),
-    sa.Column('pool_line_id', sa.String(), nullable=True),
+    sa.Column('report_id', sa.Integer(), nullable=True),
+    sa.Column('pool_line_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('amount', sa.Numeric(precision=14, scale=2), nullable=True),
     sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('submitted_by', sa.String(), nullable=True),
+    sa.Column('submitted_at', decisions.sqltypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('late', sa.Boolean(), nullable=False),
+    sa.Column('urgency_reason', sa.String(), nullable=True),
+    sa.Column('urgency_consent_by', sa.String(), nullable=True),
+    sa.Column('deferred_to_item_id', sa.Integer(), nullable=True),
+    sa.Column('carried_from_item_id', sa.Integer(), nullable=True),
+    sa.Column('minute_ref', sa.String(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('agenda_item', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_agenda_item_meeting_id'), ['meeting_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_agenda_item_report_id'), ['report_id'], unique=False)
+
+    op.create_table('attendance',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('person', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+    sa.Column('member_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('partner_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('status', sa.String(), nullable=False),
+    sa.Column('substitute_for', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('note', sa.String(), nullable=False),
+    sa.Column('recorded_at', decisions.sqltypes.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('meeting_id', 'person')
+    )
+    with op.batch_alter_table('attendance', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_attendance_meeting_id'), ['meeting_id'], unique=False)
 
     op.create_table('contribution',
     sa.Column('line_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -166,6 +207,19 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['partner_id'], ['partner.id'], ),
     sa.PrimaryKeyConstraint('line_id', 'partner_id')
     )
+    op.create_table('interest',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('nature', sa.String(), nullable=False),
+    sa.Column('description', sa.String(), nullable=False),
+    sa.Column('registered_on', sa.Date(), nullable=False),
+    sa.Column('ended_on', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['member_id'], ['member.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('interest', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_interest_member_id'), ['member_id'], unique=False)
+
     op.create_table('membership',
     sa.Column('body_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('member_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -173,33 +227,237 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['member_id'], ['member.id'], ),
     sa.PrimaryKeyConstraint('body_id', 'member_id')
     )
+    op.create_table('minutes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('state', sa.String(), nullable=False),
+    sa.Column('text', sa.String(), nullable=False),
+    sa.Column('approved_at_meeting_id', sa.Integer(), nullable=True),
+    sa.Column('approved_on', sa.Date(), nullable=True),
+    sa.Column('amended', sa.Boolean(), nullable=False),
+    sa.Column('amendments', sa.String(), nullable=False),
+    sa.Column('signed_by', sa.String(), nullable=True),
+    sa.Column('signed_on', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['approved_at_meeting_id'], ['meeting.id'], ),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('meeting_id')
+    )
+    op.create_table('action',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('body_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=True),
+    sa.Column('description', sa.String(), nullable=False),
+    sa.Column('owner', sa.String(), nullable=False),
+    sa.Column('owner_email', sa.String(), nullable=True),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('status', sa.String(), nullable=False),
+    sa.Column('closed_on', sa.Date(), nullable=True),
+    sa.Column('closing_note', sa.String(), nullable=False),
+    sa.Column('created_at', decisions.sqltypes.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['body_id'], ['body.id'], ),
+    sa.ForeignKeyConstraint(['item_id'], ['agenda_item.id'], ),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('action', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_action_body_id'), ['body_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_action_meeting_id'), ['meeting_id'], unique=False)
+
     op.create_table('decision',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=True),
+    sa.Column('body_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('outcome', sa.String(), nullable=False),
     sa.Column('rule_applied', sa.String(), nullable=False),
     sa.Column('decided_at', decisions.sqltypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('decision_date', sa.Date(), nullable=True),
+    sa.Column('chair_id', sa.String(), nullable=True),
     sa.Column('minute_ref', sa.String(), nullable=False),
     sa.Column('text', sa.String(), nullable=False),
+    sa.Column('reasons', sa.String(), nullable=False),
+    sa.Column('alternatives_rejected', sa.String(), nullable=False),
+    sa.Column('interests_declared', sa.JSON().with_variant(sa.JSON(), 'sqlite'), nullable=False),
+    sa.Column('dispensations', sa.JSON().with_variant(sa.JSON(), 'sqlite'), nullable=False),
+    sa.Column('key_decision', sa.Boolean(), nullable=False),
+    sa.Column('call_in_expires', sa.Date(), nullable=True),
+    sa.Column('call_in_state', sa.String(), nullable=False),
     sa.Column('details', sa.JSON().with_variant(sa.JSON(), 'sqlite'), nullable=False),
     sa.ForeignKeyConstraint(['item_id'], ['agenda_item.id'], ),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('decision', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_decision_item_id'), ['item_id'], unique=False)
+
+    op.create_table('declaration',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('nature', sa.String(), nullable=False),
+    sa.Column('description', sa.String(), nullable=False),
+    sa.Column('managed', sa.String(), nullable=False),
+    sa.Column('interest_id', sa.Integer(), nullable=True),
+    sa.Column('dispensation_id', sa.Integer(), nullable=True),
+    sa.Column('dispensation_by', sa.String(), nullable=True),
+    sa.Column('dispensation_reason', sa.String(), nullable=True),
+    sa.Column('declared_at', decisions.sqltypes.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['agenda_item.id'], ),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], ),
+    sa.ForeignKeyConstraint(['member_id'], ['member.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('item_id', 'member_id')
+    )
+    with op.batch_alter_table('declaration', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_declaration_item_id'), ['item_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_declaration_meeting_id'), ['meeting_id'], unique=False)
+
+    op.create_table('dispensation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('body_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('item_id', sa.Integer(), nullable=True),
+    sa.Column('granted_by', sa.String(), nullable=False),
+    sa.Column('reason', sa.String(), nullable=False),
+    sa.Column('granted_on', sa.Date(), nullable=False),
+    sa.Column('expires_on', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['item_id'], ['agenda_item.id'], ),
+    sa.ForeignKeyConstraint(['member_id'], ['member.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('dispensation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_dispensation_member_id'), ['member_id'], unique=False)
+
+    op.create_table('key_decision',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('forward_plan_published_on', sa.Date(), nullable=True),
+    sa.Column('exception', sa.String(), nullable=False),
+    sa.Column('scrutiny_chair_notified_on', sa.Date(), nullable=True),
+    sa.Column('scrutiny_chair_agreed_by', sa.String(), nullable=True),
+    sa.Column('exception_reason', sa.String(), nullable=False),
+    sa.Column('wards_affected', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['agenda_item.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('item_id')
+    )
+    op.create_table('referral',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('from_item_id', sa.Integer(), nullable=False),
+    sa.Column('from_body_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('to_body_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('to_meeting_id', sa.Integer(), nullable=True),
+    sa.Column('to_item_id', sa.Integer(), nullable=True),
+    sa.Column('rule', sa.String(), nullable=False),
+    sa.Column('reason', sa.String(), nullable=False),
+    sa.Column('pool_lines', sa.JSON().with_variant(sa.JSON(), 'sqlite'), nullable=False),
+    sa.Column('created_at', decisions.sqltypes.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['from_item_id'], ['agenda_item.id'], ),
+    sa.ForeignKeyConstraint(['to_item_id'], ['agenda_item.id'], ),
+    sa.ForeignKeyConstraint(['to_meeting_id'], ['meeting.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('referral', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_referral_from_item_id'), ['from_item_id'], unique=False)
+
+    op.create_table('urgency_consent',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(), nullable=False),
+    sa.Column('consented_by', sa.String(), nullable=False),
+    sa.Column('reason', sa.String(), nullable=False),
+    sa.Column('given_on', sa.Date(), nullable=False),
+    sa.Column('recorded_at', decisions.sqltypes.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['agenda_item.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('urgency_consent', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_urgency_consent_item_id'), ['item_id'], unique=False)
+
+    op.create_table('vote',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(), nullable=False),
+    sa.Column('member_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('partner_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('vote', sa.String(), nullable=False),
+    sa.Column('note', sa.String(), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['agenda_item.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('vote', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_vote_item_id'), ['item_id'], unique=False)
+
+    op.create_table('call_in',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('decision_id', sa.Integer(), nullable=False),
+    sa.Column('requested_by', sa.String(), nullable=False),
+    sa.Column('reason', sa.String(), nullable=False),
+    sa.Column('requested_on', sa.Date(), nullable=False),
+    sa.Column('outcome', sa.String(), nullable=False),
+    sa.Column('details', sa.JSON().with_variant(sa.JSON(), 'sqlite'), nullable=False),
+    sa.ForeignKeyConstraint(['decision_id'], ['decision.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('call_in', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_call_in_decision_id'), ['decision_id'], unique=False)
 
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('call_in', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_call_in_decision_id'))
+
+    op.drop_table('call_in')
+    with op.batch_alter_table('vote', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_vote_item_id'))
+
+    op.drop_table('vote')
+    with op.batch_alter_table('urgency_consent', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_urgency_consent_item_id'))
+
+    op.drop_table('urgency_consent')
+    with op.batch_alter_table('referral', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_referral_from_item_id'))
+
+    op.drop_table('referral')
+    op.drop_table('key_decision')
+    with op.batch_alter_table('dispensation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_dispensation_member_id'))
+
+    op.drop_table('dispensation')
+    with op.batch_alter_table('declaration', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_declaration_meeting_id'))
+        batch_op.drop_index(batch_op.f('ix_declaration_item_id'))
+
+    op.drop_table('declaration')
     with op.batch_alter_table('decision', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_decision_item_id'))
 
     op.drop_table('decision')
+    with op.batch_alter_table('action', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_action_meeting_id'))
+        batch_op.drop_index(batch_op.f('ix_action_body_id'))
+
+    op.drop_table('action')
+    op.drop_table('minutes')
     op.drop_table('membership')
+    with op.batch_alter_table('interest', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_interest_member_id'))
+
+    op.drop_table('interest')
     op.drop_table('contribution')
+    with op.batch_alter_table('attendance', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_attendance_meeting_id'))
+
+    op.drop_table('attendance')
     with op.batch_alter_table('agenda_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_agenda_item_report_id'))
         batch_op.drop_index(batch_op.f('ix_agenda_item_meeting_id'))
 
     op.drop_table('agenda_item')
