@@ -10,7 +10,7 @@ boards); the item-notification deadline is local practice (file 000: items notif
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal, get_args
 from zoneinfo import ZoneInfo
 
@@ -110,7 +110,7 @@ def end_of_day_utc(day: date, tz: str) -> datetime:
     """The instant a deadline day ends: local midnight after ``day``, as UTC. A deadline has
     not passed while ``now < end_of_day_utc(deadline, tz)``."""
     local = datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(tz))
-    return local.astimezone(ZoneInfo("UTC"))
+    return local.astimezone(UTC)
 
 
 def validate_exempt(part: int, paragraph: int | None, reason: str | None, *,

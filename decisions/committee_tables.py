@@ -192,4 +192,5 @@ class CallInRow(SQLModel, table=True):
     reason: str
     requested_on: date
     outcome: str = "pending"  # pending | upheld | referred_back
-    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONType, nullable=False))
+    details: dict[str, Any] = Field(default_factory=dict,
+                                    sa_column=Column(JSONType, nullable=False))

@@ -212,5 +212,6 @@ class DecisionRow(SQLModel, table=True):
     call_in_expires: date | None = None
     """Executive decisions: not implemented before the end of this day (call-in window)."""
     call_in_state: str = "none"  # none | open | expired | called_in | exempt
-    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONType, nullable=False))
+    details: dict[str, Any] = Field(default_factory=dict,
+                                    sa_column=Column(JSONType, nullable=False))
     """tally, quorum counted, explanation of the rule, referral ids."""

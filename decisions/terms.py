@@ -126,6 +126,10 @@ class Body(_Strict):
     casting_vote: bool = False
     on_no_consensus: Literal["refer", "fail"] = "refer"
     delegated_limit: Decimal | None = Field(default=None, ge=0)
+    delegated_stages: tuple[Literal["approval_in_principle", "heads_of_terms", "s75_approval",
+                                    "variation"], ...] = ()
+    """Proposal stages this joint body may approve on its partners' behalf (delegated
+    authority), e.g. ["heads_of_terms"]; otherwise each partner's sovereign body approves."""
     key_decision_threshold: Decimal | None = Field(default=None, ge=0)
     substitutes_allowed: bool = False
     meetings: MeetingSchedule | None = None

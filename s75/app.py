@@ -6,13 +6,15 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
 from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from decisions.clock import Clock, SystemClock
+from decisions.clock import Clock, SimulatedClock, SystemClock
+from decisions.errors import InvalidInput
 from decisions.terms import LocalityConfig
 from s75.config import config_path, load_config
 from s75.db import DEFAULT_URL, make_engine, normalise_url, session_scope
@@ -55,6 +57,17 @@ class App:
         """One action: a transaction with the time, the actor, config and the event bus."""
         with self.session() as session:
             yield UnitOfWork(session, self.config, self.clock.now(), actor, self.bus)
+
+
+def clock_at(value: str) -> SimulatedClock:
+    """``--now`` / ``S75_NOW``: a clock fixed at an ISO date (noon UTC) or date-time."""
+    try:
+        when = datetime.fromisoformat(value) if "T" in value or " " in value else \
+            datetime.combine(date.fromisoformat(value), time(12))
+    except ValueError:
+        raise InvalidInput(f"--now / S75_NOW: {value!r} is not a date or time; expected "
+                           "YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
+    return SimulatedClock(when if when.tzinfo else when.replace(tzinfo=UTC))
 
 
 def make_app(config: str | os.PathLike[str] | None = None, db: str | None = None,

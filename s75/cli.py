@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from decisions.terms import LocalityConfig
-from s75.app import App, make_app
+from s75.app import App, clock_at, make_app
 from s75.cli_errors import run_command
 from s75.config import load_config
 from s75.output import console, emit_object, emit_rows, money
@@ -55,10 +55,14 @@ def build_app() -> typer.Typer:
         db: Annotated[str | None, typer.Option(
             "--db", envvar="S75_DATABASE_URL", show_default=False,
             help="Database URL or SQLite file [default: sqlite:///s75.db]")] = None,
+        now: Annotated[str | None, typer.Option(
+            "--now", envvar="S75_NOW", show_default=False,
+            help="Act as if it were this date or time (ISO), for back-entry and rehearsals.")
+        ] = None,
         _v: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                          help="Print the version and exit.")] = False,
     ) -> None:
-        ctx.obj = make_app(config, db)
+        ctx.obj = make_app(config, db, clock_at(now) if now else None)
         ctx.call_on_close(ctx.obj.close)
 
     @app.command("check-config")

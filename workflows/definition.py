@@ -158,9 +158,11 @@ def load_definition(name_or_path: str | Path) -> WorkflowDefinition:
     """Load and validate a definition by name (``"proposal"``) or path; cached per file."""
     path = definition_path(name_or_path)
     try:
-        stamp = path.stat().st_mtime_ns
+        st = path.stat()
+        stamp = st.st_mtime_ns * 1_000_003 + st.st_size
     except OSError as exc:
-        raise NotFound(f"workflow definition {str(path)!r} cannot be read: {exc.strerror}") from None
+        raise NotFound(f"workflow definition {str(path)!r} cannot be read: "
+                       f"{exc.strerror}") from None
     key = (str(path.resolve()), stamp)
     if key not in _CACHE:
         try:

@@ -59,4 +59,4 @@ def effect(name: str) -> Callable[[E], E]:
 def _reason_given(subject: Any, facts: Mapping[str, Any], uow: UnitOfWork) -> str | None:
     if str(facts.get("reason") or "").strip():
         return None
-    return "a reason must be given (fact 'reason')"
+    return "a reason (--reason, or the fact 'reason')"

@@ -1,0 +1,103 @@
+"""What process_due does by itself at a deadline, through the committees' services (so the
+same rules, state changes and events apply as when a secretary does it):
+
+* at the publication deadline, publish the agenda (every accepted item) and emit
+  ``meeting.published`` so documents renders the pack; an item still awaiting its report
+  (submitted, not accepted) without the chair's urgency consent is deferred to the body's next
+  meeting (LGA 1972 s100B(3)-(4));
+* the facts that show a deadline was met even when no event said so (an action closed, a
+  condition closed, a gateway held, minutes drafted, a forward-plan notice published).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlmodel import col, select
+
+from decisions.tables import AgendaItemRow, MeetingRow
+from notifications.deadlines import local_date
+from notifications.planner import session_published
+from notifications.tables import DeadlineRow
+from workflows.events import UnitOfWork
+
+AWAITING_REPORT = ("submitted",)
+
+
+@dataclass
+class Publication:
+    published: list[int] = field(default_factory=list)
+    moved: list[tuple[int, int | None]] = field(default_factory=list)
+    """(item id, new item id on the next meeting or None when no meeting is scheduled yet)."""
+
+
+def publish_agenda(uow: UnitOfWork, m: MeetingRow) -> Publication:
+    from workflows.committee import items as svc
+
+    assert m.id is not None
+    out = Publication()
+    rows = list(uow.session.exec(select(AgendaItemRow).where(AgendaItemRow.meeting_id == m.id)
+                                 .order_by(col(AgendaItemRow.position))))
+    for item in rows:
+        if (item.standing is None and item.state in AWAITING_REPORT
+                and not item.urgency_consent_by and item.id is not None):
+            new = svc.defer_item(uow, item, "report not ready for publication at the "
+                                 "clear-days deadline; no urgency consent from the chair")
+            out.moved.append((item.id, new.id if new is not None else None))
+    day = local_date(uow.config, uow.now)
+    out.published = [i.id for i in svc.publish_meeting(uow, m.id, published_on=day)
+                     if i.id is not None]
+    if m.id not in session_published(uow.session):
+        uow.emit("meeting.published", "meeting", m.id, meeting_id=m.id, body_id=m.body_id,
+                 starts_at=m.starts_at.isoformat(), published_on=day.isoformat(),
+                 items=out.published, automatic=True)
+    return out
+
+
+def already_met(uow: UnitOfWork, row: DeadlineRow) -> str | None:
+    """Why the deadline counts as met from what is in the database, or None."""
+    s = uow.session
+    try:
+        sid = int(row.subject_id)
+    except ValueError:
+        sid = -1
+    if row.kind == "agenda_items" and row.meeting_id is not None:
+        n = sum(1 for i in s.exec(select(AgendaItemRow).where(
+            AgendaItemRow.meeting_id == row.meeting_id))
+            if i.standing is None and i.submitted_at is not None and i.submitted_at <= row.due_at)
+        return f"{n} item(s) notified" if n else None
+    if row.kind == "action":
+        from decisions.committee_tables import ActionRow
+        a = s.get(ActionRow, sid)
+        return "action closed" if a is not None and a.status == "done" else None
+    if row.kind == "condition":
+        from workflows.proposal_tables import ConditionRow
+        c = s.get(ConditionRow, sid)
+        return "condition closed" if c is not None and c.status == "closed" else None
+    if row.kind == "draft_minutes" and row.meeting_id is not None:
+        from decisions.committee_tables import MinutesRow
+        mins = s.exec(select(MinutesRow).where(MinutesRow.meeting_id == row.meeting_id)).first()
+        return "minutes drafted" if mins is not None and mins.text.strip() else None
+    if row.kind == "forward_plan":
+        from decisions.committee_tables import KeyDecisionRow
+        k = s.exec(select(KeyDecisionRow).where(KeyDecisionRow.item_id == sid)).first()
+        if k is not None and (k.forward_plan_published_on is not None or k.exception != "none"):
+            return "forward plan notice or exception recorded"
+        return None
+    if row.kind == "gateway" and row.proposal_id is not None:
+        from workflows.proposal_tables import GatewayRow
+        month = str(row.details.get("month", ""))
+        for g in s.exec(select(GatewayRow).where(GatewayRow.proposal_id == row.proposal_id)):
+            if g.month.isoformat()[:7] == month:
+                return f"gateway held {g.held_on:%d %b %Y}"
+        return None
+    return None
+
+
+def meeting_gone(uow: UnitOfWork, row: DeadlineRow) -> str | None:
+    if row.meeting_id is None or row.kind not in ("agenda_items", "notice", "publication"):
+        return None
+    m = uow.session.get(MeetingRow, row.meeting_id)
+    if m is None:
+        return "meeting no longer exists"
+    return f"meeting {m.status}" if m.status == "cancelled" else None

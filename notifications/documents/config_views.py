@@ -1,0 +1,165 @@
+"""View models built from config.toml alone: each body's terms of reference (so the rules the
+engine enforces and the rules it publishes are one text) and the pool's standing figures."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from decisions.errors import NotFound
+from decisions.terms import Body, LocalityConfig
+from notifications.documents.views import (
+    PoolLineView,
+    PoolStatementView,
+    TermsClause,
+    TermsView,
+)
+
+RULES = {
+    "consensus": "Decisions are taken by consensus: a matter is agreed when no member present "
+                 "and entitled to take part objects.",
+    "majority": "Decisions are taken by a simple majority of the members present and voting.",
+    "one_vote_per_partner": "Each partner has one block vote; a matter is agreed when every "
+                            "partner votes for it.",
+}
+REGIMES = {
+    "lga1972": "Meetings are open to the public under Part VA of the Local Government Act "
+               "1972. The agenda and reports are open to inspection {pub} clear days before "
+               "a meeting (s100B(3)); public notice of a meeting is given {notice} clear days "
+               "before (s100A(6)). The public may be excluded for an item only where exempt "
+               "information under Schedule 12A would be disclosed, by a resolution that is "
+               "minuted.",
+    "pbama1960": "Meetings are open to the public under the Public Bodies (Admission to "
+                 "Meetings) Act 1960. Public notice of a meeting is given {notice} clear days "
+                 "before. The public may be excluded where publicity would be prejudicial to "
+                 "the public interest, with the reason stated in the resolution.",
+}
+
+
+def _name(cfg: LocalityConfig, member_id: str) -> str:
+    return cfg.member_by_id(member_id).name
+
+
+def _money(value: Decimal) -> str:
+    return f"£{value:,.0f}"
+
+
+def terms_view(cfg: LocalityConfig, body_id: str) -> TermsView:
+    try:
+        body = cfg.body_by_id(body_id)
+    except StopIteration:
+        raise NotFound(f"body {body_id!r} is not in the config; expected one of "
+                       f"{[b.id for b in cfg.body]}") from None
+    partners = tuple(cfg.partner_by_id(p).name for p in body.partners)
+    members = tuple((m.name, cfg.partner_by_id(m.partner).name) for m in cfg.members_of(body_id))
+    return TermsView(body.name, cfg.locality.name, partners, members,
+                     tuple(_clauses(cfg, body)))
+
+
+def _clauses(cfg: LocalityConfig, b: Body) -> list[TermsClause]:
+    d = b.deadlines
+    out = [TermsClause("Status", (
+        {"sovereign": f"The {b.name} is the sovereign decision-making body of "
+                      f"{cfg.partner_by_id(b.partners[0]).name}.",
+         "joint": f"The {b.name} is a joint committee of "
+                  f"{' and '.join(cfg.partner_by_id(p).name for p in b.partners)}.",
+         "board": f"The {b.name} is a partnership board of "
+                  f"{' and '.join(cfg.partner_by_id(p).name for p in b.partners)}."}[b.kind],
+        *((f"It reports to the {cfg.body_by_id(b.reports_to).name}.",) if b.reports_to else ()),
+        *(("It is an executive body and takes key decisions, which are notified in the forward "
+           "plan (SI 2012/2089).",) if b.executive else ()),
+    ))]
+    out.append(TermsClause("Membership", (
+        f"The {b.name} has {len(cfg.members_of(b.id))} members, listed below.",
+        *(("A member may send their named substitute, who counts and decides in their place.",)
+          if b.substitutes_allowed else ()),
+    )))
+    if b.chair_rotation:
+        chairs = " and ".join(_name(cfg, m) for m in b.chair_rotation)
+        how = ("after each meeting held" if b.rotation_advances_by == "meeting_held"
+               else "after each meeting a co-chair actually chairs")
+        chair = (f"The {b.name} is jointly chaired by the {chairs}. The chair rotates between "
+                 f"meetings, in that order, moving on {how}.",)
+    else:
+        chair = (f"The chair is the {_name(cfg, b.chair or '')}"
+                 + (f"; the vice-chair is the {_name(cfg, b.vice_chair)}." if b.vice_chair
+                    else "."),)
+    out.append(TermsClause("Chair", chair))
+    q = b.quorum
+    out.append(TermsClause("Quorum", (
+        f"The quorum is {q.min_members} members"
+        + (f", including at least {q.min_per_partner} from each partner." if q.min_per_partner
+           else "."),
+        "A member with a declared interest in an item takes no part in its discussion or vote "
+        "and does not count towards the quorum for it, unless a dispensation is recorded "
+        "(Localism Act 2011 s31, s33).",
+        "If the meeting is not quorate for an item, the item is deferred.",
+    )))
+    decision = [RULES[b.decision_rule]]
+    if b.decision_rule == "consensus":
+        decision.append("Where consensus is not reached the decision is referred to the "
+                        "sovereign body of the partner responsible for the matter (the Council "
+                        "Cabinet or the CCG Board)." if b.on_no_consensus == "refer" else
+                        "Where consensus is not reached the proposal falls.")
+    if b.casting_vote:
+        decision.append("In the event of a tie the chair has a casting vote.")
+    out.append(TermsClause("Decisions", tuple(decision)))
+    if b.delegated_limit is not None:
+        out.append(TermsClause("Delegation", (
+            f"The {b.name} may commit up to {_money(b.delegated_limit)} under the scheme of "
+            "delegation. A decision above that limit is referred to every partner's sovereign "
+            "body.",)))
+    if b.key_decision_threshold is not None:
+        out.append(TermsClause("Key decisions", (
+            f"A key decision is one involving spending or savings above "
+            f"{_money(b.key_decision_threshold)}, or significant in two or more wards. It is "
+            f"published in the forward plan {d.forward_plan_clear_days} clear days before it "
+            "is taken.",)))
+    if b.meetings is not None:
+        m = b.meetings
+        out.append(TermsClause("Meetings", (
+            f"Ordinary meetings are held at {m.venue} at {m.time:%H:%M} on the schedule "
+            f"{m.rule}; a meeting that falls on a bank holiday moves to the "
+            f"{m.on_bank_holiday.replace('_', ' ')}.",)))
+    out.append(TermsClause("Access to information", (
+        REGIMES[b.access_regime].format(pub=d.publication_clear_days,
+                                        notice=d.notice_clear_days),
+    )))
+    out.append(TermsClause("Deadlines", (
+        f"Items for the agenda are notified {d.agenda_items_working_days} working days before "
+        "a meeting.",
+        f"Draft minutes are produced within {d.draft_minutes_working_days} working days and "
+        "approved at the next meeting.",
+        f"Decision notices are published within {d.decision_notice_working_days} working days; "
+        f"the call-in period is {d.call_in_working_days} working days.",
+    )))
+    return out
+
+
+def pool_view(cfg: LocalityConfig, period: str = "budget as set",
+              forecasts: dict[str, Decimal] | None = None) -> PoolStatementView:
+    """The pool's standing figures; ``forecasts`` (line id to forecast outturn) when known."""
+    pool = cfg.pool
+    partner_ids = tuple(p.id for p in cfg.partner)
+    lines = []
+    for ln in pool.line:
+        contrib = tuple(None if isinstance(ln.contributions, str)
+                        else ln.contributions.get(pid, Decimal(0)) for pid in partner_ids)
+        lines.append(PoolLineView(ln.service, cfg.partner_by_id(ln.lead).name, contrib,
+                                  ln.value, (forecasts or {}).get(ln.id)))
+    if isinstance(pool.risk_share, dict):
+        shares = tuple(Decimal(pool.risk_share.get(pid, 0)) for pid in partner_ids)
+        basis = "a fixed split: " + ", ".join(
+            f"{cfg.partner_by_id(pid).name} {s * 100:.0f}%" for pid, s in zip(
+                partner_ids, shares, strict=True))
+    else:
+        totals = [sum((c for ln in lines if (c := ln.contributions[i]) is not None), Decimal(0))
+                  for i in range(len(partner_ids))]
+        whole = sum(totals, Decimal(0)) or Decimal(1)
+        shares = tuple((t / whole).quantize(Decimal("0.0001")) for t in totals)
+        basis = "in proportion to contributions"
+    fund_manager = _name(cfg, pool.fund_manager) if pool.fund_manager else "not appointed"
+    return PoolStatementView(
+        pool.name, cfg.locality.name, pool.financial_year, period,
+        cfg.partner_by_id(pool.host).name, fund_manager,
+        tuple(cfg.partner_by_id(pid).name for pid in partner_ids), tuple(lines), basis, shares,
+        ("Quarterly reports and an annual return go to every partner (SI 2000/617 reg 7).",))

@@ -1,0 +1,417 @@
+"""View models from the database: what a document shows about a meeting, a decision, a body.
+
+Reads only; every function takes the session and the config and returns a plain view model
+(views.py). Numbering: the agenda numbers items 1, 2, ... in position order; items that reached
+members after publication with the chair's urgency consent go in a supplement and take the
+numbers after the main agenda's, so their paragraph numbers follow on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from decisions.agenda_rules import ACTION_LABELS
+from decisions.committee_tables import (
+    ActionRow,
+    AttendanceRow,
+    DeclarationRow,
+    KeyDecisionRow,
+    MinutesRow,
+)
+from decisions.errors import NotFound
+from decisions.tables import AgendaItemRow, DecisionRow, MeetingRow
+from decisions.terms import LocalityConfig
+from notifications.documents.views import (
+    ActionLogView,
+    ActionView,
+    AgendaEntry,
+    AgendaView,
+    Appendix,
+    Attendee,
+    CoverSheet,
+    DecisionNoticeView,
+    DeclarationView,
+    ForwardPlanEntry,
+    ForwardPlanView,
+    GatewayCell,
+    GatewayProposal,
+    GatewayReportView,
+    MinuteItem,
+    MinutesView,
+    NextMeeting,
+    OpenCondition,
+    PackView,
+    ReportView,
+    Section,
+    SupplementView,
+)
+
+MANAGED_TEXT = {
+    "left_room": "Left the room for the item and took no part in the discussion or vote",
+    "no_vote": "Remained in the room, took no part in the vote and did not count towards "
+               "the quorum",
+    "took_part": "Took part",
+}
+RULE_TEXT = {
+    "consensus": "Consensus: no member entitled to take part objected",
+    "majority": "Majority vote",
+    "one_vote_per_partner": "One vote per partner",
+    "no_consensus": "Referral: consensus was not reached",
+    "delegated_limit": "Referral: the amount is above the body's delegated limit",
+    "quorum": "Deferral for want of quorum",
+    "no_quorum": "Deferral for want of quorum",
+}
+SKIP_STATES = ("withdrawn", "draft")
+
+
+def _tz(cfg: LocalityConfig) -> ZoneInfo:
+    return ZoneInfo(cfg.locality.timezone)
+
+
+def _member(cfg: LocalityConfig, member_id: str | None) -> str:
+    if not member_id:
+        return ""
+    try:
+        return cfg.member_by_id(member_id).name
+    except StopIteration:
+        return member_id
+
+
+def _partner(cfg: LocalityConfig, partner_id: str | None) -> str:
+    try:
+        return cfg.partner_by_id(partner_id or "").name
+    except StopIteration:
+        return partner_id or ""
+
+
+def meeting(session: Session, meeting_id: int) -> MeetingRow:
+    m = session.get(MeetingRow, meeting_id)
+    if m is None:
+        raise NotFound(f"meeting {meeting_id} does not exist; list meetings with "
+                       "`s75 meeting list`")
+    return m
+
+
+def _items(session: Session, meeting_id: int) -> list[AgendaItemRow]:
+    rows = session.exec(select(AgendaItemRow).where(AgendaItemRow.meeting_id == meeting_id)
+                        .order_by(col(AgendaItemRow.position), col(AgendaItemRow.id))).all()
+    return [r for r in rows if r.state not in SKIP_STATES and r.deferred_to_item_id is None]
+
+
+def _is_supplementary(item: AgendaItemRow) -> bool:
+    return bool(item.late and item.urgency_consent_by and item.standing is None)
+
+
+def numbering(items: Sequence[AgendaItemRow]) -> dict[int, str]:
+    """Main agenda first, then supplementary items, numbered on from the main agenda."""
+    main = [i for i in items if not _is_supplementary(i)]
+    late = [i for i in items if _is_supplementary(i)]
+    return {i.id or 0: str(n) for n, i in enumerate(main + late, start=1)}
+
+
+def _interests(session: Session, meeting_id: int, member_id: str | None) -> dict[int, str]:
+    if member_id is None:
+        return {}
+    rows = session.exec(select(DeclarationRow).where(
+        DeclarationRow.meeting_id == meeting_id, DeclarationRow.member_id == member_id)).all()
+    return {d.item_id: f"{d.nature.replace('_', '-').capitalize()}: {d.description}"
+            for d in rows}
+
+
+def agenda_view(session: Session, cfg: LocalityConfig, meeting_id: int, *,
+                member_id: str | None = None) -> AgendaView:
+    m = meeting(session, meeting_id)
+    body = cfg.body_by_id(m.body_id)
+    items = _items(session, meeting_id)
+    numbers = numbering(items)
+    interests = _interests(session, meeting_id, member_id)
+    entries = tuple(AgendaEntry(
+        numbers[i.id or 0], i.title, i.report, ACTION_LABELS.get(i.action, i.action),
+        i.indicative_time or "", i.lead, i.part, i.exempt_paragraph,
+        i.public_interest_reason or "", (i.id or 0) in interests,
+        1 if _is_supplementary(i) else None) for i in items)
+    tz = _tz(cfg)
+    nxt = session.exec(select(MeetingRow).where(
+        MeetingRow.body_id == m.body_id, MeetingRow.status == "scheduled",
+        col(MeetingRow.starts_at) > m.starts_at).order_by(col(MeetingRow.starts_at))).first()
+    contact = body.secretary_email or cfg.locality.secretary_email
+    next_meeting = None
+    if nxt is not None:
+        deadline = nxt.item_deadline or (nxt.starts_at.astimezone(tz).date()
+                                         - timedelta(days=14))
+        next_meeting = NextMeeting(nxt.starts_at.astimezone(tz), nxt.venue, deadline, contact)
+    chair = _member(cfg, m.chair_id or m.chair_due_id) or "to be confirmed"
+    published = session.exec(select(AgendaItemRow).where(
+        AgendaItemRow.meeting_id == meeting_id, AgendaItemRow.state == "published")).first()
+    regime = ("The committee meets under Part VA of the Local Government Act 1972."
+              if body.access_regime == "lga1972" else
+              "The board meets under the Public Bodies (Admission to Meetings) Act 1960.")
+    return AgendaView(
+        body.name, cfg.locality.name, m.starts_at.astimezone(tz), m.venue, chair, entries,
+        next_meeting, contact=f"{cfg.locality.secretary_name}, {contact}",
+        published_on=None if published is None else m.starts_at.astimezone(tz).date(),
+        member_name=_member(cfg, member_id) if member_id else None, access_note=regime)
+
+
+def _sections(text: str) -> tuple[Section, ...]:
+    """Report text: paragraphs separated by blank lines; a line starting with '#' is a
+    heading that starts a new section."""
+    sections: list[Section] = []
+    heading, paras = "", list[str]()
+    for block in re.split(r"\n\s*\n", text.strip()):
+        block = block.strip()
+        if not block:
+            continue
+        if block.startswith("#"):
+            first, _, rest = block.partition("\n")
+            if heading or paras:
+                sections.append(Section(heading, tuple(paras)))
+            heading, paras = first.lstrip("#").strip(), []
+            if rest.strip():
+                paras.append(" ".join(rest.split()))
+        else:
+            paras.append(" ".join(block.split()))
+    if heading or paras:
+        sections.append(Section(heading, tuple(paras)))
+    return tuple(sections)
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    parts = [p.strip(" -•\t") for p in re.split(r"\n|;\s", text or "") if p.strip(" -•\t")]
+    return tuple(parts) or ("Not stated.",)
+
+
+def report_view(cfg: LocalityConfig, item: AgendaItemRow, number: str,
+                interest: str = "") -> ReportView:
+    c = item.cover or {}
+    cover = CoverSheet(
+        _lines(c.get("decisions_required", "")), _lines(c.get("key_points", "")),
+        _lines(c.get("impacts", "")), c.get("business_plan_link", "") or "Not stated.",
+        c.get("conflicts_of_interest", "") or "None declared.",
+        c.get("previously_discussed", "") or "Not previously discussed.",
+        c.get("sponsor", "") or item.lead, c.get("presenter", "") or item.lead,
+        item.public_interest_reason or "")
+    appendices = tuple(
+        Appendix(str(n), str(a.get("title", f"Appendix {n}")),
+                 _sections(str(a.get("text", ""))))
+        for n, a in enumerate(item.appendices or [], start=1) if isinstance(a, dict))
+    return ReportView(number, item.title, cover, _sections(item.body_text), (), appendices,
+                      None, item.part, item.exempt_paragraph,
+                      item.public_interest_reason or "", item.lead, interest,
+                      1 if _is_supplementary(item) else None)
+
+
+def _has_report(item: AgendaItemRow) -> bool:
+    return item.standing is None and (bool(item.body_text.strip()) or bool(item.cover))
+
+
+def pack_view(session: Session, cfg: LocalityConfig, meeting_id: int, *, public: bool = False,
+              member_id: str | None = None) -> PackView:
+    agenda = agenda_view(session, cfg, meeting_id, member_id=member_id)
+    items = _items(session, meeting_id)
+    numbers = numbering(items)
+    interests = _interests(session, meeting_id, member_id)
+    reports = tuple(report_view(cfg, i, numbers[i.id or 0], interests.get(i.id or 0, ""))
+                    for i in items if _has_report(i) and not _is_supplementary(i))
+    return PackView(agenda, reports, public=public, member_name=agenda.member_name)
+
+
+def supplement_view(session: Session, cfg: LocalityConfig, meeting_id: int, *,
+                    first_page: int, public: bool = False,
+                    member_id: str | None = None) -> SupplementView:
+    agenda = agenda_view(session, cfg, meeting_id, member_id=member_id)
+    items = _items(session, meeting_id)
+    numbers = numbering(items)
+    late = [i for i in items if _is_supplementary(i) and _has_report(i)]
+    if not late:
+        raise NotFound("this meeting has no supplementary items: a supplement carries reports "
+                       "accepted after publication with the chair's urgency consent")
+    interests = _interests(session, meeting_id, member_id)
+    from dataclasses import replace
+    entries = tuple(e for e in agenda.entries if e.supplement)
+    reports = tuple(report_view(cfg, i, numbers[i.id or 0], interests.get(i.id or 0, ""))
+                    for i in late)
+    consent = "; ".join(sorted({f"{i.urgency_reason}" for i in late if i.urgency_reason}))
+    return SupplementView(1, replace(agenda, entries=entries), reports, first_page,
+                          _member(cfg, late[0].urgency_consent_by), consent or "not stated",
+                          public=public, member_name=agenda.member_name)
+
+
+def _rule(d: DecisionRow, body_rule: str) -> str:
+    base = RULE_TEXT.get(d.rule_applied, d.rule_applied.replace("_", " ").capitalize())
+    explanation = str(d.details.get("explanation", "")) if d.details else ""
+    return f"{base}. {explanation}".strip() if explanation else base
+
+
+def minutes_view(session: Session, cfg: LocalityConfig, meeting_id: int) -> MinutesView:
+    m = meeting(session, meeting_id)
+    body = cfg.body_by_id(m.body_id)
+    tz = _tz(cfg)
+    att = session.exec(select(AttendanceRow).where(AttendanceRow.meeting_id == meeting_id)
+                       .order_by(col(AttendanceRow.id))).all()
+
+    def person(a: AttendanceRow) -> Attendee:
+        name = _member(cfg, a.member_id) if a.member_id else a.person
+        role = _partner(cfg, a.partner_id) if a.partner_id else ""
+        note = f"substitute for {_member(cfg, a.substitute_for)}" if a.substitute_for else a.note
+        return Attendee(name, role, note)
+
+    present = tuple(person(a) for a in att if a.status == "present")
+    apologies = tuple(person(a) for a in att if a.status == "apologies")
+    in_att = tuple(person(a) for a in att if a.status == "in_attendance")
+    items = _items(session, meeting_id)
+    numbers = numbering(items)
+    by_id = {i.id: i for i in items}
+    decls = session.exec(select(DeclarationRow).where(DeclarationRow.meeting_id == meeting_id)
+                         .order_by(col(DeclarationRow.id))).all()
+    declarations = tuple(
+        DeclarationView(_member(cfg, d.member_id), numbers.get(d.item_id, "?"),
+                        by_id[d.item_id].title if d.item_id in by_id else "",
+                        f"{d.nature.replace('_', '-').capitalize()}: {d.description}",
+                        MANAGED_TEXT.get(d.managed, d.managed) + (
+                            f"; dispensation granted by {d.dispensation_by}: "
+                            f"{d.dispensation_reason}" if d.dispensation_by else ""))
+        for d in decls)
+    minute_items = []
+    for i in items:
+        d = session.exec(select(DecisionRow).where(DecisionRow.item_id == i.id)
+                         .order_by(col(DecisionRow.id).desc())).first()
+        decision, rule = "", ""
+        if d is not None:
+            decision = d.text or f"{d.outcome.replace('_', ' ').capitalize()}."
+            rule = _rule(d, body.decision_rule)
+        elif i.state == "deferred":
+            decision = "Deferred."
+            rule = "Deferral: the item was not taken at this meeting"
+        elif i.standing is not None:
+            continue
+        notes = tuple(f"{v.member}: {v.interest}. {v.managed}." for v in declarations
+                      if v.item_number == numbers.get(i.id or 0))
+        minute_items.append(MinuteItem(
+            numbers.get(i.id or 0, ""), i.title, i.part, i.exempt_paragraph,
+            (), decision, rule, i.urgency_reason or "", notes))
+    row = session.exec(select(MinutesRow).where(MinutesRow.meeting_id == meeting_id)).first()
+    status = row.state if row is not None else "draft"
+    part2 = sorted({i.exempt_paragraph for i in items if i.part == 2 and i.exempt_paragraph})
+    exclusion = ""
+    if part2:
+        paras = ", ".join(str(p) for p in part2)
+        exclusion = (f"That the public be excluded from the meeting for the following business "
+                     f"on the grounds that it involves the likely disclosure of exempt "
+                     f"information as defined in paragraph(s) {paras} of Part 1 of Schedule 12A "
+                     "to the Local Government Act 1972, and that in all the circumstances the "
+                     "public interest in maintaining the exemption outweighs the public "
+                     "interest in disclosing the information.")
+    quorate = not any(i.state == "deferred" for i in items)
+    return MinutesView(body.name, cfg.locality.name, m.starts_at.astimezone(tz), m.venue,
+                       _member(cfg, m.chair_id) or "not recorded", present, apologies, in_att,
+                       declarations, tuple(minute_items), exclusion, quorate, status)
+
+
+def notice_view(session: Session, cfg: LocalityConfig, decision_id: int,
+                now: datetime) -> DecisionNoticeView:
+    d = session.get(DecisionRow, decision_id)
+    if d is None:
+        raise NotFound(f"decision {decision_id} does not exist")
+    item = session.get(AgendaItemRow, d.item_id)
+    if item is None:  # pragma: no cover - foreign key
+        raise NotFound(f"agenda item {d.item_id} of decision {decision_id} does not exist")
+    m = meeting(session, item.meeting_id)
+    body = cfg.body_by_id(d.body_id or m.body_id)
+    tz = _tz(cfg)
+    decided = d.decision_date or d.decided_at.astimezone(tz).date()
+    key = session.exec(select(KeyDecisionRow).where(KeyDecisionRow.item_id == item.id)).first()
+    urgency = ""
+    if d.call_in_state == "exempt":
+        urgency = "exempted from call-in for urgency with the scrutiny chair's consent."
+    return DecisionNoticeView(
+        f"{body.id.upper()}/{decided:%Y}/{d.id}", item.title, body.name, decided,
+        d.text or f"{d.outcome.replace('_', ' ').capitalize()}.", d.reasons or "Not stated.",
+        tuple(x for x in (d.alternatives_rejected or "").splitlines() if x.strip()),
+        tuple(f"{_member(cfg, x.get('member_id'))}: {x.get('nature', '')} – "
+              f"{x.get('description', '')} ({MANAGED_TEXT.get(x.get('managed', ''), '')})"
+              for x in d.interests_declared or []),
+        tuple(f"{_member(cfg, x.get('member_id'))}: granted by {x.get('granted_by')} – "
+              f"{x.get('reason', '')}" for x in d.dispensations or []),
+        now.astimezone(tz).date(), d.call_in_expires, _rule(d, body.decision_rule),
+        bool(d.key_decision), f"item {item.id}" if key is not None else "", urgency,
+        body.secretary_email or cfg.locality.secretary_email, cfg.locality.name, item.part,
+        item.exempt_paragraph)
+
+
+def action_log_view(session: Session, cfg: LocalityConfig, body_id: str,
+                    as_of: date) -> ActionLogView:
+    body = cfg.body_by_id(body_id)
+    rows = session.exec(select(ActionRow).where(ActionRow.body_id == body_id)
+                        .order_by(col(ActionRow.due_on), col(ActionRow.id))).all()
+    titles = {i.id: i.title for i in session.exec(select(AgendaItemRow).where(
+        col(AgendaItemRow.id).in_([r.item_id for r in rows if r.item_id]))).all()} if rows else {}
+    return ActionLogView(body.name, cfg.locality.name, as_of, tuple(
+        ActionView(f"A{r.id}", titles.get(r.item_id, "") if r.item_id else "",
+                   r.description, _member(cfg, r.owner) if r.owner else "", r.due_on, r.status,
+                   r.closing_note) for r in rows))
+
+
+def forward_plan_view(session: Session, cfg: LocalityConfig, now: datetime,
+                      months: int = 4) -> ForwardPlanView:
+    tz = _tz(cfg)
+    today = now.astimezone(tz).date()
+    rows = session.exec(select(KeyDecisionRow, AgendaItemRow, MeetingRow)
+                        .join(AgendaItemRow, col(AgendaItemRow.id) == col(KeyDecisionRow.item_id))
+                        .join(MeetingRow, col(MeetingRow.id) == col(AgendaItemRow.meeting_id))
+                        .where(col(MeetingRow.starts_at) >= now)
+                        .order_by(col(MeetingRow.starts_at))).all()
+    end = today + timedelta(days=31 * months)
+    entries = []
+    for key, item, m in rows:
+        day = m.starts_at.astimezone(tz).date()
+        if day > end or item.state in SKIP_STATES:
+            continue
+        body = cfg.body_by_id(m.body_id)
+        entries.append(ForwardPlanEntry(
+            f"FP/{key.id}", item.title, body.name, f"{day:%-d %B %Y}", True,
+            (f"Report: {item.title}",),
+            f"{cfg.locality.secretary_name}, "
+            f"{body.secretary_email or cfg.locality.secretary_email}",
+            "Other documents relevant to the matter may be submitted to the decision maker; "
+            "ask the contact officer.", key.forward_plan_published_on or today,
+            "All wards" if key.wards_affected == 0 else f"{key.wards_affected} wards",
+            item.exempt_paragraph if item.part == 2 else None))
+    return ForwardPlanView(cfg.locality.name, f"{today:%B %Y} to {end:%B %Y}", today,
+                           tuple(entries), f"Enquiries: {cfg.locality.secretary_email}")
+
+
+RAG_LABEL = {"green": "Go", "amber": "Go with conditions or pause", "red": "Stop or missed",
+             "due": "Due: returns awaited"}
+
+
+def gateway_view(session: Session, cfg: LocalityConfig, now: datetime) -> GatewayReportView:
+    from workflows.proposal_queries import gateway_status, open_conditions
+    from workflows.tables import ProposalRow
+
+    today = now.astimezone(_tz(cfg)).date()
+    proposals = session.exec(select(ProposalRow).order_by(col(ProposalRow.id))).all()
+    statuses = {p.id: gateway_status(session, p.id or 0, today) for p in proposals}
+    months = sorted({s.month for ss in statuses.values() for s in ss})[-6:]
+    out = []
+    for p in proposals:
+        by_month = {s.month: s for s in statuses[p.id]}
+        cells = tuple(
+            GatewayCell(f"{mo:%b %Y}", "grey", "No gateway") if mo not in by_month else
+            GatewayCell(f"{mo:%b %Y}", "grey" if by_month[mo].rag == "due"  # type: ignore[arg-type]
+                        else by_month[mo].rag,
+                        f"{RAG_LABEL.get(by_month[mo].rag, by_month[mo].rag)}: "
+                        f"{by_month[mo].summary}")
+            for mo in months)
+        conds = tuple(OpenCondition(c.text, _member(cfg, c.owner_id), c.due,
+                                    _partner(cfg, c.partner_id))
+                      for c in open_conditions(session, p.id or 0))
+        out.append(GatewayProposal(f"P-{p.id}", p.title, p.state.replace("_", " "), cells,
+                                   conds))
+    return GatewayReportView(cfg.locality.name, today, tuple(f"{m:%b %Y}" for m in months),
+                             tuple(out))

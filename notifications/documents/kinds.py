@@ -1,0 +1,138 @@
+"""One function per document kind: view model in, HTML (or PDF) out. Public versions are
+redacted on the view model first (redact.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from notifications.documents import redact
+from notifications.documents.charts import pool_chart
+from notifications.documents.render import Rendered, html_to_pdf, render_html
+from notifications.documents.views import (
+    ActionLogView,
+    AgendaView,
+    DecisionNoticeView,
+    ForwardPlanView,
+    GatewayReportView,
+    MinutesView,
+    PackView,
+    PoolStatementView,
+    ReportView,
+    SupplementView,
+    TermsView,
+    numbered,
+)
+
+KINDS = ("agenda", "pack", "supplement", "minutes", "notice", "actions", "forward-plan",
+         "terms", "gateway-report", "pool")
+
+
+def _ctx(title: str, **extra: Any) -> dict[str, Any]:
+    return {"doc_title": title, "numbered": numbered, **extra}
+
+
+def agenda_html(a: AgendaView, *, public: bool = False, pages: dict[str, int] | None = None,
+                supplement: SupplementView | None = None, folio: bool = True) -> str:
+    if public:
+        a = redact.public_agenda(a)
+    title = supplement.title if supplement else a.title
+    return render_html("agenda.html", **_ctx(title, a=a, pages=pages, supplement=supplement,
+                                             folio=folio, marking=_marking(public, a)))
+
+
+def report_html(r: ReportView, a: AgendaView, *, public: bool = False,
+                folio: bool = True) -> str:
+    """One item's paper. In a public document a Part 2 report becomes a stub."""
+    if public:
+        r = redact.public_report(r)
+    stub = public and r.part == 2
+    marking = "NOT FOR PUBLICATION – Part 2" if r.part == 2 and not stub else ""
+    return render_html("report.html", **_ctx(
+        f"{a.body_name} {a.starts_at:%-d %B %Y}: item {r.number}, {r.title}", r=r, stub=stub,
+        body_name=a.body_name, meeting_date=a.starts_at, folio=folio, marking=marking,
+        running=f"{a.body_name}, {a.starts_at:%-d %B %Y} · item {r.number}"))
+
+
+def pack_html(p: PackView) -> str:
+    """The whole pack as one HTML document (rendered in one go; pack.py renders it by parts)."""
+    a = redact.public_agenda(p.agenda) if p.public else p.agenda
+    reports = tuple(redact.public_report(r) for r in p.reports) if p.public else p.reports
+    return render_html("pack.html", **_ctx(p.title, a=a, reports=reports, public=p.public,
+                                           supplement=None, body_name=a.body_name,
+                                           meeting_date=a.starts_at,
+                                           marking=_marking(p.public, a)))
+
+
+def minutes_html(m: MinutesView, *, public: bool = False) -> str:
+    if public:
+        m = redact.public_minutes(m)
+    return render_html("minutes.html", **_ctx(m.title, m=m, marking=(
+        "" if public or not any(i.part == 2 for i in m.items)
+        else "Contains Part 2 (exempt) minutes – not for publication")))
+
+
+def actions_html(v: ActionLogView) -> str:
+    return render_html("actions.html", **_ctx(v.title, v=v))
+
+
+def notice_html(n: DecisionNoticeView, *, public: bool = False) -> str:
+    if public:
+        n = redact.public_notice(n)
+    title = f"{n.decision_maker}: record of decision {n.reference}, {n.title}"
+    return render_html("notice.html", **_ctx(title, n=n, marking=(
+        "NOT FOR PUBLICATION – Part 2" if n.part == 2 and not public else "")))
+
+
+def forward_plan_html(f: ForwardPlanView) -> str:
+    return render_html("forward_plan.html", **_ctx(f.title, f=f))
+
+
+def terms_html(t: TermsView) -> str:
+    return render_html("terms.html", **_ctx(t.title, t=t))
+
+
+def gateway_html(g: GatewayReportView) -> str:
+    return render_html("gateway.html", **_ctx(g.title, g=g))
+
+
+@dataclass(frozen=True)
+class PoolTotals:
+    contributions: tuple[Decimal, ...]
+    budget: Decimal
+    forecast: Decimal
+    variance: Decimal
+    variance_pct: Decimal | None
+    tbc: tuple[str, ...]
+    shares: tuple[tuple[str, Decimal, Decimal], ...]
+
+
+def pool_totals(p: PoolStatementView) -> PoolTotals:
+    known = [ln for ln in p.lines if ln.budget is not None]
+    contributions = tuple(sum((ln.contributions[i] or Decimal(0) for ln in known), Decimal(0))
+                          for i in range(len(p.partners)))
+    budget = sum((ln.budget or Decimal(0) for ln in known), Decimal(0))
+    forecast = sum(((ln.forecast if ln.forecast is not None else ln.budget or Decimal(0))
+                    for ln in known), Decimal(0))
+    variance = forecast - budget
+    pct = (variance * 100 / budget).quantize(Decimal("0.1")) if budget else None
+    shares = tuple((name, share, (variance * share).quantize(Decimal(1)))
+                   for name, share in zip(p.partners, p.risk_shares, strict=True))
+    return PoolTotals(contributions, budget, forecast, variance, pct,
+                      tuple(ln.service for ln in p.lines if ln.budget is None), shares)
+
+
+def pool_html(p: PoolStatementView) -> str:
+    return render_html("pool.html", **_ctx(p.title, p=p, totals=pool_totals(p),
+                                           chart=pool_chart(p)))
+
+
+def _marking(public: bool, a: AgendaView) -> str:
+    if public or not any(e.part == 2 for e in a.entries):
+        return ""
+    return "Contains Part 2 (exempt) items – not for publication"
+
+
+def render(html: str) -> Rendered:
+    return html_to_pdf(html)

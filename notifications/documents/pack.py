@@ -1,0 +1,318 @@
+"""Decision packs and supplements, built from per-item renders.
+
+Each part (the agenda, each item's report) is rendered to its own tagged PDF and turned into
+linkable form (:mod:`link`) in a worker process, in parallel on the machine's cores, and cached
+by the hash of its HTML and the stylesheets. :func:`link.link` joins the parts keeping the
+structure tree, one outline entry per item and a continuous "Page x of y" (footers rendered
+in chunks, cached by their text). After one report changes only that report is rendered again
+(and the agenda, if the report's length moved the page column).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from notifications.documents.kinds import agenda_html, report_html
+from notifications.documents.link import Relocatable, StampSet, link, relocatable, stamp_set
+from notifications.documents.render import (
+    HTML,
+    PDF_TEMPLATES,
+    TEMPLATES,
+    TemplateOnlyFetcher,
+    _styles,
+    check_fonts,
+    html_to_pdf,
+)
+from notifications.documents.views import AgendaView, PackView, ReportView, SupplementView
+
+Progress = Callable[[int, int, str], None]
+"""Called as ``progress(done, total, what)`` while parts render."""
+STAMP_CHUNK = 100
+
+
+def _style_hash() -> str:
+    h = hashlib.sha256(b"s75-documents-1")
+    for path in sorted((TEMPLATES / "static" / "css").glob("*.css")):
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+class PartCache(Protocol):
+    def get(self, digest: str) -> bytes | None: ...
+    def put(self, digest: str, pdf: bytes) -> None: ...
+
+
+@dataclass
+class MemoryCache:
+    parts: dict[str, bytes] = field(default_factory=dict)
+
+    def get(self, digest: str) -> bytes | None:
+        return self.parts.get(digest)
+
+    def put(self, digest: str, pdf: bytes) -> None:
+        self.parts[digest] = pdf
+
+
+@dataclass
+class DirCache:
+    """Rendered parts as ``<digest>.pdf`` files in a directory."""
+
+    path: Path
+
+    def get(self, digest: str) -> bytes | None:
+        f = self.path / f"{digest}.pdf"
+        return f.read_bytes() if f.is_file() else None
+
+    def put(self, digest: str, pdf: bytes) -> None:
+        self.path.mkdir(parents=True, exist_ok=True)
+        tmp = self.path / f".{digest}.{os.getpid()}.tmp"
+        tmp.write_bytes(pdf)
+        tmp.replace(self.path / f"{digest}.pdf")
+
+
+def default_cache() -> PartCache:
+    return DirCache(Path(os.environ.get("S75_DOCUMENT_CACHE", ".s75-cache/parts")))
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+# Work done in worker processes (module-level so it pickles) --------------------------------
+def _render_part(html: str) -> bytes:
+    """Render and make linkable; the result is what the cache keeps (plain data only)."""
+    rel = relocatable(html_to_pdf(html).pdf)
+    return marshal.dumps(tuple(getattr(rel, f) for f in Relocatable.__dataclass_fields__))
+
+
+def _load_part(blob: bytes) -> Relocatable:
+    return Relocatable(*marshal.loads(blob))
+
+
+def _render_stamp_set(labels: tuple[str, ...]) -> bytes:
+    s = stamp_set(_render_stamps(labels))
+    return marshal.dumps((s.objects, s.forms))
+
+
+def _render_stamps(labels: tuple[str, ...]) -> bytes:
+    """One page per label, the label in the footer; untagged (it becomes an artifact)."""
+    styles = _styles()
+    pages = "".join(f'<div class="p"><span>{label}</span></div>' for label in labels)
+    html = ('<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><style>'
+            '@page { size: A4; margin: 0 } html, body { margin: 0 }'
+            '.p { height: 297mm; position: relative; break-before: page; overflow: hidden }'
+            '.p:first-child { break-before: auto }'
+            '.p span { position: absolute; right: 18mm; bottom: 9mm; font: 9pt "S75 Arimo";'
+            ' line-height: 1 }'
+            f"</style></head><body>{pages}</body></html>")
+    doc = HTML(string=html, base_url=str(PDF_TEMPLATES) + "/",
+               url_fetcher=TemplateOnlyFetcher()).render(
+        font_config=styles.fonts, stylesheets=[styles.print_css])
+    return bytes(doc.write_pdf())
+
+
+@dataclass(frozen=True)
+class Part:
+    title: str
+    html: str
+    kind: str = "item"
+
+    def digest(self, style: str) -> str:
+        return hashlib.sha256(f"{style}\0{self.kind}\0{self.html}".encode()).hexdigest()
+
+
+@dataclass
+class Renderer:
+    """Renders parts through a cache, in parallel when more than one is missing."""
+
+    cache: PartCache = field(default_factory=MemoryCache)
+    workers: int = field(default_factory=cores)
+    progress: Progress | None = None
+    rendered: int = 0
+    reused: int = 0
+    _pool: ProcessPoolExecutor | None = None
+    _style: str = field(default_factory=_style_hash)
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            self._pool = ProcessPoolExecutor(max_workers=self.workers,
+                                             mp_context=multiprocessing.get_context(method))
+        return self._pool
+
+    def _run(self, jobs: Sequence[tuple[str, Callable[[Any], bytes], Any, str, int]],
+             count: bool = True) -> dict[str, bytes]:
+        """Jobs are (cache key, function, argument, title, size); the missing ones run in the
+        pool (biggest first) when there are several, else in this process."""
+        check_fonts()
+        found: dict[str, bytes] = {}
+        todo: dict[str, tuple[Callable[[Any], bytes], Any, str, int]] = {}
+        for key, fn, arg, title, size in jobs:
+            if key in found or key in todo:
+                continue
+            cached = self.cache.get(key)
+            if cached is not None:
+                found[key] = cached
+                self.reused += count
+            else:
+                todo[key] = (fn, arg, title, size)
+        total, done = len(todo), 0
+        if self.progress and total:
+            self.progress(0, total, "rendering")
+        if total > 1 and self.workers > 1:
+            order = sorted(todo, key=lambda k: -todo[k][3])
+            futures: dict[Future[bytes], str] = {
+                self.pool().submit(todo[k][0], todo[k][1]): k for k in order}
+            for fut in as_completed(futures):
+                k = futures[fut]
+                found[k] = fut.result()
+                self.cache.put(k, found[k])
+                done += 1
+                if self.progress:
+                    self.progress(done, total, todo[k][2])
+        else:
+            for k, (fn, arg, title, _size) in todo.items():
+                found[k] = fn(arg)
+                self.cache.put(k, found[k])
+                done += 1
+                if self.progress:
+                    self.progress(done, total, title)
+        if count:
+            self.rendered += sum(1 for k in todo if not k.startswith("stamp"))
+        return found
+
+    def _part_jobs(self, parts: Sequence[Part]) -> list[tuple[str, Callable[[Any], bytes], Any,
+                                                                str, int]]:
+        return [(p.digest(self._style), _render_part, p.html, p.title, len(p.html))
+                for p in parts]
+
+    def _stamp_jobs(self, labels: Sequence[str]) -> list[tuple[str, Callable[[Any], bytes],
+                                                                Any, str, int]]:
+        chunks = [tuple(labels[i:i + STAMP_CHUNK]) for i in range(0, len(labels), STAMP_CHUNK)]
+        return [("stamp" + hashlib.sha256(("\0" + self._style + "\0".join(c)).encode())
+                 .hexdigest(), _render_stamp_set, c, "page numbers", 1000 * len(c))
+                for c in chunks]
+
+    def render(self, parts: Sequence[Part], extra: Sequence[Part] = ()
+               ) -> list[Relocatable]:
+        """Render ``parts`` (and, alongside, ``extra`` parts whose results are only cached)."""
+        jobs = self._part_jobs(parts)
+        found = self._run(jobs + self._part_jobs(extra))
+        return [_load_part(found[k]) for k, *_ in jobs]
+
+    def render_with_stamps(self, part: Part, labels: Sequence[str]
+                           ) -> tuple[Relocatable, list[StampSet]]:
+        """One part and the page-number footers, rendered together."""
+        pjobs, sjobs = self._part_jobs([part]), self._stamp_jobs(labels)
+        found = self._run(pjobs + sjobs)
+        return (_load_part(found[pjobs[0][0]]),
+                [StampSet(*marshal.loads(found[k])) for k, *_ in sjobs])
+
+
+@dataclass(frozen=True)
+class PartInfo:
+    title: str
+    first_page: int
+    pages: int
+
+
+@dataclass(frozen=True)
+class PackResult:
+    pdf: bytes
+    pages: int
+    first_page: int
+    parts: tuple[PartInfo, ...]
+    rendered: int
+    reused: int
+
+
+def _item_parts(agenda: AgendaView, reports: Sequence[ReportView], public: bool) -> list[Part]:
+    return [Part(f"{r.number}. {r.title}" + (" (Part 2)" if r.part == 2 else ""),
+                 report_html(r, agenda, public=public, folio=False)) for r in reports]
+
+
+def _build(title: str, front: Callable[[dict[str, int]], str], items: list[Part],
+           numbers: list[str], renderer: Renderer, first_page: int, label: str) -> PackResult:
+    # Round 1: the items, and beside them a provisional agenda (no page column yet) to learn
+    # how many pages the agenda takes.
+    provisional = Part(title, front({}), "front")
+    bodies = renderer.render(items, extra=[provisional])
+    front_pages = len(renderer.render([provisional])[0].pages)
+    counts = [len(b.pages) for b in bodies]
+    for _ in range(4):
+        # Round 2: the agenda with its page column, and the "Page x of y" footers, together.
+        pages, at = {}, first_page + front_pages
+        for number, n in zip(numbers, counts, strict=True):
+            pages[number] = at
+            at += n
+        total = front_pages + sum(counts)
+        last = first_page + total - 1
+        labels = [label.format(page=first_page + i, last=last) for i in range(total)]
+        front_part, stamps = renderer.render_with_stamps(Part(title, front(pages), "front"),
+                                                         labels)
+        if len(front_part.pages) == front_pages:
+            break
+        front_pages = len(front_part.pages)  # the page column changed its length: again
+    parts = [("Agenda", front_part)] + [(p.title, b) for p, b in zip(items, bodies,
+                                                                     strict=True)]
+    pdf = link(parts, stamps, title)
+    infos, at = [PartInfo("Agenda", first_page, front_pages)], first_page + front_pages
+    for p, n in zip(items, counts, strict=True):
+        infos.append(PartInfo(p.title, at, n))
+        at += n
+    return PackResult(pdf, total, first_page, tuple(infos), renderer.rendered, renderer.reused)
+
+
+def build_pack(view: PackView, renderer: Renderer | None = None) -> PackResult:
+    """The decision pack: agenda (with a page column), then each item's report.
+
+    Public packs show Part 2 items as title and exempt paragraph only.
+    """
+    own = renderer is None
+    r = renderer or Renderer()
+    try:
+        agenda = view.agenda
+        items = _item_parts(agenda, view.reports, view.public)
+        numbers = [rep.number for rep in view.reports]
+        return _build(view.title, lambda pages: agenda_html(agenda, public=view.public,
+                                                            pages=pages, folio=False),
+                      items, numbers, r, 1, "Page {page} of {last}")
+    finally:
+        if own:
+            r.__exit__(None, None, None)
+
+
+def build_supplement(view: SupplementView, renderer: Renderer | None = None) -> PackResult:
+    """A numbered supplement whose page numbers follow on from the main pack's and whose
+    items take the next agenda numbers (so paragraph numbers follow on too)."""
+    own = renderer is None
+    r = renderer or Renderer()
+    try:
+        items = _item_parts(view.agenda, view.reports, view.public)
+        numbers = [rep.number for rep in view.reports]
+        label = f"Supplement {view.number} · page {{page}} (pages {view.first_page}–{{last}})"
+        return _build(view.title, lambda pages: agenda_html(
+            view.agenda, public=view.public, pages=pages, supplement=view, folio=False),
+            items, numbers, r, view.first_page, label)
+    finally:
+        if own:
+            r.__exit__(None, None, None)

@@ -1,0 +1,96 @@
+"""Documents produced at each step, subscribed to domain events (s75/wiring.py calls
+:func:`install`):
+
+- ``decision.recorded`` → the decision notice (executive decision record), members' and
+  public versions;
+- ``meeting.held`` → the draft minutes;
+- ``meeting.published`` → the decision packs: public and members' (with one personal pack
+  per member who has declared an interest on an item).
+
+Each is rendered in the event's transaction and stored (store.py) once per content hash.
+Set ``S75_DOCUMENTS_ON_EVENTS=0`` to skip rendering on events (e.g. a long simulation); the
+documents can be made later with ``s75 render``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from sqlmodel import select
+
+from decisions.committee_tables import DeclarationRow
+from notifications.documents import gather, kinds, store
+from notifications.documents.pack import MemoryCache, Renderer, build_pack
+from workflows.events import DomainEvent, EventBus, UnitOfWork
+
+_CACHE = MemoryCache()
+
+
+def enabled() -> bool:
+    return os.environ.get("S75_DOCUMENTS_ON_EVENTS", "1") not in ("0", "false", "no")
+
+
+def _renderer() -> Renderer:
+    # In a transaction: render in this process (no fork with a database connection open).
+    return Renderer(_CACHE, workers=1)
+
+
+def on_decision(uow: UnitOfWork, event: DomainEvent) -> None:
+    if not enabled():
+        return
+    decision_id = int(event.data.get("decision_id", event.subject_id))
+    view = gather.notice_view(uow.session, uow.config, decision_id, uow.now)
+    meeting_id = event.data.get("meeting_id")
+    for public in (False, True):
+        html = kinds.notice_html(view, public=public)
+        r = kinds.render(html)
+        store.save(uow.session, kind="notice", title=f"Record of decision: {view.title}",
+                   pdf=r.pdf, pages=r.pages, subject_type="decision", subject_id=decision_id,
+                   now=uow.now, public=public, meeting_id=meeting_id, event=event.name)
+
+
+def on_meeting_held(uow: UnitOfWork, event: DomainEvent) -> None:
+    if not enabled():
+        return
+    meeting_id = int(event.data.get("meeting_id", event.subject_id))
+    view = gather.minutes_view(uow.session, uow.config, meeting_id)
+    r = kinds.render(kinds.minutes_html(view))
+    store.save(uow.session, kind="minutes", title=view.title, pdf=r.pdf, pages=r.pages,
+               subject_type="meeting", subject_id=meeting_id, now=uow.now,
+               meeting_id=meeting_id, event=event.name)
+
+
+def on_meeting_published(uow: UnitOfWork, event: DomainEvent) -> None:
+    if not enabled():
+        return
+    meeting_id = int(event.data.get("meeting_id", event.subject_id))
+    produce_packs(uow, meeting_id, event.name)
+
+
+def produce_packs(uow: UnitOfWork, meeting_id: int, event: str = "render") -> list[int]:
+    """The public pack, the members' pack and a personal pack for each member who declared
+    an interest on an item. Returns the stored document ids."""
+    declared = sorted({d.member_id for d in uow.session.exec(select(DeclarationRow).where(
+        DeclarationRow.meeting_id == meeting_id)).all()})
+    audiences: list[tuple[bool, str | None]] = [(True, None), (False, None)]
+    audiences += [(False, m) for m in declared]
+    ids = []
+    with _renderer() as renderer:
+        for public, member in audiences:
+            view = gather.pack_view(uow.session, uow.config, meeting_id, public=public,
+                                    member_id=member)
+            if not view.reports and not view.agenda.entries:
+                continue
+            result = build_pack(view, renderer)
+            row = store.save(uow.session, kind="pack", title=view.title, pdf=result.pdf,
+                             pages=result.pages, subject_type="meeting", subject_id=meeting_id,
+                             now=uow.now, public=public, member_id=member,
+                             meeting_id=meeting_id, event=event)
+            ids.append(row.id or 0)
+    return ids
+
+
+def install(bus: EventBus) -> None:
+    bus.subscribe("decision.recorded", on_decision)
+    bus.subscribe("meeting.held", on_meeting_held)
+    bus.subscribe("meeting.published", on_meeting_published)

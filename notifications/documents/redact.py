@@ -1,0 +1,49 @@
+"""Public versions of documents: a Part 2 item shows only its title and exempt paragraph
+(LGA 1972 s100B(2),(5)). Redaction happens on the view model, before any template sees the
+exempt content, so no body text, figure or appendix can reach public output."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from notifications.documents.views import (
+    AgendaEntry,
+    AgendaView,
+    CoverSheet,
+    DecisionNoticeView,
+    MinuteItem,
+    MinutesView,
+    ReportView,
+)
+
+EMPTY_COVER = CoverSheet((), (), (), "", "", "", "", "")
+
+
+def public_entry(e: AgendaEntry) -> AgendaEntry:
+    return replace(e, exempt_reason="", interest_declared=False) if e.part == 2 else replace(
+        e, interest_declared=False)
+
+
+def public_agenda(a: AgendaView) -> AgendaView:
+    return replace(a, entries=tuple(public_entry(e) for e in a.entries), public=True,
+                   member_name=None)
+
+
+def public_report(r: ReportView) -> ReportView:
+    if r.part != 2:
+        return replace(r, interest_note="")
+    return ReportView(number=r.number, title=r.title, cover=EMPTY_COVER, sections=(),
+                      part=2, exempt_paragraph=r.exempt_paragraph, supplement=r.supplement)
+
+
+def public_minutes(m: MinutesView) -> MinutesView:
+    items = tuple(
+        MinuteItem(number=i.number, title=i.title, part=2, exempt_paragraph=i.exempt_paragraph)
+        if i.part == 2 else i for i in m.items)
+    return replace(m, items=items, public=True)
+
+
+def public_notice(n: DecisionNoticeView) -> DecisionNoticeView:
+    if n.part != 2:
+        return replace(n, public=True)
+    return replace(n, decision="", reasons="", alternatives_rejected=(), public=True)

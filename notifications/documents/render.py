@@ -1,0 +1,216 @@
+"""HTML to accessible PDF: Jinja2 (autoescaped) templates in templates/pdf, WeasyPrint with
+PDF/UA-1, the pinned Arimo font, and a URL fetcher that serves only the project's templates/.
+
+Accessibility (Public Sector Bodies Accessibility Regulations 2018): every PDF is tagged
+(``pdf_variant="pdf/ua-1"``), has its title (the HTML ``<title>``) and language
+(``<html lang="en-GB">``) set, real headings and table headers.
+
+Safety: report content is autoescaped; anything it references is fetched through
+:class:`TemplateOnlyFetcher`, which refuses every URL outside templates/ (``file:///etc/passwd``,
+``http(s)://`` hosts). A refused fetch is skipped and the render completes.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import re
+import warnings
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+with warnings.catch_warnings():
+    # WeasyPrint 70 warns at import when the system lacks libharfbuzz-subset (it then
+    # subsets fonts with fontTools); the output is the same.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from decisions.errors import ConfigError
+
+__all__ = ["HTML", "Rendered", "TemplateOnlyFetcher", "check_fonts", "html_to_pdf",
+           "render_html"]
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = ROOT / "templates"
+PDF_TEMPLATES = TEMPLATES / "pdf"
+FONT_DIR = TEMPLATES / "static" / "fonts"
+FONT_FILES = tuple(f"arimo-latin-{w}-{s}.woff" for w in (400, 700) for s in ("normal", "italic"))
+PDF_VARIANT = "pdf/ua-1"
+LANG = "en-GB"
+
+EXEMPT_PARAGRAPHS: dict[int, str] = {
+    1: "Information relating to any individual",
+    2: "Information which is likely to reveal the identity of an individual",
+    3: "Information relating to the financial or business affairs of any particular person "
+       "(including the authority holding that information)",
+    4: "Information relating to any consultations or negotiations, or contemplated "
+       "consultations or negotiations, in connection with any labour relations matter",
+    5: "Information in respect of which a claim to legal professional privilege could be "
+       "maintained in legal proceedings",
+    6: "Information which reveals that the authority proposes to give a notice or to make an "
+       "order or direction under any enactment",
+    7: "Information relating to any action taken or to be taken in connection with the "
+       "prevention, investigation or prosecution of crime",
+}
+
+
+def check_fonts(font_dir: Path = FONT_DIR) -> None:
+    """The pinned font must be present: output may not depend on the machine's fonts."""
+    missing = [name for name in FONT_FILES if not (font_dir / name).is_file()]
+    if missing:
+        raise ConfigError(f"documents: fonts missing from {font_dir}", [
+            f"{name} is missing; run `make fonts` to install the pinned Arimo 5.3.0 from the "
+            "npm registry" for name in missing])
+
+
+class TemplateOnlyFetcher(URLFetcher):  # type: ignore[misc]
+    """Serve files under templates/ (and inline ``data:`` URLs); refuse everything else.
+
+    Refused URLs are kept in :attr:`refused` so callers can report them.
+    """
+
+    def __init__(self, root: Path = TEMPLATES) -> None:
+        super().__init__(allowed_protocols=("file", "data"), allow_redirects=False)
+        self.root = root.resolve()
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file" and parts.netloc in ("", "localhost"):
+            path = Path(unquote(parts.path)).resolve()
+            if path.is_relative_to(self.root) and path.is_file():
+                mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                if path.suffix == ".woff":
+                    mime = "font/woff"
+                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
+        self.refused.append(url)
+        raise ValueError(f"refused {url!r}: documents may only use files under {self.root}")
+
+
+def _money(value: Decimal | int | None, unit: str = "") -> str:
+    if value is None:
+        return "tbc"
+    v = Decimal(value)
+    if unit == "m":
+        text = f"{abs(v) / 1_000_000:,.2f}m"
+    elif unit == "k":
+        text = f"{abs(v) / 1000:,.0f}"
+    else:
+        text = f"{abs(v):,.0f}"
+    return f"(£{text})" if v < 0 else f"£{text}"
+
+
+def _signed(value: Decimal | None) -> str:
+    if value is None:
+        return "n/a"
+    return f"({abs(value):,}%)" if value < 0 else f"{value:,}%"
+
+
+def _day(value: date | datetime | None) -> str:
+    return "" if value is None else f"{value:%A %-d %B %Y}"
+
+
+def _short(value: date | datetime | None) -> str:
+    return "" if value is None else f"{value:%-d %b %Y}"
+
+
+def _clock(value: datetime) -> str:
+    return f"{value:%-I.%M%p}".lower()
+
+
+def make_env() -> Environment:
+    env = Environment(loader=FileSystemLoader(PDF_TEMPLATES), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(money=_money, signed=_signed, day=_day, short=_short, clock=_clock)
+    env.globals.update(exempt_paragraphs=EXEMPT_PARAGRAPHS, lang=LANG)
+    return env
+
+
+_ENV: Environment | None = None
+
+
+def env() -> Environment:
+    global _ENV
+    if _ENV is None:
+        _ENV = make_env()
+    return _ENV
+
+
+def render_html(template: str, **context: Any) -> str:
+    """Render one template of templates/pdf (autoescaped) to an HTML string.
+
+    ``folio`` (default True) adds the "Page x of y" footer stylesheet; a pack's parts are
+    rendered without it and numbered when assembled.
+    """
+    context.setdefault("folio", True)
+    return env().get_template(template).render(**context)
+
+
+@dataclass
+class _Styles:
+    """Per process: one font configuration and the parsed stylesheets, reused by every
+    render (loading the @font-face fonts costs about half a second each time)."""
+
+    fonts: FontConfiguration
+    print_css: CSS
+    folio_css: CSS
+
+
+_STYLES: _Styles | None = None
+
+
+def _styles() -> _Styles:
+    global _STYLES
+    if _STYLES is None:
+        check_fonts()
+        fonts = FontConfiguration()
+        css_dir = TEMPLATES / "static" / "css"
+        fetcher = TemplateOnlyFetcher()
+        _STYLES = _Styles(
+            fonts,
+            CSS(filename=str(css_dir / "print.css"), font_config=fonts, url_fetcher=fetcher),
+            CSS(filename=str(css_dir / "folio.css"), font_config=fonts, url_fetcher=fetcher))
+    return _STYLES
+
+
+@dataclass
+class Rendered:
+    pdf: bytes
+    pages: int
+    refused: list[str] = field(default_factory=list)
+
+
+def is_folio(html: str) -> bool:
+    return re.search(r'<html[^>]*\sclass="folio"', html[:500]) is not None
+
+
+def html_to_pdf(html: str) -> Rendered:
+    """One HTML string to a tagged PDF/UA-1 document. Safe to call in a worker process.
+
+    The print stylesheet (and, for ``<html class="folio">``, the page-number footer) is
+    applied here, so the output depends only on the HTML and templates/static.
+    """
+    check_fonts()
+    styles = _styles()
+    fetcher = TemplateOnlyFetcher()
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    sheets = [styles.print_css] + ([styles.folio_css] if is_folio(html) else [])
+    doc = HTML(string=html, base_url=str(PDF_TEMPLATES) + "/", url_fetcher=fetcher).render(
+        pdf_variant=PDF_VARIANT, font_config=styles.fonts, stylesheets=sheets)
+    pdf = doc.write_pdf(pdf_variant=PDF_VARIANT)
+    return Rendered(pdf=pdf, pages=len(doc.pages), refused=fetcher.refused)
+
+
+def render_pdf(template: str, **context: Any) -> Rendered:
+    return html_to_pdf(render_html(template, **context))

@@ -1,0 +1,89 @@
+"""The words of every message the engine sends, and queuing them to people.
+
+Keys are ``<what>:<deadline or event key>:<recipient>``, so the same person never gets the
+same message twice whatever retries or restarts happen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from decisions.terms import LocalityConfig
+from notifications.deadlines import local_date, secretary_email, tz
+from notifications.outbox import queue
+from notifications.tables import DeadlineRow
+
+SIGNATURE = "\n\n-- \ns75 governance engine for {locality}\nThis message was sent automatically."
+
+
+def when(cfg: LocalityConfig, moment: datetime) -> str:
+    local = moment.astimezone(tz(cfg))
+    return f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M}"
+
+
+def send_all(session: Session, cfg: LocalityConfig, now: datetime, key: str,
+             recipients: Iterable[str], subject: str, body: str, *, kind: str,
+             attachments: Sequence[dict[str, Any]] = (), deadline_id: int | None = None
+             ) -> list[str]:
+    """Queue one message per distinct recipient; returns those newly queued."""
+    text = body + SIGNATURE.format(locality=cfg.locality.name)
+    queued = []
+    for to in dict.fromkeys(r for r in recipients if r):
+        if queue(session, key=f"{key}:{to}", recipient=to, subject=subject, body=text, now=now,
+                 kind=kind, attachments=attachments, deadline_id=deadline_id):
+            queued.append(to)
+    return queued
+
+
+def body_members(cfg: LocalityConfig, body_id: str | None) -> list[str]:
+    if body_id is None:
+        return []
+    return [m.email for m in cfg.members_of(body_id)]
+
+
+def reminder_recipients(cfg: LocalityConfig, row: DeadlineRow) -> list[str]:
+    """The owner; for an agenda-items deadline, the body's members too (the call for items)."""
+    out = [row.owner_email]
+    if row.kind == "agenda_items":
+        out += body_members(cfg, row.body_id)
+    return out
+
+
+def remind(session: Session, cfg: LocalityConfig, row: DeadlineRow, at_iso: str,
+           now: datetime) -> list[str]:
+    days = "today" if local_date(cfg, now) == local_date(cfg, row.due_at) else (
+        f"on {when(cfg, row.due_at)}")
+    subject = f"Reminder: {row.title} due {local_date(cfg, row.due_at):%d %b %Y}"
+    body = (f"{row.title} is due {days}.\n\nRule: {row.rule}\n"
+            f"Deadline: {when(cfg, row.due_at)}\n")
+    if row.kind == "agenda_items":
+        body += ("\nPlease notify any agenda items to the secretary "
+                 f"({secretary_email(cfg, row.body_id)}) by then. Later items need the chair's "
+                 "consent on grounds of urgency (LGA 1972 s100B(4)).\n")
+    return send_all(session, cfg, now, f"reminder:{row.key}:{at_iso}",
+                    reminder_recipients(cfg, row), subject, body, kind="reminder",
+                    deadline_id=row.id)
+
+
+def escalate(session: Session, cfg: LocalityConfig, row: DeadlineRow, now: datetime,
+             why: str) -> list[str]:
+    sec = secretary_email(cfg, row.body_id)
+    subject = f"MISSED: {row.title} (due {local_date(cfg, row.due_at):%d %b %Y})"
+    body = (f"The deadline '{row.title}' passed on {when(cfg, row.due_at)} and was missed: "
+            f"{why}.\n\nRule: {row.rule}\nOwner: {row.owner_email}\n\n"
+            "Please follow it up with the owner and record what happens next.\n")
+    return send_all(session, cfg, now, f"escalation:{row.key}", [sec, row.owner_email],
+                    subject, body, kind="escalation", deadline_id=row.id)
+
+
+def closed_notice(session: Session, cfg: LocalityConfig, row: DeadlineRow, now: datetime,
+                  what: str) -> list[str]:
+    """Tell the owner that something happened automatically at a deadline."""
+    subject = f"{row.title}: {what}"
+    body = f"{row.title}: {what} on {when(cfg, now)}.\n\nRule: {row.rule}\n"
+    return send_all(session, cfg, now, f"closed:{row.key}", [row.owner_email], subject, body,
+                    kind="notice", deadline_id=row.id)

@@ -1,0 +1,223 @@
+"""The outbox: every message is written in the same transaction as the event that causes it,
+then delivered by :func:`deliver_due`.
+
+* ``queue`` inserts with ON CONFLICT DO NOTHING on the unique ``key`` (event + recipient +
+  kind), so the same message cannot be queued twice, even by two processes at once.
+* ``deliver_due`` sends one message per transaction: claim the row (PostgreSQL: ``FOR UPDATE
+  SKIP LOCKED``, so several senders never take the same row; SQLite: the write lock), send,
+  mark it sent, commit. A crash before the commit leaves the row pending and it is sent on
+  restart; the Message-ID is fixed per row so a receiving system can drop the one duplicate
+  that a crash in the instant between the server's "250 OK" and the commit could produce.
+* Failures retry with exponential backoff; after ``smtp.max_attempts`` (or a permanent 5xx
+  refusal) the message is dead-lettered; ``retry`` puts it back in the queue.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import smtplib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
+from typing import Any
+
+from sqlalchemy import or_
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from decisions.errors import InvalidInput, NotFound
+from notifications.mailer import Mailer
+from notifications.tables import OutboxRow
+
+BACKOFF_BASE = timedelta(minutes=1)
+BACKOFF_CAP = timedelta(hours=6)
+ATTACHMENT_WAIT = timedelta(minutes=5)
+ATTACHMENT_MAX_WAIT = timedelta(hours=1)
+
+Resolver = Callable[[Session, dict[str, Any]], tuple[bytes, str] | None]
+"""Turns an attachment reference into (bytes, content type), or None if not available yet."""
+RESOLVERS: list[Resolver] = []
+
+
+def register_attachment_resolver(resolver: Resolver) -> None:
+    """Documents registers how a ``document_id`` / ``ref`` attachment becomes bytes."""
+    if resolver not in RESOLVERS:
+        RESOLVERS.append(resolver)
+
+
+def attachment_bytes(filename: str, data: bytes,
+                     content_type: str = "application/octet-stream") -> dict[str, Any]:
+    return {"filename": filename, "content_type": content_type,
+            "data_b64": base64.b64encode(data).decode("ascii")}
+
+
+def queue(session: Session, *, key: str, recipient: str, subject: str, body: str,
+          now: datetime, kind: str = "notice", attachments: Sequence[dict[str, Any]] = (),
+          deadline_id: int | None = None) -> bool:
+    """Queue one message; False if a message with this key was already queued."""
+    if not recipient or "@" not in recipient:
+        raise InvalidInput(f"outbox: recipient {recipient!r} for {key!r} is not an email "
+                           "address; set the member's email in config.toml")
+    values = {"key": key[:255], "kind": kind, "recipient": recipient, "subject": subject,
+              "body": body, "created_at": now, "state": "pending", "attempts": 0,
+              "next_attempt_at": now, "attachments": list(attachments),
+              "deadline_id": deadline_id}
+    table: Any = OutboxRow.__table__  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect.name
+    ins: Any = (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table))
+    stmt = (ins.values(**values).on_conflict_do_nothing(index_elements=["key"])
+            .returning(table.c.id))
+    return session.execute(stmt).first() is not None
+
+
+@dataclass
+class DeliveryReport:
+    sent: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    dead: list[int] = field(default_factory=list)
+    waiting: list[int] = field(default_factory=list)
+
+
+class AttachmentPending(Exception):
+    pass
+
+
+def message_id(row: OutboxRow) -> str:
+    digest = hashlib.sha256(row.key.encode()).hexdigest()[:20]
+    return f"<s75.{row.id}.{digest}@s75.invalid>"
+
+
+def build_message(session: Session, row: OutboxRow, sender: str,
+                  now: datetime | None = None) -> EmailMessage:
+    """The email for ``row``. A referenced attachment (a rendered document) not available
+    yet holds the message back for up to ATTACHMENT_MAX_WAIT; after that, or when nothing
+    can render documents, the message goes without it and says so."""
+    now = now or row.created_at
+    missing: list[str] = []
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = row.recipient
+    msg["Subject"] = row.subject
+    msg["Message-ID"] = message_id(row)
+    msg["Date"] = format_datetime(row.created_at)
+    msg["X-S75-Key"] = row.key
+    attached: list[tuple[bytes, str, str]] = []
+    for att in row.attachments:
+        filename = str(att.get("filename") or "attachment")
+        if "data_b64" in att:
+            data, ctype = base64.b64decode(att["data_b64"]), str(att.get("content_type") or
+                                                                  "application/octet-stream")
+        else:
+            found = next((r for r in (res(session, att) for res in RESOLVERS) if r), None)
+            if found is None:
+                if RESOLVERS and now - row.created_at < ATTACHMENT_MAX_WAIT:
+                    raise AttachmentPending(f"attachment {filename!r} is not available yet")
+                missing.append(filename)
+                continue
+            data, ctype = found
+        attached.append((data, ctype, filename))
+    body = row.body
+    if missing:
+        body += ("\n\nNot attached (not available when this message was sent; see the "
+                 f"published documents): {', '.join(missing)}\n")
+    msg.set_content(body)
+    for data, ctype, filename in attached:
+        maintype, _, subtype = ctype.partition("/")
+        msg.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream",
+                           filename=filename)
+    return msg
+
+
+def backoff(attempts: int) -> timedelta:
+    delay: timedelta = BACKOFF_BASE * (2 ** max(0, attempts - 1))
+    return min(BACKOFF_CAP, delay)
+
+
+def _permanent(exc: Exception) -> bool:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
+
+
+def _claim(session: Session, now: datetime, skip: set[int]) -> OutboxRow | None:
+    stmt = (select(OutboxRow).where(OutboxRow.state == "pending")
+            .where(or_(col(OutboxRow.next_attempt_at).is_(None),
+                       col(OutboxRow.next_attempt_at) <= now))
+            .order_by(col(OutboxRow.id)).limit(1))
+    if skip:
+        stmt = stmt.where(col(OutboxRow.id).not_in(skip))
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    return session.exec(stmt).first()
+
+
+def deliver_due(session: Session, now: datetime, mailer: Mailer, *, max_attempts: int = 5,
+                limit: int | None = None) -> DeliveryReport:
+    """Send every pending message due by ``now``; one commit per message (see module doc)."""
+    report = DeliveryReport()
+    seen: set[int] = set()
+    session.commit()
+    while limit is None or len(seen) < limit:
+        row = _claim(session, now, seen)
+        if row is None or row.id is None:
+            session.rollback()
+            break
+        seen.add(row.id)
+        try:
+            mailer.send(build_message(session, row, mailer.sender, now))
+        except AttachmentPending as exc:
+            row.next_attempt_at = now + ATTACHMENT_WAIT
+            row.last_error = str(exc)
+            report.waiting.append(row.id)
+        except (smtplib.SMTPException, OSError) as exc:
+            row.attempts += 1
+            row.last_error = f"{type(exc).__name__}: {exc}"[:500]
+            if row.attempts >= max_attempts or _permanent(exc):
+                row.state = "dead"
+                row.next_attempt_at = None
+                report.dead.append(row.id)
+            else:
+                row.next_attempt_at = now + backoff(row.attempts)
+                report.failed.append(row.id)
+        else:
+            row.attempts += 1
+            row.state = "sent"
+            row.sent_at = now
+            row.next_attempt_at = None
+            row.last_error = None
+            report.sent.append(row.id)
+        session.add(row)
+        session.commit()
+    return report
+
+
+def next_attempt(session: Session) -> datetime | None:
+    stmt = (select(OutboxRow.next_attempt_at).where(OutboxRow.state == "pending")
+            .where(col(OutboxRow.next_attempt_at).is_not(None))
+            .order_by(col(OutboxRow.next_attempt_at)).limit(1))
+    return session.exec(stmt).first()
+
+
+def retry(session: Session, now: datetime, ids: Sequence[int] = (), *,
+          all_dead: bool = False) -> list[int]:
+    """Put dead-lettered (or failing) messages back in the queue with their attempts reset."""
+    if not ids and not all_dead:
+        raise InvalidInput("outbox retry: give message ids, or --dead for every dead letter")
+    rows: list[OutboxRow] = []
+    if all_dead:
+        rows = list(session.exec(select(OutboxRow).where(OutboxRow.state == "dead")))
+    for mid in ids:
+        row = session.get(OutboxRow, mid)
+        if row is None:
+            raise NotFound(f"outbox message {mid} does not exist; see 's75 outbox list'")
+        if row.state == "sent":
+            raise InvalidInput(f"outbox message {mid} was sent at {row.sent_at:%Y-%m-%d %H:%M}"
+                               " UTC; a sent message is not sent again")
+        rows.append(row)
+    for row in rows:
+        row.state, row.attempts, row.next_attempt_at = "pending", 0, now
+        session.add(row)
+    return [r.id for r in rows if r.id is not None]

@@ -1,0 +1,212 @@
+"""``process_due``: the one function that acts on what is due at ``now``.
+
+For every pending deadline whose next moment has come (oldest first): send the reminders
+whose lead time has come (to the owner; for agenda items the body's members too), and once
+the deadline has passed close it: met (the thing happened, or was done automatically at the
+deadline: the agenda published, the notice issued, the call-in window closed) or missed
+(escalated to the secretary and the owner).
+
+Idempotent: reminders and escalations go through the outbox's unique keys, and a closed
+deadline is never processed again, so a second call for the same ``now`` does nothing more.
+It runs in the caller's transaction; each deadline in a savepoint, so a refusal by a rule
+(say, publication refused for an invalid Part 2 item) is reported and escalated without
+undoing the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from decisions.errors import S75Error
+from decisions.tables import DecisionRow, MeetingRow
+from decisions.terms import LocalityConfig
+from notifications import deadlines as dl
+from notifications import messages, store
+from notifications.automatic import already_met, meeting_gone, publish_agenda
+from notifications.tables import DeadlineRow
+from workflows.events import EventBus, UnitOfWork
+
+LATE_AFTER = timedelta(minutes=30)
+"""A deadline closed more than this after its due time was processed late (after downtime)."""
+
+
+@dataclass
+class Happened:
+    at: datetime
+    deadline_id: int
+    kind: str
+    title: str
+    what: str  # reminded | met | missed | waived | published | moved | failed
+    detail: str = ""
+
+
+@dataclass
+class DueReport:
+    now: datetime
+    events: list[Happened] = field(default_factory=list)
+    late: list[int] = field(default_factory=list)
+
+    def count(self, what: str) -> int:
+        return sum(1 for e in self.events if e.what == what)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {w: self.count(w) for w in ("reminded", "met", "missed", "waived", "published",
+                                           "moved", "failed")}
+
+    @property
+    def empty(self) -> bool:
+        return not self.events
+
+
+def _note(report: DueReport, row: DeadlineRow, what: str, detail: str = "") -> None:
+    assert row.id is not None
+    report.events.append(Happened(report.now, row.id, row.kind, row.title, what, detail))
+
+
+def plan_standing(uow: UnitOfWork) -> None:
+    """Deadlines that come from config rather than events: the quarterly reports to partners
+    on the configured pool (``pool.financial_year``). A report already overdue when first
+    planned (the engine started late in the year) is not planned, rather than escalated."""
+    cfg = uow.config
+    start = dl.financial_year_start(cfg, cfg.pool.start_year)
+    for p in dl.quarterly_report_deadlines(cfg, start):
+        if p.due_at > uow.now and not _exists(uow, p.key):
+            store.upsert(uow.session, p, uow.now)
+
+
+def _exists(uow: UnitOfWork, key: str) -> bool:
+    return uow.session.exec(select(DeadlineRow.id).where(DeadlineRow.key == key)).first() \
+        is not None
+
+
+def _remind(uow: UnitOfWork, row: DeadlineRow, report: DueReport) -> None:
+    """Send the latest reminder whose time has come (after downtime, earlier ones that were
+    missed are skipped rather than sent in a burst); none once the deadline has passed."""
+    done = list(row.details.get("reminded", []))
+    due = [iso for iso in row.reminder_at
+           if iso not in done and datetime.fromisoformat(iso) <= uow.now]
+    if not due:
+        return
+    done.extend(due)
+    if uow.now < row.due_at:
+        sent = messages.remind(uow.session, uow.config, row, due[-1], uow.now)
+        _note(report, row, "reminded", ", ".join(sent))
+    row.details = {**row.details, "reminded": done}
+
+
+def _resolve(uow: UnitOfWork, row: DeadlineRow, report: DueReport) -> None:
+    """The deadline has passed: met, missed or waived."""
+    cfg, now = uow.config, uow.now
+    gone = meeting_gone(uow, row)
+    if gone:
+        store.close(row, "waived", gone, now)
+        _note(report, row, "waived", gone)
+        return
+    why = already_met(uow, row)
+    if why is None and row.kind == "publication" and row.meeting_id is not None:
+        m = uow.session.get(MeetingRow, row.meeting_id)
+        assert m is not None
+        pub = publish_agenda(uow, m)
+        for old, new in pub.moved:
+            _note(report, row, "moved", f"item {old} -> next meeting"
+                  + (f" (item {new})" if new else " (none scheduled yet)"))
+        why = f"published automatically at the deadline ({len(pub.published)} item(s))"
+        _note(report, row, "published", why)
+    elif why is None and row.kind == "notice":
+        pubs = store.find(uow.session, kind="publication", meeting_id=row.meeting_id,
+                          pending_only=False)
+        if pubs and pubs[0].state == "met":
+            why = "notice given with the published agenda"
+        else:
+            messages.send_all(uow.session, cfg, now, f"notice:{row.key}",
+                              messages.body_members(cfg, row.body_id), row.title,
+                              f"{row.title}.\n\nRule: {row.rule}\n", kind="meeting_notice",
+                              deadline_id=row.id)
+            why = "notice issued automatically to members"
+    elif why is None and row.kind == "call_in_expiry":
+        d = uow.session.get(DecisionRow, int(row.subject_id))
+        if d is not None and d.call_in_state in ("called_in", "exempt"):
+            store.close(row, "waived", f"decision {d.call_in_state.replace('_', ' ')}", now)
+            _note(report, row, "waived", row.outcome)
+            return
+        why = "call-in window closed without a call-in; the decision may be implemented"
+        messages.closed_notice(uow.session, cfg, row, now, "call-in window closed")
+    if row.state != "pending":  # an event fired above (meeting.published) closed it
+        row.outcome = why or row.outcome
+        _note(report, row, "met", row.outcome)
+        return
+    if why is not None:
+        store.close(row, "met", why, now)
+        _note(report, row, "met", why)
+        return
+    store.close(row, "missed", "not done by the deadline", now)
+    sent = messages.escalate(uow.session, cfg, row, now, "it was not done by the deadline")
+    _note(report, row, "missed", "escalated to " + ", ".join(sent))
+
+
+def _order(row: DeadlineRow) -> tuple[datetime, int, int]:
+    kind = dl.KIND_ORDER.index(row.kind) if row.kind in dl.KIND_ORDER else len(dl.KIND_ORDER)
+    assert row.next_at is not None and row.id is not None
+    return (row.next_at, kind, row.id)
+
+
+def process_due(uow: UnitOfWork) -> DueReport:
+    """Act on every deadline whose time has come by ``uow.now`` (see the module doc)."""
+    report = DueReport(uow.now)
+    plan_standing(uow)
+    rows = list(uow.session.exec(select(DeadlineRow).where(DeadlineRow.state == "pending")
+                                 .where(col(DeadlineRow.next_at) <= uow.now)))
+    for row in sorted(rows, key=_order):
+        if row.state != "pending":  # closed by an event fired for an earlier deadline
+            if row.closed_at == uow.now:
+                _note(report, row, row.state, row.outcome)
+            continue
+        savepoint = uow.session.begin_nested()
+        try:
+            _remind(uow, row, report)
+            if row.due_at <= uow.now and row.state == "pending":
+                if uow.now - row.due_at > LATE_AFTER:
+                    row.details = {**row.details, "processed_late": uow.now.isoformat()}
+                    assert row.id is not None
+                    report.late.append(row.id)
+                _resolve(uow, row, report)
+            row.next_at = store.next_at(row)
+            uow.session.add(row)
+            savepoint.commit()
+        except S75Error as exc:
+            savepoint.rollback()
+            _fail(uow, row, report, exc.message)
+    uow.session.flush()
+    return report
+
+
+def _fail(uow: UnitOfWork, row: DeadlineRow, report: DueReport, message: str) -> None:
+    """An automatic step was refused by a rule: the deadline is missed; the secretary is told
+    why (outside the rolled-back savepoint)."""
+    store.close(row, "missed", f"automatic step refused: {message}", uow.now)
+    uow.session.add(row)
+    messages.escalate(uow.session, uow.config, row, uow.now,
+                      f"the automatic step was refused: {message}")
+    _note(report, row, "failed", message)
+
+
+def run_due(engine: Engine, config: LocalityConfig, bus: EventBus, now: datetime,
+            actor: str = "scheduler") -> DueReport:
+    """process_due in its own transaction (commits whole, or not at all)."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            report = process_due(UnitOfWork(session, config, now, actor, bus))
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+    return report
+
+
+def next_due(uow: UnitOfWork) -> datetime | None:
+    return store.next_due(uow.session)

@@ -1,0 +1,92 @@
+"""Deadline rows: insert or update a planned deadline (by its unique key), close deadlines,
+and find what is due next. Used by the planner (inside the event's transaction) and by
+process_due."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from notifications.deadlines import PlannedDeadline
+from notifications.tables import DeadlineRow
+
+OPEN = "pending"
+
+
+def next_at(row: DeadlineRow, now: datetime | None = None) -> datetime | None:
+    """The next moment process_due has work for this deadline: its next reminder still to
+    come, else its due time; None once closed."""
+    if row.state != OPEN:
+        return None
+    sent = set(row.details.get("reminded", []))
+    for iso in row.reminder_at:
+        if iso not in sent:
+            return min(datetime.fromisoformat(iso), row.due_at)
+    return row.due_at
+
+
+def upsert(session: Session, p: PlannedDeadline, now: datetime) -> DeadlineRow:
+    """Create the deadline, or move a pending one to its new due time (a rescheduled meeting).
+    A closed deadline (met, missed, waived) is left as it is."""
+    row = session.exec(select(DeadlineRow).where(DeadlineRow.key == p.key)).first()
+    if row is None:
+        row = DeadlineRow(key=p.key, kind=p.kind, subject_type=p.subject_type,
+                          subject_id=p.subject_id, created_at=now, due_at=p.due_at,
+                          owner_email=p.owner_email, details=dict(p.details))
+    elif row.state != OPEN:
+        return row
+    row.title, row.rule, row.owner_id, row.owner_email = p.title, p.rule, p.owner_id, p.owner_email
+    row.body_id, row.meeting_id, row.proposal_id = p.body_id, p.meeting_id, p.proposal_id
+    row.due_at = p.due_at
+    row.reminder_at = [t.isoformat() for t in p.reminder_at]
+    row.details = {**row.details, **p.details}
+    row.next_at = next_at(row)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def close(row: DeadlineRow, state: str, outcome: str, now: datetime) -> None:
+    row.state, row.outcome, row.closed_at, row.next_at = state, outcome, now, None
+    if state == "met" and now > row.due_at:
+        row.details = {**row.details, "late": True}
+
+
+def find(session: Session, *, kind: str | Iterable[str] | None = None,
+         subject_type: str | None = None, subject_id: object = None,
+         meeting_id: int | None = None, proposal_id: int | None = None,
+         pending_only: bool = True) -> list[DeadlineRow]:
+    stmt = select(DeadlineRow)
+    if kind is not None:
+        kinds = [kind] if isinstance(kind, str) else list(kind)
+        stmt = stmt.where(col(DeadlineRow.kind).in_(kinds))
+    if subject_type is not None:
+        stmt = stmt.where(DeadlineRow.subject_type == subject_type)
+    if subject_id is not None:
+        stmt = stmt.where(DeadlineRow.subject_id == str(subject_id))
+    if meeting_id is not None:
+        stmt = stmt.where(DeadlineRow.meeting_id == meeting_id)
+    if proposal_id is not None:
+        stmt = stmt.where(DeadlineRow.proposal_id == proposal_id)
+    if pending_only:
+        stmt = stmt.where(DeadlineRow.state == OPEN)
+    return list(session.exec(stmt.order_by(col(DeadlineRow.due_at), col(DeadlineRow.id))))
+
+
+def close_matching(session: Session, now: datetime, state: str, outcome: str,
+                   **where: object) -> list[DeadlineRow]:
+    rows = find(session, **where)  # type: ignore[arg-type]
+    for row in rows:
+        close(row, state, outcome, now)
+        session.add(row)
+    session.flush()
+    return rows
+
+
+def next_due(session: Session) -> datetime | None:
+    stmt = (select(DeadlineRow.next_at).where(DeadlineRow.state == OPEN)
+            .where(col(DeadlineRow.next_at).is_not(None))
+            .order_by(col(DeadlineRow.next_at)).limit(1))
+    return session.exec(stmt).first()

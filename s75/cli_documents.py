@@ -1,0 +1,317 @@
+"""``s75 documents`` (the documents store) and ``s75 render`` (any document kind to a PDF)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from decisions.errors import InvalidInput
+from notifications.documents import gather, kinds, samples, store
+from notifications.documents.config_views import pool_view, terms_view
+from notifications.documents.pack import (
+    PackResult,
+    Renderer,
+    build_pack,
+    build_supplement,
+    cores,
+    default_cache,
+)
+from notifications.documents.tables import DOCUMENT_KINDS
+from s75.output import emit_object, emit_rows, err_console
+
+documents_app = typer.Typer(no_args_is_help=True, help="The store of produced documents.")
+render_app = typer.Typer(no_args_is_help=True, help=(
+    "Render a document to an accessible PDF (PDF/UA-1). Use --sample to render the seed "
+    "papers' sample instead of the database."))
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+OutOpt = Annotated[Path, typer.Option("--out", "-o", help="PDF file to write.")]
+PublicOpt = Annotated[bool, typer.Option("--public", help=(
+    "The public version: Part 2 items shown only by title and exempt paragraph."))]
+MemberOpt = Annotated[str | None, typer.Option("--member", help=(
+    "A member's personal pack: items on which they declared an interest are marked."))]
+SampleOpt = Annotated[bool, typer.Option("--sample", help="Render the seed papers' sample.")]
+StoreOpt = Annotated[bool, typer.Option("--store", help="Also keep it in the documents store.")]
+
+
+def _app(ctx: typer.Context):  # type: ignore[no-untyped-def]
+    from s75.cli import get_app
+    return get_app(ctx)
+
+
+def _write(out: Path, pdf: bytes, pages: int, title: str, refused: list[str] | None = None
+           ) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(pdf)
+    emit_object({"written": str(out), "title": title, "pages": pages, "bytes": len(pdf),
+                 **({"refused_urls": refused} if refused else {})}, False)
+
+
+def _member_check(ctx: typer.Context, member: str | None) -> None:
+    if member is None:
+        return
+    cfg = _app(ctx).config
+    if member not in {m.id for m in cfg.member}:
+        raise InvalidInput(f"--member: {member!r} is not a member id; expected one of "
+                           f"{sorted(m.id for m in cfg.member)}")
+
+
+def _single(ctx: typer.Context, out: Path, html: str, title: str, kind: str,
+            subject_type: str, subject_id: object, keep: bool, public: bool = False,
+            meeting_id: int | None = None) -> None:
+    r = kinds.render(html)
+    if keep:
+        a = _app(ctx)
+        with a.session() as s:
+            store.save(s, kind=kind, title=title, pdf=r.pdf, pages=r.pages,
+                       subject_type=subject_type, subject_id=subject_id, now=a.clock.now(),
+                       public=public, meeting_id=meeting_id)
+            s.commit()
+    _write(out, r.pdf, r.pages, title, r.refused)
+
+
+def _progress_renderer(workers: int | None) -> tuple[Renderer, Progress]:
+    progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                        MofNCompleteColumn(), TimeElapsedColumn(), console=err_console(),
+                        transient=False)
+    task = progress.add_task("rendering parts", total=None)
+
+    def update(done: int, total: int, what: str) -> None:
+        progress.update(task, completed=done, total=total,
+                        description=f"rendering parts: {what[:40]}")
+
+    return Renderer(default_cache(), workers=workers or cores(), progress=update), progress
+
+
+@render_app.command("pack")
+def render_pack(ctx: typer.Context, meeting_id: Annotated[int, typer.Argument(
+        help="Meeting id (0 with --sample)")] = 0, out: OutOpt = Path("pack.pdf"),
+                public: PublicOpt = False, member: MemberOpt = None, sample: SampleOpt = False,
+                workers: Annotated[int | None, typer.Option(help="Worker processes "
+                                                            "[default: the cores]")] = None,
+                keep: StoreOpt = False) -> None:
+    """The decision pack: agenda, cover sheets, reports and appendices, one outline entry per
+    item, continuous "Page x of y". Parts render in parallel and are cached by content."""
+    _member_check(ctx, member)
+    if sample:
+        view = samples.sample_pack(public=public, member=member)
+    else:
+        a = _app(ctx)
+        with a.session() as s:
+            view = gather.pack_view(s, a.config, meeting_id, public=public, member_id=member)
+    renderer, progress = _progress_renderer(workers)
+    with progress, renderer:
+        result = build_pack(view, renderer)
+    if keep and not sample:
+        _store_pack(ctx, result, view.title, meeting_id, public, member, "pack")
+    _write(out, result.pdf, result.pages, view.title)
+
+
+def _store_pack(ctx: typer.Context, result: PackResult, title: str, meeting_id: int,
+                public: bool, member: str | None, kind: str) -> None:
+    a = _app(ctx)
+    with a.session() as s:
+        store.save(s, kind=kind, title=title, pdf=result.pdf, pages=result.pages,
+                   subject_type="meeting", subject_id=meeting_id, now=a.clock.now(),
+                   public=public, member_id=member, meeting_id=meeting_id)
+        s.commit()
+
+
+@render_app.command("supplement")
+def render_supplement(ctx: typer.Context, meeting_id: Annotated[int, typer.Argument(
+        help="Meeting id (0 with --sample)")] = 0, out: OutOpt = Path("supplement.pdf"),
+                      public: PublicOpt = False, member: MemberOpt = None,
+                      sample: SampleOpt = False, keep: StoreOpt = False) -> None:
+    """Reports accepted after publication with the chair's urgency consent, numbered on from
+    the main pack (pages and paragraphs)."""
+    _member_check(ctx, member)
+    renderer, progress = _progress_renderer(None)
+    with progress, renderer:
+        if sample:
+            main = build_pack(samples.sample_pack(public=public, member=member), renderer)
+            view = samples.sample_supplement(main.pages + 1)
+        else:
+            a = _app(ctx)
+            with a.session() as s:
+                audience = "public" if public else (f"member:{member}" if member else "members")
+                stored = store.latest(s, "pack", "meeting", meeting_id, audience)
+                if stored is None:
+                    main = build_pack(gather.pack_view(s, a.config, meeting_id, public=public,
+                                                       member_id=member), renderer)
+                    first = main.pages + 1
+                else:
+                    first = stored.pages + 1
+                view = gather.supplement_view(s, a.config, meeting_id, first_page=first,
+                                              public=public, member_id=member)
+        from dataclasses import replace
+        view = replace(view, public=public)
+        result = build_supplement(view, renderer)
+    if keep and not sample:
+        _store_pack(ctx, result, view.title, meeting_id, public, member, "supplement")
+    _write(out, result.pdf, result.pages, view.title)
+
+
+@render_app.command("agenda")
+def render_agenda(ctx: typer.Context, meeting_id: Annotated[int, typer.Argument(
+        help="Meeting id (0 with --sample)")] = 0, out: OutOpt = Path("agenda.pdf"),
+                  public: PublicOpt = False, member: MemberOpt = None,
+                  sample: SampleOpt = False, keep: StoreOpt = False) -> None:
+    """The agenda: file 000's columns, Part 1 then Part 2, the next meeting and its deadline."""
+    _member_check(ctx, member)
+    if sample:
+        view = samples.sample_agenda()
+    else:
+        a = _app(ctx)
+        with a.session() as s:
+            view = gather.agenda_view(s, a.config, meeting_id, member_id=member)
+    _single(ctx, out, kinds.agenda_html(view, public=public), view.title, "agenda", "meeting",
+            meeting_id, keep and not sample, public, meeting_id)
+
+
+@render_app.command("minutes")
+def render_minutes(ctx: typer.Context, meeting_id: Annotated[int, typer.Argument(
+        help="Meeting id (0 with --sample)")] = 0, out: OutOpt = Path("minutes.pdf"),
+                   public: PublicOpt = False, sample: SampleOpt = False,
+                   keep: StoreOpt = False) -> None:
+    """Minutes: attendance, declarations and how managed, each decision and its rule."""
+    if sample:
+        view = samples.sample_minutes()
+    else:
+        a = _app(ctx)
+        with a.session() as s:
+            view = gather.minutes_view(s, a.config, meeting_id)
+    _single(ctx, out, kinds.minutes_html(view, public=public), view.title, "minutes",
+            "meeting", meeting_id, keep and not sample, public, meeting_id)
+
+
+@render_app.command("notice")
+def render_notice(ctx: typer.Context, decision_id: Annotated[int, typer.Argument(
+        help="Decision id (0 with --sample)")] = 0, out: OutOpt = Path("notice.pdf"),
+                  public: PublicOpt = False, sample: SampleOpt = False,
+                  keep: StoreOpt = False) -> None:
+    """Decision notice / executive decision record (SI 2012/2089 reg 12) with call-in expiry."""
+    if sample:
+        view = samples.sample_notice()
+    else:
+        a = _app(ctx)
+        with a.session() as s:
+            view = gather.notice_view(s, a.config, decision_id, a.clock.now())
+    _single(ctx, out, kinds.notice_html(view, public=public), view.title, "notice", "decision",
+            decision_id, keep and not sample, public)
+
+
+@render_app.command("actions")
+def render_actions(ctx: typer.Context, body: Annotated[str, typer.Argument(
+        help="Body id, e.g. jcc")] = "jcc", out: OutOpt = Path("actions.pdf"),
+                   sample: SampleOpt = False, keep: StoreOpt = False) -> None:
+    """The action log of a body: actions arising, owners, due dates, status."""
+    a = _app(ctx)
+    if sample:
+        view = samples.sample_actions()
+    else:
+        _body_check(ctx, body)
+        with a.session() as s:
+            view = gather.action_log_view(s, a.config, body, _today(a.clock.now(), a))
+    _single(ctx, out, kinds.actions_html(view), view.title, "actions", "body", body,
+            keep and not sample)
+
+
+@render_app.command("forward-plan")
+def render_forward_plan(ctx: typer.Context, out: OutOpt = Path("forward-plan.pdf"),
+                        sample: SampleOpt = False, keep: StoreOpt = False) -> None:
+    """The forward plan of key decisions with the SI 2012/2089 reg 9 notice fields."""
+    a = _app(ctx)
+    if sample:
+        view = samples.sample_forward_plan()
+    else:
+        with a.session() as s:
+            view = gather.forward_plan_view(s, a.config, a.clock.now())
+    _single(ctx, out, kinds.forward_plan_html(view), view.title, "forward-plan", "locality",
+            a.config.locality.name, keep and not sample)
+
+
+@render_app.command("terms")
+def render_terms(ctx: typer.Context, body: Annotated[str, typer.Argument(
+        help="Body id, e.g. jcc")] = "jcc", out: OutOpt = Path("terms.pdf"),
+                 keep: StoreOpt = False) -> None:
+    """A body's terms of reference, rendered from config.toml."""
+    a = _app(ctx)
+    view = terms_view(a.config, body)
+    _single(ctx, out, kinds.terms_html(view), view.title, "terms", "body", body, keep)
+
+
+@render_app.command("gateway-report")
+def render_gateway(ctx: typer.Context, out: OutOpt = Path("gateway-report.pdf"),
+                   sample: SampleOpt = False, keep: StoreOpt = False) -> None:
+    """Gateway status: proposals by month, RAG in words and colour, open conditions."""
+    a = _app(ctx)
+    if sample:
+        view = samples.sample_gateway()
+    else:
+        with a.session() as s:
+            view = gather.gateway_view(s, a.config, a.clock.now())
+    _single(ctx, out, kinds.gateway_html(view), view.title, "gateway-report", "locality",
+            a.config.locality.name, keep and not sample)
+
+
+@render_app.command("pool")
+def render_pool(ctx: typer.Context, out: OutOpt = Path("pool.pdf"), sample: SampleOpt = False,
+                keep: StoreOpt = False) -> None:
+    """Pool statement: lines, contributions, risk share, variance, chart."""
+    a = _app(ctx)
+    view = samples.sample_pool() if sample else pool_view(a.config)
+    _single(ctx, out, kinds.pool_html(view), view.title, "pool", "locality",
+            a.config.locality.name, keep and not sample)
+
+
+def _today(now: datetime, a: Any) -> date:
+    from zoneinfo import ZoneInfo
+    day: date = now.astimezone(ZoneInfo(a.config.locality.timezone)).date()
+    return day
+
+
+def _body_check(ctx: typer.Context, body: str) -> None:
+    cfg = _app(ctx).config
+    if body not in {b.id for b in cfg.body}:
+        raise InvalidInput(f"body {body!r} is not in the config; expected one of "
+                           f"{[b.id for b in cfg.body]}")
+
+
+@documents_app.command("list")
+def list_documents(ctx: typer.Context, as_json: JsonOpt = False,
+                   kind: Annotated[str | None, typer.Option(help=(
+                       f"Only this kind: {', '.join(DOCUMENT_KINDS)}"))] = None,
+                   meeting: Annotated[int | None, typer.Option(help="Only this meeting")] = None
+                   ) -> None:
+    """Documents produced (packs at publication, notices, draft minutes, and --store renders)."""
+    if kind is not None and kind not in DOCUMENT_KINDS:
+        raise InvalidInput(f"--kind: {kind!r} is not a document kind; expected one of "
+                           f"{list(DOCUMENT_KINDS)}")
+    a = _app(ctx)
+    with a.session() as s:
+        rows = [{"id": r.id, "kind": r.kind, "title": r.title, "audience": r.audience,
+                 "meeting_id": r.meeting_id, "subject": f"{r.subject_type} {r.subject_id}",
+                 "pages": r.pages, "bytes": r.size, "hash": r.content_hash[:12],
+                 "event": r.event, "created_at": r.created_at}
+                for r in store.listing(s, kind=kind, meeting_id=meeting)]
+    emit_rows(rows, as_json, "Documents", ["id", "kind", "title", "audience", "pages",
+                                           "event", "created_at"])
+
+
+@documents_app.command("get")
+def get_document(ctx: typer.Context, document_id: int, out: OutOpt) -> None:
+    """Write a stored document to a file."""
+    a = _app(ctx)
+    with a.session() as s:
+        row = store.content(s, document_id)
+        pdf, pages, title = row.content or b"", row.pages, row.title
+    _write(out, pdf, pages, title)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(documents_app, name="documents")
+    app.add_typer(render_app, name="render")

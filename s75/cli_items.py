@@ -1,0 +1,340 @@
+"""``s75 item``, ``s75 interest`` and ``s75 decide``: agenda items from draft to decision.
+Registered by s75/cli_committee.py."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from decisions.errors import InvalidInput
+from decisions.tables import AgendaItemRow
+from s75.cli import JsonOpt
+from s75.cli_committee import parse_date, unit
+from s75.output import emit_object, emit_rows
+
+item_app = typer.Typer(no_args_is_help=True, help="Agenda items: add, submit, accept, publish.")
+interest_app = typer.Typer(no_args_is_help=True, help="Register and declare interests.")
+
+Opt = typer.Option
+
+
+def item_dict(i: AgendaItemRow) -> dict[str, Any]:
+    return {"id": i.id, "meeting": i.meeting_id, "title": i.title, "state": i.state,
+            "standing": i.standing, "action": i.action, "report": i.report, "lead": i.lead,
+            "indicative_time": i.indicative_time, "duration_minutes": i.duration_minutes,
+            "part": i.part, "exempt_paragraph": i.exempt_paragraph,
+            "public_interest_reason": i.public_interest_reason, "cover": i.cover,
+            "appendices": [a.get("title") for a in i.appendices], "pool_line": i.pool_line_id,
+            "amount": i.amount, "report_id": i.report_id, "late": i.late,
+            "urgency_reason": i.urgency_reason, "urgency_consent_by": i.urgency_consent_by,
+            "deferred_to_item": i.deferred_to_item_id, "carried_from_item": i.carried_from_item_id}
+
+
+def _read(path: Path, what: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(f"{what}: {path} cannot be read ({exc.strerror})") from None
+
+
+def _amount(value: str | None) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        return Decimal(value.replace(",", "").replace("£", ""))
+    except InvalidOperation:
+        raise InvalidInput(f"--amount: {value!r} is not a sum of money; e.g. 1200000") from None
+
+
+def _pairs(values: list[str], what: str, allowed: tuple[str, ...] | None = None
+           ) -> dict[str, str]:
+    out = {}
+    for v in values:
+        key, sep, val = v.partition("=")
+        if not sep or not key.strip():
+            raise InvalidInput(f"{what}: {v!r} is not KEY=VALUE (e.g. leader=for)")
+        if allowed is not None and val not in allowed:
+            raise InvalidInput(f"{what}: {v!r}: {val!r} is not valid; expected "
+                               f"{', '.join(allowed)}")
+        out[key.strip()] = val.strip()
+    return out
+
+
+@item_app.command("add")
+def item_add(
+    ctx: typer.Context,
+    meeting: Annotated[int, typer.Argument()],
+    title: Annotated[str, typer.Argument()],
+    action: Annotated[str, Opt(help="to_note | to_approve | for_decision")] = "for_decision",
+    lead: Annotated[str, Opt(help="Lead officer or member (agenda 'Lead')")] = "",
+    report: Annotated[str, Opt(help="Written Report | Verbal | Presentation")] = "Written Report",
+    at: Annotated[str | None, Opt("--time", help="Indicative time HH:MM")] = None,
+    minutes: Annotated[int | None, Opt("--minutes", help="Time allowed")] = None,
+    part: Annotated[int, Opt(help="1 public, 2 exempt")] = 1,
+    paragraph: Annotated[int | None, Opt(help="Schedule 12A paragraph 1-7 (Part 2)")] = None,
+    exempt_reason: Annotated[str | None, Opt(help="Public-interest reason (Part 2)")] = None,
+    decisions: Annotated[str, Opt(help="Cover: decisions required")] = "",
+    key_points: Annotated[str, Opt(help="Cover: key points")] = "",
+    impacts: Annotated[str, Opt(help="Cover: likely impacts and implications")] = "",
+    business_plan: Annotated[str, Opt(help="Cover: link to the business plan")] = "",
+    conflicts: Annotated[str, Opt(help="Cover: potential conflicts of interest")] = "",
+    previously: Annotated[str, Opt(help="Cover: where previously discussed")] = "",
+    sponsor: Annotated[str, Opt(help="Cover: sponsor")] = "",
+    presenter: Annotated[str, Opt(help="Cover: presented by")] = "",
+    text: Annotated[str, Opt(help="Report text")] = "",
+    text_file: Annotated[Path | None, Opt("--text-file", help="Report text from a file")] = None,
+    appendix: Annotated[list[str] | None, Opt(help="TITLE=FILE, repeatable")] = None,
+    pool_line: Annotated[str | None, Opt(help="Pool line affected ('*' = whole pool)")] = None,
+    amount: Annotated[str | None, Opt(help="Money committed, pounds")] = None,
+    proposal: Annotated[int | None, Opt(help="Proposal id this item serves")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a draft item (with its cover sheet) to a meeting's agenda."""
+    from workflows.committee import items
+
+    body = _read(text_file, "--text-file") if text_file else text
+    apps = [{"title": k, "text": _read(Path(v), "--appendix")}
+            for k, v in _pairs(appendix or [], "--appendix").items()]
+    cover = {"decisions_required": decisions, "key_points": key_points, "impacts": impacts,
+             "business_plan_link": business_plan, "conflicts_of_interest": conflicts,
+             "previously_discussed": previously, "sponsor": sponsor, "presenter": presenter}
+    with unit(ctx) as uow:
+        i = items.add(uow, meeting, title, action=action, lead=lead, report=report,
+                      indicative_time=at, duration_minutes=minutes, part=part,
+                      exempt_paragraph=paragraph, public_interest_reason=exempt_reason,
+                      cover=cover, body_text=body, appendices=apps, pool_line_id=pool_line,
+                      amount=_amount(amount), proposal_id=proposal)
+        out = item_dict(i)
+    emit_object(out, as_json)
+
+
+@item_app.command("submit")
+def item_submit(
+    ctx: typer.Context, item: Annotated[int, typer.Argument()],
+    by: Annotated[str, Opt(help="Who submits it")] = "secretary",
+    on: Annotated[str | None, Opt(help="Date submitted [default: today]")] = None,
+    urgency_reason: Annotated[str | None, Opt(help="Late item: special circumstances")] = None,
+    chair_consent: Annotated[str | None, Opt(help="Late item: chair who consented")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Submit an item for its meeting (after the deadline: needs the chair's urgency consent)."""
+    from workflows.committee import items
+
+    with unit(ctx) as uow:
+        out = item_dict(items.submit(uow, item, submitted_by=by, submitted_on=parse_date(
+            on, "--on"), urgency_reason=urgency_reason, chair_consent_by=chair_consent))
+    emit_object(out, as_json)
+
+
+def _simple(ctx: typer.Context, fn_name: str, item: int, as_json: bool, **kw: Any) -> None:
+    from workflows.committee import items
+
+    with unit(ctx) as uow:
+        out = item_dict(getattr(items, fn_name)(uow, item, **kw))
+    emit_object(out, as_json)
+
+
+@item_app.command("accept")
+def item_accept(ctx: typer.Context, item: Annotated[int, typer.Argument()],
+                as_json: JsonOpt = False) -> None:
+    """Accept a submitted item onto the agenda."""
+    _simple(ctx, "accept", item, as_json)
+
+
+@item_app.command("publish")
+def item_publish(
+    ctx: typer.Context, item: Annotated[int, typer.Argument()],
+    on: Annotated[str | None, Opt(help="Date published [default: today]")] = None,
+    urgency_reason: Annotated[str | None, Opt(help="Late: special circumstances")] = None,
+    chair_consent: Annotated[str | None, Opt(help="Late: chair who consented")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Publish an accepted item with the agenda (clear-days rule)."""
+    _simple(ctx, "publish", item, as_json, published_on=parse_date(on, "--on"),
+            urgency_reason=urgency_reason, chair_consent_by=chair_consent)
+
+
+@item_app.command("withdraw")
+def item_withdraw(ctx: typer.Context, item: Annotated[int, typer.Argument()],
+                  reason: Annotated[str, Opt(help="Why")], as_json: JsonOpt = False) -> None:
+    """Withdraw an item from the agenda."""
+    _simple(ctx, "withdraw", item, as_json, reason=reason)
+
+
+@item_app.command("defer")
+def item_defer(ctx: typer.Context, item: Annotated[int, typer.Argument()],
+               reason: Annotated[str, Opt(help="Why")], as_json: JsonOpt = False) -> None:
+    """Defer an item to the body's next meeting."""
+    from workflows.committee import common, items
+
+    with unit(ctx) as uow:
+        new = items.defer(uow, item, reason)
+        out = item_dict(common.item(uow.session, item)) | {
+            "deferred_to_meeting": new.meeting_id if new else None}
+    emit_object(out, as_json)
+
+
+@item_app.command("route")
+def item_route(
+    ctx: typer.Context, item: Annotated[int, typer.Argument()],
+    meeting: Annotated[int, typer.Argument(help="Further meeting for the same report")],
+    action: Annotated[str, Opt(help="to_note (information) | for_decision | to_approve")]
+    = "to_note",
+    as_json: JsonOpt = False,
+) -> None:
+    """Send the same report to another body or date (a new draft item there)."""
+    _simple(ctx, "route", item, as_json, meeting_id=meeting, action=action)
+
+
+@item_app.command("show")
+def item_show(ctx: typer.Context, item: Annotated[int, typer.Argument()],
+              as_json: JsonOpt = False) -> None:
+    """An item with its cover sheet, declarations and decision."""
+    from sqlmodel import select
+
+    from decisions.tables import DecisionRow
+    from workflows.committee import common, interests
+
+    with unit(ctx) as uow:
+        i = common.item(uow.session, item)
+        out = item_dict(i)
+        out["declarations"] = [{"member": d.member_id, "nature": d.nature,
+                                "description": d.description, "managed": d.managed}
+                               for d in interests.declarations_for(uow.session, item)]
+        d = uow.session.exec(select(DecisionRow).where(DecisionRow.item_id == item)).first()
+        out["decision"] = None if d is None else {
+            "id": d.id, "outcome": d.outcome, "rule": d.rule_applied, "text": d.text,
+            "call_in_expires": d.call_in_expires, "explanation": d.details.get("explanation")}
+    emit_object(out, as_json)
+
+
+@item_app.command("key-decision")
+def item_key_decision(
+    ctx: typer.Context, item: Annotated[int, typer.Argument()],
+    forward_plan: Annotated[str | None, Opt(help="Forward-plan notice published on")] = None,
+    exception: Annotated[str, Opt(help="none | general_exception | special_urgency")] = "none",
+    scrutiny_notified: Annotated[str | None, Opt(help="Scrutiny chair told on (reg 10)")] = None,
+    scrutiny_agreed: Annotated[str | None, Opt(help="Scrutiny chair who agreed (reg 11)")] = None,
+    reason: Annotated[str, Opt(help="Why it cannot wait (exceptions)")] = "",
+    wards: Annotated[int | None, Opt(help="Wards significantly affected")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record key-decision facts: the forward-plan notice or the exception relied on."""
+    from workflows.committee import key_decisions
+
+    with unit(ctx) as uow:
+        r = key_decisions.record(uow, item, forward_plan_published_on=parse_date(
+            forward_plan, "--forward-plan"), exception=exception,
+            scrutiny_chair_notified_on=parse_date(scrutiny_notified, "--scrutiny-notified"),
+            scrutiny_chair_agreed_by=scrutiny_agreed, reason=reason, wards_affected=wards)
+        out = {"item": item, "forward_plan_published_on": r.forward_plan_published_on,
+               "exception": r.exception, "scrutiny_chair_notified_on":
+               r.scrutiny_chair_notified_on, "scrutiny_chair_agreed_by":
+               r.scrutiny_chair_agreed_by, "wards_affected": r.wards_affected}
+    emit_object(out, as_json)
+
+
+# Interests ------------------------------------------------------------------------------------
+@interest_app.command("register")
+def interest_register(
+    ctx: typer.Context, member: Annotated[str, typer.Argument()],
+    nature: Annotated[str, Opt(help="pecuniary | non_pecuniary | indirect")],
+    description: Annotated[str, Opt(help="What the interest is")],
+    on: Annotated[str | None, Opt(help="Registered on [default: today]")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add an interest to a member's register."""
+    from workflows.committee import interests
+
+    with unit(ctx) as uow:
+        r = interests.register(uow, member, nature, description,
+                               registered_on=parse_date(on, "--on"))
+        out = {"id": r.id, "member": r.member_id, "nature": r.nature,
+               "description": r.description, "registered_on": r.registered_on}
+    emit_object(out, as_json)
+
+
+@interest_app.command("list")
+def interest_list(ctx: typer.Context, member: Annotated[str | None, Opt()] = None,
+                  as_json: JsonOpt = False) -> None:
+    """The register of interests."""
+    from workflows.committee import interests
+
+    with unit(ctx) as uow:
+        rows = [{"id": r.id, "member": r.member_id, "nature": r.nature,
+                 "description": r.description, "registered_on": r.registered_on}
+                for r in interests.register_of(uow.session, member)]
+    emit_rows(rows, as_json, "Register of interests")
+
+
+@interest_app.command("declare")
+def interest_declare(
+    ctx: typer.Context, item: Annotated[int, typer.Argument()],
+    member: Annotated[str, typer.Argument()],
+    nature: Annotated[str, Opt(help="pecuniary | non_pecuniary | indirect")],
+    description: Annotated[str, Opt(help="What the interest is")],
+    managed: Annotated[str, Opt(help="left_room | no_vote | took_part")] = "left_room",
+    dispensation_by: Annotated[str | None, Opt(help="Who granted a dispensation")] = None,
+    dispensation_reason: Annotated[str | None, Opt(help="Why it was granted")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a declaration of interest on an item and how it was managed."""
+    from workflows.committee import interests
+
+    with unit(ctx) as uow:
+        d = interests.declare(uow, item, member, nature, description, managed=managed,
+                              dispensation_by=dispensation_by,
+                              dispensation_reason=dispensation_reason)
+        out = {"item": d.item_id, "member": d.member_id, "nature": d.nature,
+               "managed": d.managed, "dispensation_by": d.dispensation_by}
+    emit_object(out, as_json)
+
+
+# Decide ---------------------------------------------------------------------------------------
+def decide_command(
+    ctx: typer.Context, item: Annotated[int, typer.Argument()],
+    outcome: Annotated[str, Opt(help="approved | amended | noted")] = "approved",
+    objection: Annotated[list[str] | None, Opt(help="Member objecting (consensus)")] = None,
+    vote: Annotated[list[str] | None, Opt(help="MEMBER=for|against|abstain (majority)")] = None,
+    partner_vote: Annotated[list[str] | None, Opt(help="PARTNER=for|against|abstain")] = None,
+    casting: Annotated[str | None, Opt(help="Chair's casting vote on a tie: for | against")]
+    = None,
+    resolution: Annotated[str, Opt(help="The resolution as minuted")] = "",
+    reasons: Annotated[str, Opt(help="Reasons (executive decision record)")] = "",
+    alternatives: Annotated[str, Opt(help="Alternatives considered and rejected")] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Take an item: quorum, the body's decision rule, referral; exit 2 when refused."""
+    from workflows.committee import decide
+
+    positions = ("for", "against", "abstain")
+    votes = _pairs(vote or [], "--vote", positions) if vote else None
+    pvotes = _pairs(partner_vote or [], "--partner-vote", positions) if partner_vote else None
+    if casting is not None and casting not in ("for", "against"):
+        raise InvalidInput(f"--casting: {casting!r} is not valid; expected for or against")
+    with unit(ctx) as uow:
+        r = decide.decide_item(uow, item, outcome=outcome, objections=objection or (),
+                               votes=votes, partner_votes=pvotes,  # type: ignore[arg-type]
+                               casting=casting, resolution=resolution,  # type: ignore[arg-type]
+                               reasons=reasons, alternatives_rejected=alternatives)
+        out: dict[str, Any] = {"item": item, "quorum": r.quorum.explain()}
+        if r.decision is not None:
+            d = r.decision
+            out |= {"decision": d.id, "outcome": d.outcome, "rule": d.rule_applied,
+                    "explanation": d.details.get("explanation"), "chair": d.chair_id,
+                    "decision_date": d.decision_date, "call_in_expires": d.call_in_expires,
+                    "referrals": [{"id": x.id, "to_body": x.to_body_id,
+                                   "to_meeting": x.to_meeting_id, "to_item": x.to_item_id}
+                                  for x in r.referrals]}
+    if r.refusal is not None:
+        raise r.refusal
+    emit_object(out, as_json)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(item_app, name="item")
+    app.add_typer(interest_app, name="interest")
+    app.command("decide")(decide_command)

@@ -1,0 +1,123 @@
+"""Running the demo year: a fresh SQLite database, a local SMTP server, a simulated clock moved
+from due time to due time through ``process_due`` between the scripted steps, then every
+document written under the output folder with an index page."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from decisions.calendar import calendar_for
+from decisions.clock import SimulatedClock
+from decisions.errors import S75Error
+from notifications.mailer import SmtpMailer
+from notifications.simulate import simulate
+from s75.config import load_config
+from s75.db import make_engine, session_scope, upgrade
+from s75.demo.cast import cast_for
+from s75.demo.export import export_documents
+from s75.demo.smtp import LocalSmtp
+from s75.demo.story import Tally, build_year
+from s75.standing import sync_standing
+from s75.wiring import build_bus
+from workflows.events import UnitOfWork
+
+Say = Callable[[str], None]
+
+
+@dataclass
+class DemoSummary:
+    tally: Tally
+    scheduler: Counter[str] = field(default_factory=Counter)
+    messages: int = 0
+    recipients: int = 0
+    documents: list[Path] = field(default_factory=list)
+    out: Path = Path("out")
+    proposal_state: str = ""
+
+    def lines(self) -> list[str]:
+        t, s = self.tally, self.scheduler
+        return [
+            f"meetings held        {t.meetings_held}",
+            f"decisions            {t.decisions} ({t.referrals} referred, {t.deferred} deferred "
+            "for want of quorum)",
+            f"gateways             {t.gateways}; proposal now {self.proposal_state}",
+            f"deadlines            {s['met']} met, {s['missed']} missed, {s['waived']} waived; "
+            f"{s['reminded']} reminders, {s['published']} packs published on time",
+            f"messages sent        {self.messages} to {self.recipients} recipients "
+            "(local SMTP server)",
+            f"documents            {len(self.documents)} PDFs in {self.out}/ "
+            f"(index: {self.out}/index.html)",
+        ]
+
+
+class DemoFailed(S75Error):
+    pass
+
+
+def run_demo(config_path: Path, out: Path, start: date, say: Say) -> DemoSummary:
+    cfg = load_config(config_path)
+    cal = calendar_for(cfg.locality.extra_closure_days)
+    cast = cast_for(cfg)
+    year = build_year(cast, start, cal)
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    db = out / "demo.db"
+    zone = ZoneInfo(cfg.locality.timezone)
+    summary = DemoSummary(year.tally, out=out)
+    log = (out / "scheduler-log.txt").open("w", encoding="utf-8")
+
+    with LocalSmtp() as smtp:
+        cfg = cfg.model_copy(update={"smtp": cfg.smtp.model_copy(
+            update={"host": "127.0.0.1", "port": smtp.port, "tls": "none"})})
+        engine = make_engine(f"sqlite:///{db}")
+        upgrade(engine)
+        first = year.steps[0].when
+        with session_scope(engine) as session:
+            sync_standing(session, cfg, first)
+        bus = build_bus()
+        mailer = SmtpMailer(cfg.smtp)
+        clock = SimulatedClock(first)
+        say(f"{cfg.locality.name}: {len(year.steps)} scripted steps, "
+            f"{start:%B %Y} to {(start + timedelta(days=364)):%B %Y}; "
+            f"SMTP on 127.0.0.1:{smtp.port}")
+        now = first
+        for step in [*year.steps, None]:
+            until = step.when if step else datetime.combine(
+                start.replace(year=start.year + 1), datetime.min.time(), zone)
+            result = simulate(engine, cfg, bus, now, until, mailer=mailer, clock=clock,
+                              say=lambda line: print(line, file=log))
+            summary.scheduler.update(result.counts)
+            if step is None:
+                break
+            try:
+                with Session(engine, expire_on_commit=False) as session:
+                    note = step.run(UnitOfWork(session, cfg, step.when, "secretary", bus))
+                    session.commit()
+            except S75Error as exc:
+                when = f"{step.when.astimezone(zone):%d %B %Y}"
+                raise DemoFailed(f"demo step '{step.label}' on {when} was refused: "
+                                 f"{exc.message}") from exc
+            print(f"{step.when.astimezone(zone):%Y-%m-%d %H:%M}  STEP      {note}", file=log)
+            say(f"{step.when.astimezone(zone):%Y-%m-%d}  {note}")
+            now = step.when
+        mailer.close()
+        summary.messages = len(smtp.inbox.messages)
+        summary.recipients = len(set(smtp.inbox.recipients))
+    log.close()
+
+    with session_scope(engine) as session:
+        from workflows.proposals import get_proposal
+
+        summary.proposal_state = get_proposal(session, year.proposal_id).state
+        summary.documents = export_documents(session, cfg, out, now)
+    engine.dispose()
+    return summary

@@ -1,0 +1,213 @@
+"""The scripted year, as dated steps through the real services (no shortcuts round the rules).
+
+A proposal to expand the pool goes through approval in principle and heads of terms at each
+partner's sovereign body, six monthly gateways (one go with conditions, one pause then go), the
+s75 checklist, approval and signing before the signing deadline. The joint committee meets every
+month with its chair rotating; one due chair sends apologies; one consensus failure on a line
+led by the NHS partner is referred to that partner's Board; one late item is taken with the
+chair's urgency consent; one item is deferred because declared interests leave it inquorate.
+Between steps the scheduler runs in simulated time (s75/demo/runner.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import select
+
+from decisions.calendar import WorkingCalendar
+from decisions.errors import S75Error
+from decisions.tables import MeetingRow
+from s75.demo import cast as casting
+from s75.demo.content import Report
+from workflows import gateways, proposals
+from workflows.committee import (
+    actions,
+    attendance,
+    decide,
+    interests,
+    items,
+    meetings,
+    minutes,
+)
+from workflows.events import UnitOfWork
+
+Action = Callable[[UnitOfWork], str]
+
+
+@dataclass(frozen=True)
+class Step:
+    when: datetime  # UTC
+    label: str
+    run: Action
+
+
+@dataclass
+class Tally:
+    decisions: int = 0
+    referrals: int = 0
+    deferred: int = 0
+    meetings_held: int = 0
+    gateways: int = 0
+
+
+@dataclass
+class Year:
+    cast: casting.Cast
+    start: date
+    cal: WorkingCalendar
+    tally: Tally = field(default_factory=Tally)
+    item_ids: dict[str, int] = field(default_factory=dict)
+    proposal_id: int = 0
+    steps: list[Step] = field(default_factory=list)
+
+    # ------------------------------------------------------------------ helpers
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.cast.cfg.locality.timezone)
+
+    def at(self, day: date, hour: int = 9, minute: int = 0) -> datetime:
+        return datetime.combine(day, time(hour, minute), self.tz).astimezone(ZoneInfo("UTC"))
+
+    def add(self, day: date, label: str, run: Action, hour: int = 9) -> None:
+        self.steps.append(Step(self.at(day, hour), label, run))
+
+    def meeting_id(self, uow: UnitOfWork, body_id: str, day: date) -> int:
+        row = uow.session.exec(select(MeetingRow).where(
+            MeetingRow.body_id == body_id, MeetingRow.local_date == day)).first()
+        if row is None or row.id is None:
+            raise S75Error(f"demo: no {body_id} meeting on {day}")
+        return row.id
+
+    def item(self, uow: UnitOfWork, key: str, body_id: str, day: date, report: Report, *,
+             late_reason: str | None = None, **extra: Any) -> str:
+        """Add, submit and accept an item (late ones with the chair's urgency consent)."""
+        mid = self.meeting_id(uow, body_id, day)
+        chair = None
+        if late_reason:
+            choice = meetings.projected_chairs(uow, body_id)[mid]
+            chair = getattr(choice, "chair", None)
+        row = items.add(uow, mid, report.title, action=report.action, lead=report.lead,
+                        cover=report.cover, body_text=report.body, part=report.part,
+                        exempt_paragraph=report.exempt_paragraph,
+                        public_interest_reason=report.public_interest_reason,
+                        appendices=report.appendices, **extra)
+        assert row.id is not None
+        self.item_ids[key] = row.id
+        items.submit(uow, row.id, submitted_by=report.lead or "secretary",
+                     urgency_reason=late_reason, chair_consent_by=chair)
+        items.accept(uow, row.id)
+        if late_reason:
+            items.publish(uow, row.id, urgency_reason=late_reason, chair_consent_by=chair)
+        return f"{body_id} {day:%d %b}: item '{report.title}'" + (" (late, urgent)"
+                                                                  if late_reason else "")
+
+    def sit(self, uow: UnitOfWork, body_id: str, day: date, *, apologies: Sequence[str] = (),
+            declarations: Sequence[tuple[str, str, str]] = (),
+            take: Sequence[tuple[str, str, Sequence[str]]] = (),
+            action: tuple[str, str, date] | None = None) -> str:
+        """Hold a meeting: attendance, last minutes approved, declarations, decisions, held."""
+        mid = self.meeting_id(uow, body_id, day)
+        for member in self.cast.members(body_id):
+            attendance.record(uow, mid, member, "apologies" if member in apologies else "present")
+        previous = uow.session.exec(select(MeetingRow).where(
+            MeetingRow.body_id == body_id, MeetingRow.status == "held")
+            .order_by(MeetingRow.starts_at.desc())).first()  # type: ignore[attr-defined]
+        if previous is not None and previous.id is not None:
+            minutes.approve(uow, previous.id, at_meeting_id=mid)
+        for key, member, what in declarations:
+            interests.declare(uow, self.item_ids[key], member, "pecuniary", what,
+                              managed="left_room")
+        notes = []
+        rule = self.cast.cfg.body_by_id(body_id).decision_rule
+        for key, outcome, objections in take:
+            declared = {m for k, m, _ in declarations if k == key}
+            votes: dict[str, Any] | None = None
+            partner_votes: dict[str, Any] | None = None
+            if rule == "majority" and outcome != "noted":
+                votes = {m: "for" for m in self.cast.members(body_id)
+                         if m not in apologies and m not in declared}
+            if rule == "one_vote_per_partner" and outcome != "noted":
+                partner_votes = {p: "for" for p in self.cast.cfg.body_by_id(body_id).partners}
+            result = decide.decide_item(uow, self.item_ids[key], outcome=outcome,
+                                        objections=objections, votes=votes,
+                                        partner_votes=partner_votes,
+                                        reasons="As set out in the report.",
+                                        alternatives_rejected="To do nothing: rejected, as set "
+                                        "out in the report.")
+            if result.deferred_to is not None:
+                self.tally.deferred += 1
+                assert result.deferred_to.id is not None
+                self.item_ids[key] = result.deferred_to.id
+                notes.append(f"'{key}' inquorate, deferred")
+            elif result.decision is not None:
+                self.tally.decisions += 1
+                self.tally.referrals += len(result.referrals)
+                notes.append(f"'{key}' {result.decision.outcome} ({result.decision.rule_applied})")
+                for ref in result.referrals:
+                    if ref.to_item_id:
+                        self.item_ids[f"{key}/referred"] = ref.to_item_id
+        if action is not None:
+            text, owner, due = action
+            actions.add(uow, mid, text, owner=owner, due_on=due)
+        m = meetings.hold(uow, mid)
+        self.tally.meetings_held += 1
+        return f"{body_id} {day:%d %b} held, chair {m.chair_id}: " + "; ".join(notes)
+
+    def decision_of(self, uow: UnitOfWork, key: str) -> tuple[int, str]:
+        from decisions.tables import DecisionRow
+
+        d = uow.session.exec(select(DecisionRow).where(
+            DecisionRow.item_id == self.item_ids[key])).first()
+        assert d is not None and d.id is not None
+        return d.id, d.minute_ref or f"minute {d.id}"
+
+    def approvals(self, uow: UnitOfWork, stage_key: str, days: dict[str, date],
+                  trigger: str) -> str:
+        for partner, body in self.cast.sovereign.items():
+            decision_id, minute = self.decision_of(uow, f"{stage_key}:{body.id}")
+            proposals.record_approval(uow, self.proposal_id, partner_id=partner,
+                                      body_id=body.id, meeting_date=days[body.id],
+                                      minute_ref=minute, decision_id=decision_id)
+        proposals.fire_proposal(uow, self.proposal_id, trigger)
+        row = proposals.get_proposal(uow.session, self.proposal_id)
+        return f"proposal: every partner approved; now {row.state}"
+
+    def gateway(self, uow: UnitOfWork, day: date, returns: dict[str, tuple[str, str]],
+                conditions: Sequence[gateways.ConditionSpec] = ()) -> str:
+        for partner, (decision, reasons) in returns.items():
+            gateways.record_return(uow, self.proposal_id, partner_id=partner, decision=decision,
+                                   reasons=reasons, held_on=day,
+                                   conditions=tuple(conditions) if decision ==
+                                   "go_with_conditions" else ())
+        self.tally.gateways += 1
+        row = proposals.get_proposal(uow.session, self.proposal_id)
+        said = ", ".join(f"{p} {d}" for p, (d, _) in returns.items())
+        return f"gateway {day:%b %Y}: {said}; proposal {row.state}"
+
+
+def money(amount: Decimal) -> str:
+    return f"£{amount / 1_000_000:,.1f}m"
+
+
+def build_year(cast: casting.Cast, start: date, cal: WorkingCalendar) -> Year:
+    """Every step of the year, in date order."""
+    from s75.demo.script import script
+
+    year = Year(cast, start, cal)
+    script(year)
+    year.steps.sort(key=lambda s: s.when)
+    return year
+
+
+def days_before(cal: WorkingCalendar, day: date, working_days: int) -> date:
+    return cal.add_working_days(day, -working_days)
+
+
+def next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)

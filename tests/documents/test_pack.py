@@ -1,0 +1,95 @@
+"""The assembled decision pack keeps what makes it accessible: tags, one outline entry per
+item, continuous "Page x of y" — and re-rendering after one change renders one part."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from pypdf.generic import ArrayObject, DictionaryObject
+
+from notifications.documents import samples as S
+from notifications.documents.pack import PackResult, Renderer, build_pack, build_supplement
+from tests.documents.doc_helpers import is_tagged_ua, reader, text, title, top_outline
+
+
+def test_pack_is_tagged_with_one_outline_entry_per_item(pack: PackResult) -> None:
+    assert is_tagged_ua(pack.pdf)
+    assert top_outline(pack.pdf) == [
+        "Agenda", "5. Stockport Together funding update",
+        "6. Integration of health and social care resources",
+        "9. Care homes block contract: negotiation position (Part 2)"]
+    assert title(pack.pdf) == "Joint Commissioning Committee: members' pack, 12 June 2019"
+
+
+def test_pack_numbers_pages_continuously(pack: PackResult) -> None:
+    pages = reader(pack.pdf).pages
+    n = len(pages)
+    assert n == pack.pages > 4
+    for i, page in enumerate(pages, start=1):
+        numbers = re.findall(r"Page (\d+) of (\d+)", page.extract_text())
+        assert numbers == [(str(i), str(n))]
+
+
+def test_pack_structure_tree_matches_the_pages(pack: PackResult) -> None:
+    """Every page's marked content still maps to structure elements of this document."""
+    r = reader(pack.pdf)
+    root = r.trailer["/Root"]
+    tree = root["/StructTreeRoot"]
+    doc = tree["/K"][0].get_object()
+    assert doc["/S"] == "/Document"
+    assert [k.get_object()["/S"] for k in doc["/K"]].count("/Part") == 4
+    nums = tree["/ParentTree"]["/Nums"]
+    keys = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    page_ids = {p.indirect_reference.idnum for p in r.pages}
+    seen_keys = set()
+    for page in r.pages:
+        key = int(page["/StructParents"])
+        seen_keys.add(key)
+        elems = keys[key]
+        assert isinstance(elems, ArrayObject) and len(elems) > 0
+        mcids = set(map(int, re.findall(rb"/MCID (\d+)", page.get_contents().get_data())))
+        assert mcids == set(range(len(elems)))  # one entry per marked-content id
+        for e in elems:
+            elem = e.get_object()
+            assert isinstance(elem, DictionaryObject) and elem["/Type"] == "/StructElem"
+            if "/Pg" in elem:
+                assert elem.raw_get("/Pg").idnum in page_ids
+    assert len(seen_keys) == len(r.pages)
+    assert int(tree["/ParentTreeNextKey"]) > max(keys)
+    # The footer is an artifact, not content.
+    assert b"/Artifact" in r.pages[0].get_contents().get_data()
+
+
+def test_member_pack_marks_declared_interests(renderer: Renderer) -> None:
+    result = build_pack(S.sample_pack(member="GP Board Director (1)"), renderer)
+    t = text(result.pdf)
+    assert "Personal pack for" in t and "GP Board Director (1)" in t
+    assert "items on which you have declared an interest" in t
+    assert "Interest declared" in t
+    assert "Your declared interest: Non-pecuniary" in t
+
+
+def test_rerender_after_one_report_changes_renders_one_part(renderer: Renderer,
+                                                            pack: PackResult) -> None:
+    view = S.sample_pack()
+    reports = list(view.reports)
+    reports[0] = replace(reports[0], recommendations=("Approve the revised plan.",))
+    before = renderer.rendered
+    again = build_pack(replace(view, reports=tuple(reports)), renderer)
+    assert renderer.rendered - before == 1
+    assert "Approve the revised plan." in text(again.pdf)
+    assert again.pages == pack.pages
+
+
+def test_supplement_follows_on_from_the_main_pack(renderer: Renderer, pack: PackResult) -> None:
+    sup = build_supplement(S.sample_supplement(first_page=pack.pages + 1), renderer)
+    t = text(sup.pdf)
+    first, last = pack.pages + 1, pack.pages + sup.pages
+    assert f"Supplement 1 · page {first} (pages {first}–{last})" in t
+    assert f"Supplement 1 · page {last} (pages {first}–{last})" in t
+    assert "chair, Leader of the Council, has agreed" in t
+    assert "10.1 Providers gave notice" in t  # the next item number: paragraphs follow on
+    assert is_tagged_ua(sup.pdf)
+    assert top_outline(sup.pdf) == ["Agenda", "10. Winter pressures: additional home care "
+                                              "capacity"]

@@ -1,0 +1,246 @@
+"""Taking an item at the meeting: quorum per item (an inquorate item is deferred to the body's
+next meeting), the chair for the item, key-decision checks for executive bodies, the decision
+rule, referral when consensus fails or the money is above the delegated limit, and the
+decision record (SI 2012/2089 reg 12 for executive bodies, with the call-in window).
+
+Emits ``item.considered`` and ``item.decided`` (or ``item.deferred``), ``decision.recorded``
+(decision_id, item_id, meeting_id, body_id, outcome, decision_date, call_in_expires) and one
+``referral.created`` per referral.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlmodel import select
+
+from decisions.agenda_rules import end_of_day_utc
+from decisions.chairs import chair_for_item
+from decisions.committee_tables import ReferralRow, UrgencyConsentRow, VoteRow
+from decisions.delegation import delegation_message, delegation_route, within_delegation
+from decisions.errors import InvalidInput, RuleRefused
+from decisions.interests import excluded_from_item
+from decisions.key_decisions import (
+    DecisionRecordFields,
+    call_in_expires,
+    check_key_decision,
+    is_key_decision,
+)
+from decisions.quorum import QuorumResult, quorum_for_item
+from decisions.referral import MeetingSlot, next_open_meeting, referral_bodies, referral_reason
+from decisions.tables import AgendaItemRow, DecisionRow, MeetingRow
+from decisions.terms import Body
+from decisions.voting import Outcome, VotePosition, decide
+from workflows.committee import attendance, common, interests, items, key_decisions
+from workflows.committee.meetings import refresh_chair
+from workflows.events import UnitOfWork
+
+OUTCOMES = ("approved", "amended", "noted")
+
+
+@dataclass
+class DecideResult:
+    item: AgendaItemRow
+    quorum: QuorumResult
+    decision: DecisionRow | None = None
+    deferred_to: AgendaItemRow | None = None
+    referrals: list[ReferralRow] = field(default_factory=list)
+    refusal: RuleRefused | None = None
+    """Set when the item could not be decided (inquorate): the deferral is recorded and the
+    caller reports the refusal after the transaction commits."""
+
+
+def _slots(uow: UnitOfWork, body_id: str) -> list[MeetingSlot]:
+    tz = uow.config.locality.timezone
+    rows = uow.session.exec(select(MeetingRow).where(MeetingRow.body_id == body_id,
+                                                     MeetingRow.status == "scheduled")).all()
+    return [MeetingSlot(m.id, m.body_id, m.starts_at,
+                        end_of_day_utc(m.item_deadline, tz) if m.item_deadline else m.starts_at)
+            for m in rows if m.id is not None]
+
+
+def refer(uow: UnitOfWork, item: AgendaItemRow, body: Body, targets: list[str], *, rule: str,
+          reason: str, at: datetime) -> list[ReferralRow]:
+    """Place a referral item on each target body's next meeting whose item deadline has not
+    passed at ``at`` (the time of the meeting that referred it)."""
+    m = common.meeting(uow.session, item.meeting_id)
+    day = m.local_date or common.local_day(uow.config, m.starts_at)
+    out = []
+    lines = [item.pool_line_id] if item.pool_line_id and item.pool_line_id != "*" else []
+    for target in targets:
+        slot = next_open_meeting(_slots(uow, target), target, at)
+        new: AgendaItemRow | None = None
+        if slot is not None:
+            target_meeting = common.meeting(uow.session, slot.meeting_id)
+            cover = dict(item.cover or {})
+            cover["previously_discussed"] = "; ".join(x for x in (
+                cover.get("previously_discussed", ""),
+                f"{body.name}, {day:%d %B %Y}: referred ({rule.replace('_', ' ')})") if x)
+            new = items.copy_to(
+                uow, item, target_meeting, state="draft",
+                title=f"Referral from {body.name}: {item.title}", action="for_decision",
+                cover=cover, body_text=f"{reason}\n\n{item.body_text}".strip())
+            new.carried_from_item_id = item.id
+            new.submitted_by = f"referral from {body.id}"
+            items.move(uow, new, "submitted", {"submitted_on": day.isoformat()},
+                       referral=True, from_item_id=item.id)
+        row = ReferralRow(from_item_id=item.id or 0, from_body_id=body.id, to_body_id=target,
+                          to_meeting_id=slot.meeting_id if slot else None,
+                          to_item_id=new.id if new else None, rule=rule, reason=reason,
+                          pool_lines=lines, created_at=uow.now)
+        uow.session.add(row)
+        uow.session.flush()
+        uow.emit("referral.created", "referral", row.id, referral_id=row.id,
+                 from_item_id=item.id, from_body_id=body.id, to_body_id=target,
+                 to_meeting_id=row.to_meeting_id, to_item_id=row.to_item_id, rule=rule,
+                 reason=reason, placed=slot is not None,
+                 to_starts_at=slot.starts_at.isoformat() if slot else None)
+        out.append(row)
+    return out
+
+
+def _check_key_decision(uow: UnitOfWork, item: AgendaItemRow, body: Body,
+                        decision_date: date) -> bool:
+    kd = key_decisions.facts_for(uow, item.id or 0)
+    if not is_key_decision(body, item.amount, kd.wards_affected if kd else 0):
+        return False
+    exception = kd.exception if kd and kd.exception != "none" else None
+    check_key_decision(decision_date, body, common.calendar(uow.config),
+                       forward_plan_published=kd.forward_plan_published_on if kd else None,
+                       exception=exception,  # type: ignore[arg-type]
+                       scrutiny_chair_notified=kd.scrutiny_chair_notified_on if kd else None,
+                       scrutiny_chair_agreed=bool(kd and kd.scrutiny_chair_agreed_by))
+    return True
+
+
+def _record_votes(uow: UnitOfWork, item_id: int, objections: Collection[str],
+                  votes: Mapping[str, str] | None, partner_votes: Mapping[str, str] | None
+                  ) -> None:
+    for old in uow.session.exec(select(VoteRow).where(VoteRow.item_id == item_id)).all():
+        uow.session.delete(old)
+    for mid in objections:
+        uow.session.add(VoteRow(item_id=item_id, kind="objection", member_id=mid, vote="object"))
+    for mid, v in (votes or {}).items():
+        uow.session.add(VoteRow(item_id=item_id, kind="member", member_id=mid, vote=v))
+    for pid, v in (partner_votes or {}).items():
+        uow.session.add(VoteRow(item_id=item_id, kind="partner", partner_id=pid, vote=v))
+
+
+def decide_item(uow: UnitOfWork, item_id: int, *, outcome: str = "approved",
+                objections: Collection[str] = (), votes: Mapping[str, VotePosition] | None = None,
+                partner_votes: Mapping[str, VotePosition] | None = None,
+                casting: VotePosition | None = None, resolution: str = "", reasons: str = "",
+                alternatives_rejected: str = "") -> DecideResult:
+    """Take the item at its meeting and record what was decided, by the body's rules."""
+    cfg = uow.config
+    item = common.item(uow.session, item_id)
+    m = common.meeting(uow.session, item.meeting_id)
+    body = common.body(cfg, m.body_id)
+    if outcome not in OUTCOMES:
+        raise InvalidInput(f"outcome: {outcome!r} is not valid; expected one of "
+                           f"{', '.join(OUTCOMES)}")
+    if outcome == "amended" and not resolution.strip():
+        raise InvalidInput("resolution: missing; an amended decision records the resolution as "
+                           "amended (--resolution)")
+    if item.standing:
+        raise RuleRefused("standing business", f"{common.describe_item(item)} is standing "
+                          "business: record it with 's75 meeting attend|apologies', "
+                          "'s75 interest declare', 's75 minutes approve' or 's75 action'")
+    if m.status == "cancelled":
+        raise RuleRefused("meeting lifecycle", f"{common.describe_meeting(cfg, m)} was cancelled")
+    if item.state not in ("published", "considered"):
+        raise RuleRefused("the agenda_item workflow", f"{common.describe_item(item)} is "
+                          f"{item.state!r}; only an item published with the agenda can be "
+                          "decided (or, if late, one the chair accepted as urgent and published)")
+    present = attendance.attendees(uow.session, m.id or 0)
+    if not any(a.capacity != "in_attendance" for a in present):
+        raise RuleRefused(f"quorum (terms of reference of {body.id})",
+                          f"no attendance is recorded for {common.describe_meeting(cfg, m)}; "
+                          "record who is present ('s75 meeting attend') first")
+    decls = interests.declarations_for(uow.session, item_id)
+    excluded = excluded_from_item(interests.as_declarations(decls))
+    q = quorum_for_item(body, cfg, present, excluded)
+    result = DecideResult(item, q)
+    if not q.quorate:
+        why = q.explain()
+        new = items.defer_item(uow, item, f"inquorate for this item: {why}")
+        result.deferred_to = new
+        if new is not None:
+            to = common.meeting(uow.session, new.meeting_id)
+            where = f"it is deferred to {common.describe_meeting(cfg, to)} as item {new.id}"
+        else:
+            where = "it is deferred; no later meeting is scheduled, so place it when one is"
+
+        result.refusal = RuleRefused(
+            f"quorum (terms of reference of {body.id})",
+            f"{common.describe_item(item)} cannot be decided: {why}; {where}")
+        return result
+
+    if m.status == "scheduled":
+        refresh_chair(uow, m)
+    if not m.chair_id:
+        raise RuleRefused(f"terms of reference of {body.id} (chairing)", m.chair_reason or
+                          "no chair is available for the meeting")
+    item_chair = chair_for_item(body, m.chair_id, excluded, [a.member_id for a in present])
+    decision_date = m.local_date or common.local_day(cfg, m.starts_at)
+    key = body.executive and _check_key_decision(uow, item, body, decision_date)
+    eligible = [a for a in present if a.member_id in q.counted]
+    if outcome == "noted":
+        o = Outcome("agreed", "noted", "Noted.", {"eligible": sorted(q.counted)})
+    else:
+        o = decide(body, cfg, eligible, item_chair, objections=objections, votes=votes,
+                   partner_votes=partner_votes, casting=casting)
+    text = resolution.strip() or {"approved": "The recommendations were approved.",
+                                  "amended": "", "noted": "The report was noted."}[outcome]
+    if body.executive and outcome != "noted":
+        DecisionRecordFields(text, decision_date, reasons, alternatives_rejected,
+                             tuple(d.member_id for d in decls)).validate()
+    final = {"agreed": outcome, "not_agreed": "not_approved", "no_consensus": "referred"}[o.result]
+    rule, explanation = o.rule, o.explanation
+    referrals: list[ReferralRow] = []
+    if o.result == "agreed" and outcome != "noted" and not within_delegation(body, item.amount):
+        final, rule = "referred", "delegated_limit"
+        explanation = f"{o.explanation} {delegation_message(cfg, body, item.amount)}"
+        referrals = refer(uow, item, body, delegation_route(cfg, body, item.amount),
+                          rule="delegated_limit", reason=delegation_message(cfg, body, item.amount),
+                          at=m.starts_at)
+    elif o.result == "no_consensus":
+        lines = [item.pool_line_id] if item.pool_line_id and item.pool_line_id != "*" else None
+        targets = referral_bodies(cfg, body, lines)
+        referrals = refer(uow, item, body, targets, rule="no_consensus",
+                          reason=" ".join(referral_reason(cfg, body, lines, t) for t in targets),
+                          at=m.starts_at)
+    _record_votes(uow, item_id, objections, votes, partner_votes)
+    cal = common.calendar(cfg)
+    expires = call_in_expires(decision_date, body, cal) if body.executive and \
+        final in ("approved", "amended") else None
+    exempt = uow.session.exec(select(UrgencyConsentRow).where(
+        UrgencyConsentRow.item_id == item_id, UrgencyConsentRow.kind == "call_in_exempt")).first()
+    d = DecisionRow(
+        item_id=item_id, meeting_id=m.id, body_id=body.id, outcome=final, rule_applied=rule,
+        decided_at=uow.now, decision_date=decision_date, chair_id=item_chair, text=text,
+        reasons=reasons, alternatives_rejected=alternatives_rejected,
+        interests_declared=[{"member_id": x.member_id, "nature": x.nature,
+                             "description": x.description, "managed": x.managed} for x in decls],
+        dispensations=[{"member_id": x.member_id, "granted_by": x.dispensation_by,
+                        "reason": x.dispensation_reason} for x in decls if x.dispensation_by],
+        key_decision=bool(key), call_in_expires=None if exempt else expires,
+        call_in_state="exempt" if exempt and expires else ("open" if expires else "none"),
+        details={"explanation": explanation, "tally": o.tally, "quorum": q.explain(),
+                 "counted": list(q.counted), "not_counted": q.not_counted,
+                 "referrals": [r.id for r in referrals], "meeting_chair": m.chair_id})
+    uow.session.add(d)
+    uow.session.flush()
+    if item.state == "published":
+        items.move(uow, item, "considered")
+    items.move(uow, item, "decided", outcome=final, decision_id=d.id)
+    uow.emit("decision.recorded", "decision", d.id, decision_id=d.id, item_id=item_id,
+             meeting_id=m.id, body_id=body.id, outcome=final, rule=rule,
+             decision_date=decision_date.isoformat(), key_decision=bool(key),
+             executive=body.executive,
+             call_in_expires=d.call_in_expires.isoformat() if d.call_in_expires else None,
+             referral_ids=[r.id for r in referrals])
+    result.decision, result.referrals = d, referrals
+    return result

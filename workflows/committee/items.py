@@ -1,0 +1,252 @@
+"""Agenda items: add (a draft with its cover sheet), submit (late items need the chair's
+urgency consent), accept, publish, withdraw, defer to the next meeting, and route one report
+to further bodies and dates. State changes go through the agenda_item workflow
+(workflows/definitions/agenda_item.toml) so each emits ``item.<what happened>`` with
+``item_id``, ``meeting_id`` and ``body_id``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from decisions.agenda_rules import validate_action, validate_exempt
+from decisions.committee_tables import UrgencyConsentRow
+from decisions.errors import InvalidInput, RuleRefused
+from decisions.tables import COVER_FIELDS, AgendaItemRow, MeetingRow
+from workflows.committee import common
+from workflows.committee.meetings import CLOSING_POSITION
+from workflows.engine import fire
+from workflows.events import UnitOfWork
+
+WORKFLOW = "agenda_item"
+REPORT_KINDS = ("Written Report", "Verbal", "Presentation")
+
+
+def _data(item: AgendaItemRow, m: MeetingRow, **extra: Any) -> dict[str, Any]:
+    return {"meeting_id": item.meeting_id, "body_id": m.body_id, "title": item.title,
+            "part": item.part, "action": item.action,
+            "starts_at": m.starts_at.isoformat(), **extra}
+
+
+def move(uow: UnitOfWork, item: AgendaItemRow, trigger: str,
+         facts: Mapping[str, Any] | None = None, **extra: Any) -> str:
+    """Fire ``trigger`` on the item through the workflow engine."""
+    m = common.meeting(uow.session, item.meeting_id)
+    return fire(uow, item, WORKFLOW, trigger, facts, event_data=_data(item, m, **extra))
+
+
+def _next_position(uow: UnitOfWork, meeting_id: int) -> int:
+    used = [i.position for i in common.items_of(uow.session, meeting_id)
+            if i.position < CLOSING_POSITION]
+    return (max(used, default=0) // 10 + 1) * 10
+
+
+def add(uow: UnitOfWork, meeting_id: int, title: str, *, action: str = "for_decision",
+        lead: str = "", report: str = "Written Report", indicative_time: str | None = None,
+        duration_minutes: int | None = None, part: int = 1, exempt_paragraph: int | None = None,
+        public_interest_reason: str | None = None, cover: Mapping[str, str] | None = None,
+        body_text: str = "", appendices: Sequence[Mapping[str, str]] = (),
+        pool_line_id: str | None = None, amount: Decimal | None = None,
+        proposal_id: int | None = None, report_id: int | None = None) -> AgendaItemRow:
+    """A draft item on a scheduled meeting's agenda, before any other business."""
+    cfg = uow.config
+    m = common.meeting(uow.session, meeting_id)
+    if m.status != "scheduled":
+        raise RuleRefused("meeting lifecycle", f"{common.describe_meeting(cfg, m)} is "
+                          f"{m.status}; add items to a scheduled meeting")
+    if not title.strip():
+        raise InvalidInput("title: missing; give the item a title as it will appear on the agenda")
+    validate_action(action)
+    if report not in REPORT_KINDS:
+        raise InvalidInput(f"report: {report!r} is not valid; expected one of "
+                           f"{', '.join(REPORT_KINDS)}")
+    body = common.body(cfg, m.body_id)
+    validate_exempt(part, exempt_paragraph, public_interest_reason, regime=body.access_regime)
+    unknown = sorted(set(cover or {}) - set(COVER_FIELDS))
+    if unknown:
+        raise InvalidInput(f"cover: {unknown} are not cover-sheet fields; expected "
+                           f"{', '.join(COVER_FIELDS)}")
+    lines = {ln.id for ln in cfg.pool.line}
+    if pool_line_id is not None and pool_line_id != "*" and pool_line_id not in lines:
+        raise InvalidInput(f"pool_line: {pool_line_id!r} is not a pool line; expected one of "
+                           f"{sorted(lines)}, or '*' for the whole pool")
+    if amount is not None and amount < 0:
+        raise InvalidInput(f"amount: {amount} is negative; give the sum in pounds")
+    if indicative_time is not None:
+        parts = indicative_time.split(":")
+        if len(parts) != 2 or not all(p.isdigit() for p in parts) or int(parts[0]) > 23 \
+                or int(parts[1]) > 59:
+            raise InvalidInput(f"time: {indicative_time!r} is not valid; expected HH:MM")
+    apps = []
+    for n, a in enumerate(appendices, start=1):
+        if not str(a.get("title", "")).strip():
+            raise InvalidInput(f"appendices[{n}]: missing a title")
+        apps.append({"title": str(a["title"]), "text": str(a.get("text", ""))})
+    item = AgendaItemRow(
+        meeting_id=meeting_id, title=title.strip(), action=action, lead=lead, report=report,
+        indicative_time=indicative_time, duration_minutes=duration_minutes, part=part,
+        exempt_paragraph=exempt_paragraph, public_interest_reason=public_interest_reason,
+        cover={k: str((cover or {}).get(k, "")) for k in COVER_FIELDS}, body_text=body_text,
+        appendices=apps, pool_line_id=pool_line_id, amount=amount, proposal_id=proposal_id,
+        report_id=report_id, position=_next_position(uow, meeting_id))
+    uow.session.add(item)
+    uow.session.flush()
+    if item.report_id is None:
+        item.report_id = item.id
+    uow.emit("item.drafted", "agenda_item", item.id, to_state="draft",
+             **_data(item, m, item_id=item.id))
+    return item
+
+
+def _consent(uow: UnitOfWork, item: AgendaItemRow, kind: str, by: str, reason: str,
+             on: date) -> None:
+    assert item.id is not None
+    uow.session.add(UrgencyConsentRow(item_id=item.id, kind=kind, consented_by=by,
+                                      reason=reason, given_on=on, recorded_at=uow.now))
+
+
+def _check_consent_by(uow: UnitOfWork, m: MeetingRow, by: str | None) -> None:
+    if by is None:
+        return
+    common.member(uow.config, by, m.body_id)
+    body = common.body(uow.config, m.body_id)
+    chairs = {c for c in (*body.chair_rotation, body.chair, body.vice_chair) if c}
+    if by not in chairs:
+        raise RuleRefused("Local Government Act 1972 s100B(4)",
+                          f"urgency consent is the chair's to give; {by} is not a chair, "
+                          f"co-chair or vice-chair of {body.name} ({', '.join(sorted(chairs))})")
+
+
+def submit(uow: UnitOfWork, item_id: int, *, submitted_by: str,
+           submitted_on: date | None = None, urgency_reason: str | None = None,
+           chair_consent_by: str | None = None) -> AgendaItemRow:
+    """Notify the item to the secretary. After the meeting's item deadline it needs the chair's
+    consent and the special circumstances (LGA 1972 s100B(4)), recorded for the minutes."""
+    item = common.item(uow.session, item_id)
+    m = common.meeting(uow.session, item.meeting_id)
+    on = submitted_on or common.local_day(uow.config, uow.now)
+    _check_consent_by(uow, m, chair_consent_by)
+    facts = {"submitted_on": on.isoformat(), "urgency_reason": urgency_reason,
+             "chair_consent_by": chair_consent_by}
+    late = m.item_deadline is not None and on > m.item_deadline
+    move(uow, item, "submitted", facts, item_deadline=m.item_deadline, late=late,
+         submitted_by=submitted_by)
+    item.submitted_by, item.submitted_at, item.late = submitted_by, uow.now, late
+    if late and chair_consent_by and urgency_reason:
+        item.urgency_reason, item.urgency_consent_by = urgency_reason, chair_consent_by
+        _consent(uow, item, "late_item", chair_consent_by, urgency_reason, on)
+    uow.session.add(item)
+    uow.session.flush()
+    return item
+
+
+def accept(uow: UnitOfWork, item_id: int) -> AgendaItemRow:
+    item = common.item(uow.session, item_id)
+    move(uow, item, "accepted")
+    return item
+
+
+def return_to_lead(uow: UnitOfWork, item_id: int, reason: str) -> AgendaItemRow:
+    item = common.item(uow.session, item_id)
+    move(uow, item, "returned", {"reason": reason})
+    return item
+
+
+def publish(uow: UnitOfWork, item_id: int, *, published_on: date | None = None,
+            urgency_reason: str | None = None,
+            chair_consent_by: str | None = None) -> AgendaItemRow:
+    """Open the item to inspection with the agenda; after the clear-days deadline only with the
+    chair's urgency consent (LGA 1972 s100B(4); PBAMA 1960 s1(4) for NHS boards)."""
+    item = common.item(uow.session, item_id)
+    m = common.meeting(uow.session, item.meeting_id)
+    on = published_on or common.local_day(uow.config, uow.now)
+    _check_consent_by(uow, m, chair_consent_by)
+    facts = {"published_on": on.isoformat(), "urgency_reason": urgency_reason,
+             "chair_consent_by": chair_consent_by}
+    move(uow, item, "published", facts)
+    if chair_consent_by and urgency_reason and not item.urgency_consent_by:
+        item.urgency_reason, item.urgency_consent_by, item.late = (urgency_reason,
+                                                                   chair_consent_by, True)
+        _consent(uow, item, "late_item", chair_consent_by, urgency_reason, on)
+        uow.session.add(item)
+    return item
+
+
+def publish_meeting(uow: UnitOfWork, meeting_id: int, *,
+                    published_on: date | None = None) -> list[AgendaItemRow]:
+    """Publish every accepted item of the meeting (standing business included): the agenda."""
+    out = []
+    for item in common.items_of(uow.session, meeting_id):
+        if item.state == "accepted":
+            assert item.id is not None
+            out.append(publish(uow, item.id, published_on=published_on))
+    return out
+
+
+def withdraw(uow: UnitOfWork, item_id: int, reason: str) -> AgendaItemRow:
+    item = common.item(uow.session, item_id)
+    if item.standing:
+        raise RuleRefused("standing business", f"{common.describe_item(item)} is standing "
+                          "business every agenda carries; it cannot be withdrawn")
+    move(uow, item, "withdrawn", {"reason": reason})
+    return item
+
+
+_COPY = ("title", "action", "lead", "report", "duration_minutes", "part", "exempt_paragraph",
+         "public_interest_reason", "cover", "body_text", "appendices", "pool_line_id", "amount",
+         "proposal_id", "report_id")
+
+
+def copy_to(uow: UnitOfWork, item: AgendaItemRow, meeting: MeetingRow, *,
+            state: str = "accepted", **changes: Any) -> AgendaItemRow:
+    """A new item on ``meeting`` carrying ``item``'s report (same report_id)."""
+    assert meeting.id is not None
+    values = {k: getattr(item, k) for k in _COPY}
+    values.update(changes)
+    new = AgendaItemRow(meeting_id=meeting.id, state=state, carried_from_item_id=item.id,
+                        position=_next_position(uow, meeting.id), **values)
+    uow.session.add(new)
+    uow.session.flush()
+    return new
+
+
+def defer_item(uow: UnitOfWork, item: AgendaItemRow, reason: str) -> AgendaItemRow | None:
+    """Defer the item: it goes onto the body's next scheduled meeting as an accepted item (None
+    when no later meeting is scheduled: the secretary places it when one is)."""
+    m = common.meeting(uow.session, item.meeting_id)
+    later = common.meetings_after(uow.session, m.body_id, m.starts_at)
+    new = copy_to(uow, item, later[0]) if later else None
+    if new is not None:
+        item.deferred_to_item_id = new.id
+        uow.session.add(item)
+    move(uow, item, "deferred", {"reason": reason},
+         to_meeting_id=later[0].id if later else None, to_item_id=new.id if new else None,
+         to_starts_at=later[0].starts_at.isoformat() if later else None)
+    return new
+
+
+def defer(uow: UnitOfWork, item_id: int, reason: str) -> AgendaItemRow | None:
+    item = common.item(uow.session, item_id)
+    if not reason.strip():
+        raise InvalidInput("reason: missing; say why the item is deferred (it is minuted)")
+    return defer_item(uow, item, reason)
+
+
+def route(uow: UnitOfWork, item_id: int, meeting_id: int, *,
+          action: str = "to_note") -> AgendaItemRow:
+    """Send the same report to another meeting (another body or date), for information
+    (to_note) or for decision there; the new item starts as a draft and is submitted there."""
+    item = common.item(uow.session, item_id)
+    target = common.meeting(uow.session, meeting_id)
+    if target.status != "scheduled":
+        raise RuleRefused("meeting lifecycle", f"{common.describe_meeting(uow.config, target)} "
+                          f"is {target.status}; route the report to a scheduled meeting")
+    validate_action(action)
+    new = copy_to(uow, item, target, state="draft", action=action)
+    new.carried_from_item_id = None
+    uow.emit("item.drafted", "agenda_item", new.id, to_state="draft",
+             **_data(new, target, item_id=new.id, report_id=new.report_id))
+    return new

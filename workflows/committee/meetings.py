@@ -1,0 +1,227 @@
+"""Meetings: scheduled from each body's rule, ad hoc and extraordinary meetings, cancellation,
+holding a meeting (which fixes its chair and opens its minutes), and the chair of each meeting
+worked out from the rotation, the meetings held and the apologies sent.
+
+Every function takes a :class:`UnitOfWork` and emits ``meeting.scheduled``,
+``meeting.cancelled`` or ``meeting.held`` with ``meeting_id``, ``body_id`` and ``starts_at``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from decisions.agenda_rules import (
+    STANDING_CLOSING,
+    STANDING_OPENING,
+    item_deadline,
+    notice_deadline,
+    publication_deadline,
+)
+from decisions.chairs import ChairChoice, ChairRecord, chair_for_meeting
+from decisions.committee_tables import AttendanceRow, MinutesRow
+from decisions.errors import InvalidInput, RuleRefused
+from decisions.meetings import scheduled_meetings
+from decisions.tables import AgendaItemRow, MeetingRow
+from decisions.terms import Body
+from workflows.committee import common
+from workflows.events import UnitOfWork
+
+CLOSING_POSITION = 9000
+KINDS = ("ordinary", "adhoc", "extraordinary")
+
+
+def _event_data(uow: UnitOfWork, m: MeetingRow) -> dict[str, Any]:
+    b = common.body(uow.config, m.body_id)
+    cal = common.calendar(uow.config)
+    day = m.local_date or common.local_day(uow.config, m.starts_at)
+    return {"meeting_id": m.id, "body_id": m.body_id, "starts_at": m.starts_at.isoformat(),
+            "local_date": day.isoformat(), "kind": m.kind, "venue": m.venue,
+            "item_deadline": m.item_deadline.isoformat() if m.item_deadline else None,
+            "notice_by": notice_deadline(day, b, cal).isoformat(),
+            "publish_by": publication_deadline(day, b, cal).isoformat()}
+
+
+def add_standing_items(session: Session, m: MeetingRow) -> None:
+    """The opening and closing business every agenda carries. An extraordinary meeting takes
+    only the business it was called for: apologies and declarations, no minutes or AOB."""
+    assert m.id is not None
+    opening = STANDING_OPENING
+    closing = STANDING_CLOSING
+    if m.kind == "extraordinary":
+        opening = tuple(s for s in opening if s.key in ("apologies", "declarations"))
+        closing = ()
+    for pos, s in enumerate(opening, start=1):
+        session.add(AgendaItemRow(meeting_id=m.id, title=s.title, standing=s.key,
+                                  action=s.action, report="Verbal", state="accepted",
+                                  position=pos))
+    for pos, s in enumerate(closing, start=CLOSING_POSITION):
+        session.add(AgendaItemRow(meeting_id=m.id, title=s.title, standing=s.key,
+                                  action=s.action, report="Verbal", state="accepted",
+                                  position=pos))
+
+
+def _create(uow: UnitOfWork, b: Body, starts_at: datetime, local: date, *, kind: str,
+            venue: str, reason: str = "", moved_from: date | None = None,
+            move_reason: str = "") -> MeetingRow:
+    clash = uow.session.exec(select(MeetingRow).where(MeetingRow.body_id == b.id,
+                                                      MeetingRow.starts_at == starts_at)).first()
+    if clash is not None:
+        raise InvalidInput(f"{b.name} already has meeting {clash.id} at that time "
+                           f"({local:%a %d %b %Y}); choose another time")
+    cal = common.calendar(uow.config)
+    m = MeetingRow(body_id=b.id, starts_at=starts_at, local_date=local, venue=venue, kind=kind,
+                   reason=reason, moved_from=moved_from, move_reason=move_reason,
+                   item_deadline=item_deadline(local, b, cal))
+    uow.session.add(m)
+    uow.session.flush()
+    add_standing_items(uow.session, m)
+    uow.session.flush()
+    uow.emit("meeting.scheduled", "meeting", m.id, to_state="scheduled", **_event_data(uow, m))
+    return m
+
+
+def schedule(uow: UnitOfWork, body_id: str, start: date, end: date) -> list[MeetingRow]:
+    """Create the body's meetings from its schedule rule for ``start``..``end``; meetings
+    already in the database are kept (running it twice adds nothing). Returns the new ones."""
+    b = common.body(uow.config, body_id)
+    if b.meetings is None:
+        raise InvalidInput(f"body {body_id}: has no meetings schedule in config "
+                           "([body.meetings] rule, time, venue); add meetings one by one "
+                           "with 's75 meeting add'")
+    planned = scheduled_meetings(b, start, end, common.calendar(uow.config),
+                                 uow.config.locality.timezone)
+    existing = set(uow.session.exec(select(MeetingRow.starts_at)
+                                    .where(MeetingRow.body_id == body_id)).all())
+    created = []
+    for p in planned:
+        if p.starts_at in existing:
+            continue
+        created.append(_create(uow, b, p.starts_at, p.local_date, kind="ordinary",
+                               venue=b.meetings.venue, moved_from=p.moved_from,
+                               move_reason=p.reason or ""))
+    return created
+
+
+def add_meeting(uow: UnitOfWork, body_id: str, day: date, at: time | None = None, *,
+                kind: str = "adhoc", venue: str | None = None, reason: str = "") -> MeetingRow:
+    """An ad-hoc or extraordinary meeting on ``day`` (local time ``at``, default the body's
+    usual time). An extraordinary meeting must say why it was called."""
+    b = common.body(uow.config, body_id)
+    if kind not in KINDS:
+        raise InvalidInput(f"kind: {kind!r} is not valid; expected one of {', '.join(KINDS)}")
+    if kind == "extraordinary" and not reason.strip():
+        raise InvalidInput("reason: missing; an extraordinary meeting states the business it "
+                           "was called for and who called it")
+    cal = common.calendar(uow.config)
+    if not cal.is_working_day(day):
+        raise InvalidInput(f"date: {day:%a %d %b %Y} is not a working day; choose a working day "
+                           f"(the next is {cal.next_working_day(day):%a %d %b %Y})")
+    when = at or (b.meetings.time if b.meetings else None)
+    if when is None:
+        raise InvalidInput(f"time: missing; {body_id} has no usual meeting time, give --time HH:MM")
+    starts_at = datetime.combine(day, when, tzinfo=common.zone(uow.config)).astimezone(UTC)
+    place = venue if venue is not None else (b.meetings.venue if b.meetings else "")
+    return _create(uow, b, starts_at, day, kind=kind, venue=place, reason=reason)
+
+
+def cancel(uow: UnitOfWork, meeting_id: int, reason: str) -> MeetingRow:
+    """Cancel a scheduled meeting; its open business items are carried to the next meeting."""
+    from workflows.committee.items import defer_item
+
+    m = common.meeting(uow.session, meeting_id)
+    if m.status != "scheduled":
+        raise RuleRefused("meeting lifecycle", f"{common.describe_meeting(uow.config, m)} is "
+                          f"{m.status}; only a scheduled meeting can be cancelled")
+    if not reason.strip():
+        raise InvalidInput("reason: missing; say why the meeting is cancelled (it goes in the "
+                           "notice to members)")
+    m.status = "cancelled"
+    m.cancel_reason = reason
+    common.bump(m)
+    uow.session.add(m)
+    uow.session.flush()
+    carried = []
+    for i in common.items_of(uow.session, meeting_id):
+        if i.standing is None and i.state in ("submitted", "accepted", "published"):
+            new = defer_item(uow, i, f"meeting {meeting_id} cancelled: {reason}")
+            carried.append({"item_id": i.id, "to_item_id": new.id if new else None})
+    uow.emit("meeting.cancelled", "meeting", m.id, from_state="scheduled", to_state="cancelled",
+             reason=reason, carried=carried, **_event_data(uow, m))
+    return m
+
+
+# Chairs ---------------------------------------------------------------------------------------
+def apologies_for(session: Session, meeting_id: int) -> set[str]:
+    return set(session.exec(select(AttendanceRow.person).where(
+        AttendanceRow.meeting_id == meeting_id, AttendanceRow.status == "apologies")).all())
+
+
+def projected_chairs(uow: UnitOfWork, body_id: str) -> dict[int, ChairChoice | str]:
+    """Each meeting's chair: the recorded chair for meetings held; for meetings to come, the
+    rotation run forward as if each earlier meeting is held (a string when no chair is
+    available, saying why)."""
+    b = common.body(uow.config, body_id)
+    rows = uow.session.exec(select(MeetingRow).where(
+        MeetingRow.body_id == body_id, col(MeetingRow.status).in_(("held", "scheduled")))
+        .order_by(col(MeetingRow.starts_at))).all()
+    history: list[ChairRecord] = []
+    out: dict[int, ChairChoice | str] = {}
+    for m in rows:
+        assert m.id is not None
+        if m.status == "held" and m.chair_id:
+            due = m.chair_due_id or m.chair_id
+            history.append(ChairRecord(due, m.chair_id))
+            out[m.id] = ChairChoice(due, m.chair_id, m.chair_reason)
+            continue
+        try:
+            choice = chair_for_meeting(b, history, apologies_for(uow.session, m.id))
+        except RuleRefused as exc:
+            out[m.id] = exc.reason
+            continue
+        history.append(ChairRecord(choice.due, choice.chair))
+        out[m.id] = choice
+    return out
+
+
+def refresh_chair(uow: UnitOfWork, m: MeetingRow) -> ChairChoice | str:
+    """Recompute and store the (provisional, until held) chair of ``m``."""
+    assert m.id is not None
+    choice = projected_chairs(uow, m.body_id).get(m.id, "the meeting is cancelled")
+    if isinstance(choice, ChairChoice):
+        m.chair_due_id, m.chair_id, m.chair_reason = choice.due, choice.chair, choice.reason
+    else:
+        m.chair_id, m.chair_reason = None, choice
+    uow.session.add(m)
+    return choice
+
+
+def hold(uow: UnitOfWork, meeting_id: int) -> MeetingRow:
+    """Record that the meeting took place: its chair is fixed and its draft minutes opened."""
+    m = common.meeting(uow.session, meeting_id)
+    if m.status != "scheduled":
+        raise RuleRefused("meeting lifecycle", f"{common.describe_meeting(uow.config, m)} is "
+                          f"{m.status}; only a scheduled meeting can be held")
+    earlier = uow.session.exec(select(MeetingRow).where(
+        MeetingRow.body_id == m.body_id, MeetingRow.status == "scheduled",
+        col(MeetingRow.starts_at) < m.starts_at)).first()
+    if earlier is not None:
+        raise RuleRefused("meeting lifecycle", f"{common.describe_meeting(uow.config, earlier)} "
+                          "comes first and is neither held nor cancelled; record it first so "
+                          "the chair rotation stays in order")
+    choice = refresh_chair(uow, m)
+    if not isinstance(choice, ChairChoice):
+        raise RuleRefused(f"terms of reference of {m.body_id} (chairing)", choice)
+    m.status = "held"
+    m.held_at = uow.now
+    common.bump(m)
+    uow.session.add(m)
+    assert m.id is not None
+    if uow.session.exec(select(MinutesRow).where(MinutesRow.meeting_id == m.id)).first() is None:
+        uow.session.add(MinutesRow(meeting_id=m.id))
+    uow.session.flush()
+    uow.emit("meeting.held", "meeting", m.id, from_state="scheduled", to_state="held",
+             chair_id=m.chair_id, chair_reason=m.chair_reason, **_event_data(uow, m))
+    return m

@@ -1,0 +1,91 @@
+"""Minutes: opened as a draft when a meeting is held; approved at a later meeting of the same
+body as a correct record (or as amended), then signed by the chair of that meeting."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from decisions.committee_tables import MinutesRow
+from decisions.errors import InvalidInput, NotFound, RuleRefused
+from decisions.tables import MeetingRow
+from workflows.committee import common
+from workflows.events import UnitOfWork
+
+
+def _minutes(uow: UnitOfWork, meeting_id: int) -> MinutesRow:
+    row = uow.session.exec(select(MinutesRow).where(MinutesRow.meeting_id == meeting_id)).first()
+    if row is None:
+        m = common.meeting(uow.session, meeting_id)
+        raise NotFound(f"{common.describe_meeting(uow.config, m)} has no minutes: it is "
+                       f"{m.status}; minutes are opened when a meeting is held")
+    return row
+
+
+def approve(uow: UnitOfWork, meeting_id: int, *, at_meeting_id: int | None = None,
+            amendments: str = "", sign: bool = True, signed_by: str | None = None
+            ) -> MinutesRow:
+    """Approve the minutes of ``meeting_id`` at ``at_meeting_id`` (default: the body's next
+    meeting after it that is not cancelled), as a correct record or with ``amendments``; then
+    (with ``sign``) signed by the chair of the approving meeting."""
+    m = common.meeting(uow.session, meeting_id)
+    row = _minutes(uow, meeting_id)
+    if row.state != "draft":
+        raise RuleRefused("minutes", f"the minutes of {common.describe_meeting(uow.config, m)} "
+                          f"are already {row.state}")
+    if at_meeting_id is None:
+        nxt = uow.session.exec(select(MeetingRow).where(
+            MeetingRow.body_id == m.body_id, MeetingRow.status != "cancelled",
+            col(MeetingRow.starts_at) > m.starts_at).order_by(col(MeetingRow.starts_at))).first()
+        if nxt is None:
+            raise RuleRefused("minutes", "minutes are approved at the body's next meeting; "
+                              f"{m.body_id} has none scheduled after meeting {meeting_id}")
+        at = nxt
+    else:
+        at = common.meeting(uow.session, at_meeting_id)
+    if at.body_id != m.body_id or at.starts_at <= m.starts_at or at.status == "cancelled":
+        raise RuleRefused("minutes", f"the minutes of meeting {meeting_id} are approved at a "
+                          f"later meeting of {m.body_id} that is not cancelled; meeting {at.id} "
+                          "is not one")
+    row.state = "approved"
+    row.approved_at_meeting_id = at.id
+    row.approved_on = at.local_date or common.local_day(uow.config, at.starts_at)
+    row.amended, row.amendments = bool(amendments.strip()), amendments.strip()
+    uow.session.add(row)
+    uow.session.flush()
+    uow.emit("minutes.approved", "minutes", row.id, from_state="draft", to_state="approved",
+             meeting_id=meeting_id, body_id=m.body_id, approved_at_meeting_id=at.id,
+             approved_on=row.approved_on.isoformat(), amended=row.amended)
+    if sign:
+        sign_minutes(uow, meeting_id, signed_by=signed_by)
+    return row
+
+
+def sign_minutes(uow: UnitOfWork, meeting_id: int, *, signed_by: str | None = None
+                 ) -> MinutesRow:
+    row = _minutes(uow, meeting_id)
+    if row.state != "approved" or row.approved_at_meeting_id is None:
+        raise RuleRefused("minutes", f"the minutes of meeting {meeting_id} are {row.state}; "
+                          "they are signed once approved")
+    at = common.meeting(uow.session, row.approved_at_meeting_id)
+    if at.status == "scheduled":
+        from workflows.committee.meetings import refresh_chair
+
+        refresh_chair(uow, at)
+    chair = at.chair_id
+    who = signed_by or chair
+    if who is None:
+        raise InvalidInput("signed_by: missing; the approving meeting has no chair recorded")
+    if who != chair:
+        raise RuleRefused("minutes", f"the minutes are signed by the chair of the meeting that "
+                          f"approved them ({chair}), not {who}")
+    row.state, row.signed_by = "signed", who
+    row.signed_on = row.approved_on
+    uow.session.add(row)
+    uow.session.flush()
+    uow.emit("minutes.signed", "minutes", row.id, from_state="approved", to_state="signed",
+             meeting_id=meeting_id, signed_by=who)
+    return row
+
+
+def get(uow: UnitOfWork, meeting_id: int) -> MinutesRow:
+    return _minutes(uow, meeting_id)

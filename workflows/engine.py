@@ -1,0 +1,151 @@
+"""The generic workflow engine: apply a trigger to any row with ``id``, ``state``, ``version``.
+
+``fire`` checks that the trigger is defined from the row's state (by the definition's shared
+``transitions.Machine``) and that every guard is met, then writes the new state with an
+optimistic version check, runs the transition's effects and emits ``<prefix>.<trigger>``
+(which appends the audit event and notifies subscribers), all in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, cast
+
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from decisions.errors import ConflictError, RuleRefused
+from workflows.definition import TransitionDef, WorkflowDefinition, load_definition
+from workflows.events import UnitOfWork
+from workflows.guards import EFFECTS, GUARDS
+from workflows.machine import next_state
+
+
+def _defn(definition: str | WorkflowDefinition) -> WorkflowDefinition:
+    return definition if isinstance(definition, WorkflowDefinition) else load_definition(
+        definition)
+
+
+def describe(subject: Any, definition: str | WorkflowDefinition) -> str:
+    """How messages name the subject: ``proposal 3 'Expand the pool'``."""
+    defn = _defn(definition)
+    title = getattr(subject, "title", None)
+    return f"{defn.subject} {subject.id}" + (f" {title!r}" if title else "")
+
+
+def merged_facts(subject: Any, facts: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The row's own ``facts`` (if it has a dict of them) overlaid with the call's facts."""
+    own = getattr(subject, "facts", None)
+    out: dict[str, Any] = dict(own) if isinstance(own, dict) else {}
+    out.update(facts or {})
+    return out
+
+
+def unmet_guards(uow: UnitOfWork, subject: Any, transition: TransitionDef,
+                 facts: Mapping[str, Any]) -> list[str]:
+    """Each unmet guard of ``transition``, in words, in the order the definition lists them (a
+    guard may return several conditions, one per line)."""
+    unmet: list[str] = []
+    for name in transition.guards:
+        reason = GUARDS[name](subject, facts, uow)
+        if reason:
+            unmet.extend(line for line in reason.splitlines() if line.strip())
+    return unmet
+
+
+def allowed_triggers(subject: Any, definition: str | WorkflowDefinition,
+                     uow: UnitOfWork | None = None,
+                     facts: Mapping[str, Any] | None = None) -> list[str]:
+    """Triggers defined from the subject's state; with ``uow``, only those whose guards are met
+    now."""
+    defn = _defn(definition)
+    triggers = defn.triggers_from(subject.state)
+    if uow is None:
+        return triggers
+    merged = merged_facts(subject, facts)
+    out = []
+    for trig in triggers:
+        t = defn.transition(trig, subject.state)
+        if t is not None and not unmet_guards(uow, subject, t, merged):
+            out.append(trig)
+    return out
+
+
+def _annotated(uow: UnitOfWork, subject: Any, defn: WorkflowDefinition,
+               facts: Mapping[str, Any] | None) -> str:
+    """The triggers from the subject's state, each with what it still needs, if anything."""
+    parts = []
+    merged = merged_facts(subject, facts)
+    for trig in defn.triggers_from(subject.state):
+        t = defn.transition(trig, subject.state)
+        unmet = unmet_guards(uow, subject, t, merged) if t is not None else []
+        parts.append(trig + (f" (needs: {'; '.join(unmet)})" if unmet else ""))
+    return ", ".join(parts) if parts else "none (it is a final state)"
+
+
+def fire(uow: UnitOfWork, subject: Any, definition: str | WorkflowDefinition, trigger: str,
+         facts: Mapping[str, Any] | None = None, *, role: str | None = None,
+         event_data: Mapping[str, Any] | None = None) -> str:
+    """Apply ``trigger`` to ``subject`` (a row with ``id``, ``state``, ``version``); return the
+    new state.
+
+    Raises :class:`RuleRefused` naming the subject, its state, the trigger, the triggers defined
+    from that state and each unmet guard in words; :class:`ConflictError` if the row changed in
+    the database since ``subject`` was loaded (its ``version`` no longer matches).
+    """
+    defn = _defn(definition)
+    rule = f"the {defn.name} workflow"
+    who = describe(subject, defn)
+    state = str(subject.state)
+    here = defn.triggers_from(state)
+    allowed = ", ".join(here) if here else "none (it is a final state)"
+    if trigger not in defn.triggers:
+        raise RuleRefused(rule, f"{trigger!r} is not a trigger of the {defn.name} workflow; "
+                                f"{who} is {state!r}, where the triggers are: {allowed}")
+    transition = defn.transition(trigger, state)
+    if transition is None:
+        raise RuleRefused(rule, f"{who} is {state!r}, where {trigger!r} cannot be fired; "
+                                f"triggers allowed now: {_annotated(uow, subject, defn, facts)}")
+    if role is not None and transition.actors and role not in transition.actors:
+        raise RuleRefused(rule, f"{trigger!r} on {who} may be fired by "
+                                f"{' or '.join(transition.actors)}, not {role}")
+    merged = merged_facts(subject, facts)
+    unmet = unmet_guards(uow, subject, transition, merged)
+    if unmet:
+        lines = "".join(f"\n  - {u}" for u in unmet)
+        raise RuleRefused(rule, f"{who} is {state!r}; {trigger!r} needs:{lines}\n"
+                                f"Triggers defined from {state!r}: {allowed}")
+    dest = next_state(defn, state, trigger)
+    if dest is None:  # pragma: no cover - the definition and the machine agree by construction
+        raise RuleRefused(rule, f"{who} is {state!r}, where {trigger!r} cannot be fired")
+
+    table = type(subject)
+    table_any = cast(Any, table)
+    version = int(subject.version)
+    result = uow.session.exec(
+        update(table)
+        .where(table_any.id == subject.id, table_any.version == version)
+        .values(state=dest, version=version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if cast(Any, result).rowcount != 1:
+        raise ConflictError(
+            f"{who} was changed by someone else since you loaded it (it is no longer version "
+            f"{version} in {state!r}); reload it and try again")
+    set_committed_value(subject, "state", dest)
+    set_committed_value(subject, "version", version + 1)
+
+    data: dict[str, Any] = {f"{defn.event_prefix}_id": subject.id, "trigger": trigger}
+    if facts:
+        data["facts"] = dict(facts)
+    renders = defn.states[dest].renders
+    if renders:
+        data["renders"] = renders
+    data.update(event_data or {})
+    for name in transition.effects:
+        extra = EFFECTS[name](subject, merged, uow)
+        if extra:
+            data.update(extra)
+    uow.emit(f"{defn.event_prefix}.{trigger}", defn.subject.replace(" ", "_"), subject.id,
+             from_state=state, to_state=dest, **data)
+    return dest

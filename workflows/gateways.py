@@ -1,0 +1,173 @@
+"""Monthly gateways in shadow operation (seeds file 002): each partner returns go, go with
+conditions, pause or stop, with reasons. A stop stops the proposal; a pause holds it until that
+partner returns go; conditions have an owner and a due date and must be closed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from decisions.errors import InvalidInput, NotFound, RuleRefused
+from decisions.tables import MemberRow, PartnerRow
+from workflows.engine import allowed_triggers, describe, fire
+from workflows.events import UnitOfWork
+from workflows.proposal_queries import (
+    gateway_returns,
+    gateway_status,
+    get_proposal,
+    local_today,
+    partner_ids,
+)
+from workflows.proposal_rules import (
+    DECISIONS,
+    MonthStatus,
+    gateway_month_status,
+    month_end,
+    month_start,
+    next_month,
+)
+from workflows.proposal_tables import ConditionRow, GatewayReturnRow, GatewayRow
+
+__all__ = ["ConditionSpec", "close_condition", "conditions", "gateway_status", "record_return"]
+
+RULE = "the monthly gateways"
+
+
+@dataclass(frozen=True)
+class ConditionSpec:
+    text: str
+    owner_id: str
+    due: date
+
+
+def record_return(uow: UnitOfWork, proposal_id: int, *, partner_id: str, decision: str,
+                  reasons: str = "", month: date | None = None, held_on: date | None = None,
+                  conditions: Sequence[ConditionSpec] = ()) -> GatewayReturnRow:
+    """Record one partner's return at the gateway of ``month`` (default: this month), and apply
+    it: a stop stops the proposal, a pause pauses it, a go that ends every pause resumes it."""
+    s = uow.session
+    row = get_proposal(s, proposal_id)
+    who = describe(row, "proposal")
+    today = local_today(uow.config, uow.now)
+    if row.state not in ("shadow_operation", "paused"):
+        raise RuleRefused(RULE, f"{who} is {row.state!r}; gateways are held only in shadow "
+                                "operation (or while paused)")
+    if decision not in DECISIONS:
+        raise InvalidInput(f"--return: {decision!r} is not a gateway return; expected one of "
+                           f"{', '.join(DECISIONS)}")
+    if s.get(PartnerRow, partner_id) is None:
+        raise InvalidInput(f"--partner: {partner_id!r} is not a partner; expected one of "
+                           f"{partner_ids(s)}")
+    reasons = reasons.strip()
+    if decision != "go" and not reasons:
+        raise InvalidInput(f"--reason: a {decision} return needs the partner's reasons")
+    if decision == "go_with_conditions" and not conditions:
+        raise InvalidInput("--condition: a go_with_conditions return needs at least one "
+                           "condition, each with --owner and --due")
+    if decision != "go_with_conditions" and conditions:
+        raise InvalidInput(f"--condition: conditions go with a go_with_conditions return, not "
+                           f"{decision}")
+    held = held_on or today
+    if held > today:
+        raise InvalidInput(f"--held-on: {held.isoformat()} is in the future")
+    m = month_start(month or held)
+    assert row.shadow_start is not None
+    if m < row.shadow_start or m > month_start(today):
+        raise InvalidInput(f"--month: {m:%Y-%m} is outside shadow operation, which runs from "
+                           f"{row.shadow_start:%Y-%m} to {today:%Y-%m}")
+    for i, c in enumerate(conditions, 1):
+        if not c.text.strip():
+            raise InvalidInput(f"--condition {i}: the condition needs its text")
+        if s.get(MemberRow, c.owner_id) is None:
+            raise InvalidInput(f"--owner {i}: {c.owner_id!r} is not a member id; the owner of a "
+                               "condition is a member (see 's75 check-config')")
+        if c.due <= held:
+            raise InvalidInput(f"--due {i}: {c.due.isoformat()} must be after the gateway "
+                               f"({held.isoformat()})")
+    gateway = s.exec(select(GatewayRow).where(GatewayRow.proposal_id == proposal_id,
+                                              GatewayRow.month == m)).first()
+    if gateway is None:
+        gateway = GatewayRow(proposal_id=proposal_id, month=m, held_on=held)
+        s.add(gateway)
+        s.flush()
+    assert gateway.id is not None
+    before = gateway_returns(s, proposal_id).get(m, {})
+    if partner_id in before:
+        raise RuleRefused(RULE, f"{partner_id} already returned {before[partner_id]} at the "
+                                f"{m:%B %Y} gateway of {who}")
+    ret = GatewayReturnRow(gateway_id=gateway.id, proposal_id=proposal_id,
+                           partner_id=partner_id, decision=decision, reasons=reasons,
+                           recorded_at=uow.now, recorded_by=uow.actor)
+    s.add(ret)
+    s.flush()
+    partners = partner_ids(s)
+    now_returns = {**before, partner_id: decision}
+    status = gateway_month_status(m, partners, now_returns, today)
+    complete = all(p in now_returns for p in partners)
+    nxt = next_month(m)
+    uow.emit("gateway.recorded", "proposal", proposal_id, proposal_id=proposal_id,
+             gateway_id=gateway.id, month=m.strftime("%Y-%m"), partner_id=partner_id,
+             decision=decision, reasons=reasons, complete=complete, rag=status.rag,
+             awaiting=[p for p in partners if p not in now_returns],
+             next_gateway_month=nxt.strftime("%Y-%m"), gateway_due=month_end(nxt).isoformat())
+    for c in conditions:
+        cond = ConditionRow(proposal_id=proposal_id, gateway_id=gateway.id,
+                            partner_id=partner_id, text=c.text.strip(), owner_id=c.owner_id,
+                            due=c.due)
+        s.add(cond)
+        s.flush()
+        uow.emit("condition.added", "proposal", proposal_id, proposal_id=proposal_id,
+                 condition_id=cond.id, gateway_id=gateway.id, partner_id=partner_id,
+                 text=cond.text, owner_id=c.owner_id, due=c.due.isoformat())
+    _apply(uow, proposal_id, partner_id, decision, reasons, m)
+    return ret
+
+
+def _apply(uow: UnitOfWork, proposal_id: int, partner_id: str, decision: str, reasons: str,
+           month: date) -> None:
+    row = get_proposal(uow.session, proposal_id)
+    said = f"{partner_id} returned {decision} at the {month:%B %Y} gateway" + (
+        f": {reasons}" if reasons else "")
+    facts = {"reason": said, "partner_id": partner_id, "month": month.strftime("%Y-%m")}
+    if decision == "stop":
+        fire(uow, row, "proposal", "stop", facts, role="partner")
+    elif decision == "pause" and row.state == "shadow_operation":
+        fire(uow, row, "proposal", "pause", facts, role="partner")
+    elif row.state == "paused" and "resume" in allowed_triggers(row, "proposal", uow):
+        fire(uow, row, "proposal", "resume", facts, role="partner")
+
+
+def close_condition(uow: UnitOfWork, condition_id: int, note: str = "") -> ConditionRow:
+    cond = uow.session.get(ConditionRow, condition_id)
+    if cond is None:
+        raise NotFound(f"condition {condition_id} does not exist (see 's75 gateway conditions "
+                       "PROPOSAL')")
+    if cond.status == "closed":
+        raise RuleRefused(RULE, f"condition {condition_id} {cond.text!r} was already closed on "
+                                f"{cond.closed_at:%Y-%m-%d} by {cond.closed_by}")
+    cond.status = "closed"
+    cond.closed_at = uow.now
+    cond.closed_by = uow.actor
+    cond.closing_note = note.strip()
+    uow.session.add(cond)
+    uow.session.flush()
+    uow.emit("condition.closed", "proposal", cond.proposal_id, proposal_id=cond.proposal_id,
+             condition_id=cond.id, text=cond.text, owner_id=cond.owner_id,
+             due=cond.due.isoformat(), note=cond.closing_note)
+    return cond
+
+
+def conditions(session: Session, proposal_id: int, *, open_only: bool = False
+               ) -> list[ConditionRow]:
+    get_proposal(session, proposal_id)
+    q = select(ConditionRow).where(ConditionRow.proposal_id == proposal_id)
+    if open_only:
+        q = q.where(ConditionRow.status == "open")
+    return list(session.exec(q.order_by(col(ConditionRow.id))).all())
+
+
+def status_rows(session: Session, proposal_id: int, today: date) -> list[MonthStatus]:
+    return gateway_status(session, proposal_id, today)

@@ -1,0 +1,117 @@
+"""Reads of the proposal lifecycle's tables, shared by the guards and the services."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from decisions.errors import NotFound
+from decisions.tables import PartnerRow
+from decisions.terms import LocalityConfig
+from workflows.proposal_rules import (
+    MonthStatus,
+    default_start,
+    gateway_month_status,
+    months_between,
+    signing_deadline,
+)
+from workflows.proposal_tables import (
+    ApprovalRow,
+    ChecklistRow,
+    ConditionRow,
+    GatewayReturnRow,
+    GatewayRow,
+    SignatureRow,
+)
+from workflows.tables import ProposalRow
+
+
+def local_today(config: LocalityConfig, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(config.locality.timezone)).date()
+
+
+def get_proposal(session: Session, proposal_id: int) -> ProposalRow:
+    row = session.get(ProposalRow, proposal_id)
+    if row is None:
+        last = session.exec(select(ProposalRow.id).order_by(col(ProposalRow.id).desc())).first()
+        hint = f"proposal ids run from 1 to {last}" if last else "there are no proposals yet"
+        raise NotFound(f"proposal {proposal_id} does not exist ({hint}; see 's75 proposal "
+                       "list')")
+    return row
+
+
+def partner_ids(session: Session) -> list[str]:
+    return list(session.exec(select(PartnerRow.id).order_by(col(PartnerRow.id))).all())
+
+
+def approvals(session: Session, proposal: ProposalRow, stage: str | None = None
+              ) -> list[ApprovalRow]:
+    q = select(ApprovalRow).where(ApprovalRow.proposal_id == proposal.id,
+                                  ApprovalRow.variation == proposal.variation)
+    if stage is not None:
+        q = q.where(ApprovalRow.stage == stage)
+    return list(session.exec(q.order_by(col(ApprovalRow.id))).all())
+
+
+def gateway_returns(session: Session, proposal_id: int) -> dict[date, dict[str, str]]:
+    rows = session.exec(
+        select(col(GatewayRow.month), col(GatewayReturnRow.partner_id),
+               col(GatewayReturnRow.decision))
+        .join(GatewayReturnRow, col(GatewayReturnRow.gateway_id) == col(GatewayRow.id))
+        .where(GatewayRow.proposal_id == proposal_id)
+        .order_by(col(GatewayRow.month), col(GatewayReturnRow.id))).all()
+    out: dict[date, dict[str, str]] = {}
+    for month, partner, decision in rows:
+        out.setdefault(month, {})[partner] = decision
+    return out
+
+
+def gateway_status(session: Session, proposal_id: int, today: date) -> list[MonthStatus]:
+    """Per-month RAG of a proposal's shadow operation, from the month it started to the month it
+    ended (or ``today``): green every partner go; amber conditions or a pause; red a stop or a
+    month with no gateway held (missed); due for the current month while returns are awaited."""
+    proposal = get_proposal(session, proposal_id)
+    if proposal.shadow_start is None:
+        return []
+    last = proposal.shadow_end or today
+    returns = gateway_returns(session, proposal_id)
+    partners = partner_ids(session)
+    return [gateway_month_status(m, partners, returns.get(m, {}), today)
+            for m in months_between(proposal.shadow_start, last)]
+
+
+def latest_returns(session: Session, proposal_id: int) -> dict[str, str]:
+    """Each partner's most recent gateway decision."""
+    latest: dict[str, str] = {}
+    for month_returns in gateway_returns(session, proposal_id).values():
+        latest.update(month_returns)
+    return latest
+
+
+def open_conditions(session: Session, proposal_id: int) -> list[ConditionRow]:
+    return list(session.exec(select(ConditionRow).where(
+        ConditionRow.proposal_id == proposal_id, ConditionRow.status == "open")
+        .order_by(col(ConditionRow.due), col(ConditionRow.id))).all())
+
+
+def checklist_present(session: Session, proposal: ProposalRow) -> dict[str, str]:
+    rows = session.exec(select(ChecklistRow).where(
+        ChecklistRow.proposal_id == proposal.id, ChecklistRow.variation == proposal.variation,
+        col(ChecklistRow.present).is_(True))).all()
+    return {r.item: r.reference for r in rows}
+
+
+def signatures(session: Session, proposal: ProposalRow) -> list[SignatureRow]:
+    return list(session.exec(select(SignatureRow).where(
+        SignatureRow.proposal_id == proposal.id, SignatureRow.variation == proposal.variation)
+        .order_by(col(SignatureRow.id))).all())
+
+
+def start_of(config: LocalityConfig, proposal: ProposalRow) -> date:
+    return proposal.start_date or default_start(config, proposal.variation)
+
+
+def deadline_of(config: LocalityConfig, proposal: ProposalRow) -> date:
+    return signing_deadline(config, start_of(config, proposal), proposal.start_moved)
