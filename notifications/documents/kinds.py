@@ -135,4 +135,4 @@ def _marking(public: bool, a: AgendaView) -> str:
 
 
 def render(html: str) -> Rendered:
-    return html_to_pdf(html)
+    return html_to_pdf(html, full_fonts=True)

@@ -15,12 +15,15 @@ documents can be made later with ``s75 render``.
 from __future__ import annotations
 
 import os
+from typing import Any
 
-from sqlmodel import select
+from sqlmodel import Session, col, select
 
 from decisions.committee_tables import DeclarationRow
 from notifications.documents import gather, kinds, store
 from notifications.documents.pack import MemoryCache, Renderer, build_pack
+from notifications.documents.tables import DocumentRow
+from notifications.outbox import register_attachment_resolver
 from workflows.events import DomainEvent, EventBus, UnitOfWork
 
 _CACHE = MemoryCache()
@@ -41,12 +44,16 @@ def on_decision(uow: UnitOfWork, event: DomainEvent) -> None:
     decision_id = int(event.data.get("decision_id", event.subject_id))
     view = gather.notice_view(uow.session, uow.config, decision_id, uow.now)
     meeting_id = event.data.get("meeting_id")
-    for public in (False, True):
+    # A members' version differs from the public one only for a Part 2 (exempt) item.
+    for public in ((False, True) if view.part == 2 else (True,)):
         html = kinds.notice_html(view, public=public)
         r = kinds.render(html)
-        store.save(uow.session, kind="notice", title=f"Record of decision: {view.title}",
-                   pdf=r.pdf, pages=r.pages, subject_type="decision", subject_id=decision_id,
-                   now=uow.now, public=public, meeting_id=meeting_id, event=event.name)
+        row = store.save(uow.session, kind="notice", title=f"Record of decision: {view.title}",
+                         pdf=r.pdf, pages=r.pages, subject_type="decision",
+                         subject_id=decision_id, now=uow.now, public=public,
+                         meeting_id=meeting_id, event=event.name)
+    uow.emit("document.rendered", "document", row.id, kind="notice", document_id=row.id,
+             decision_id=decision_id, meeting_id=meeting_id)
 
 
 def on_meeting_held(uow: UnitOfWork, event: DomainEvent) -> None:
@@ -55,9 +62,11 @@ def on_meeting_held(uow: UnitOfWork, event: DomainEvent) -> None:
     meeting_id = int(event.data.get("meeting_id", event.subject_id))
     view = gather.minutes_view(uow.session, uow.config, meeting_id)
     r = kinds.render(kinds.minutes_html(view))
-    store.save(uow.session, kind="minutes", title=view.title, pdf=r.pdf, pages=r.pages,
-               subject_type="meeting", subject_id=meeting_id, now=uow.now,
-               meeting_id=meeting_id, event=event.name)
+    row = store.save(uow.session, kind="minutes", title=view.title, pdf=r.pdf, pages=r.pages,
+                     subject_type="meeting", subject_id=meeting_id, now=uow.now,
+                     meeting_id=meeting_id, event=event.name)
+    uow.emit("document.rendered", "document", row.id, kind="minutes", document_id=row.id,
+             meeting_id=meeting_id)
 
 
 def on_meeting_published(uow: UnitOfWork, event: DomainEvent) -> None:
@@ -90,7 +99,22 @@ def produce_packs(uow: UnitOfWork, meeting_id: int, event: str = "render") -> li
     return ids
 
 
+def pack_attachment(session: Session, att: dict[str, Any]) -> tuple[bytes, str] | None:
+    """Outbox attachments ``{"ref": {"kind": "meeting_pack", "meeting_id": N}}``: the members'
+    pack of that meeting, once rendered."""
+    ref = att.get("ref") or {}
+    if ref.get("kind") != "meeting_pack":
+        return None
+    row = session.exec(select(DocumentRow).where(
+        DocumentRow.kind == "pack", DocumentRow.meeting_id == int(ref["meeting_id"]),
+        DocumentRow.audience == "members").order_by(col(DocumentRow.id).desc())).first()
+    if row is None or row.content is None:
+        return None
+    return row.content, "application/pdf"
+
+
 def install(bus: EventBus) -> None:
+    register_attachment_resolver(pack_attachment)
     bus.subscribe("decision.recorded", on_decision)
     bus.subscribe("meeting.held", on_meeting_held)
     bus.subscribe("meeting.published", on_meeting_published)

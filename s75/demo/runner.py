@@ -12,13 +12,14 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from decisions.calendar import calendar_for
 from decisions.clock import SimulatedClock
 from decisions.errors import S75Error
 from notifications.mailer import SmtpMailer
 from notifications.simulate import simulate
+from notifications.tables import DeadlineRow
 from s75.config import load_config
 from s75.db import make_engine, session_scope, upgrade
 from s75.demo.cast import cast_for
@@ -38,6 +39,7 @@ class DemoSummary:
     scheduler: Counter[str] = field(default_factory=Counter)
     messages: int = 0
     recipients: int = 0
+    deadlines: Counter[str] = field(default_factory=Counter)
     documents: list[Path] = field(default_factory=list)
     out: Path = Path("out")
     proposal_state: str = ""
@@ -49,8 +51,12 @@ class DemoSummary:
             f"decisions            {t.decisions} ({t.referrals} referred, {t.deferred} deferred "
             "for want of quorum)",
             f"gateways             {t.gateways}; proposal now {self.proposal_state}",
-            f"deadlines            {s['met']} met, {s['missed']} missed, {s['waived']} waived; "
-            f"{s['reminded']} reminders, {s['published']} packs published on time",
+            f"deadlines            {sum(self.deadlines.values())} issued: "
+            f"{self.deadlines['met']} met, {self.deadlines['missed']} missed (escalated), "
+            f"{self.deadlines['waived']} waived, {self.deadlines['pending']} still open; "
+            f"{s['reminded']} reminders sent",
+            f"agenda packs         {s['published']} published by the scheduler at the "
+            "publication deadline",
             f"messages sent        {self.messages} to {self.recipients} recipients "
             "(local SMTP server)",
             f"documents            {len(self.documents)} PDFs in {self.out}/ "
@@ -118,6 +124,7 @@ def run_demo(config_path: Path, out: Path, start: date, say: Say) -> DemoSummary
         from workflows.proposals import get_proposal
 
         summary.proposal_state = get_proposal(session, year.proposal_id).state
+        summary.deadlines.update(row.state for row in session.exec(select(DeadlineRow)).all())
         summary.documents = export_documents(session, cfg, out, now)
     engine.dispose()
     return summary
