@@ -17,6 +17,7 @@ from decisions.terms import Pool, PoolLine
 
 ZERO = Decimal(0)
 PENNY = Decimal("0.01")
+MAX_AMOUNT = Decimal("1e12")  # pounds; the money columns hold 12 digits and 2 of pence
 
 
 @dataclass(frozen=True)
@@ -179,17 +180,29 @@ def parse_variance_csv(text: str, source: str, pool: Pool) -> list[VarianceLine]
                            f"{', '.join(missing)}; found {header!r}; expected columns such as "
                            "Service, Budget, Forecast Outturn[, Variance]")
     result: list[VarianceLine] = []
-    for number, row in enumerate(reader, start=2):
+    first_row: dict[str, int] = {}
+    try:
+        rows = list(enumerate(reader, start=2))
+    except csv.Error as exc:
+        raise InvalidInput(f"{source}: not a readable CSV file ({exc}); expected comma-separated "
+                           "rows of service, budget and forecast outturn") from None
+    for number, row in rows:
         if not any(cell.strip() for cell in row):
             continue
         cells = {k: row[i] if i < len(row) else "" for k, (i, _) in columns.items()}
         service = cells["service"].strip()
         if service.casefold().startswith("total"):
             continue
-        if find_line(pool, service) is None:
+        line = find_line(pool, service)
+        if line is None:
             raise InvalidInput(
                 f"{source}: row {number}, column service: {service!r} is not a pool line; "
                 f"expected one of: {'; '.join(ln.service for ln in pool.line)} (or its id)")
+        if line.id in first_row:
+            raise InvalidInput(
+                f"{source}: row {number}, column service: {line.service!r} is also on row "
+                f"{first_row[line.id]}; give one row per pool line")
+        first_row[line.id] = number
         amounts: dict[str, Decimal] = {}
         for key in ("budget", "forecast_outturn", "variance"):
             if key not in columns:
@@ -199,9 +212,12 @@ def parse_variance_csv(text: str, source: str, pool: Pool) -> list[VarianceLine]
                 continue
             try:
                 amounts[key] = parse_amount(raw) * columns[key][1]
-            except (InvalidOperation, ValueError):
+            except (ArithmeticError, ValueError):  # InvalidOperation, Overflow
                 raise InvalidInput(f"{source}: row {number}, column {key}: {raw!r} is not a "
                                    "number; expected an amount such as 29,911 or (279)") from None
+            if abs(amounts[key]) >= MAX_AMOUNT:
+                raise InvalidInput(f"{source}: row {number}, column {key}: {raw!r} is too "
+                                   f"large; expected pounds below {MAX_AMOUNT:,.0f}")
         if "variance" in amounts:
             expected = amounts["forecast_outturn"] - amounts["budget"]
             if abs(amounts["variance"] - expected) > columns["variance"][1]:
@@ -209,4 +225,7 @@ def parse_variance_csv(text: str, source: str, pool: Pool) -> list[VarianceLine]
                     f"{source}: row {number}, column variance: {cells['variance']!r} does not "
                     f"equal forecast outturn minus budget ({expected:,})")
         result.append(VarianceLine(service, amounts["budget"], amounts["forecast_outturn"]))
+    if not result:
+        raise InvalidInput(f"{source}: no rows under the header; expected one row per pool line "
+                           "with its service, budget and forecast outturn")
     return result

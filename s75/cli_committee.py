@@ -25,6 +25,9 @@ action_app = typer.Typer(no_args_is_help=True, help="Actions arising and the act
 minutes_app = typer.Typer(no_args_is_help=True, help="Approve and sign minutes.")
 
 
+MEETING_STATUSES = ("scheduled", "held", "cancelled")
+
+
 def actor() -> str:
     return os.environ.get("S75_ACTOR") or os.environ.get("USER") or "secretary"
 
@@ -125,6 +128,9 @@ def meeting_list(
     """List meetings with their chair (projected for meetings to come)."""
     from workflows.committee import common, meetings
 
+    if status is not None and status not in MEETING_STATUSES:
+        raise InvalidInput(f"--status: {status!r} is not valid; expected one of "
+                           f"{', '.join(MEETING_STATUSES)}")
     with unit(ctx) as uow:
         if body is not None:
             common.body(uow.config, body)
@@ -292,9 +298,11 @@ def action_list(
     as_json: JsonOpt = False,
 ) -> None:
     """The action log."""
-    from workflows.committee import actions
+    from workflows.committee import actions, common
 
     with unit(ctx) as uow:
+        if body is not None:
+            common.body(uow.config, body)
         found = actions.listing(uow.session, body_id=body, owner=owner,
                                 status=None if status == "all" else status)
         rows = [_action_row(a) for a in found]

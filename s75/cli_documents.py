@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -43,10 +44,27 @@ def _app(ctx: typer.Context):  # type: ignore[no-untyped-def]
     return get_app(ctx)
 
 
-def _write(out: Path, pdf: bytes, pages: int, title: str, refused: list[str] | None = None
-           ) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(pdf)
+def _save_file(out: Path, pdf: bytes) -> None:
+    """Write the PDF whole (a temporary file renamed into place) or raise naming ``--out``."""
+    tmp = out.with_name(f".{out.name}.part")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if out.is_dir():
+            raise IsADirectoryError(21, "Is a directory", str(out))
+        tmp.write_bytes(pdf)
+        tmp.replace(out)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise InvalidInput(f"--out: cannot write {out} ({exc.strerror or exc}); give a PDF "
+                           "file path in a folder you may write to, e.g. --out pack.pdf"
+                           ) from None
+
+
+def _write(out: Path, pdf: bytes, pages: int, title: str, refused: list[str] | None = None,
+           *, saved: bool = False) -> None:
+    if not saved:
+        _save_file(out, pdf)
     emit_object({"written": str(out), "title": title, "pages": pages, "bytes": len(pdf),
                  **({"refused_urls": refused} if refused else {})}, False)
 
@@ -64,6 +82,7 @@ def _single(ctx: typer.Context, out: Path, html: str, title: str, kind: str,
             subject_type: str, subject_id: object, keep: bool, public: bool = False,
             meeting_id: int | None = None) -> None:
     r = kinds.render(html)
+    _save_file(out, r.pdf)
     if keep:
         a = _app(ctx)
         with a.session() as s:
@@ -71,7 +90,7 @@ def _single(ctx: typer.Context, out: Path, html: str, title: str, kind: str,
                        subject_type=subject_type, subject_id=subject_id, now=a.clock.now(),
                        public=public, meeting_id=meeting_id)
             s.commit()
-    _write(out, r.pdf, r.pages, title, r.refused)
+    _write(out, r.pdf, r.pages, title, r.refused, saved=True)
 
 
 def _progress_renderer(workers: int | None) -> tuple[Renderer, Progress]:
@@ -91,8 +110,8 @@ def _progress_renderer(workers: int | None) -> tuple[Renderer, Progress]:
 def render_pack(ctx: typer.Context, meeting_id: Annotated[int, typer.Argument(
         help="Meeting id (0 with --sample)")] = 0, out: OutOpt = Path("pack.pdf"),
                 public: PublicOpt = False, member: MemberOpt = None, sample: SampleOpt = False,
-                workers: Annotated[int | None, typer.Option(help="Worker processes "
-                                                            "[default: the cores]")] = None,
+                workers: Annotated[int | None, typer.Option(
+                    min=1, help="Worker processes [default: the cores]")] = None,
                 keep: StoreOpt = False) -> None:
     """The decision pack: agenda, cover sheets, reports and appendices, one outline entry per
     item, continuous "Page x of y". Parts render in parallel and are cached by content."""
@@ -106,9 +125,10 @@ def render_pack(ctx: typer.Context, meeting_id: Annotated[int, typer.Argument(
     renderer, progress = _progress_renderer(workers)
     with progress, renderer:
         result = build_pack(view, renderer)
+    _save_file(out, result.pdf)
     if keep and not sample:
         _store_pack(ctx, result, view.title, meeting_id, public, member, "pack")
-    _write(out, result.pdf, result.pages, view.title)
+    _write(out, result.pdf, result.pages, view.title, saved=True)
 
 
 def _store_pack(ctx: typer.Context, result: PackResult, title: str, meeting_id: int,
@@ -150,9 +170,10 @@ def render_supplement(ctx: typer.Context, meeting_id: Annotated[int, typer.Argum
         from dataclasses import replace
         view = replace(view, public=public)
         result = build_supplement(view, renderer)
+    _save_file(out, result.pdf)
     if keep and not sample:
         _store_pack(ctx, result, view.title, meeting_id, public, member, "supplement")
-    _write(out, result.pdf, result.pages, view.title)
+    _write(out, result.pdf, result.pages, view.title, saved=True)
 
 
 @render_app.command("agenda")
@@ -199,6 +220,9 @@ def render_notice(ctx: typer.Context, decision_id: Annotated[int, typer.Argument
     else:
         a = _app(ctx)
         with a.session() as s:
+            from workflows.committee.common import decision
+
+            decision(s, decision_id)
             view = gather.notice_view(s, a.config, decision_id, a.clock.now())
     _single(ctx, out, kinds.notice_html(view, public=public), view.title, "notice", "decision",
             decision_id, keep and not sample, public)
@@ -293,6 +317,10 @@ def list_documents(ctx: typer.Context, as_json: JsonOpt = False,
                            f"{list(DOCUMENT_KINDS)}")
     a = _app(ctx)
     with a.session() as s:
+        if meeting is not None:
+            from workflows.committee.common import meeting as get_meeting
+
+            get_meeting(s, meeting)
         rows = [{"id": r.id, "kind": r.kind, "title": r.title, "audience": r.audience,
                  "meeting_id": r.meeting_id, "subject": f"{r.subject_type} {r.subject_id}",
                  "pages": r.pages, "bytes": r.size, "hash": r.content_hash[:12],

@@ -37,16 +37,23 @@ def _read(path: Path, what: str) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise InvalidInput(f"{what}: {path} cannot be read ({exc.strerror})") from None
+        raise InvalidInput(f"{what}: {path} cannot be read ({exc.strerror}); give a readable "
+                           "text file") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{what}: {path} is not UTF-8 text (byte {exc.start}); give a plain "
+                           "text file saved as UTF-8") from None
 
 
 def _amount(value: str | None) -> Decimal | None:
     if value is None:
         return None
+    from decisions.pool import parse_amount
+
     try:
-        return Decimal(value.replace(",", "").replace("£", ""))
-    except InvalidOperation:
-        raise InvalidInput(f"--amount: {value!r} is not a sum of money; e.g. 1200000") from None
+        return parse_amount(value)
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(f"--amount: {value!r} is not a sum of money; expected pounds, e.g. "
+                           "1200000 or 1,200,000.50") from None
 
 
 def _pairs(values: list[str], what: str, allowed: tuple[str, ...] | None = None
@@ -261,9 +268,11 @@ def interest_register(
 def interest_list(ctx: typer.Context, member: Annotated[str | None, Opt()] = None,
                   as_json: JsonOpt = False) -> None:
     """The register of interests."""
-    from workflows.committee import interests
+    from workflows.committee import common, interests
 
     with unit(ctx) as uow:
+        if member is not None:
+            common.member(uow.config, member)
         rows = [{"id": r.id, "member": r.member_id, "nature": r.nature,
                  "description": r.description, "registered_on": r.registered_on}
                 for r in interests.register_of(uow.session, member)]

@@ -57,7 +57,11 @@ def pool_variance(ctx: typer.Context, file: Annotated[Path, typer.Argument(help=
     try:
         text = file.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise InvalidInput(f"{file}: cannot be read ({exc.strerror})") from None
+        raise InvalidInput(f"{file}: cannot be read ({exc.strerror}); give the path of a "
+                           "budget-monitoring CSV file") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{file}: is not UTF-8 text (byte {exc.start}); expected a CSV "
+                           "file saved as UTF-8 (in Excel: Save As, 'CSV UTF-8')") from None
     rep = variance_report(cfg.pool, parse_variance_csv(text, str(file), cfg.pool))
     rows = [{"line": r.line_id, "service": r.service, "budget": r.budget,
              "forecast_outturn": r.forecast_outturn, "variance": r.variance,

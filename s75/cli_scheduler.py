@@ -70,6 +70,9 @@ def deadlines_list(
                                    "'s75 meeting list'")
             stmt = stmt.where(DeadlineRow.meeting_id == meeting)
         if proposal is not None:
+            from workflows.proposal_queries import get_proposal
+
+            get_proposal(s, proposal)
             stmt = stmt.where(DeadlineRow.proposal_id == proposal)
         if state is not None:
             stmt = stmt.where(DeadlineRow.state == state)

@@ -68,15 +68,19 @@ def load_config(path: str | os.PathLike[str] | None = None) -> LocalityConfig:
     try:
         raw = p.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(str(p), [Problem("(file)", str(p), "no such file; pass --config PATH "
-                                           "or set S75_CONFIG")]) from None
+        raise ConfigError(str(p), [Problem("(file)", None, f"{p}: no such file; pass --config "
+                                           "PATH or set S75_CONFIG")]) from None
     except OSError as exc:
-        raise ConfigError(str(p), [Problem("(file)", str(p), f"cannot be read: {exc.strerror}")]
-                          ) from None
+        raise ConfigError(str(p), [Problem("(file)", None, f"{p} cannot be read "
+                                           f"({exc.strerror}); pass --config PATH to a "
+                                           "readable TOML file")]) from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ConfigError(str(p), [Problem("(file)", str(p), "must be UTF-8 text")]) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(str(p), [Problem("(file)", None, f"{p} is not UTF-8 text (byte "
+                                           f"{exc.start}); save the config as UTF-8")]) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(p), [Problem("(syntax)", str(exc), "valid TOML")]) from None
+        raise ConfigError(str(p), [Problem("(syntax)", None, f"{exc}; expected valid TOML (see "
+                                           "the configuration reference in README.md)")]
+                          ) from None
     return parse_config(data, str(p))

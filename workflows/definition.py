@@ -162,13 +162,21 @@ def load_definition(name_or_path: str | Path) -> WorkflowDefinition:
         stamp = st.st_mtime_ns * 1_000_003 + st.st_size
     except OSError as exc:
         raise NotFound(f"workflow definition {str(path)!r} cannot be read: "
-                       f"{exc.strerror}") from None
+                       f"{exc.strerror}; expected a TOML file or one of "
+                       f"{available_definitions()}") from None
     key = (str(path.resolve()), stamp)
     if key not in _CACHE:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(str(path), [f"not valid TOML: {exc}"]) from None
+        except UnicodeDecodeError as exc:
+            raise ConfigError(str(path), [f"not UTF-8 text (byte {exc.start}); expected a "
+                                          "workflow definition in TOML, saved as UTF-8"]) from None
+        except OSError as exc:
+            raise NotFound(f"workflow definition {str(path)!r} cannot be read: "
+                           f"{exc.strerror}; expected a TOML file or one of "
+                           f"{available_definitions()}") from None
         _CACHE[key] = parse_definition(data, str(path))
     return _CACHE[key]
 

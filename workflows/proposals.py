@@ -13,8 +13,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from decisions.errors import ConflictError, InvalidInput, NotFound, RuleRefused
-from decisions.tables import BodyRow, DecisionRow, PartnerRow
+from decisions.errors import ConflictError, InvalidInput, RuleRefused
+from decisions.tables import BodyRow, PartnerRow
+from workflows.committee import common
 from workflows.engine import allowed_triggers, describe, fire
 from workflows.events import UnitOfWork
 from workflows.proposal_queries import (
@@ -110,8 +111,8 @@ def record_approval(uow: UnitOfWork, proposal_id: int, *, partner_id: str, body_
     if meeting_date > today:
         raise InvalidInput(f"--meeting-date: {meeting_date.isoformat()} is in the future; an "
                            "approval is recorded after the meeting that gave it")
-    if decision_id is not None and s.get(DecisionRow, decision_id) is None:
-        raise NotFound(f"--decision: decision {decision_id} does not exist")
+    if decision_id is not None:
+        common.decision(s, decision_id, "--decision")
     existing = [a for a in approvals(s, row, stage) if a.partner_id == partner_id]
     if existing:
         a = existing[0]

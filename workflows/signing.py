@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from decisions.errors import InvalidInput, NotFound, RuleRefused
+from decisions.errors import InvalidInput, RuleRefused
 from decisions.tables import BodyRow, DecisionRow
+from workflows.committee import common
 from workflows.engine import allowed_triggers, describe, fire
 from workflows.events import UnitOfWork
 from workflows.proposal_queries import (
@@ -137,8 +138,8 @@ def move_start(uow: UnitOfWork, proposal_id: int, *, new_start: date, body_id: s
         raise InvalidInput(f"--meeting-date: {meeting_date.isoformat()} is in the future")
     if new_start <= today:
         raise InvalidInput(f"--to: the new start {new_start.isoformat()} must be after today")
-    if decision_id is not None and s.get(DecisionRow, decision_id) is None:
-        raise NotFound(f"--decision: decision {decision_id} does not exist")
+    if decision_id is not None:
+        common.decision(s, decision_id, "--decision")
     old = start_of(uow.config, row)
     change = StartDateChangeRow(proposal_id=proposal_id, variation=row.variation,
                                 old_start=old, new_start=new_start, body_id=body_id,

@@ -1,10 +1,9 @@
 """Join tagged PDF parts into ONE accessible PDF, fast: a small linker.
 
 A naive merge (pypdf ``append``) drops the structure tree, the outline and continuous page
-numbers (DESIGN.md §6), and a careful merge with pypdf parses every object of every part
-again each time the pack is assembled (about 10 s for 400 pages). Instead each part is turned
-once, in the worker that rendered it, into a *relocatable* form: its objects serialised with
-their references left as relocations, like an object file. Linking is then string joining:
+numbers (DESIGN.md §6). Each part is first turned into relocatable form
+(:mod:`notifications.documents.relocate`, in the worker that rendered it); linking is then
+string joining:
 
 - every part's objects are renumbered by an offset;
 - its top structure elements go under one ``/Document`` element (the part's own
@@ -16,291 +15,44 @@ their references left as relocations, like an object file. Linking is then strin
 - each page gets a "Page x of y" footer drawn from a form XObject inside
   ``/Artifact BDC ... EMC`` (page numbers are pagination artifacts in PDF/UA); the forms come
   from a small untagged WeasyPrint render with the embedded Arimo subset it uses;
+- identical fonts are written once: the parts' (and footers') shareable objects (font
+  dictionaries, descriptors, embedded font files, ``ToUnicode`` maps) are keyed by their
+  content and the objects they refer to, and a part whose font is already in the output
+  refers to that copy (:class:`_Shared`). Parts render with whole fonts (no subsetting, about
+  half the render time), so every part embeds the same face files and a pack holds each
+  face once;
 - the catalog carries ``/MarkInfo``, ``/Lang``, ``/ViewerPreferences /DisplayDocTitle`` and
   PDF/UA XMP metadata with the title.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from io import BytesIO
-from typing import Any, cast
 from xml.sax.saxutils import escape
 
-from pypdf import PdfReader
-from pypdf.generic import (
-    ArrayObject,
-    DictionaryObject,
-    IndirectObject,
-    NameObject,
-    StreamObject,
-    TextStringObject,
+from pypdf.generic import TextStringObject
+
+from notifications.documents.relocate import (
+    DOC,
+    FOLIO,
+    KEY,
+    OBJ,
+    PAGES,
+    PUSH,
+    TAIL,
+    Chunk,
+    Relocatable,
+    StampSet,
+    relocatable,
+    stamp_set,
 )
 
-Reloc = tuple[str, int]
-Chunk = bytes | Reloc
-Chunks = list[Chunk]
+__all__ = ["Relocatable", "StampSet", "link", "relocatable", "stamp_set"]
 
-PAGES, DOC, PUSH, TAIL = "pages", "doc", "push", "tail"
-OBJ, KEY, FOLIO = "o", "k", "f"
 ARTIFACT = b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n/S75Folio Do\nEMC\n"
 LANG = "en-GB"
-
-
-@dataclass(frozen=True)
-class Relocatable:
-    """One rendered part, ready to link."""
-
-    objects: tuple[tuple[int, tuple[Chunk, ...]], ...]
-    pages: tuple[int, ...]
-    tops: tuple[int, ...]
-    nums: tuple[tuple[int, tuple[Chunk, ...]], ...]
-    next_key: int
-    dests: tuple[tuple[bytes, tuple[Chunk, ...]], ...]
-    headings: tuple[tuple[str, int, float], ...]
-    """(title, page index in the part, top) for the part's section headings."""
-
-
-@dataclass(frozen=True)
-class StampSet:
-    """Footers for a run of pages: one form XObject per page, and the objects they use."""
-
-    objects: tuple[tuple[int, tuple[Chunk, ...]], ...]
-    forms: tuple[int, ...]
-
-
-class _Writer:
-    def __init__(self) -> None:
-        self.out: Chunks = []
-        self._buf = BytesIO()
-
-    def raw(self, data: bytes) -> None:
-        self._buf.write(data)
-
-    def reloc(self, kind: str, value: int) -> None:
-        self.flush()
-        self.out.append((kind, value))
-
-    def flush(self) -> None:
-        if self._buf.tell():
-            self.out.append(self._buf.getvalue())
-            self._buf = BytesIO()
-
-    def value(self, obj: Any, skip: frozenset[str] = frozenset()) -> None:
-        if isinstance(obj, IndirectObject):
-            self.reloc(OBJ, obj.idnum)
-        elif isinstance(obj, StreamObject):
-            self.dict_(obj, skip | {"/Length"})
-            data = obj._data
-            self.raw(b"/Length %d>>\nstream\n" % len(data))
-            self.raw(data)
-            self.raw(b"\nendstream")
-        elif isinstance(obj, DictionaryObject):
-            self.dict_(obj, skip)
-            self.raw(b">>")
-        elif isinstance(obj, ArrayObject):
-            self.raw(b"[")
-            for item in obj:
-                self.value(item)
-                self.raw(b" ")
-            self.raw(b"]")
-        else:
-            obj.write_to_stream(self._buf)
-
-    def dict_(self, obj: DictionaryObject, skip: frozenset[str]) -> None:
-        """``<<`` and the entries, left open for the caller to add to and close."""
-        self.raw(b"<<")
-        self.entries(obj, skip)
-
-    def entries(self, obj: DictionaryObject, skip: frozenset[str] = frozenset()) -> None:
-        for key in obj:
-            if key in skip:
-                continue
-            NameObject(key).write_to_stream(self._buf)
-            self.raw(b" ")
-            self.value(obj.raw_get(key))
-            self.raw(b"\n")
-
-    def take(self) -> tuple[Chunk, ...]:
-        self.flush()
-        out, self.out = self.out, []
-        return tuple(out)
-
-
-def _walk(reader: PdfReader, starts: list[Any], stop: set[int]) -> list[int]:
-    """Ids of every object reachable from ``starts`` without passing through ``stop``."""
-    seen: set[int] = set()
-    order: list[int] = []
-    todo = list(starts)
-    while todo:
-        obj = todo.pop()
-        if isinstance(obj, IndirectObject):
-            if obj.idnum in seen or obj.idnum in stop:
-                continue
-            seen.add(obj.idnum)
-            order.append(obj.idnum)
-            todo.append(obj.get_object())
-        elif isinstance(obj, DictionaryObject):
-            todo.extend(obj.raw_get(k) for k in obj)
-        elif isinstance(obj, ArrayObject):
-            todo.extend(obj)
-    return sorted(order)
-
-
-def _flat(tree: DictionaryObject, key: str) -> list[tuple[Any, Any]]:
-    out: list[tuple[Any, Any]] = []
-    if key in tree:
-        arr = cast(ArrayObject, tree.raw_get(key).get_object()
-                   if isinstance(tree.raw_get(key), IndirectObject) else tree[key])
-        out.extend((arr[i], arr[i + 1]) for i in range(0, len(arr), 2))
-    for kid in cast(ArrayObject, tree.get("/Kids", ArrayObject())):
-        out.extend(_flat(cast(DictionaryObject, kid.get_object()), key))
-    return out
-
-
-def relocatable(pdf: bytes) -> Relocatable:
-    """Turn a tagged part (as WeasyPrint writes it) into linkable form."""
-    reader = PdfReader(BytesIO(pdf))
-    root = cast(DictionaryObject, reader.trailer["/Root"])
-    if "/StructTreeRoot" not in root:
-        raise ValueError("a part must be a tagged PDF (render with pdf_variant='pdf/ua-1')")
-    st_ref = root.raw_get("/StructTreeRoot")
-    st = cast(DictionaryObject, st_ref.get_object())
-    page_refs = [p.indirect_reference for p in reader.pages]
-    page_ids = {r.idnum for r in page_refs if r is not None}
-    pages_nodes = set()
-    for p in reader.pages:
-        parent = p.raw_get("/Parent") if "/Parent" in p else None
-        while isinstance(parent, IndirectObject) and parent.idnum not in pages_nodes:
-            pages_nodes.add(parent.idnum)
-            parent = cast(DictionaryObject, parent.get_object()).raw_get("/Parent") \
-                if "/Parent" in cast(DictionaryObject, parent.get_object()) else None
-    top = st.raw_get("/K")
-    top = top.get_object() if isinstance(top, IndirectObject) and isinstance(
-        top.get_object(), ArrayObject) else top
-    tops = [t for t in (top if isinstance(top, ArrayObject) else [top])
-            if isinstance(t, IndirectObject)]
-    nums = _flat(cast(DictionaryObject, st["/ParentTree"].get_object()), "/Nums")
-    dests: list[tuple[Any, Any]] = []
-    if "/Names" in root and "/Dests" in cast(DictionaryObject, root["/Names"]):
-        dests = _flat(cast(DictionaryObject, cast(DictionaryObject, root["/Names"])["/Dests"]),
-                      "/Names")
-    stop = set(pages_nodes)
-    if isinstance(st_ref, IndirectObject):
-        stop.add(st_ref.idnum)
-    starts: list[Any] = [*page_refs, *tops, *(v for _, v in nums), *(d for _, d in dests)]
-    ids = _walk(reader, starts, stop)
-    w = _Writer()
-    objects = []
-    top_ids = {t.idnum for t in tops}
-    for idnum in ids:
-        obj = reader.get_object(idnum)
-        if idnum in page_ids:
-            _page(w, cast(DictionaryObject, obj), _index(page_refs, idnum))
-        elif idnum in top_ids:
-            elem = cast(DictionaryObject, obj)
-            w.dict_(elem, frozenset({"/P", "/S"}))
-            w.raw(b"/S " + (b"/Part" if elem.get("/S") == "/Document" else
-                            str(elem.get("/S", "/Sect")).encode("latin-1")) + b"\n/P ")
-            w.reloc(DOC, 0)
-            w.raw(b">>")
-        elif isinstance(obj, DictionaryObject) and "/StructParent" in obj \
-                and not isinstance(obj, StreamObject):
-            w.dict_(obj, frozenset({"/StructParent"}))
-            w.raw(b"/StructParent ")
-            w.reloc(KEY, int(cast(int, obj["/StructParent"])))
-            w.raw(b">>")
-        else:
-            w.value(obj)
-        objects.append((idnum, w.take()))
-    num_chunks = []
-    for key, value in nums:
-        w.value(value)
-        num_chunks.append((int(key), w.take()))
-    next_key = max([int(st.get("/ParentTreeNextKey", 0))] + [k + 1 for k, _ in num_chunks])
-    dest_chunks = []
-    for name, dest in dests:
-        w.value(dest)
-        dest_chunks.append((_name_bytes(name), w.take()))
-    headings: list[tuple[str, int, float]] = []
-    for entry in reader.outline:
-        if not isinstance(entry, list):
-            continue
-        for item in entry:
-            if isinstance(item, list):
-                continue
-            n = reader.get_destination_page_number(item)
-            if n is not None and n >= 0:
-                top_y = item.get("/Top")
-                headings.append((str(item.title), n, float(top_y) if top_y is not None else 0.0))
-    return Relocatable(tuple(objects), tuple(r.idnum for r in page_refs if r is not None),
-                       tuple(top_ids), tuple(num_chunks), next_key, tuple(dest_chunks),
-                       tuple(headings))
-
-
-def _index(refs: Sequence[Any], idnum: int) -> int:
-    return next(i for i, r in enumerate(refs) if r is not None and r.idnum == idnum)
-
-
-def _name_bytes(name: Any) -> bytes:
-    buf = BytesIO()
-    (name if hasattr(name, "write_to_stream") else TextStringObject(str(name))).write_to_stream(
-        buf)
-    return buf.getvalue()
-
-
-def _page(w: _Writer, page: DictionaryObject, index: int) -> None:
-    skip = frozenset({"/Parent", "/StructParents", "/Contents", "/Resources"})
-    w.dict_(page, skip)
-    w.raw(b"/Parent ")
-    w.reloc(PAGES, 0)
-    if "/StructParents" in page:
-        w.raw(b"\n/StructParents ")
-        w.reloc(KEY, int(cast(int, page["/StructParents"])))
-    w.raw(b"\n/Contents [")
-    w.reloc(PUSH, 0)
-    w.raw(b" ")
-    contents = page.raw_get("/Contents") if "/Contents" in page else None
-    if isinstance(contents, IndirectObject) and isinstance(contents.get_object(), ArrayObject):
-        contents = contents.get_object()
-    for c in (contents if isinstance(contents, ArrayObject) else [contents] if contents else []):
-        w.value(c)
-        w.raw(b" ")
-    w.reloc(TAIL, 0)
-    w.raw(b"]\n/Resources ")
-    resources = cast(DictionaryObject, page["/Resources"]) if "/Resources" in page \
-        else DictionaryObject()
-    w.dict_(resources, frozenset({"/XObject"}))
-    w.raw(b"/XObject <<")
-    if "/XObject" in resources:
-        w.entries(cast(DictionaryObject, resources["/XObject"]))
-    w.raw(b"/S75Folio ")
-    w.reloc(FOLIO, index)
-    w.raw(b">>>>>>")
-
-
-def stamp_set(pdf: bytes) -> StampSet:
-    """Footers rendered one per page (untagged) to form XObjects."""
-    reader = PdfReader(BytesIO(pdf))
-    w = _Writer()
-    ids = _walk(reader, [p.raw_get("/Resources") for p in reader.pages], set())
-    objects = []
-    for idnum in ids:
-        w.value(reader.get_object(idnum))
-        objects.append((idnum, w.take()))
-    base = max([0, *ids, *(p.indirect_reference.idnum for p in reader.pages
-                           if p.indirect_reference is not None)]) + 1
-    forms = []
-    for i, page in enumerate(reader.pages):
-        data = page.get_contents().get_data()  # type: ignore[union-attr]
-        box = " ".join(f"{float(v):.4f}" for v in page.mediabox).encode()
-        w.raw(b"<</Type /XObject /Subtype /Form /BBox [" + box + b"] /Resources ")
-        w.value(page.raw_get("/Resources"))
-        w.raw(b"\n/Length %d>>\nstream\n" % len(data) + data + b"\nendstream")
-        objects.append((base + i, w.take()))
-        forms.append(base + i)
-    return StampSet(tuple(objects), tuple(forms))
 
 
 def _xmp(title: str) -> bytes:
@@ -339,21 +91,78 @@ class _Out:
         self.size += len(data)
 
 
+class _Shared:
+    """Shareable objects already written, by content key, and how many copies were saved."""
+
+    def __init__(self) -> None:
+        self.written: dict[bytes, int] = {}
+        self.saved = 0
+
+    def place(self, objects: Sequence[tuple[int, Sequence[Chunk]]], shared: Sequence[int],
+              offset: int) -> dict[int, int]:
+        """For one part (or stamp set) about to be written at ``offset``: its shareable
+        objects already in the output, as ``{id in the part: id in the output}``; the others
+        are recorded as written at ``id + offset``."""
+        if not shared:
+            return {}
+        chunks = {i: c for i, c in objects}
+        can = set(shared) & chunks.keys()
+        keys: dict[int, bytes | None] = {}
+
+        def key(i: int, open_: frozenset[int]) -> bytes | None:
+            """The content key of object ``i``: its bytes, with each reference replaced by the
+            key of the object it refers to; None unless every reference is shareable too."""
+            if i in keys:
+                return keys[i]
+            if i not in can or i in open_:
+                return None
+            h = hashlib.sha256()
+            result: bytes | None = None
+            for c in chunks[i]:
+                if isinstance(c, bytes):
+                    h.update(b"%d:" % len(c) + c)
+                    continue
+                ref = key(c[1], open_ | {i}) if c[0] == OBJ else None
+                if ref is None:
+                    break
+                h.update(b"@" + ref)
+            else:
+                result = h.digest()
+            keys[i] = result
+            return result
+
+        here: dict[int, int] = {}
+        for i in sorted(can):
+            k = key(i, frozenset())
+            if k is None:
+                continue
+            if k in self.written:
+                here[i] = self.written[k]
+                self.saved += 1
+            else:
+                self.written[k] = i + offset
+        return here
+
+
 def link(parts: Sequence[tuple[str, Relocatable]], stamps: Sequence[StampSet],
          title: str) -> bytes:
     """One PDF from ``(outline title, part)`` pairs, numbered by ``stamps`` (one form per
     page, in order, across the stamp sets)."""
     out = _Out()
+    shared = _Shared()
     next_id = 1
     folio_forms: list[int] = []
     for s in stamps:
         offset = next_id - 1
+        here = shared.place(s.objects, s.shared, offset)
 
-        def shift(_kind: str, value: int, offset: int = offset) -> bytes:
-            return b"%d 0 R" % (value + offset)
+        def shift(_kind: str, value: int, offset: int = offset,
+                  here: dict[int, int] = here) -> bytes:
+            return b"%d 0 R" % here.get(value, value + offset)
 
         for idnum, chunks in s.objects:
-            out.obj(idnum + offset, _resolve(chunks, shift))
+            if idnum not in here:
+                out.obj(idnum + offset, _resolve(chunks, shift))
         folio_forms.extend(f + offset for f in s.forms)
         next_id = max([next_id, *(i + offset + 1 for i, _ in s.objects)])
     total_pages = sum(len(p.pages) for _, p in parts)
@@ -372,11 +181,12 @@ def link(parts: Sequence[tuple[str, Relocatable]], stamps: Sequence[StampSet],
     for name, part in parts:
         offset = next_id - 1
         first_page = len(page_ids)
+        here = shared.place(part.objects, part.shared, offset)
 
         def resolve(kind: str, value: int, offset: int = offset, key_base: int = key_base,
-                    first_page: int = first_page) -> bytes:
+                    first_page: int = first_page, here: dict[int, int] = here) -> bytes:
             if kind == OBJ:
-                return b"%d 0 R" % (value + offset)
+                return b"%d 0 R" % here.get(value, value + offset)
             if kind == KEY:
                 return b"%d" % (value + key_base)
             if kind == FOLIO:
@@ -384,7 +194,8 @@ def link(parts: Sequence[tuple[str, Relocatable]], stamps: Sequence[StampSet],
             return b"%d 0 R" % fixed[kind]
 
         for idnum, chunks in part.objects:
-            out.obj(idnum + offset, _resolve(chunks, resolve))
+            if idnum not in here:
+                out.obj(idnum + offset, _resolve(chunks, resolve))
         page_ids.extend(p + offset for p in part.pages)
         kids.extend(t + offset for t in part.tops)
         for key, chunks in part.nums:

@@ -195,7 +195,7 @@ def is_folio(html: str) -> bool:
     return re.search(r'<html[^>]*\sclass="folio"', html[:500]) is not None
 
 
-def html_to_pdf(html: str, *, full_fonts: bool = False) -> Rendered:
+def html_to_pdf(html: str, *, full_fonts: bool = True) -> Rendered:
     """One HTML string to a tagged PDF/UA-1 document. Safe to call in a worker process.
 
     ``full_fonts`` embeds the (small, Latin-only) Arimo faces whole instead of subsetting

@@ -24,6 +24,9 @@ FORECAST_FACTORS = (Decimal("1.023"), Decimal("0.995"), Decimal("1.011"), Decima
                     Decimal("1.000"))
 
 
+KIND_NAMES = {"pool": "pool-statement"}
+
+
 @dataclass(frozen=True)
 class Exported:
     path: Path
@@ -35,8 +38,10 @@ class Exported:
 
 
 def _name(day: str, body: str, kind: str, audience: str) -> str:
+    """``2019-10-09_jcc_pack_public.pdf``: date, body, kind, audience, separated by ``_``
+    (ids keep their words joined by ``-``)."""
     suffix = "" if audience == "" else f"_{audience}"
-    return f"{day}_{body}_{kind}{suffix}.pdf"
+    return f"{day}_{body.replace('_', '-')}_{kind}{suffix}.pdf"
 
 
 def _audience(doc_public: bool, member: str | None, both: bool) -> str:
@@ -67,7 +72,9 @@ def export_documents(session: Session, cfg: LocalityConfig, out: Path,
                d.created_at.astimezone(zone).date().isoformat())
         body = m.body_id if m else "locality"
         both = len(audiences[(d.kind, d.subject_type, d.subject_id)]) > 1
-        kind = d.kind if d.subject_type != "decision" else f"{d.kind}-{d.subject_id}"
+        kind = KIND_NAMES.get(d.kind, d.kind)
+        if d.subject_type == "decision" or d.subject_type == "locality":
+            kind = f"{kind}-{d.subject_id}"
         name = _name(day, body, kind, _audience(d.public, d.member_id, both))
         if name in seen or d.content is None:
             continue

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from decisions.calendar import WorkingCalendar, calendar_for
 from decisions.errors import InvalidInput, NotFound
-from decisions.tables import AgendaItemRow, MeetingRow
+from decisions.tables import AgendaItemRow, DecisionRow, MeetingRow
 from decisions.terms import Body, LocalityConfig, Member
 
 
@@ -59,6 +59,18 @@ def item(session: Session, item_id: int) -> AgendaItemRow:
     if row is None:
         raise NotFound(f"agenda item {item_id} does not exist; 's75 meeting show MEETING' "
                        "lists a meeting's items")
+    return row
+
+
+def decision(session: Session, decision_id: int, field: str = "") -> DecisionRow:
+    """The decision, or NotFound saying which ids exist (``field`` names the option given)."""
+    row = session.get(DecisionRow, decision_id)
+    if row is None:
+        last = session.exec(select(func.max(DecisionRow.id))).one()
+        known = f"decision ids run from 1 to {last}" if last else "no decision is recorded yet"
+        prefix = f"{field}: " if field else ""
+        raise NotFound(f"{prefix}decision {decision_id} does not exist ({known}); "
+                       "'s75 item show ITEM' shows the decision taken on an item")
     return row
 
 

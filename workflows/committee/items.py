@@ -20,9 +20,28 @@ from workflows.committee import common
 from workflows.committee.meetings import CLOSING_POSITION
 from workflows.engine import fire
 from workflows.events import UnitOfWork
+from workflows.proposal_queries import get_proposal
 
 WORKFLOW = "agenda_item"
 REPORT_KINDS = ("Written Report", "Verbal", "Presentation")
+MAX_MINUTES = 480
+MAX_AMOUNT = Decimal("1e12")  # the money columns hold 12 digits of pounds and 2 of pence
+
+
+def check_amount(amount: Decimal) -> None:
+    """A sum of money an item commits: pounds and pence, not negative, fits the records."""
+    if not amount.is_finite():
+        raise InvalidInput(f"amount: {amount} is not a sum of money; expected pounds, e.g. "
+                           "1200000")
+    if amount < 0:
+        raise InvalidInput(f"amount: {amount} is negative; give the sum in pounds")
+    if amount >= MAX_AMOUNT:
+        shown = f"{amount:,}" if amount.adjusted() < 30 else f"{amount:.3e}"
+        raise InvalidInput(f"amount: {shown} is too large; expected pounds below "
+                           f"{MAX_AMOUNT:,.0f}")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise InvalidInput(f"amount: {amount} has fractions of a penny; give pounds and pence, "
+                           "e.g. 1200000.50")
 
 
 def _data(item: AgendaItemRow, m: MeetingRow, **extra: Any) -> dict[str, Any]:
@@ -73,8 +92,13 @@ def add(uow: UnitOfWork, meeting_id: int, title: str, *, action: str = "for_deci
     if pool_line_id is not None and pool_line_id != "*" and pool_line_id not in lines:
         raise InvalidInput(f"pool_line: {pool_line_id!r} is not a pool line; expected one of "
                            f"{sorted(lines)}, or '*' for the whole pool")
-    if amount is not None and amount < 0:
-        raise InvalidInput(f"amount: {amount} is negative; give the sum in pounds")
+    if amount is not None:
+        check_amount(amount)
+    if duration_minutes is not None and not 0 < duration_minutes <= MAX_MINUTES:
+        raise InvalidInput(f"minutes: {duration_minutes} is not valid; expected the time "
+                           f"allowed in minutes, from 1 to {MAX_MINUTES}")
+    if proposal_id is not None:
+        get_proposal(uow.session, proposal_id)
     if indicative_time is not None:
         parts = indicative_time.split(":")
         if len(parts) != 2 or not all(p.isdigit() for p in parts) or int(parts[0]) > 23 \
@@ -178,6 +202,7 @@ def publish(uow: UnitOfWork, item_id: int, *, published_on: date | None = None,
 def publish_meeting(uow: UnitOfWork, meeting_id: int, *,
                     published_on: date | None = None) -> list[AgendaItemRow]:
     """Publish every accepted item of the meeting (standing business included): the agenda."""
+    common.meeting(uow.session, meeting_id)
     out = []
     for item in common.items_of(uow.session, meeting_id):
         if item.state == "accepted":

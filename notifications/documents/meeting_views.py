@@ -1,0 +1,282 @@
+"""View models for a meeting's documents: agenda, reports, packs and supplements, minutes,
+action log. Plain, frozen dataclasses the templates read (overview in ``views.py``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+# Agendas and reports -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AgendaEntry:
+    """One row of an agenda: file 000's columns (item, report, action, timing, lead)."""
+
+    number: str
+    title: str
+    report: str = "Written report"
+    action: str = "To debate and approve"
+    time: str = ""
+    lead: str = ""
+    part: int = 1
+    exempt_paragraph: int | None = None
+    """Schedule 12A paragraph (1-7) for a Part 2 item."""
+    exempt_reason: str = ""
+    """The public-interest reason for exclusion (or the 1960 Act reason for an NHS body)."""
+    interest_declared: bool = False
+    """Set in a member's personal pack when that member declared an interest on this item."""
+    supplement: int | None = None
+    """The supplement number when this item reached members after the main pack."""
+
+
+@dataclass(frozen=True)
+class NextMeeting:
+    starts_at: datetime
+    venue: str
+    items_deadline: date
+    contact: str
+
+
+@dataclass(frozen=True)
+class AgendaView:
+    body_name: str
+    locality: str
+    starts_at: datetime
+    """Local (Europe/London) time of the meeting."""
+    venue: str
+    chair: str
+    entries: tuple[AgendaEntry, ...]
+    next_meeting: NextMeeting | None = None
+    contact: str = ""
+    published_on: date | None = None
+    public: bool = False
+    member_name: str | None = None
+    """Set for a member's personal pack."""
+    access_note: str = ""
+    """Which access-to-information regime the body meets under."""
+
+    @property
+    def title(self) -> str:
+        return f"{self.body_name}: agenda, {self.starts_at:%-d %B %Y}"
+
+
+@dataclass(frozen=True)
+class CoverSheet:
+    """File 000's executive summary: what the body is asked to decide and why."""
+
+    decisions_required: tuple[str, ...]
+    key_points: tuple[str, ...]
+    impacts: tuple[str, ...]
+    business_plan_link: str
+    conflicts_of_interest: str
+    previously_discussed: str
+    sponsor: str
+    presenter: str
+    part2_reason: str = ""
+
+
+@dataclass(frozen=True)
+class ChecklistLine:
+    label: str
+    answer: str
+    """"Y", "N", "n/a" or "To follow"."""
+
+
+@dataclass(frozen=True)
+class ComplianceChecklist:
+    documentation: tuple[ChecklistLine, ...]
+    statutory: tuple[ChecklistLine, ...]
+
+
+@dataclass(frozen=True)
+class DataTable:
+    caption: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    total: tuple[str, ...] | None = None
+    numeric_from: int = 1
+    """Columns from this index on are right-aligned figures."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An image in a report. ``src`` is fetched only from templates/ (render.py refuses any
+    other file or host); ``alt`` is its text alternative."""
+
+    src: str
+    alt: str
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    paragraphs: tuple[str, ...] = ()
+    tables: tuple[DataTable, ...] = ()
+    figures: tuple[Figure, ...] = ()
+
+
+@dataclass(frozen=True)
+class NumberedSection:
+    heading: str
+    paragraphs: tuple[tuple[str, str], ...]
+    tables: tuple[DataTable, ...]
+    figures: tuple[Figure, ...]
+
+
+def numbered(report: ReportView) -> list[NumberedSection]:
+    """Paragraph numbers "item.n", running through the report: a supplement's items take the
+    next agenda numbers, so its paragraph numbers follow on from the main pack's."""
+    out: list[NumberedSection] = []
+    n = 0
+    for s in report.sections:
+        paras = []
+        for text in s.paragraphs:
+            n += 1
+            paras.append((f"{report.number}.{n}", text))
+        out.append(NumberedSection(s.heading, tuple(paras), s.tables, s.figures))
+    return out
+
+
+@dataclass(frozen=True)
+class Appendix:
+    letter: str
+    title: str
+    sections: tuple[Section, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """One agenda item's paper: cover sheet, numbered paragraphs, appendices, checklist."""
+
+    number: str
+    title: str
+    cover: CoverSheet
+    sections: tuple[Section, ...]
+    recommendations: tuple[str, ...] = ()
+    appendices: tuple[Appendix, ...] = ()
+    checklist: ComplianceChecklist | None = None
+    part: int = 1
+    exempt_paragraph: int | None = None
+    exempt_reason: str = ""
+    author: str = ""
+    interest_note: str = ""
+    """In a member's personal pack: the interest that member declared on this item."""
+    supplement: int | None = None
+
+
+@dataclass(frozen=True)
+class PackView:
+    """A decision pack: the agenda, then each item's report, in agenda order."""
+
+    agenda: AgendaView
+    reports: tuple[ReportView, ...]
+    public: bool = False
+    member_name: str | None = None
+
+    @property
+    def title(self) -> str:
+        who = "public pack" if self.public else (
+            f"pack for {self.member_name}" if self.member_name else "members' pack")
+        return f"{self.agenda.body_name}: {who}, {self.agenda.starts_at:%-d %B %Y}"
+
+
+@dataclass(frozen=True)
+class SupplementView:
+    """Reports accepted after publication with the chair's urgency consent (LGA 1972
+    s100B(4)): a numbered supplement that follows on from the main pack."""
+
+    number: int
+    agenda: AgendaView
+    reports: tuple[ReportView, ...]
+    first_page: int
+    """The page the supplement starts on: the main pack's last page + 1."""
+    consent_by: str
+    consent_reason: str
+    public: bool = False
+    member_name: str | None = None
+
+    @property
+    def title(self) -> str:
+        return (f"{self.agenda.body_name}: supplement {self.number}, "
+                f"{self.agenda.starts_at:%-d %B %Y}")
+
+
+# Minutes and actions ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Attendee:
+    name: str
+    role: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DeclarationView:
+    member: str
+    item_number: str
+    item_title: str
+    interest: str
+    managed: str
+    """How it was managed, in words: left the room, took no part in the vote, dispensation."""
+
+
+@dataclass(frozen=True)
+class MinuteItem:
+    number: str
+    title: str
+    part: int = 1
+    exempt_paragraph: int | None = None
+    discussion: tuple[str, ...] = ()
+    decision: str = ""
+    rule_applied: str = ""
+    """In words: "Agreed by consensus", "Referred to Council Cabinet: no consensus", ..."""
+    urgent_reason: str = ""
+    """Special circumstances for an item taken as urgent (LGA 1972 s100B(4)(b))."""
+    interests: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MinutesView:
+    body_name: str
+    locality: str
+    starts_at: datetime
+    venue: str
+    chair: str
+    present: tuple[Attendee, ...]
+    apologies: tuple[Attendee, ...]
+    in_attendance: tuple[Attendee, ...]
+    declarations: tuple[DeclarationView, ...]
+    items: tuple[MinuteItem, ...]
+    exclusion_resolution: str = ""
+    """The resolution excluding the public before Part 2 business (LGA 1972 s100A(4))."""
+    quorate: bool = True
+    status: str = "draft"
+    public: bool = False
+
+    @property
+    def title(self) -> str:
+        state = "draft minutes" if self.status == "draft" else "minutes"
+        return f"{self.body_name}: {state}, {self.starts_at:%-d %B %Y}"
+
+
+@dataclass(frozen=True)
+class ActionView:
+    ref: str
+    item: str
+    description: str
+    owner: str
+    due_on: date
+    status: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ActionLogView:
+    body_name: str
+    locality: str
+    as_of: date
+    actions: tuple[ActionView, ...]
+
+    @property
+    def title(self) -> str:
+        return f"{self.body_name}: action log at {self.as_of:%-d %B %Y}"

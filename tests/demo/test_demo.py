@@ -1,0 +1,122 @@
+"""`s75 demo` end to end: a year of governance on a fresh SQLite database, its PDFs and index,
+for the default locality and for another one; an invalid config fails clearly."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import CONFIG, Result
+
+ROOT = Path(__file__).resolve().parents[2]
+STOCKPORT = ROOT / "examples" / "stockport.toml"
+KINDS = ("agenda", "pack", "minutes", "notice")
+
+
+def text(path: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+@pytest.fixture(scope="module")
+def bolton(tmp_path_factory: pytest.TempPathFactory) -> tuple[Result, Path]:
+    from s75.cli import main
+
+    out = tmp_path_factory.mktemp("bolton") / "out"
+    import contextlib
+    import io
+
+    buf, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(err):
+        code = main(["--config", str(CONFIG), "demo", "--out", str(out)])
+    return Result(code, buf.getvalue(), err.getvalue()), out
+
+
+def files_by_meeting(out: Path) -> dict[tuple[str, str], set[str]]:
+    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for pdf in out.glob("*.pdf"):
+        m = re.match(r"(\d{4}-\d\d-\d\d)_([a-z0-9-]+)_([a-z0-9-]+)", pdf.name)
+        assert m, pdf.name
+        day, body, kind = m.groups()
+        found[(day, body)].add(kind)
+    return found
+
+
+def test_demo_runs_the_year_and_prints_a_summary(bolton: tuple[Result, Path]) -> None:
+    result, out = bolton
+    assert result.code == 0, result.text
+    for words in ("meetings held        19", "proposal now live", "referred",
+                  "deferred for want of quorum", "(late, urgent)", "sent apologies",
+                  "deadlines", "messages sent", "documents"):
+        assert words in result.out, words
+    assert re.search(r"messages sent\s+[1-9]\d* to \d+ recipients", result.out)
+    assert re.search(r"(\d+) met, 2 missed", result.out)
+
+
+def test_every_meeting_has_agenda_pack_minutes_and_notice(bolton: tuple[Result, Path]) -> None:
+    _, out = bolton
+    meetings = {k: v for k, v in files_by_meeting(out).items() if k[1] != "locality"}
+    assert len(meetings) == 19
+    for key, kinds in meetings.items():
+        assert {"agenda", "pack", "minutes"} <= kinds, key
+        assert any(k.startswith("notice") for k in kinds), key
+    assert {k for k in meetings if k[1] == "jcc"} and {k for k in meetings if k[1] == "cabinet"}
+    assert list(out.glob("*_locality_gateway-report.pdf"))
+    assert list(out.glob("*_locality_pool-statement.pdf"))
+    assert (out / "_".join(["2019-04-10", "jcc", "agenda", "public.pdf"])).exists()
+    assert (out / "2019-04-10_jcc_pack_private.pdf").exists()
+
+
+def test_public_pdfs_keep_part_2_out(bolton: tuple[Result, Path]) -> None:
+    _, out = bolton
+    exempt_public = text(out / "2019-10-09_jcc_pack_public.pdf")
+    exempt_private = text(out / "2019-10-09_jcc_pack_private.pdf")
+    assert "Care home fee negotiations with providers" in exempt_public
+    assert "£612" not in exempt_public and "Provider A" not in exempt_public
+    assert "£612" in exempt_private
+    for pdf in out.glob("*public*.pdf"):
+        assert "£612" not in text(pdf), pdf.name
+
+
+def test_gateway_report_and_chair_rotation_read_back(bolton: tuple[Result, Path]) -> None:
+    result, out = bolton
+    gateway = text(next(out.glob("*_gateway-report.pdf")))
+    assert "Expand" in gateway and "Go with conditions or pause: pause (ccg)" in gateway
+    chairs = re.findall(r"jcc \d\d \w+ held, chair (\w+)", result.out)
+    assert len(chairs) == 12
+    assert chairs[:2] == ["leader", "ccg_chair"]
+    assert chairs[2] == "ccg_chair"  # the due chair (leader) sent apologies
+
+
+def test_index_links_every_pdf(bolton: tuple[Result, Path]) -> None:
+    _, out = bolton
+    index = (out / "index.html").read_text()
+    for pdf in out.glob("*.pdf"):
+        assert f'href="{pdf.name}"' in index, pdf.name
+    assert (out / "scheduler-log.txt").read_text().count("REMINDED") > 0
+
+
+def test_demo_runs_for_another_locality(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "out"
+    r = cli("demo", "--config", str(STOCKPORT), "--start", "2015-04-01", "--out", str(out))
+    assert r.code == 0, r.text
+    assert "Stockport" in r.out and "proposal now live" in r.out
+    meetings = {k for k in files_by_meeting(out) if k[1] != "locality"}
+    assert {b for _, b in meetings} == {"icb", "smbc-cabinet", "governing-body"}
+
+
+def test_demo_fails_clearly_for_an_invalid_config(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.toml"
+    bad.write_text(STOCKPORT.read_text().replace('lead = "smbc"', 'lead = "nhs_england"', 1))
+    r = cli("demo", "--config", str(bad), "--out", str(tmp_path / "out"))
+    assert r.code == 2
+    assert "pool.line[1].lead: 'nhs_england'" in r.err
+    assert not (tmp_path / "out").exists()
+
+
+def test_demo_rejects_a_bad_start_date(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    r = cli("demo", "--start", "April 2019", "--out", str(tmp_path / "out"))
+    assert r.code == 2 and "--start: 'April 2019' is not a date" in r.err
