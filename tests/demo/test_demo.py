@@ -46,7 +46,7 @@ def files_by_meeting(out: Path) -> dict[tuple[str, str], set[str]]:
 
 
 def test_demo_runs_the_year_and_prints_a_summary(bolton: tuple[Result, Path]) -> None:
-    result, out = bolton
+    result, _ = bolton
     assert result.code == 0, result.text
     for words in ("meetings held        19", "proposal now live", "referred",
                   "deferred for want of quorum", "(late, urgent)", "sent apologies",
