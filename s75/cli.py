@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Sequence
 from decimal import Decimal
@@ -177,8 +178,15 @@ def config_summary(cfg: LocalityConfig) -> dict[str, Any]:
     }
 
 
+@functools.cache
+def _command() -> Any:
+    """The click command, built once per process (building it costs ~0.2 s; it holds no
+    per-run state, so in-process callers such as the tests reuse it)."""
+    return typer.main.get_command(build_app())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    return run_command(typer.main.get_command(build_app()), argv)
+    return run_command(_command(), argv)
 
 
 def entry() -> None:  # console script

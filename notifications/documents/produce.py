@@ -20,6 +20,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from decisions.committee_tables import DeclarationRow
+from decisions.tables import AgendaItemRow
 from notifications.documents import gather, kinds, store
 from notifications.documents.pack import MemoryCache, Renderer, build_pack
 from notifications.documents.tables import DocumentRow
@@ -77,11 +78,15 @@ def on_meeting_published(uow: UnitOfWork, event: DomainEvent) -> None:
 
 
 def produce_packs(uow: UnitOfWork, meeting_id: int, event: str = "render") -> list[int]:
-    """The public pack, the members' pack and a personal pack for each member who declared
-    an interest on an item. Returns the stored document ids."""
+    """The public pack; the members' pack when the agenda has a Part 2 (exempt) item (else
+    the public pack is the members' pack too); and a personal pack for each member who
+    declared an interest on an item. Returns the stored document ids."""
     declared = sorted({d.member_id for d in uow.session.exec(select(DeclarationRow).where(
         DeclarationRow.meeting_id == meeting_id)).all()})
-    audiences: list[tuple[bool, str | None]] = [(True, None), (False, None)]
+    exempt = uow.session.exec(select(AgendaItemRow.id).where(
+        AgendaItemRow.meeting_id == meeting_id, AgendaItemRow.part == 2)).first() is not None
+    audiences: list[tuple[bool, str | None]] = [(True, None)]
+    audiences += [(False, None)] if exempt else []
     audiences += [(False, m) for m in declared]
     ids = []
     with _renderer() as renderer:
@@ -101,13 +106,14 @@ def produce_packs(uow: UnitOfWork, meeting_id: int, event: str = "render") -> li
 
 def pack_attachment(session: Session, att: dict[str, Any]) -> tuple[bytes, str] | None:
     """Outbox attachments ``{"ref": {"kind": "meeting_pack", "meeting_id": N}}``: the members'
-    pack of that meeting, once rendered."""
+    pack of that meeting once rendered (the public pack when there is no Part 2 item)."""
     ref = att.get("ref") or {}
     if ref.get("kind") != "meeting_pack":
         return None
     row = session.exec(select(DocumentRow).where(
         DocumentRow.kind == "pack", DocumentRow.meeting_id == int(ref["meeting_id"]),
-        DocumentRow.audience == "members").order_by(col(DocumentRow.id).desc())).first()
+        col(DocumentRow.audience).in_(("members", "public")))
+        .order_by(col(DocumentRow.public), col(DocumentRow.id).desc())).first()
     if row is None or row.content is None:
         return None
     return row.content, "application/pdf"

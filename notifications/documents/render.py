@@ -8,6 +8,11 @@ Accessibility (Public Sector Bodies Accessibility Regulations 2018): every PDF i
 Safety: report content is autoescaped; anything it references is fetched through
 :class:`TemplateOnlyFetcher`, which refuses every URL outside templates/ (``file:///etc/passwd``,
 ``http(s)://`` hosts). A refused fetch is skipped and the render completes.
+
+Fonts: the fetcher serves the pinned ``.woff`` files already unpacked to TrueType, keeping the
+font's own timestamps (WeasyPrint would unpack them itself, stamping each process's copy with
+the time it loaded). So every part embeds byte-identical faces, whenever and wherever it was
+rendered, and the pack linker can keep one copy of each.
 """
 
 from __future__ import annotations
@@ -19,10 +24,13 @@ import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from fontTools.ttLib import TTFont
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 with warnings.catch_warnings():
@@ -90,12 +98,24 @@ class TemplateOnlyFetcher(URLFetcher):  # type: ignore[misc]
         if scheme == "file" and parts.netloc in ("", "localhost"):
             path = Path(unquote(parts.path)).resolve()
             if path.is_relative_to(self.root) and path.is_file():
-                mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 if path.suffix == ".woff":
-                    mime = "font/woff"
+                    return URLFetcherResponse(url, _sfnt(path, path.stat().st_mtime_ns),
+                                              {"Content-Type": "font/ttf"})
+                mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
         self.refused.append(url)
         raise ValueError(f"refused {url!r}: documents may only use files under {self.root}")
+
+
+@lru_cache(maxsize=16)
+def _sfnt(path: Path, _mtime: int) -> bytes:
+    """A WOFF font unpacked to TrueType, the same bytes every time (no new timestamp)."""
+    font = TTFont(BytesIO(path.read_bytes()), recalcTimestamp=False)
+    font.flavor = None
+    font.flavorData = None
+    out = BytesIO()
+    font.save(out)
+    return out.getvalue()
 
 
 def _money(value: Decimal | int | None, unit: str = "") -> str:

@@ -81,15 +81,17 @@ def export_documents(session: Session, cfg: LocalityConfig, out: Path,
         seen.add(name)
         (out / name).write_bytes(d.content)
         exported.append(Exported(out / name, d.kind, body, day, d.audience, d.title))
-    # Agendas: public and members' versions of every meeting held.
+    # Agendas of every meeting held: public and members' versions where it has Part 2 items.
     for m in meetings.values():
         if m.status != "held" or m.id is None:
             continue
         day = (m.local_date or m.starts_at.astimezone(zone).date()).isoformat()
-        for public in (True, False):
-            view = gather.agenda_view(session, cfg, m.id)
+        view = gather.agenda_view(session, cfg, m.id)
+        exempt = any(e.part == 2 for e in view.entries)
+        for public in (True, False) if exempt else (True,):
             rendered = kinds.render(kinds.agenda_html(view, public=public))
-            name = _name(day, m.body_id, "agenda", "public" if public else "private")
+            name = _name(day, m.body_id, "agenda",
+                         ("public" if public else "private") if exempt else "")
             (out / name).write_bytes(rendered.pdf)
             exported.append(Exported(out / name, "agenda", m.body_id, day,
                                      "public" if public else "members", view.title))

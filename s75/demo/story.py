@@ -140,15 +140,19 @@ class Year:
                                         reasons="As set out in the report.",
                                         alternatives_rejected="To do nothing: rejected, as set "
                                         "out in the report.")
+            title = short(result.item.title)
             if result.deferred_to is not None:
                 self.tally.deferred += 1
                 assert result.deferred_to.id is not None
                 self.item_ids[key] = result.deferred_to.id
-                notes.append(f"'{key}' inquorate, deferred")
+                notes.append(f"{title}: inquorate after declarations, deferred")
             elif result.decision is not None:
                 self.tally.decisions += 1
                 self.tally.referrals += len(result.referrals)
-                notes.append(f"'{key}' {result.decision.outcome} ({result.decision.rule_applied})")
+                d = result.decision
+                how = {"noted": "noted", "referred": "no consensus, referred"}.get(
+                    d.outcome, f"{d.outcome} ({d.rule_applied.replace('_', ' ')})")
+                notes.append(f"{title}: {how}")
                 for ref in result.referrals:
                     if ref.to_item_id:
                         self.item_ids[f"{key}/referred"] = ref.to_item_id
@@ -157,7 +161,7 @@ class Year:
             actions.add(uow, mid, text, owner=owner, due_on=due)
         m = meetings.hold(uow, mid)
         self.tally.meetings_held += 1
-        return f"{body_id} {day:%d %b} held, chair {m.chair_id}: " + "; ".join(notes)
+        return f"{body_id} {day:%d %b} held, chair {m.chair_id}. " + "; ".join(notes)
 
     def decision_of(self, uow: UnitOfWork, key: str) -> tuple[int, str]:
         from decisions.tables import DecisionRow
@@ -189,6 +193,10 @@ class Year:
         row = proposals.get_proposal(uow.session, self.proposal_id)
         said = ", ".join(f"{p} {d}" for p, (d, _) in returns.items())
         return f"gateway {day:%b %Y}: {said}; proposal {row.state}"
+
+
+def short(title: str, limit: int = 48) -> str:
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 
 def money(amount: Decimal) -> str:

@@ -3,13 +3,18 @@ item, continuous "Page x of y" — and re-rendering after one change renders one
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import replace
+from io import BytesIO
 
-from pypdf.generic import ArrayObject, DictionaryObject
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
 
 from notifications.documents import samples as S
 from notifications.documents.pack import PackResult, Renderer, build_pack, build_supplement
+from notifications.documents.render import TEMPLATES, TemplateOnlyFetcher
 from tests.documents.doc_helpers import is_tagged_ua, reader, text, title, top_outline
 
 
@@ -93,3 +98,50 @@ def test_supplement_follows_on_from_the_main_pack(renderer: Renderer, pack: Pack
     assert is_tagged_ua(sup.pdf)
     assert top_outline(sup.pdf) == ["Agenda", "10. Winter pressures: additional home care "
                                               "capacity"]
+
+
+def _font_files(r: PdfReader) -> dict[int, tuple[str, str]]:
+    """Every embedded font file: object id -> (face, hash of its bytes)."""
+    found: dict[int, tuple[str, str]] = {}
+    for page in r.pages:
+        fonts = page["/Resources"].get("/Font", {})
+        for xobj in page["/Resources"].get("/XObject", {}).values():  # the footers
+            fonts = {**fonts, **xobj.get_object().get("/Resources", {}).get("/Font", {})}
+        for font in fonts.values():
+            font = font.get_object()
+            for f in [font, *(d.get_object() for d in font.get("/DescendantFonts", []))]:
+                desc = f.get("/FontDescriptor")
+                if desc is None:
+                    continue
+                desc = desc.get_object()
+                for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+                    if key in desc:
+                        stream = desc[key].get_object()
+                        assert isinstance(stream, StreamObject)
+                        face = str(desc["/FontName"]).split("+")[-1]
+                        found[desc.raw_get(key).idnum] = (
+                            face, hashlib.sha256(stream.get_data()).hexdigest())
+    return found
+
+
+def test_pack_embeds_each_font_face_once(pack: PackResult) -> None:
+    """Every part (and the page-number footers) embeds the whole faces; the pack holds one
+    copy of each, shared by all parts, and is still tagged."""
+    r = reader(pack.pdf)
+    files = _font_files(r)
+    faces = {face for face, _ in files.values()}
+    assert {"S75-Arimo", "S75-Arimo-Bold"} <= faces
+    assert len(files) == len(faces)  # one font file stream per face
+    assert len({h for _, h in files.values()}) == len(files)
+    assert is_tagged_ua(pack.pdf)
+    assert len(pack.parts) == 4 and "Page 1 of" in text(pack.pdf)
+
+
+def test_fonts_are_embedded_the_same_whenever_rendered() -> None:
+    """The served fonts keep the font's own timestamp (not the time they were loaded), so a
+    part rendered today and one cached yesterday embed identical bytes and still share."""
+    woff = TEMPLATES / "static" / "fonts" / "arimo-latin-400-normal.woff"
+    served = TemplateOnlyFetcher().fetch(woff.as_uri()).read()
+    assert served[:4] == b"\x00\x01\x00\x00"  # TrueType, unpacked
+    original = TTFont(BytesIO(woff.read_bytes()))
+    assert TTFont(BytesIO(served))["head"].modified == original["head"].modified
