@@ -1,6 +1,7 @@
 """Decision pack benchmark: a ~400-page pack rendered by parts in parallel and linked, against
 WeasyPrint rendering the same HTML in one go in one process; then the re-render after one
-report changes. Writes docs/benchmarks.md. Run with ``make bench`` (or ``python -m bench``).
+report changes; then the fonts (whole faces shared by the linker against per-part subsets,
+:mod:`bench.fonts`). Writes docs/benchmarks.md. Run with ``make bench`` (or ``python -m bench``).
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
+from bench import fonts
+from bench.fonts import cpu_seconds as _cpu_all
 from notifications.documents import kinds
 from notifications.documents.pack import MemoryCache, Renderer, build_pack, cores
-from notifications.documents.samples import large_pack
+from notifications.documents.samples import large_pack, sample_pack
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,16 +35,11 @@ def _cpu() -> str:
     return platform.processor() or "unknown"
 
 
-def _cpu_all() -> float:
-    """CPU seconds of this process and its finished children."""
-    me = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--items", type=int, default=36, help="reports in the pack (36 ≈ 400 pages)")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="builds of the small sample pack per font variant (best is kept)")
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = ap.parse_args()
     view = large_pack(args.items)
@@ -72,8 +70,20 @@ def main() -> None:
         parts_again = renderer.rendered - before
         print(f"  re-render after one report changed: {t_again:.2f} s "
               f"({parts_again} part(s) rendered)")
+        unshared = fonts.relinked_unshared(view, renderer)
     c_full = _cpu_all() - c  # after the pool shut down, so its workers' CPU is counted
     load_after = os.getloadavg()[0]
+
+    print("fonts: the pack with per-part font subsets ...")
+    large = {"subset": fonts.run(view, workers, "subset"),
+             "unshared": fonts.FontRun("unshared", *unshared, 0.0, 0.0, full.pages),
+             "shared": fonts.FontRun("shared", len(full.pdf), fonts.font_files(full.pdf),
+                                     t_full, 0.0, full.pages)}
+    small = {v: fonts.run(sample_pack(), workers, v, args.repeat) for v in fonts.VARIANTS}
+    for name, runs in (("sample", small), ("large", large)):
+        for v, f in runs.items():
+            print(f"  {name} {v}: {f.size} bytes, {f.files} font files, {f.wall:.2f} s")
+    load_fonts = os.getloadavg()[0]
 
     speedup = t_one / t_full
     ratio = t_again / t_full
@@ -100,13 +110,16 @@ pages. Both ways produce a tagged PDF/UA-1 document with the same content.
 
 Why it is faster: the parts render in parallel on every core; each worker loads the fonts
 and stylesheets once, and the agenda's final render runs beside the page-number footers.
-Splitting costs a little more CPU in total (each part subsets its fonts and is made linkable;
+Splitting costs a little more CPU in total (each part loads its fonts and is made linkable;
 see the CPU times below). Linking is string joining of pre-serialised objects (no PDF parsing
 at assembly), so a re-render costs about one item plus the link.
 
 CPU time (all processes): one go {c_one:.1f} s; parts, both renders, {c_full:.1f} s.
 Load average {load_before:.1f} before and {load_after:.1f} after the run: on a shared
 machine other work inflates the wall-clock times (and usually the parallel run most).
+
+{fonts.section(small, large, args.repeat)}
+Load average {load_fonts:.1f} after the font runs.
 
 ## Machine
 

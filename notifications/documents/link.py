@@ -92,18 +92,18 @@ class _Out:
 
 
 class _Shared:
-    """Shareable objects already written, by content key, and how many copies were saved."""
+    """The shareable objects already written: output id by content key."""
 
-    def __init__(self) -> None:
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
         self.written: dict[bytes, int] = {}
-        self.saved = 0
 
     def place(self, objects: Sequence[tuple[int, Sequence[Chunk]]], shared: Sequence[int],
               offset: int) -> dict[int, int]:
         """For one part (or stamp set) about to be written at ``offset``: its shareable
         objects already in the output, as ``{id in the part: id in the output}``; the others
         are recorded as written at ``id + offset``."""
-        if not shared:
+        if not shared or not self.enabled:
             return {}
         chunks = {i: c for i, c in objects}
         can = set(shared) & chunks.keys()
@@ -120,7 +120,8 @@ class _Shared:
             result: bytes | None = None
             for c in chunks[i]:
                 if isinstance(c, bytes):
-                    h.update(b"%d:" % len(c) + c)
+                    h.update(b"%d:" % len(c))
+                    h.update(c)
                     continue
                 ref = key(c[1], open_ | {i}) if c[0] == OBJ else None
                 if ref is None:
@@ -138,18 +139,18 @@ class _Shared:
                 continue
             if k in self.written:
                 here[i] = self.written[k]
-                self.saved += 1
             else:
                 self.written[k] = i + offset
         return here
 
 
 def link(parts: Sequence[tuple[str, Relocatable]], stamps: Sequence[StampSet],
-         title: str) -> bytes:
+         title: str, *, share_fonts: bool = True) -> bytes:
     """One PDF from ``(outline title, part)`` pairs, numbered by ``stamps`` (one form per
-    page, in order, across the stamp sets)."""
+    page, in order, across the stamp sets). ``share_fonts`` writes identical font objects
+    once."""
     out = _Out()
-    shared = _Shared()
+    shared = _Shared(share_fonts)
     next_id = 1
     folio_forms: list[int] = []
     for s in stamps:

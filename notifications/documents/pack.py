@@ -147,6 +147,8 @@ class Renderer:
     progress: Progress | None = None
     full_fonts: bool = True
     """Embed whole font faces (shared by the linker) rather than per-part subsets."""
+    share_fonts: bool = True
+    """Link identical font objects once per pack (off only to measure what it saves)."""
     rendered: int = 0
     reused: int = 0
     _pool: ProcessPoolExecutor | None = None
@@ -287,7 +289,7 @@ def _build(title: str, front: Callable[[dict[str, int]], str], items: list[Part]
         front_pages = len(front_part.pages)  # the page column changed its length: again
     parts = [("Agenda", front_part)] + [(p.title, b) for p, b in zip(items, bodies,
                                                                      strict=True)]
-    pdf = link(parts, stamps, title)
+    pdf = link(parts, stamps, title, share_fonts=renderer.share_fonts)
     infos, at = [PartInfo("Agenda", first_page, front_pages)], first_page + front_pages
     for p, n in zip(items, counts, strict=True):
         infos.append(PartInfo(p.title, at, n))

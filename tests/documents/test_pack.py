@@ -7,10 +7,11 @@ import hashlib
 import re
 from dataclasses import replace
 from io import BytesIO
+from typing import Any
 
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
 from notifications.documents import samples as S
 from notifications.documents.pack import PackResult, Renderer, build_pack, build_supplement
@@ -101,26 +102,28 @@ def test_supplement_follows_on_from_the_main_pack(renderer: Renderer, pack: Pack
 
 
 def _font_files(r: PdfReader) -> dict[int, tuple[str, str]]:
-    """Every embedded font file: object id -> (face, hash of its bytes)."""
+    """Every embedded font file reachable from the catalog: object id -> (face, hash)."""
     found: dict[int, tuple[str, str]] = {}
-    for page in r.pages:
-        fonts = page["/Resources"].get("/Font", {})
-        for xobj in page["/Resources"].get("/XObject", {}).values():  # the footers
-            fonts = {**fonts, **xobj.get_object().get("/Resources", {}).get("/Font", {})}
-        for font in fonts.values():
-            font = font.get_object()
-            for f in [font, *(d.get_object() for d in font.get("/DescendantFonts", []))]:
-                desc = f.get("/FontDescriptor")
-                if desc is None:
-                    continue
-                desc = desc.get_object()
+    seen: set[int] = set()
+    todo: list[Any] = [r.trailer.raw_get("/Root")]
+    while todo:
+        obj = todo.pop()
+        if isinstance(obj, IndirectObject):
+            if obj.idnum not in seen:
+                seen.add(obj.idnum)
+                todo.append(obj.get_object())
+        elif isinstance(obj, DictionaryObject):
+            if obj.get("/Type") == "/FontDescriptor":
                 for key in ("/FontFile", "/FontFile2", "/FontFile3"):
-                    if key in desc:
-                        stream = desc[key].get_object()
+                    if key in obj:
+                        stream = obj[key].get_object()
                         assert isinstance(stream, StreamObject)
-                        face = str(desc["/FontName"]).split("+")[-1]
-                        found[desc.raw_get(key).idnum] = (
+                        face = str(obj["/FontName"]).split("+")[-1]
+                        found[obj.raw_get(key).idnum] = (
                             face, hashlib.sha256(stream.get_data()).hexdigest())
+            todo.extend(obj.raw_get(k) for k in obj)
+        elif isinstance(obj, ArrayObject):
+            todo.extend(obj)
     return found
 
 
