@@ -37,7 +37,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP) $(FONTS)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -rs
 
 test: lint typecheck pytest
 

@@ -100,3 +100,13 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  #
         return Result(code, captured.out, captured.err)
 
     return run
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say in the log which databases the database tests ran on (shown even with -q)."""
+    passed = terminalreporter.stats.get("passed", [])
+    on_pg = sum(1 for r in passed if "[postgresql" in r.nodeid)
+    if PG_URL:
+        terminalreporter.write_line(f"s75: {on_pg} database tests passed on PostgreSQL ({PG_URL})")
+    else:
+        terminalreporter.write_line(f"s75: PostgreSQL tests skipped: {PG_SKIP}")
