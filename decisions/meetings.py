@@ -51,7 +51,8 @@ def scheduled_meetings(body: Body, start: date, end: date, cal: WorkingCalendar,
     if body.meetings is None:
         raise InvalidInput(f"body {body.id}: has no [body.meetings] schedule (rule, time, venue)")
     if end < start:
-        raise InvalidInput(f"end: {end} is before start {start}; give a range forwards in time")
+        raise InvalidInput(f"--to {end} is before --from {start}; give an end date on or after "
+                           "the start date")
     schedule = body.meetings
     dtstart = datetime.combine(start, schedule.time)
     try:

@@ -2,7 +2,11 @@
 deadlines they own) and per body (its meetings and their deadlines). Meetings are timed
 events in Europe/London; deadlines are all-day events on their due day. UIDs are stable, so a
 calendar that re-imports the feed updates events rather than duplicating them; a cancelled
-meeting stays in the feed with STATUS:CANCELLED."""
+meeting stays in the feed with STATUS:CANCELLED.
+
+A body's feed is public: an action arising from Part 2 (exempt) business appears only as such,
+without its text, since that text may carry the exempt information (LGA 1972 s100B(2),(5)).
+A member's own feed keeps it: members are entitled to the Part 2 papers."""
 
 from __future__ import annotations
 
@@ -11,13 +15,30 @@ from datetime import datetime, timedelta
 from icalendar import Calendar, Event
 from sqlmodel import Session, col, or_, select
 
+from decisions.committee_tables import ActionRow
 from decisions.errors import NotFound
-from decisions.tables import MeetingRow
+from decisions.tables import AgendaItemRow, MeetingRow
 from decisions.terms import LocalityConfig
 from notifications.deadlines import local_date, tz
 from notifications.tables import DeadlineRow
 
 PRODID = "-//s75//Section 75 governance engine//EN"
+EXEMPT_ACTION = "Action arising from exempt (Part 2) business"
+
+
+def exempt_action_ids(session: Session) -> set[str]:
+    """Actions arising from a Part 2 item: public output shows only that such an action is due."""
+    rows = session.exec(select(ActionRow.id).join(
+        AgendaItemRow, col(AgendaItemRow.id) == col(ActionRow.item_id))
+        .where(AgendaItemRow.part == 2)).all()
+    return {str(i) for i in rows}
+
+
+def public_title(d: DeadlineRow, exempt_actions: set[str]) -> str:
+    """The deadline's title as the public may read it."""
+    if d.subject_type == "action" and d.subject_id in exempt_actions:
+        return EXEMPT_ACTION
+    return d.title
 
 
 def _calendar(name: str) -> Calendar:
@@ -49,14 +70,15 @@ def _meeting_event(cfg: LocalityConfig, m: MeetingRow, stamp: datetime) -> Event
     return ev
 
 
-def _deadline_event(cfg: LocalityConfig, d: DeadlineRow, stamp: datetime) -> Event:
+def _deadline_event(cfg: LocalityConfig, d: DeadlineRow, stamp: datetime,
+                    title: str | None = None) -> Event:
     day = local_date(cfg, d.due_at)
     ev = Event()
     ev.add("uid", f"deadline-{d.key.replace(':', '-')}@s75")
     ev.add("dtstamp", stamp)
     ev.add("dtstart", day)
     ev.add("dtend", day + timedelta(days=1))
-    ev.add("summary", f"Deadline: {d.title}")
+    ev.add("summary", f"Deadline: {d.title if title is None else title}")
     ev.add("description", f"Due {d.due_at.astimezone(tz(cfg)):%H:%M} on {day:%A %d %B %Y}. "
                           f"State: {d.state}. Rule: {d.rule}")
     ev.add("categories", [d.kind])
@@ -75,9 +97,10 @@ def body_feed(session: Session, cfg: LocalityConfig, body_id: str, now: datetime
     for m in session.exec(select(MeetingRow).where(MeetingRow.body_id == body_id)
                           .order_by(col(MeetingRow.starts_at))):
         cal.add_component(_meeting_event(cfg, m, now))
+    exempt = exempt_action_ids(session)
     for d in session.exec(select(DeadlineRow).where(DeadlineRow.body_id == body_id)
                           .order_by(col(DeadlineRow.due_at))):
-        cal.add_component(_deadline_event(cfg, d, now))
+        cal.add_component(_deadline_event(cfg, d, now, public_title(d, exempt)))
     return bytes(cal.to_ical())
 
 

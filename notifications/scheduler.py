@@ -23,7 +23,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session, col, select
 
 from decisions.clock import Clock
@@ -57,7 +58,9 @@ class LeaderLock:
 
     def acquire(self) -> bool:
         if self.engine.url.get_backend_name() == "postgresql":
-            conn = self.engine.connect()
+            # A connection of its own, outside the application's pool: APScheduler's job store
+            # disposes that pool when the scheduler shuts down, orphaning pooled connections.
+            conn = create_engine(self.engine.url, poolclass=NullPool).connect()
             got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"),
                                     {"k": ADVISORY_KEY}).scalar())
             conn.commit()
@@ -108,6 +111,7 @@ class Runtime:
     out: TextIO | None = None
     scheduler: Any = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    stopping: threading.Event = field(default_factory=threading.Event)
 
     def make_mailer(self) -> Mailer:
         if self.mailer_factory is not None:
@@ -135,7 +139,7 @@ _RUNTIME: Runtime | None = None
 def tick() -> None:
     """The APScheduler job (stored by reference, so nothing secret is pickled)."""
     rt = _RUNTIME
-    if rt is not None:
+    if rt is not None and not rt.stopping.is_set():
         run_once(rt)
 
 
@@ -188,7 +192,7 @@ def run_once(rt: Runtime) -> TickResult:
 
 def _plan_wake(rt: Runtime, when: datetime | None, now: datetime) -> None:
     sched = rt.scheduler
-    if sched is None or when is None:
+    if sched is None or when is None or rt.stopping.is_set():
         return
     run_date = max(when, now + timedelta(seconds=1))
     sched.add_job(JOB_REF, "date", run_date=run_date, id="wake", replace_existing=True,
@@ -220,6 +224,7 @@ def start(rt: Runtime, *, blocking: bool = True, wait_for_leader: bool = False,
           poll_seconds: float = 5.0) -> LeaderLock:
     """Elect this process leader, then run the scheduler (blocking: until shut down)."""
     global _RUNTIME
+    rt.stopping.clear()
     lock = LeaderLock(rt.engine)
     while not lock.acquire():
         if not wait_for_leader:
@@ -240,7 +245,17 @@ def start(rt: Runtime, *, blocking: bool = True, wait_for_leader: bool = False,
 
 
 def stop(rt: Runtime, lock: LeaderLock | None = None) -> None:
+    """Stop the scheduler, letting a run in progress finish, then give up leadership.
+
+    APScheduler 3.11's ``shutdown(wait=True)`` holds its job-store lock while it waits for a
+    running job, and a run ends by planning its next wake-up (``add_job`` needs that lock).
+    So the runtime is marked stopping first, under the run lock (after any run in progress):
+    from then on a run plans no wake-up and a job that starts does nothing, and the shutdown
+    can wait for the executor without deadlock. Leadership goes only after that, so no run
+    happens while another process may already lead."""
     global _RUNTIME
+    with rt.lock:
+        rt.stopping.set()
     if rt.scheduler is not None and rt.scheduler.running:
         rt.scheduler.shutdown(wait=True)
     _RUNTIME = None

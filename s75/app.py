@@ -17,7 +17,7 @@ from decisions.clock import Clock, SimulatedClock, SystemClock
 from decisions.errors import InvalidInput
 from decisions.terms import LocalityConfig
 from s75.config import config_path, load_config
-from s75.db import DEFAULT_URL, make_engine, normalise_url, session_scope
+from s75.db import DEFAULT_URL, check_schema, make_engine, normalise_url, session_scope
 from workflows.events import EventBus, UnitOfWork
 
 
@@ -33,11 +33,20 @@ class App:
 
     @cached_property
     def engine(self) -> Engine:
+        """The database, checked to hold this version's schema (see :meth:`raw_engine`)."""
+        engine = self.raw_engine
+        check_schema(engine)
+        return engine
+
+    @cached_property
+    def raw_engine(self) -> Engine:
+        """The database as it is: for ``s75 init``, which creates or upgrades the schema."""
         return make_engine(self.db_url)
 
     def close(self) -> None:
         """Release the connection pool, if one was opened."""
-        engine = self.__dict__.pop("engine", None)
+        self.__dict__.pop("engine", None)
+        engine = self.__dict__.pop("raw_engine", None)
         if engine is not None:
             engine.dispose()
 

@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "s75.cli_scheduler",
     "s75.cli_documents",
     "s75.cli_demo",
+    "s75.cli_serve",
 )
 
 
@@ -84,7 +85,7 @@ def build_app() -> typer.Typer:
 
         a = get_app(ctx)
         cfg = a.config
-        upgrade(a.engine)
+        upgrade(a.raw_engine)
         with a.session() as session:
             report = sync_standing(session, cfg, a.clock.now())
         if as_json:

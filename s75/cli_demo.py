@@ -31,6 +31,10 @@ def register(app: typer.Typer) -> None:
         config: Annotated[Path | None, typer.Option(
             "--config", help="A different locality config [default: the global --config].")
         ] = None,
+        serve: Annotated[bool, typer.Option(
+            "--serve", help="Afterwards, serve the year's public web pages until Ctrl-C.")
+        ] = False,
+        port: Annotated[int, typer.Option(help="Port for --serve.", min=1, max=65535)] = 8000,
     ) -> None:
         """Run a scripted year (committee meetings, a proposal through every gateway, the
         scheduler in simulated time, email to a local SMTP server, every document) on a fresh
@@ -47,3 +51,23 @@ def register(app: typer.Typer) -> None:
         out_console.print("Summary", style="bold")
         for line in summary.lines():
             out_console.print(f"  {line}", markup=False)
+        end = summary.ended_at
+        if end is None:
+            return
+        browse = (f"s75 --config {cfg_path} --db {summary.database_url} "
+                  f"--now {end:%Y-%m-%d} serve --no-scheduler")
+        out_console.print("")
+        if not serve:
+            out_console.print(f"Browse the year on the web: {browse}", markup=False, soft_wrap=True)
+            return
+        import uvicorn
+
+        from decisions.clock import SimulatedClock
+        from s75.app import make_app
+        from s75.web.app import create_app
+
+        web = make_app(cfg_path, summary.database_url, SimulatedClock(end))
+        out_console.print(f"Serving the year at http://127.0.0.1:{port}/ (Ctrl-C to stop)",
+                          markup=False)
+        uvicorn.run(create_app(web, start_scheduler=False), host="127.0.0.1", port=port,
+                    log_level="warning", ws="none")

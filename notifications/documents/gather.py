@@ -244,8 +244,10 @@ def supplement_view(session: Session, cfg: LocalityConfig, meeting_id: int, *,
 
 def _rule(d: DecisionRow, body_rule: str) -> str:
     base = RULE_TEXT.get(d.rule_applied, d.rule_applied.replace("_", " ").capitalize())
-    explanation = str(d.details.get("explanation", "")) if d.details else ""
-    return f"{base}. {explanation}".strip() if explanation else base
+    explanation = str(d.details.get("explanation", "")).strip() if d.details else ""
+    if not explanation or explanation.rstrip(".").casefold() == base.casefold():
+        return base  # "Noted", not "Noted. Noted."
+    return f"{base}. {explanation}"
 
 
 def minutes_view(session: Session, cfg: LocalityConfig, meeting_id: int) -> MinutesView:

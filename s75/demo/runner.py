@@ -43,6 +43,12 @@ class DemoSummary:
     documents: list[Path] = field(default_factory=list)
     out: Path = Path("out")
     proposal_state: str = ""
+    ended_at: datetime | None = None
+
+    @property
+    def database_url(self) -> str:
+        """The demo's SQLite database, kept for ``s75 serve`` and the other commands."""
+        return f"sqlite:///{(self.out / 'demo.db').resolve()}"
 
     def lines(self) -> list[str]:
         t, s = self.tally, self.scheduler
@@ -126,5 +132,6 @@ def run_demo(config_path: Path, out: Path, start: date, say: Say) -> DemoSummary
         summary.proposal_state = get_proposal(session, year.proposal_id).state
         summary.deadlines.update(row.state for row in session.exec(select(DeadlineRow)).all())
         summary.documents = export_documents(session, cfg, out, now)
+    summary.ended_at = now
     engine.dispose()
     return summary

@@ -123,3 +123,34 @@ def test_demo_fails_clearly_for_an_invalid_config(cli, tmp_path: Path) -> None: 
 def test_demo_rejects_a_bad_start_date(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     r = cli("demo", "--start", "April 2019", "--out", str(tmp_path / "out"))
     assert r.code == 2 and "--start: 'April 2019' is not a date" in r.err
+
+
+def test_the_year_can_be_browsed_on_the_web(bolton: tuple[Result, Path]) -> None:
+    """The summary ends with the command that serves the demo's database; its pages show the
+    year as the public would see it (what `s75 demo --serve` starts)."""
+    from decisions.clock import SimulatedClock
+    from s75.app import clock_at, make_app
+    from s75.web.app import create_app
+    from tests.web.client import TestClient
+
+    result, out = bolton
+    m = re.search(r"Browse the year on the web: s75 --config (\S+) --db (\S+) --now (\S+) "
+                  r"serve --no-scheduler", result.out)
+    assert m, result.out[-600:]
+    assert m.group(2) == f"sqlite:///{(out / 'demo.db').resolve()}"
+    clock: SimulatedClock = clock_at(m.group(3))
+    app = make_app(m.group(1), m.group(2), clock)
+    try:
+        with TestClient(create_app(app, start_scheduler=False)) as client:
+            home = client.get("/")
+            assert home.status_code == 200 and "Joint Commissioning Committee" in home.text
+            proposals = client.get("/proposals").text
+            assert "live" in proposals and "Go with conditions or pause" in proposals
+            jcc = client.get("/bodies/jcc").text
+            meeting = re.findall(r'href="(/meetings/\d+)"', jcc)
+            assert meeting
+            pages = [client.get(url).text for url in meeting]
+            assert any("consensus" in page.lower() for page in pages)
+            assert not [p for p in pages if "Noted. Noted." in p]  # each rule said once
+    finally:
+        app.close()

@@ -239,8 +239,8 @@ READY_CASES: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 BLANK_CASES: list[tuple[str, tuple[str, ...]]] = [
-    (f"{cmd}", ("database", "no such table", "s75 init"))
-    for cmd in ("proposal list", "proposal show 1", "gateway status 1", "audit verify",
+    (f"{cmd}", ("--db", "never-initialised.db", "does not exist", "s75 init"))
+    for cmd in ("serve", "proposal list", "proposal show 1", "gateway status 1", "audit verify",
                 "meeting list", "meeting show 1", "item show 1", "interest list",
                 "action list", "minutes approve 1", "deadlines list", "outbox list",
                 "calendar export --body jcc", "documents list", "render notice 1",
@@ -273,11 +273,28 @@ def test_a_database_never_initialised_says_run_init(
         cli, world: World, template: str, words: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
     _check(cli("--config", str(CONFIG), "--db", world.blank, NOW, *_args(world, template)),
            words)
+    assert not Path(world.blank.removeprefix("sqlite:///")).exists()  # not created as a side effect
+
+
+def test_an_empty_or_older_database_says_run_init(cli, world: World) -> None:  # type: ignore[no-untyped-def]
+    empty = world.files / "empty.db"
+    empty.touch()
+    r = cli("--config", str(CONFIG), "--db", f"sqlite:///{empty}", NOW, "meeting", "list")
+    _check(r, ("has no s75 schema yet", "run 's75 init'"))
+    older = world.files / "older.db"
+    import shutil
+    import sqlite3
+
+    shutil.copy(world.ready.removeprefix("sqlite:///"), older)
+    with sqlite3.connect(older) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0000_before'")
+    r = cli("--config", str(CONFIG), "--db", f"sqlite:///{older}", NOW, "proposal", "list")
+    _check(r, ("schema revision '0000_before'", "needs", "to upgrade it"))
 
 
 @pytest.mark.parametrize(("db", "words"), [
     ("{files}/notadb.db", ("database", "not a database", "--db")),
-    ("{files}/missing-dir/s75.db", ("database", "unable to open", "--db")),
+    ("{files}/missing-dir/s75.db", ("--db", "missing-dir'", "folder", "does not exist")),
     ("{files}", ("database", "unable to open", "--db")),
     ("foo://x", ("--db", "'foo' is not supported", "sqlite or postgresql")),
 ], ids=["not-sqlite", "missing-folder", "a-folder", "bad-scheme"])

@@ -178,3 +178,49 @@ def _cfg() -> LocalityConfig:
 
     return load_config(ROOT / "config.toml")
 
+
+
+def test_stopping_during_a_run_lets_it_finish_and_never_hangs(
+        engine: Engine, config: LocalityConfig) -> None:
+    """APScheduler's shutdown(wait=True) holds its job-store lock while waiting for the job,
+    and a run ends by planning its next wake-up: stopping mid-run once deadlocked."""
+    import threading
+
+    from workflows.events import EventBus
+
+    entered, release = threading.Event(), threading.Event()
+
+    class SlowMail:
+        sender = "s75@example.org"
+
+        def __init__(self) -> None:
+            entered.set()
+            release.wait(60)
+
+        def send(self, message: object) -> None:
+            return None
+
+        def close(self) -> None:
+            return None
+
+    now = datetime.now(UTC)
+    with Session(engine) as s:  # something due later, so the run plans its next wake-up
+        outbox.queue(s, key="later", recipient="member@example.org", subject="Later",
+                     body="hello", now=now + timedelta(days=1))
+        s.commit()
+    rt = scheduler.Runtime(engine, config, EventBus(), SimulatedClock(now),
+                           mailer_factory=SlowMail, sweep_seconds=3600)
+    lock = scheduler.start(rt, blocking=False)
+    assert entered.wait(60), "the catch-up run never started"
+    stopper = threading.Thread(target=scheduler.stop, args=(rt, lock), daemon=True)
+    stopper.start()
+    stopper.join(0.3)  # let stop() get going while the run is still in progress
+    release.set()
+    stopper.join(60)  # a bound against hanging, not a timing assertion
+    assert not stopper.is_alive(), "scheduler.stop() hung while a run was in progress"
+    assert not rt.scheduler.running
+    with Session(engine) as s:
+        assert len(s.exec(select(SchedulerRunRow)).all()) == 1  # the run finished, once
+    again = scheduler.LeaderLock(engine)
+    assert again.acquire(), "leadership was not given up"
+    again.release()

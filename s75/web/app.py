@@ -1,0 +1,141 @@
+"""The web application factory: ``create_app(app)`` builds the FastAPI app (nothing happens at
+import time). Its lifespan runs the notifications scheduler in the background; errors are
+mapped to HTTP pages in one place (:func:`install_error_pages`), never a traceback."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import text
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from decisions.errors import ConflictError, InvalidInput, NotFound, RuleRefused, S75Error
+from s75.app import App
+from s75.web.background import BackgroundScheduler
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "web"
+log = logging.getLogger("s75.web")
+
+
+def make_env() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATES),
+                       autoescape=select_autoescape(default=True, default_for_string=True),
+                       trim_blocks=True, lstrip_blocks=True)
+
+
+def page(request: Request, template: str, status_code: int = 200, **context: Any
+         ) -> HTMLResponse:
+    env: Environment = request.app.state.templates
+    s75: App = request.app.state.s75
+    html = env.get_template(template).render(locality=s75.config.locality.name,
+                                             path=request.url.path, **context)
+    return HTMLResponse(html, status_code=status_code)
+
+
+def error_page(request: Request, status: int, title: str, message: str) -> HTMLResponse:
+    return page(request, "error.html", status_code=status, title=title, message=message,
+                status=status)
+
+
+def install_error_pages(api: FastAPI) -> None:
+    """The one place errors become HTTP responses: a page with the message, no traceback."""
+
+    async def not_found(request: Request, exc: Exception) -> HTMLResponse:
+        return error_page(request, 404, "Not found", str(exc))
+
+    async def refused(request: Request, exc: Exception) -> HTMLResponse:
+        return error_page(request, 409, "Not allowed", str(exc))
+
+    async def bad_input(request: Request, exc: Exception) -> HTMLResponse:
+        return error_page(request, 400, "Bad request", str(exc))
+
+    async def http_error(request: Request, exc: Exception) -> HTMLResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 404:
+            return error_page(request, 404, "Not found",
+                              f"There is no page at {request.url.path}; start from the home "
+                              "page.")
+        return error_page(request, exc.status_code, "Error", str(exc.detail))
+
+    async def invalid_path(request: Request, exc: Exception) -> HTMLResponse:
+        assert isinstance(exc, RequestValidationError)
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('input')!r} is not "
+            "valid; expected a whole number" if e.get("type") == "int_parsing" else
+            f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg')}"
+            for e in exc.errors())
+        return error_page(request, 400, "Bad request", problems)
+
+    async def server_error(request: Request, exc: Exception) -> HTMLResponse:
+        log.exception("error serving %s", request.url.path, exc_info=exc)
+        return error_page(request, 500, "Something went wrong",
+                          "The page could not be shown. The error has been logged; please "
+                          "tell the committee secretary.")
+
+    api.add_exception_handler(NotFound, not_found)
+    api.add_exception_handler(RuleRefused, refused)
+    api.add_exception_handler(ConflictError, refused)
+    api.add_exception_handler(InvalidInput, bad_input)
+    api.add_exception_handler(S75Error, bad_input)
+    api.add_exception_handler(StarletteHTTPException, http_error)
+    api.add_exception_handler(RequestValidationError, invalid_path)
+    api.add_exception_handler(Exception, server_error)
+
+
+def database_ok(app: App) -> bool:
+    try:
+        with app.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception:
+        return False
+    return True
+
+
+def create_app(app: App, *, start_scheduler: bool = True) -> FastAPI:
+    """The public, read-only web app over ``app``'s database. With ``start_scheduler`` the
+    notifications scheduler runs in the background for the life of the server (one leader
+    per database: a second server waits to take over)."""
+
+    @asynccontextmanager
+    async def lifespan(api: FastAPI) -> AsyncIterator[None]:
+        runner = BackgroundScheduler(app) if start_scheduler else None
+        api.state.scheduler = runner
+        if runner is not None:
+            runner.start()
+        try:
+            yield
+        finally:
+            if runner is not None:
+                runner.stop()
+
+    api = FastAPI(title=f"s75: {app.config.locality.name}", lifespan=lifespan,
+                  docs_url=None, redoc_url=None, openapi_url=None)
+    api.state.s75 = app
+    api.state.templates = make_env()
+    api.state.scheduler = None
+    install_error_pages(api)
+
+    from s75.web.pages import router
+
+    api.include_router(router)
+
+    @api.get("/health")
+    def health(request: Request) -> JSONResponse:
+        runner: BackgroundScheduler | None = request.app.state.scheduler
+        db = database_ok(app)
+        body = {"database": "reachable" if db else "unreachable",
+                "scheduler": "off" if runner is None else runner.state,
+                "scheduler_running": bool(runner and runner.running)}
+        if runner is not None and runner.error:
+            body["scheduler_error"] = runner.error
+        return JSONResponse(body, status_code=200 if db else 503)
+
+    return api

@@ -1,0 +1,95 @@
+"""The public pages. Each handler opens one read-only session, asks views.py for plain data
+and renders a template of templates/web (autoescaped). Errors raised here (NotFound, ...)
+become pages in app.py's handlers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse
+
+from decisions.errors import NotFound
+from s75.app import App
+from s75.web import views
+from s75.web.app import page
+
+router = APIRouter()
+
+
+def _app(request: Request) -> App:
+    app: App = request.app.state.s75
+    return app
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> HTMLResponse:
+    a = _app(request)
+    with a.session() as s:
+        bodies = views.home(s, a.config, a.clock.now())
+    return page(request, "home.html", title="Meetings and decisions", bodies=bodies)
+
+
+@router.get("/bodies/{body_id}", response_class=HTMLResponse)
+def body(request: Request, body_id: str) -> HTMLResponse:
+    a = _app(request)
+    with a.session() as s:
+        data = views.body_page(s, a.config, body_id, a.clock.now())
+    return page(request, "body.html", title=data.name, b=data)
+
+
+@router.get("/meetings/{meeting_id}", response_class=HTMLResponse)
+def meeting(request: Request, meeting_id: int) -> HTMLResponse:
+    a = _app(request)
+    with a.session() as s:
+        data = views.meeting_page(s, a.config, meeting_id)
+    m = data.meeting
+    return page(request, "meeting.html",
+                title=f"{m.body_name}, {m.starts_at:%-d %B %Y}", p=data)
+
+
+@router.get("/documents/{document_id}.pdf")
+def document(request: Request, document_id: int) -> Response:
+    a = _app(request)
+    with a.session() as s:
+        row = views.public_document(s, document_id)
+        data = None
+        if row is not None:
+            data = row.content
+            if data is None and row.path:
+                data = Path(row.path).read_bytes()
+    if row is None or data is None:
+        # The same answer whether the document is missing or not public: a members' or
+        # personal document's existence is not disclosed.
+        raise NotFound(f"document {document_id} is not a published document; the meeting "
+                       "pages link every public agenda, report pack and decision notice")
+    name = f"s75-{row.kind}-{row.id}.pdf"
+    return Response(data, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+@router.get("/proposals", response_class=HTMLResponse)
+def proposals(request: Request) -> HTMLResponse:
+    a = _app(request)
+    with a.session() as s:
+        rows = views.proposals(s, a.config, a.clock.now())
+    return page(request, "proposals.html", title="Proposals and gateways", proposals=rows)
+
+
+@router.get("/deadlines", response_class=HTMLResponse)
+def deadlines(request: Request) -> HTMLResponse:
+    a = _app(request)
+    now = a.clock.now()
+    with a.session() as s:
+        rows = views.deadlines(s, a.config, now)
+    return page(request, "deadlines.html", title="Upcoming deadlines", deadlines=rows,
+                limit=views.DEADLINE_LIMIT)
+
+
+@router.get("/calendar/{body_id}.ics")
+def calendar(request: Request, body_id: str) -> Response:
+    a = _app(request)
+    with a.session() as s:
+        data = views.public_feed(s, a.config, body_id, a.clock.now())
+    return Response(data, media_type="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": f'inline; filename="{body_id}.ics"'})

@@ -1,0 +1,239 @@
+"""What each public page shows, built from the existing queries as plain data.
+
+Part 2 (exempt) business is reduced here, before any template sees it: an exempt item becomes
+its number, title and Schedule 12A paragraph, with no lead, report, decision text, figures or
+appendices (LGA 1972 s100B(2),(5)). Only documents stored as public are ever listed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from decisions.agenda_rules import SCHEDULE_12A
+from decisions.tables import AgendaItemRow, MeetingRow
+from decisions.terms import LocalityConfig
+from notifications.documents import gather, redact
+from notifications.documents.config_views import terms_view
+from notifications.documents.record_views import TermsView
+from notifications.documents.tables import DocumentRow
+from notifications.ical import body_feed, exempt_action_ids, public_title
+from notifications.tables import DeadlineRow
+from workflows.committee import common
+from workflows.proposal_queries import gateway_status
+from workflows.tables import ProposalRow
+
+PUBLISHED_STATES = ("published", "considered", "decided")
+"""An item in one of these states has been open to inspection with the agenda."""
+DEADLINE_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class MeetingLine:
+    id: int
+    body_id: str
+    body_name: str
+    starts_at: datetime
+    """Local time."""
+    venue: str
+    status: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class BodyLine:
+    id: str
+    name: str
+    kind: str
+    next_meeting: MeetingLine | None
+
+
+@dataclass(frozen=True)
+class PublicItem:
+    number: str
+    title: str
+    part: int
+    exempt_paragraph: int | None = None
+    exempt_text: str = ""
+    action: str = ""
+    report: str = ""
+    lead: str = ""
+    time: str = ""
+
+
+@dataclass(frozen=True)
+class PublicDecision:
+    number: str
+    title: str
+    decision: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class DocumentLink:
+    id: int
+    title: str
+    kind: str
+    pages: int
+    size: int
+
+
+@dataclass(frozen=True)
+class MeetingPage:
+    meeting: MeetingLine
+    chair: str
+    published: bool
+    items: tuple[PublicItem, ...] = ()
+    decisions: tuple[PublicDecision, ...] = ()
+    documents: tuple[DocumentLink, ...] = ()
+    access_note: str = ""
+    cancel_reason: str = ""
+
+
+@dataclass(frozen=True)
+class BodyPage:
+    id: str
+    name: str
+    terms: TermsView
+    upcoming: tuple[MeetingLine, ...]
+    past: tuple[MeetingLine, ...]
+
+
+@dataclass(frozen=True)
+class GatewayMonth:
+    month: date
+    rag: str
+    words: str
+
+
+@dataclass(frozen=True)
+class ProposalLine:
+    id: int
+    title: str
+    state: str
+    months: tuple[GatewayMonth, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class DeadlineLine:
+    kind: str
+    title: str
+    due: datetime
+    state: str
+    body_name: str
+
+
+def _zone(cfg: LocalityConfig) -> ZoneInfo:
+    return common.zone(cfg)
+
+
+def meeting_line(cfg: LocalityConfig, m: MeetingRow) -> MeetingLine:
+    return MeetingLine(m.id or 0, m.body_id, cfg.body_by_id(m.body_id).name,
+                       m.starts_at.astimezone(_zone(cfg)), m.venue, m.status, m.kind)
+
+
+def home(session: Session, cfg: LocalityConfig, now: datetime) -> list[BodyLine]:
+    out = []
+    for b in cfg.body:
+        nxt = common.meetings_after(session, b.id, now)
+        out.append(BodyLine(b.id, b.name, b.kind, meeting_line(cfg, nxt[0]) if nxt else None))
+    return out
+
+
+def body_page(session: Session, cfg: LocalityConfig, body_id: str, now: datetime) -> BodyPage:
+    b = common.body(cfg, body_id)  # NotFound naming the bodies that exist
+    rows = session.exec(select(MeetingRow).where(MeetingRow.body_id == body_id)
+                        .order_by(col(MeetingRow.starts_at))).all()
+    lines = [meeting_line(cfg, m) for m in rows]
+    upcoming = tuple(x for x, m in zip(lines, rows, strict=True) if m.starts_at >= now)
+    past = tuple(reversed([x for x, m in zip(lines, rows, strict=True) if m.starts_at < now]))
+    return BodyPage(b.id, b.name, terms_view(cfg, body_id), upcoming, past)
+
+
+def agenda_is_public(session: Session, m: MeetingRow) -> bool:
+    """The agenda is open to inspection once published (or the meeting held)."""
+    if m.status == "held":
+        return True
+    return session.exec(select(AgendaItemRow.id).where(
+        AgendaItemRow.meeting_id == m.id,
+        col(AgendaItemRow.state).in_(PUBLISHED_STATES))).first() is not None
+
+
+def _public_item(*, number: str, title: str, part: int,
+                 paragraph: int | None, action: str, report: str, lead: str,
+                 time: str) -> PublicItem:
+    if part == 2:
+        return PublicItem(number, title, 2, paragraph,
+                          SCHEDULE_12A.get(paragraph or 0, ""))
+    return PublicItem(number, title, 1, action=action, report=report, lead=lead, time=time)
+
+
+def public_documents(session: Session, meeting_id: int) -> tuple[DocumentLink, ...]:
+    rows = session.exec(select(DocumentRow).where(
+        DocumentRow.meeting_id == meeting_id, col(DocumentRow.public).is_(True),
+        DocumentRow.audience == "public").order_by(col(DocumentRow.id))).all()
+    return tuple(DocumentLink(r.id or 0, r.title, r.kind, r.pages, r.size) for r in rows)
+
+
+def meeting_page(session: Session, cfg: LocalityConfig, meeting_id: int) -> MeetingPage:
+    m = common.meeting(session, meeting_id)  # NotFound
+    line = meeting_line(cfg, m)
+    if not agenda_is_public(session, m):
+        return MeetingPage(line, "", False, cancel_reason=m.cancel_reason or "")
+    agenda = redact.public_agenda(gather.agenda_view(session, cfg, meeting_id))
+    items = tuple(_public_item(number=e.number, title=e.title, part=e.part,
+                               paragraph=e.exempt_paragraph, action=e.action, report=e.report,
+                               lead=e.lead, time=e.time) for e in agenda.entries)
+    decisions: tuple[PublicDecision, ...] = ()
+    if m.status == "held":
+        minutes = redact.public_minutes(gather.minutes_view(session, cfg, meeting_id))
+        decisions = tuple(PublicDecision(i.number, i.title, i.decision, i.rule_applied)
+                          for i in minutes.items if i.part != 2 and i.decision)
+    return MeetingPage(line, agenda.chair, True, items, decisions,
+                       public_documents(session, meeting_id), agenda.access_note,
+                       m.cancel_reason or "")
+
+
+def public_document(session: Session, document_id: int) -> DocumentRow | None:
+    """The stored document if, and only if, it is public."""
+    row = session.get(DocumentRow, document_id)
+    if row is None or not row.public or row.audience != "public":
+        return None
+    return row
+
+
+def proposals(session: Session, cfg: LocalityConfig, now: datetime) -> list[ProposalLine]:
+    today = common.local_day(cfg, now)
+    out = []
+    for p in session.exec(select(ProposalRow).order_by(col(ProposalRow.id))).all():
+        months = tuple(
+            GatewayMonth(s.month, s.rag, _rating(gather.RAG_LABEL.get(s.rag, s.rag), s.summary))
+            for s in gateway_status(session, p.id or 0, today))
+        out.append(ProposalLine(p.id or 0, p.title, p.state.replace("_", " "), months))
+    return out
+
+
+def _rating(label: str, summary: str) -> str:
+    """"Go", not "Go: go"; otherwise the label and what the partners returned."""
+    return label if summary.casefold() == label.casefold() else f"{label}: {summary}"
+
+
+def public_feed(session: Session, cfg: LocalityConfig, body_id: str, now: datetime) -> bytes:
+    """The body's iCalendar feed: notifications/ical.py already leaves out exempt actions' text."""
+    return body_feed(session, cfg, body_id, now)
+
+
+def deadlines(session: Session, cfg: LocalityConfig, now: datetime) -> list[DeadlineLine]:
+    """Deadlines falling due from the start of today (local), soonest first."""
+    start = datetime.combine(common.local_day(cfg, now), datetime.min.time(), _zone(cfg))
+    rows = session.exec(select(DeadlineRow).where(col(DeadlineRow.due_at) >= start)
+                        .order_by(col(DeadlineRow.due_at), col(DeadlineRow.id))
+                        .limit(DEADLINE_LIMIT)).all()
+    names = {b.id: b.name for b in cfg.body}
+    exempt = exempt_action_ids(session)
+    return [DeadlineLine(r.kind.replace("_", " "), public_title(r, exempt),
+                         r.due_at.astimezone(_zone(cfg)),
+                         r.state, names.get(r.body_id or "", "")) for r in rows]
