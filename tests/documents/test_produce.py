@@ -16,7 +16,8 @@ from sqlmodel import Session
 from decisions.terms import LocalityConfig
 from notifications.documents import produce, store
 from tests.documents.doc_helpers import is_tagged_ua, text, top_outline
-from workflows.committee import attendance, decide, interests, items, meetings
+from tests.documents.meeting_setup import publish_and_attend
+from workflows.committee import attendance, decide, items, meetings
 from workflows.events import EventBus, UnitOfWork
 
 CONFIG = Path(__file__).resolve().parents[2] / "config.toml"
@@ -46,19 +47,8 @@ def _meeting(engine: Engine, config: LocalityConfig) -> tuple[int, int, int]:
                            cover={"decisions_required": "Agree the mandate"},
                            body_text=f"# Negotiation\n\n{SECRET}.",
                            appendices=[{"title": "Bid letter", "text": "Sealed bid letter."}])
-        for it in (public, exempt):
-            assert it.id is not None
-            items.submit(uow, it.id, submitted_by="dass", submitted_on=date(2019, 3, 20))
-            items.accept(uow, it.id)
-        interests.declare(uow, exempt.id or 0, "gp_director_1", "non_pecuniary",
-                          "Relative works for a bidder", managed="left_room")
-        uow.now = datetime(2019, 4, 2, 9, tzinfo=UTC)
-        items.publish_meeting(uow, m1.id, published_on=date(2019, 4, 2))
-        uow.emit("meeting.published", "meeting", m1.id, meeting_id=m1.id, body_id="jcc")
-        uow.now = datetime(2019, 4, 10, 15, tzinfo=UTC)
-        for who in ("exec_adults", "exec_children", "dass", "leader", "ccg_chair", "cfo",
-                    "gp_director_1", "accountable_officer", "gp_director_2"):
-            attendance.record(uow, m1.id, who)
+        assert public.id is not None and exempt.id is not None
+        publish_and_attend(uow, m1.id, public.id, exempt.id)
         attendance.record(uow, m1.id, "dcs", "apologies")
         attendance.record(uow, m1.id, "Head of Commissioning", "in_attendance")
         meetings.hold(uow, m1.id)

@@ -15,8 +15,9 @@ from decisions.clock import SimulatedClock
 from decisions.terms import LocalityConfig
 from s75.app import App, make_app
 from s75.wiring import build_bus
+from tests.documents.meeting_setup import publish_and_attend
 from tests.workflows.wf_helpers import Driver
-from workflows.committee import actions, attendance, decide, interests, items, meetings
+from workflows.committee import actions, decide, items, meetings
 from workflows.events import UnitOfWork
 
 CONFIG = Path(__file__).resolve().parents[2] / "config.toml"
@@ -60,19 +61,8 @@ def build_record(engine: Engine, config: LocalityConfig) -> Record:
                            cover={"decisions_required": SECRETS[3]},
                            body_text=f"# Negotiation\n\n{SECRETS[0]}.",
                            appendices=[{"title": "Bid letter", "text": f"{SECRETS[1]}."}])
-        for it in (public, exempt):
-            assert it.id is not None
-            items.submit(uow, it.id, submitted_by="dass", submitted_on=date(2019, 3, 20))
-            items.accept(uow, it.id)
-        interests.declare(uow, exempt.id or 0, "gp_director_1", "non_pecuniary",
-                          "Relative works for a bidder", managed="left_room")
-        uow.now = datetime(2019, 4, 2, 9, tzinfo=UTC)
-        items.publish_meeting(uow, m1.id, published_on=date(2019, 4, 2))
-        uow.emit("meeting.published", "meeting", m1.id, meeting_id=m1.id, body_id="jcc")
-        uow.now = datetime(2019, 4, 10, 15, tzinfo=UTC)
-        for who in ("exec_adults", "exec_children", "dass", "leader", "ccg_chair", "cfo",
-                    "gp_director_1", "accountable_officer", "gp_director_2"):
-            attendance.record(uow, m1.id, who)
+        assert public.id is not None and exempt.id is not None
+        publish_and_attend(uow, m1.id, public.id, exempt.id)
         meetings.hold(uow, m1.id)
         decide.decide_item(uow, public.id or 0, resolution="That 20 beds be commissioned.",
                            reasons="Winter demand.")
