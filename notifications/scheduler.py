@@ -238,7 +238,9 @@ def start(rt: Runtime, *, blocking: bool = True, wait_for_leader: bool = False,
     try:
         sched.start()
     finally:
-        if blocking:
+        if blocking:  # shut down (by a signal): let a run in progress end before handing over
+            with rt.lock:
+                rt.stopping.set()
             _RUNTIME = None
             lock.release()
     return lock

@@ -119,8 +119,14 @@ def scheduler_run(
         return
     if until or start or schedule_meetings:
         raise InvalidInput("--from, --until and --schedule-meetings go with --simulate")
+    from decisions.clock import SimulatedClock
     from notifications import scheduler
 
+    if isinstance(app.clock, SimulatedClock) and not once:
+        raise InvalidInput("--now / S75_NOW: a running scheduler wakes on the real clock, so it "
+                           "cannot run at a fixed time; use 'scheduler run --once' to process "
+                           "what is due at that time, or 'scheduler run --simulate --until DATE' "
+                           "to move through a period")
     rt = scheduler.Runtime(app.engine, app.config, app.bus, app.clock, sweep_seconds=sweep,
                            out=sys.stdout)
     if once:

@@ -215,6 +215,8 @@ READY_CASES: list[tuple[str, tuple[str, ...]]] = [
     ("outbox list --state bogus", ("--state", "'bogus'", "pending, sent or dead")),
     ("outbox retry 999", ("outbox message 999 does not exist", "s75 outbox list")),
     ("outbox retry", ("message ids", "--dead")),
+    ("serve", ("--now", "real clock", "--no-scheduler")),
+    ("scheduler run", ("--now", "real clock", "--once", "--simulate")),
     ("calendar export", ("exactly one of", "--member", "--body")),
     ("calendar export --member nobody", ("member 'nobody'",)),
     ("calendar export --body nobody", ("body 'nobody'", "expected one of")),
