@@ -46,6 +46,7 @@ class LeaderLock:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._own: Engine | None = None
         self._conn: Connection | None = None
         self._fd: int | None = None
 
@@ -60,7 +61,9 @@ class LeaderLock:
         if self.engine.url.get_backend_name() == "postgresql":
             # A connection of its own, outside the application's pool: APScheduler's job store
             # disposes that pool when the scheduler shuts down, orphaning pooled connections.
-            conn = create_engine(self.engine.url, poolclass=NullPool).connect()
+            if self._own is None:
+                self._own = create_engine(self.engine.url, poolclass=NullPool)
+            conn = self._own.connect()
             got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"),
                                     {"k": ADVISORY_KEY}).scalar())
             conn.commit()
@@ -117,6 +120,12 @@ class Runtime:
         if self.mailer_factory is not None:
             return self.mailer_factory()
         return SmtpMailer.from_env(self.config.smtp)
+
+    def finish_runs(self) -> None:
+        """Wait for a run in progress (it holds ``lock``), then let no further run start or
+        plan a wake-up."""
+        with self.lock:
+            self.stopping.set()
 
     def say(self, line: str) -> None:
         if self.out is not None:
@@ -239,8 +248,7 @@ def start(rt: Runtime, *, blocking: bool = True, wait_for_leader: bool = False,
         sched.start()
     finally:
         if blocking:  # shut down (by a signal): let a run in progress end before handing over
-            with rt.lock:
-                rt.stopping.set()
+            rt.finish_runs()
             _RUNTIME = None
             lock.release()
     return lock
@@ -256,8 +264,7 @@ def stop(rt: Runtime, lock: LeaderLock | None = None) -> None:
     can wait for the executor without deadlock. Leadership goes only after that, so no run
     happens while another process may already lead."""
     global _RUNTIME
-    with rt.lock:
-        rt.stopping.set()
+    rt.finish_runs()
     if rt.scheduler is not None and rt.scheduler.running:
         rt.scheduler.shutdown(wait=True)
     _RUNTIME = None

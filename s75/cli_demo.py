@@ -60,14 +60,11 @@ def register(app: typer.Typer) -> None:
         if not serve:
             out_console.print(f"Browse the year on the web: {browse}", markup=False, soft_wrap=True)
             return
-        import uvicorn
-
         from decisions.clock import SimulatedClock
         from s75.app import make_app
-        from s75.web.app import create_app
+        from s75.cli_serve import run_server
 
         web = make_app(cfg_path, summary.database_url, SimulatedClock(end))
         out_console.print(f"Serving the year at http://127.0.0.1:{port}/ (Ctrl-C to stop)",
                           markup=False)
-        uvicorn.run(create_app(web, start_scheduler=False), host="127.0.0.1", port=port,
-                    log_level="warning", ws="none")
+        run_server(web, "127.0.0.1", port, scheduler=False, log_level="warning")

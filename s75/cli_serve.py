@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from s75.app import App
+
+
+def run_server(app: App, host: str, port: int, *, scheduler: bool,
+               log_level: str = "info") -> None:
+    """The web app over ``app`` in uvicorn, until interrupted."""
+    import uvicorn
+
+    from s75.web.app import create_app
+
+    uvicorn.run(create_app(app, start_scheduler=scheduler), host=host, port=port,
+                log_level=log_level, ws="none")
 
 
 def register(app: typer.Typer) -> None:
@@ -18,12 +32,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Serve the public pages (meetings, decisions, proposals, deadlines) and run the
         scheduler in the background (one per database: another server waits its turn)."""
-        import uvicorn
-
         from decisions.clock import SimulatedClock
         from decisions.errors import InvalidInput
         from s75.cli import get_app
-        from s75.web.app import create_app
 
         a = get_app(ctx)
         a.config  # noqa: B018 - load and validate the config before binding the port
@@ -32,5 +43,4 @@ def register(app: typer.Typer) -> None:
             raise InvalidInput("--now / S75_NOW: the scheduler wakes on the real clock and cannot "
                                "run at a fixed time; add --no-scheduler to serve the pages as at "
                                "that date")
-        api = create_app(a, start_scheduler=not no_scheduler)
-        uvicorn.run(api, host=host, port=port, log_level="info", ws="none")
+        run_server(a, host, port, scheduler=not no_scheduler)

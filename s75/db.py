@@ -120,12 +120,9 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def head_revision() -> str:
-    from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    head = ScriptDirectory.from_config(cfg).get_current_head()
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
     assert head is not None
     return head
 
@@ -134,15 +131,17 @@ def check_schema(engine: Engine) -> None:
     """Refuse, with what to do, a database that ``s75 init`` has not created or brought up to
     this version's schema; a missing SQLite file is not created as a side effect."""
     url = engine.url
-    shown = url.render_as_string(hide_password=True)
     file = url.database if url.get_backend_name() == "sqlite" else None
-    if file not in (None, "", ":memory:") and not Path(str(file)).parent.is_dir():
-        raise InvalidInput(f"--db / S75_DATABASE_URL: the folder {str(Path(str(file)).parent)!r} "
-                           "for the database file does not exist; create it, or give another "
-                           "--db")
-    if file not in (None, "", ":memory:") and not Path(str(file)).exists():
-        raise InvalidInput(f"--db / S75_DATABASE_URL: the database file {file!r} does not "
-                           "exist; run 's75 init' (with the same --db) to create it")
+    if file and file != ":memory:":
+        path = Path(file)
+        if not path.parent.is_dir():
+            raise InvalidInput(f"--db / S75_DATABASE_URL: the folder {str(path.parent)!r} for "
+                               "the database file does not exist; create it, or give another "
+                               "--db")
+        if not path.exists():
+            raise InvalidInput(f"--db / S75_DATABASE_URL: the database file {file!r} does not "
+                               "exist; run 's75 init' (with the same --db) to create it")
+    shown = url.render_as_string(hide_password=True)
     current, head = current_revision(engine), head_revision()
     if current is None:
         raise InvalidInput(f"--db / S75_DATABASE_URL: {shown} has no s75 schema yet; run "

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from decisions.errors import NotFound
+from notifications.ical import body_feed
 from s75.app import App
 from s75.web import views
 from s75.web.app import page
@@ -90,6 +91,6 @@ def deadlines(request: Request) -> HTMLResponse:
 def calendar(request: Request, body_id: str) -> Response:
     a = _app(request)
     with a.session() as s:
-        data = views.public_feed(s, a.config, body_id, a.clock.now())
+        data = body_feed(s, a.config, body_id, a.clock.now())  # public: exempt text left out
     return Response(data, media_type="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": f'inline; filename="{body_id}.ics"'})

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
@@ -18,9 +17,10 @@ from decisions.tables import AgendaItemRow, MeetingRow
 from decisions.terms import LocalityConfig
 from notifications.documents import gather, redact
 from notifications.documents.config_views import terms_view
+from notifications.documents.meeting_views import AgendaEntry
 from notifications.documents.record_views import TermsView
 from notifications.documents.tables import DocumentRow
-from notifications.ical import body_feed, exempt_action_ids, public_title
+from notifications.ical import exempt_action_ids, public_title
 from notifications.tables import DeadlineRow
 from workflows.committee import common
 from workflows.proposal_queries import gateway_status
@@ -126,13 +126,9 @@ class DeadlineLine:
     body_name: str
 
 
-def _zone(cfg: LocalityConfig) -> ZoneInfo:
-    return common.zone(cfg)
-
-
 def meeting_line(cfg: LocalityConfig, m: MeetingRow) -> MeetingLine:
     return MeetingLine(m.id or 0, m.body_id, cfg.body_by_id(m.body_id).name,
-                       m.starts_at.astimezone(_zone(cfg)), m.venue, m.status, m.kind)
+                       m.starts_at.astimezone(common.zone(cfg)), m.venue, m.status, m.kind)
 
 
 def home(session: Session, cfg: LocalityConfig, now: datetime) -> list[BodyLine]:
@@ -162,13 +158,12 @@ def agenda_is_public(session: Session, m: MeetingRow) -> bool:
         col(AgendaItemRow.state).in_(PUBLISHED_STATES))).first() is not None
 
 
-def _public_item(*, number: str, title: str, part: int,
-                 paragraph: int | None, action: str, report: str, lead: str,
-                 time: str) -> PublicItem:
-    if part == 2:
-        return PublicItem(number, title, 2, paragraph,
-                          SCHEDULE_12A.get(paragraph or 0, ""))
-    return PublicItem(number, title, 1, action=action, report=report, lead=lead, time=time)
+def _public_item(e: AgendaEntry) -> PublicItem:
+    if e.part == 2:
+        return PublicItem(e.number, e.title, 2, e.exempt_paragraph,
+                          SCHEDULE_12A.get(e.exempt_paragraph or 0, ""))
+    return PublicItem(e.number, e.title, 1, action=e.action, report=e.report, lead=e.lead,
+                      time=e.time)
 
 
 def public_documents(session: Session, meeting_id: int) -> tuple[DocumentLink, ...]:
@@ -184,9 +179,7 @@ def meeting_page(session: Session, cfg: LocalityConfig, meeting_id: int) -> Meet
     if not agenda_is_public(session, m):
         return MeetingPage(line, "", False, cancel_reason=m.cancel_reason or "")
     agenda = redact.public_agenda(gather.agenda_view(session, cfg, meeting_id))
-    items = tuple(_public_item(number=e.number, title=e.title, part=e.part,
-                               paragraph=e.exempt_paragraph, action=e.action, report=e.report,
-                               lead=e.lead, time=e.time) for e in agenda.entries)
+    items = tuple(_public_item(e) for e in agenda.entries)
     decisions: tuple[PublicDecision, ...] = ()
     if m.status == "held":
         minutes = redact.public_minutes(gather.minutes_view(session, cfg, meeting_id))
@@ -221,19 +214,14 @@ def _rating(label: str, summary: str) -> str:
     return label if summary.casefold() == label.casefold() else f"{label}: {summary}"
 
 
-def public_feed(session: Session, cfg: LocalityConfig, body_id: str, now: datetime) -> bytes:
-    """The body's iCalendar feed: notifications/ical.py already leaves out exempt actions' text."""
-    return body_feed(session, cfg, body_id, now)
-
-
 def deadlines(session: Session, cfg: LocalityConfig, now: datetime) -> list[DeadlineLine]:
     """Deadlines falling due from the start of today (local), soonest first."""
-    start = datetime.combine(common.local_day(cfg, now), datetime.min.time(), _zone(cfg))
+    start = datetime.combine(common.local_day(cfg, now), datetime.min.time(), common.zone(cfg))
     rows = session.exec(select(DeadlineRow).where(col(DeadlineRow.due_at) >= start)
                         .order_by(col(DeadlineRow.due_at), col(DeadlineRow.id))
                         .limit(DEADLINE_LIMIT)).all()
     names = {b.id: b.name for b in cfg.body}
     exempt = exempt_action_ids(session)
     return [DeadlineLine(r.kind.replace("_", " "), public_title(r, exempt),
-                         r.due_at.astimezone(_zone(cfg)),
+                         r.due_at.astimezone(common.zone(cfg)),
                          r.state, names.get(r.body_id or "", "")) for r in rows]
