@@ -58,6 +58,8 @@ class Locality(_Strict):
     consecutive_go_gateways: int = Field(default=3, ge=1)
     secretary_name: str = "Committee Secretary"
     secretary_email: str = "secretary@example.org"
+    operator: str | None = None
+    """Member id of the principal the CLI acts as without ``--as`` / ``S75_AS`` (an admin)."""
 
 
 class Partner(_Strict):
@@ -144,6 +146,10 @@ class Member(_Strict):
     bodies: tuple[str, ...] = ()
     email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     substitute: str | None = None
+    roles: tuple[Literal["admin", "programme_director", "report_author"], ...] = ()
+    """Roles held everywhere (decisions/principals.py)."""
+    secretary_of: tuple[str, ...] = ()
+    """Bodies this member clerks: their meetings, agendas, attendance, decisions, minutes."""
 
 
 class PoolLine(_Strict):
@@ -274,6 +280,15 @@ def cross_reference_problems(cfg: LocalityConfig) -> list[Problem]:
             need(bodies, bid, f"member[{i}].bodies[{j}]", "body ids")
         if m.substitute is not None:
             need(members, m.substitute, f"member[{i}].substitute", "member ids")
+        for j, bid in enumerate(m.secretary_of):
+            need(bodies, bid, f"member[{i}].secretary_of[{j}]", "body ids")
+
+    op = cfg.locality.operator
+    if (op is not None and need(members, op, "locality.operator", "member ids")
+            and "admin" not in cfg.member_by_id(op).roles):
+        problems.append(Problem("locality.operator", op,
+                                f"a member with roles = [\"admin\"]; {op} has "
+                                f"{list(cfg.member_by_id(op).roles) or 'no roles'}"))
 
     pool = cfg.pool
     need(partners, pool.host, "pool.host", "partner ids")

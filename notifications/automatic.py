@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 from sqlmodel import col, select
 
-from decisions.tables import AgendaItemRow, MeetingRow
 from notifications.deadlines import local_date
 from notifications.planner import session_published
 from notifications.tables import DeadlineRow
+from workflows.committee.tables import AgendaItemRow, MeetingRow
 from workflows.events import UnitOfWork
 
 AWAITING_REPORT = ("submitted",)
@@ -67,25 +67,25 @@ def already_met(uow: UnitOfWork, row: DeadlineRow) -> str | None:
             if i.standing is None and i.submitted_at is not None and i.submitted_at <= row.due_at)
         return f"{n} item(s) notified" if n else None
     if row.kind == "action":
-        from decisions.committee_tables import ActionRow
+        from workflows.committee.records import ActionRow
         a = s.get(ActionRow, sid)
         return "action closed" if a is not None and a.status == "done" else None
     if row.kind == "condition":
-        from workflows.proposal_tables import ConditionRow
+        from workflows.proposal.tables import ConditionRow
         c = s.get(ConditionRow, sid)
         return "condition closed" if c is not None and c.status == "closed" else None
     if row.kind == "draft_minutes" and row.meeting_id is not None:
-        from decisions.committee_tables import MinutesRow
+        from workflows.committee.records import MinutesRow
         mins = s.exec(select(MinutesRow).where(MinutesRow.meeting_id == row.meeting_id)).first()
         return "minutes drafted" if mins is not None and mins.text.strip() else None
     if row.kind == "forward_plan":
-        from decisions.committee_tables import KeyDecisionRow
+        from workflows.committee.records import KeyDecisionRow
         k = s.exec(select(KeyDecisionRow).where(KeyDecisionRow.item_id == sid)).first()
         if k is not None and (k.forward_plan_published_on is not None or k.exception != "none"):
             return "forward plan notice or exception recorded"
         return None
     if row.kind == "gateway" and row.proposal_id is not None:
-        from workflows.proposal_tables import GatewayRow
+        from workflows.proposal.tables import GatewayRow
         month = str(row.details.get("month", ""))
         for g in s.exec(select(GatewayRow).where(GatewayRow.proposal_id == row.proposal_id)):
             if g.month.isoformat()[:7] == month:

@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 from icalendar import Calendar, Event
 from sqlmodel import Session, col, or_, select
 
-from decisions.committee_tables import ActionRow
 from decisions.errors import NotFound
-from decisions.tables import AgendaItemRow, MeetingRow
 from decisions.terms import LocalityConfig
 from notifications.deadlines import local_date, tz
 from notifications.tables import DeadlineRow
+from workflows.committee.records import ActionRow
+from workflows.committee.tables import AgendaItemRow, MeetingRow
 
 PRODID = "-//s75//Section 75 governance engine//EN"
 EXEMPT_ACTION = "Action arising from exempt (Part 2) business"

@@ -16,10 +16,10 @@ from typing import Any
 
 from sqlmodel import Session
 
-from decisions.tables import AgendaItemRow, DecisionRow, MeetingRow
 from notifications import deadlines as dl
 from notifications import store
 from notifications.messages import body_members, send_all, when
+from workflows.committee.tables import AgendaItemRow, DecisionRow, MeetingRow
 from workflows.events import DomainEvent, EventBus, UnitOfWork
 
 PUBLISHED = "s75.meetings_published"
@@ -208,7 +208,7 @@ def _owned(uow: UnitOfWork, ev: DomainEvent, kind: str, subject_id: str, title: 
 
 
 def on_action(uow: UnitOfWork, ev: DomainEvent) -> None:
-    from decisions.committee_tables import ActionRow
+    from workflows.committee.records import ActionRow
 
     verb, action_id = _verb(ev), _id(ev, "action_id")
     if action_id is None:

@@ -77,7 +77,7 @@ def _returns_complete(uow: UnitOfWork, ev: DomainEvent) -> bool:
     if gateway_id is None:
         return True
     try:
-        from workflows.proposal_tables import GatewayReturnRow
+        from workflows.proposal.tables import GatewayReturnRow
     except ImportError:  # pragma: no cover - lifecycle area not installed
         return True
     count = uow.session.exec(select(func.count()).select_from(GatewayReturnRow)

@@ -22,12 +22,12 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from decisions.errors import S75Error
-from decisions.tables import DecisionRow, MeetingRow
 from decisions.terms import LocalityConfig
 from notifications import deadlines as dl
 from notifications import messages, store
 from notifications.automatic import already_met, meeting_gone, publish_agenda
 from notifications.tables import DeadlineRow
+from workflows.committee.tables import DecisionRow, MeetingRow
 from workflows.events import EventBus, UnitOfWork
 
 LATE_AFTER = timedelta(minutes=30)

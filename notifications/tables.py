@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Column, Float, LargeBinary, Unicode
 from sqlmodel import Field, SQLModel
 
-from decisions.sqltypes import JSONType, UTCDateTime
+from workflows.sqltypes import JSONType, UTCDateTime
 
 
 class DeadlineRow(SQLModel, table=True):

@@ -1,3 +1,3 @@
-from s75.cli import entry
+from s75.cli.main import entry
 
 entry()

@@ -24,17 +24,13 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def all_tables() -> type[SQLModel]:
     """Import every layer's tables so ``SQLModel.metadata`` is complete."""
-    import decisions.tables  # noqa: F401
+    import notifications.documents.tables
     import notifications.tables  # noqa: F401
+    import workflows.committee.records
+    import workflows.committee.tables
+    import workflows.proposal.tables
     import workflows.tables  # noqa: F401
 
-    for name in ("decisions.committee_tables", "workflows.proposal_tables",
-                 "notifications.documents.tables"):
-        try:
-            __import__(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
     return SQLModel
 
 

@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, SQLModel, select
 
-from decisions.tables import (
+from decisions.terms import LocalityConfig
+from workflows.committee.tables import (
     BodyRow,
     ContributionRow,
     MemberRow,
@@ -24,7 +25,6 @@ from decisions.tables import (
     PoolLineRow,
     StandingChangeRow,
 )
-from decisions.terms import LocalityConfig
 
 
 @dataclass

@@ -20,6 +20,6 @@ with tempfile.TemporaryDirectory() as tmp:
                      rev_id="0001")
 for new in versions.glob("0001_*.py"):
     text = new.read_text().replace("sqlmodel.sql.sqltypes.AutoString()", "sa.String()")
-    text = text.replace("decisions.sqltypes.UTCDateTime()", "decisions.sqltypes.UTCDateTime()")
+    text = text.replace("workflows.sqltypes.UTCDateTime()", "workflows.sqltypes.UTCDateTime()")
     new.write_text(text)
     print(f"wrote {new}")

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, create_engine, text
 
 from decisions.terms import LocalityConfig
 from s75.app import App, make_app
-from s75.cli import main
+from s75.cli.main import main
 from s75.config import load_config
 from s75.db import make_engine, upgrade
 from s75.standing import sync_standing

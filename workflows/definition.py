@@ -6,7 +6,7 @@ A definition is a TOML file (shipped ones live in ``workflows/definitions/<name>
     subject = "proposal"           # how a row is named in messages: "proposal 3 'Title'"
     event_prefix = "proposal"      # events are "<event_prefix>.<trigger>"
     initial = "draft"
-    modules = ["workflows.proposal_guards"]   # imported first: they register guards/effects
+    modules = ["workflows.proposal.guards"]   # imported first: they register guards/effects
 
     [states.draft]
     label = "Draft"

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Column
 from sqlmodel import Field, SQLModel
 
-from decisions.sqltypes import JSONType, UTCDateTime
+from workflows.sqltypes import JSONType, UTCDateTime
 
 
 class ProposalRow(SQLModel, table=True):

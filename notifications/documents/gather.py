@@ -16,15 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from decisions.agenda_rules import ACTION_LABELS
-from decisions.committee_tables import (
-    ActionRow,
-    AttendanceRow,
-    DeclarationRow,
-    KeyDecisionRow,
-    MinutesRow,
-)
 from decisions.errors import NotFound
-from decisions.tables import AgendaItemRow, DecisionRow, MeetingRow
 from decisions.terms import LocalityConfig
 from notifications.documents.views import (
     ActionLogView,
@@ -50,6 +42,14 @@ from notifications.documents.views import (
     Section,
     SupplementView,
 )
+from workflows.committee.records import (
+    ActionRow,
+    AttendanceRow,
+    DeclarationRow,
+    KeyDecisionRow,
+    MinutesRow,
+)
+from workflows.committee.tables import AgendaItemRow, DecisionRow, MeetingRow
 
 MANAGED_TEXT = {
     "left_room": "Left the room for the item and took no part in the discussion or vote",
@@ -393,7 +393,7 @@ RAG_LABEL = {"green": "Go", "amber": "Go with conditions or pause", "red": "Stop
 
 
 def gateway_view(session: Session, cfg: LocalityConfig, now: datetime) -> GatewayReportView:
-    from workflows.proposal_queries import gateway_status, open_conditions
+    from workflows.proposal.queries import gateway_status, open_conditions
     from workflows.tables import ProposalRow
 
     today = now.astimezone(_tz(cfg)).date()

@@ -19,12 +19,12 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from decisions.committee_tables import DeclarationRow
-from decisions.tables import AgendaItemRow
 from notifications.documents import gather, kinds, store
 from notifications.documents.pack import MemoryCache, Renderer, build_pack
 from notifications.documents.tables import DocumentRow
 from notifications.outbox import register_attachment_resolver
+from workflows.committee.records import DeclarationRow
+from workflows.committee.tables import AgendaItemRow
 from workflows.events import DomainEvent, EventBus, UnitOfWork
 
 _CACHE = MemoryCache()

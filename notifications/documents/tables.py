@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Column, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from decisions.sqltypes import UTCDateTime
+from workflows.sqltypes import UTCDateTime
 
 DOCUMENT_KINDS = ("agenda", "pack", "supplement", "minutes", "notice", "actions",
                   "forward-plan", "terms", "gateway-report", "pool")

@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from decisions.tables import MeetingRow
 from decisions.terms import LocalityConfig
 from notifications.documents import gather, kinds
 from notifications.documents.config_views import pool_view
 from notifications.documents.tables import DocumentRow
+from workflows.committee.tables import MeetingRow
 
 # A month-9 forecast outturn for the pool statement (file 004's columns), per line id share of
 # budget: a modest overspend on the care lines, an underspend elsewhere.

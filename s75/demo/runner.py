@@ -127,7 +127,7 @@ def run_demo(config_path: Path, out: Path, start: date, say: Say) -> DemoSummary
     log.close()
 
     with session_scope(engine) as session:
-        from workflows.proposals import get_proposal
+        from workflows.proposal.lifecycle import get_proposal
 
         summary.proposal_state = get_proposal(session, year.proposal_id).state
         summary.deadlines.update(row.state for row in session.exec(select(DeadlineRow)).all())

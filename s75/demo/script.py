@@ -10,10 +10,11 @@ from decisions.agenda_rules import item_deadline
 from s75.demo.cast import first_on_or_after, meeting_days
 from s75.demo.content import REPORTS, Report
 from s75.demo.story import Year, days_before
-from workflows import gateways, proposals, signing
 from workflows.committee import actions, items, key_decisions, meetings
 from workflows.events import UnitOfWork
-from workflows.proposal_rules import REG7_CHECKLIST
+from workflows.proposal import gateways, signing
+from workflows.proposal import lifecycle as proposals
+from workflows.proposal.rules import REG7_CHECKLIST
 
 EXPANSION_AMOUNT = Decimal("6000000")
 LATE_REASON = ("Demand for discharge from hospital rose sharply after the agenda was published; "

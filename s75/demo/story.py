@@ -22,10 +22,8 @@ from sqlmodel import select
 
 from decisions.calendar import WorkingCalendar
 from decisions.errors import S75Error
-from decisions.tables import MeetingRow
 from s75.demo import cast as casting
 from s75.demo.content import Report
-from workflows import gateways, proposals
 from workflows.committee import (
     actions,
     attendance,
@@ -35,7 +33,10 @@ from workflows.committee import (
     meetings,
     minutes,
 )
+from workflows.committee.tables import MeetingRow
 from workflows.events import UnitOfWork
+from workflows.proposal import gateways
+from workflows.proposal import lifecycle as proposals
 
 Action = Callable[[UnitOfWork], str]
 
@@ -164,7 +165,7 @@ class Year:
         return f"{body_id} {day:%d %b} held, chair {m.chair_id}. " + "; ".join(notes)
 
     def decision_of(self, uow: UnitOfWork, key: str) -> tuple[int, str]:
-        from decisions.tables import DecisionRow
+        from workflows.committee.tables import DecisionRow
 
         d = uow.session.exec(select(DecisionRow).where(
             DecisionRow.item_id == self.item_ids[key])).first()

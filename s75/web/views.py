@@ -13,7 +13,6 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from decisions.agenda_rules import SCHEDULE_12A
-from decisions.tables import AgendaItemRow, MeetingRow
 from decisions.terms import LocalityConfig
 from notifications.documents import gather, redact
 from notifications.documents.config_views import terms_view
@@ -23,7 +22,8 @@ from notifications.documents.tables import DocumentRow
 from notifications.ical import exempt_action_ids, public_title
 from notifications.tables import DeadlineRow
 from workflows.committee import common
-from workflows.proposal_queries import gateway_status
+from workflows.committee.tables import AgendaItemRow, MeetingRow
+from workflows.proposal.queries import gateway_status
 from workflows.tables import ProposalRow
 
 PUBLISHED_STATES = ("published", "considered", "decided")

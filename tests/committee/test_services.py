@@ -12,11 +12,11 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from decisions.committee_tables import ReferralRow
-from decisions.tables import AgendaItemRow
 from decisions.terms import LocalityConfig
 from workflows.audit import verify_chain
 from workflows.committee import attendance, decide, interests, items, meetings
+from workflows.committee.records import ReferralRow
+from workflows.committee.tables import AgendaItemRow
 from workflows.events import DomainEvent, EventBus, UnitOfWork
 
 CONFIG = Path(__file__).resolve().parents[2] / "config.toml"

@@ -23,7 +23,7 @@ def text(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def bolton(tmp_path_factory: pytest.TempPathFactory) -> tuple[Result, Path]:
-    from s75.cli import main
+    from s75.cli.main import main
 
     out = tmp_path_factory.mktemp("bolton") / "out"
     import contextlib

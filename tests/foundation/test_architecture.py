@@ -53,9 +53,9 @@ def test_modules_stay_small() -> None:
 
 def test_nothing_happens_at_import_time() -> None:
     """Importing the app shell builds no engine, reads no config and opens no file."""
-    import s75.cli
+    import s75.cli.main
 
-    assert callable(s75.cli.build_app)
+    assert callable(s75.cli.main.build_app)
 
 
 def test_migration_matches_tables(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from s75.cli import main
+from s75.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "config.toml"
@@ -323,12 +323,12 @@ def test_refused_input_leaves_nothing_written(cli, world: World) -> None:  # typ
 
 def test_a_bug_is_an_internal_error_exit_70_and_s75_debug_shows_the_traceback(
         cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    import s75.cli
+    import s75.cli.main
 
     def broken(*_args: object) -> None:
         raise KeyError("quorum")
 
-    monkeypatch.setattr(s75.cli, "body_summary", broken)
+    monkeypatch.setattr(s75.cli.main, "body_summary", broken)
     monkeypatch.delenv("S75_DEBUG", raising=False)
     r = cli("--config", str(CONFIG), "bodies")
     assert r.code == 70, r.text

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from decisions.tables import MemberRow, StandingChangeRow
 from s75.db import make_engine
+from workflows.committee.tables import MemberRow, StandingChangeRow
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "config.toml"
@@ -30,7 +30,7 @@ def test_check_config_summary(cli) -> None:  # type: ignore[no-untyped-def]
     data = json.loads(cli("check-config", str(CONFIG), "--json").out)
     assert data["pool_total"] == "£159.9m"
     assert data["by_partner"] == {"council": "£80.0m", "ccg": "£80.0m"}
-    assert data["members"] == 16
+    assert data["members"] == 20
 
 
 def test_init_twice_then_email_change_updates_only_that_member(
@@ -115,7 +115,7 @@ def test_every_error_path_exits_2_with_a_message(
 def test_listing_before_init_says_run_init(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     db = tmp_path / "empty.db"
     sqlite3.connect(db).close()
-    from s75.cli_errors import run_command  # noqa: F401  (the mapping under test)
+    from s75.cli.errors import run_command  # noqa: F401  (the mapping under test)
 
     r = cli("--db", str(db), "--config", str(CONFIG), "init")
     assert r.code == 0

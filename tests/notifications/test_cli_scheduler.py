@@ -11,12 +11,12 @@ import pytest
 from icalendar import Calendar
 from sqlmodel import Session, select
 
-from decisions.tables import MeetingRow
 from notifications.tables import DeadlineRow
 from s75.config import load_config
 from s75.db import make_engine
 from tests.notifications.notif_support import smtp_server, uow_at
 from workflows.committee import meetings
+from workflows.committee.tables import MeetingRow
 
 ROOT = Path(__file__).resolve().parents[2]
 

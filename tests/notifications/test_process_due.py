@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from decisions.tables import AgendaItemRow, MeetingRow
 from decisions.terms import LocalityConfig
 from notifications.process_due import process_due
 from notifications.tables import DeadlineRow, OutboxRow
 from tests.notifications.notif_support import uow_at
 from workflows.committee import actions, items, meetings
+from workflows.committee.tables import AgendaItemRow, MeetingRow
 from workflows.tables import AuditEventRow
 
 LONDON = ZoneInfo("Europe/London")

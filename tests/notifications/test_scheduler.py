@@ -27,7 +27,7 @@ from tests.notifications.notif_support import Inbox, smtp_server, uow_at
 from workflows.committee import meetings
 
 ROOT = Path(__file__).resolve().parents[2]
-S75 = [sys.executable, "-c", "from s75.cli import entry; entry()"]
+S75 = [sys.executable, "-c", "from s75.cli.main import entry; entry()"]
 
 
 def _rows(engine: Engine) -> list[OutboxRow]:

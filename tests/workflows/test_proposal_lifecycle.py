@@ -11,10 +11,11 @@ from decisions.errors import InvalidInput, RuleRefused
 from decisions.terms import LocalityConfig
 from s75.db import session_scope
 from tests.workflows.wf_helpers import Driver
-from workflows import gateways, proposals, signing
 from workflows.audit import verify_chain
-from workflows.proposal_queries import gateway_status
-from workflows.proposal_rules import REG7_CHECKLIST
+from workflows.proposal import gateways, signing
+from workflows.proposal import lifecycle as proposals
+from workflows.proposal.queries import gateway_status
+from workflows.proposal.rules import REG7_CHECKLIST
 
 
 @pytest.fixture

@@ -14,16 +14,16 @@ from decisions.errors import S75Error
 from decisions.terms import LocalityConfig
 from s75.db import session_scope
 from tests.workflows.wf_helpers import SIGNATORY, SOVEREIGN, Driver
-from workflows import gateways, signing
 from workflows.definition import load_definition
-from workflows.proposal_queries import (
+from workflows.proposal import gateways, signing
+from workflows.proposal.queries import (
     approvals,
     checklist_present,
     get_proposal,
     open_conditions,
     signatures,
 )
-from workflows.proposal_rules import REG7_CHECKLIST, STAGES
+from workflows.proposal.rules import REG7_CHECKLIST, STAGES
 
 TRIGGERS = load_definition("proposal").triggers
 PARTNERS = list(SOVEREIGN)
@@ -77,7 +77,7 @@ def _step(d: Driver, pid: int, action: tuple[object, ...]) -> None:
             d.fire(pid, str(action[1]), reason="property test")
         elif kind == "approve":
             p = str(action[1])
-            d.do(__import__("workflows.proposals", fromlist=["x"]).record_approval, pid,
+            d.do(__import__("workflows.proposal.lifecycle", fromlist=["x"]).record_approval, pid,
                  partner_id=p, body_id=SOVEREIGN[p], meeting_date=date.fromisoformat(d.today),
                  minute_ref="M/1")
         elif kind == "gateway":

@@ -11,10 +11,10 @@ from decisions.errors import ConflictError, RuleRefused
 from decisions.terms import LocalityConfig
 from s75.db import session_scope
 from tests.workflows.wf_helpers import Driver, at
-from workflows import proposals
 from workflows.audit import event_hash, hashed_fields, verify_chain
 from workflows.engine import fire
 from workflows.events import UnitOfWork
+from workflows.proposal import lifecycle as proposals
 from workflows.tables import AuditEventRow, ProposalRow
 
 

@@ -11,9 +11,10 @@ from sqlalchemy import Engine
 
 from decisions.terms import LocalityConfig
 from s75.db import session_scope
-from workflows import gateways, proposals, signing
 from workflows.events import UnitOfWork
-from workflows.proposal_rules import REG7_CHECKLIST
+from workflows.proposal import gateways, signing
+from workflows.proposal import lifecycle as proposals
+from workflows.proposal.rules import REG7_CHECKLIST
 
 T = TypeVar("T")
 SOVEREIGN = {"council": "cabinet", "ccg": "ccg_board"}

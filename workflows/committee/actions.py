@@ -7,9 +7,9 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from decisions.committee_tables import ActionRow
 from decisions.errors import InvalidInput, NotFound, RuleRefused
 from workflows.committee import common
+from workflows.committee.records import ActionRow
 from workflows.events import UnitOfWork
 
 STATUSES = ("open", "done", "dropped")

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from decisions.committee_tables import ATTENDANCE_STATUSES, AttendanceRow
 from decisions.errors import InvalidInput, RuleRefused
 from decisions.quorum import Attendee
 from workflows.committee import common
 from workflows.committee.meetings import refresh_chair
+from workflows.committee.records import ATTENDANCE_STATUSES, AttendanceRow
 from workflows.events import UnitOfWork
 
 

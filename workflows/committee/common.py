@@ -10,8 +10,8 @@ from sqlmodel import Session, col, func, select
 
 from decisions.calendar import WorkingCalendar, calendar_for
 from decisions.errors import InvalidInput, NotFound
-from decisions.tables import AgendaItemRow, DecisionRow, MeetingRow
 from decisions.terms import Body, LocalityConfig, Member
+from workflows.committee.tables import AgendaItemRow, DecisionRow, MeetingRow
 
 
 def calendar(cfg: LocalityConfig) -> WorkingCalendar:

@@ -18,7 +18,6 @@ from sqlmodel import select
 
 from decisions.agenda_rules import end_of_day_utc
 from decisions.chairs import chair_for_item
-from decisions.committee_tables import ReferralRow, UrgencyConsentRow, VoteRow
 from decisions.delegation import delegation_message, delegation_route, within_delegation
 from decisions.errors import InvalidInput, RuleRefused
 from decisions.interests import excluded_from_item
@@ -30,11 +29,12 @@ from decisions.key_decisions import (
 )
 from decisions.quorum import QuorumResult, quorum_for_item
 from decisions.referral import MeetingSlot, next_open_meeting, referral_bodies, referral_reason
-from decisions.tables import AgendaItemRow, DecisionRow, MeetingRow
 from decisions.terms import Body
 from decisions.voting import Outcome, VotePosition, decide
 from workflows.committee import attendance, common, interests, items, key_decisions
 from workflows.committee.meetings import refresh_chair
+from workflows.committee.records import ReferralRow, UrgencyConsentRow, VoteRow
+from workflows.committee.tables import AgendaItemRow, DecisionRow, MeetingRow
 from workflows.events import UnitOfWork
 
 OUTCOMES = ("approved", "amended", "noted")

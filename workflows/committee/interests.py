@@ -8,7 +8,6 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from decisions.committee_tables import DeclarationRow, DispensationRow, InterestRow
 from decisions.errors import InvalidInput, RuleRefused
 from decisions.interests import (
     Declaration,
@@ -17,6 +16,7 @@ from decisions.interests import (
     validate_registered_interest,
 )
 from workflows.committee import common
+from workflows.committee.records import DeclarationRow, DispensationRow, InterestRow
 from workflows.events import UnitOfWork
 
 

@@ -13,14 +13,14 @@ from decimal import Decimal
 from typing import Any
 
 from decisions.agenda_rules import validate_action, validate_exempt
-from decisions.committee_tables import UrgencyConsentRow
 from decisions.errors import InvalidInput, RuleRefused
-from decisions.tables import COVER_FIELDS, AgendaItemRow, MeetingRow
 from workflows.committee import common
 from workflows.committee.meetings import CLOSING_POSITION
+from workflows.committee.records import UrgencyConsentRow
+from workflows.committee.tables import COVER_FIELDS, AgendaItemRow, MeetingRow
 from workflows.engine import fire
 from workflows.events import UnitOfWork
-from workflows.proposal_queries import get_proposal
+from workflows.proposal.queries import get_proposal
 
 WORKFLOW = "agenda_item"
 REPORT_KINDS = ("Written Report", "Verbal", "Presentation")

@@ -7,10 +7,10 @@ from datetime import date
 
 from sqlmodel import select
 
-from decisions.committee_tables import CallInRow, KeyDecisionRow, UrgencyConsentRow
 from decisions.errors import InvalidInput, NotFound, RuleRefused
-from decisions.tables import DecisionRow
 from workflows.committee import common
+from workflows.committee.records import CallInRow, KeyDecisionRow, UrgencyConsentRow
+from workflows.committee.tables import DecisionRow
 from workflows.events import UnitOfWork
 
 EXCEPTIONS = ("none", "general_exception", "special_urgency")

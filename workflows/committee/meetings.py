@@ -21,12 +21,12 @@ from decisions.agenda_rules import (
     publication_deadline,
 )
 from decisions.chairs import ChairChoice, ChairRecord, chair_for_meeting
-from decisions.committee_tables import AttendanceRow, MinutesRow
 from decisions.errors import InvalidInput, RuleRefused
 from decisions.meetings import scheduled_meetings
-from decisions.tables import AgendaItemRow, MeetingRow
 from decisions.terms import Body
 from workflows.committee import common
+from workflows.committee.records import AttendanceRow, MinutesRow
+from workflows.committee.tables import AgendaItemRow, MeetingRow
 from workflows.events import UnitOfWork
 
 CLOSING_POSITION = 9000

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from decisions.committee_tables import MinutesRow
 from decisions.errors import InvalidInput, NotFound, RuleRefused
-from decisions.tables import MeetingRow
 from workflows.committee import common
+from workflows.committee.records import MinutesRow
+from workflows.committee.tables import MeetingRow
 from workflows.events import UnitOfWork
 
 

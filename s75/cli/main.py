@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import importlib
 from collections.abc import Sequence
 from decimal import Decimal
 from importlib.metadata import version
@@ -13,29 +12,15 @@ from typing import Annotated, Any
 import typer
 
 from decisions.terms import LocalityConfig
-from s75.app import App, clock_at, make_app
-from s75.cli_errors import run_command
+from s75.app import clock_at, make_app
+from s75.cli import demo, documents, meetings, proposals, scheduler, serve
+from s75.cli.errors import run_command
+from s75.cli.options import JsonOpt, get_app
+from s75.cli.output import console, emit_object, emit_rows, money
 from s75.config import load_config
-from s75.output import console, emit_object, emit_rows, money
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 # Command modules: each defines ``register(app: typer.Typer) -> None``.
-COMMAND_MODULES = (
-    "s75.cli_proposal",
-    "s75.cli_committee",
-    "s75.cli_scheduler",
-    "s75.cli_documents",
-    "s75.cli_demo",
-    "s75.cli_serve",
-)
-
-
-def get_app(ctx: typer.Context) -> App:
-    app = ctx.obj
-    if not isinstance(app, App):  # pragma: no cover - callback always sets it
-        raise RuntimeError("the s75 callback did not run")
-    return app
+COMMAND_MODULES = (proposals, meetings, scheduler, documents, demo, serve)
 
 
 def _version(value: bool) -> None:
@@ -120,13 +105,7 @@ def build_app() -> typer.Typer:
                  "email": m.email} for m in cfg.member if body is None or body in m.bodies]
         emit_rows(rows, as_json, "Members")
 
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
+    for module in COMMAND_MODULES:
         module.register(app)
     return app
 

@@ -10,10 +10,10 @@ from typing import Annotated, Any
 import typer
 
 from decisions.errors import InvalidInput
-from decisions.tables import AgendaItemRow
-from s75.cli import JsonOpt
-from s75.cli_committee import parse_date, unit
-from s75.output import emit_object, emit_rows
+from s75.cli.meetings import parse_date, unit
+from s75.cli.options import JsonOpt
+from s75.cli.output import emit_object, emit_rows
+from workflows.committee.tables import AgendaItemRow
 
 item_app = typer.Typer(no_args_is_help=True, help="Agenda items: add, submit, accept, publish.")
 interest_app = typer.Typer(no_args_is_help=True, help="Register and declare interests.")
@@ -202,8 +202,8 @@ def item_show(ctx: typer.Context, item: Annotated[int, typer.Argument()],
     """An item with its cover sheet, declarations and decision."""
     from sqlmodel import select
 
-    from decisions.tables import DecisionRow
     from workflows.committee import common, interests
+    from workflows.committee.tables import DecisionRow
 
     with unit(ctx) as uow:
         i = common.item(uow.session, item)

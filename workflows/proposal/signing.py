@@ -9,11 +9,11 @@ from typing import Any
 from sqlmodel import Session, select
 
 from decisions.errors import InvalidInput, RuleRefused
-from decisions.tables import BodyRow, DecisionRow
 from workflows.committee import common
+from workflows.committee.tables import BodyRow, DecisionRow
 from workflows.engine import allowed_triggers, describe, fire
 from workflows.events import UnitOfWork
-from workflows.proposal_queries import (
+from workflows.proposal.queries import (
     checklist_present,
     deadline_of,
     get_proposal,
@@ -21,8 +21,8 @@ from workflows.proposal_queries import (
     signatures,
     start_of,
 )
-from workflows.proposal_rules import REG7_CHECKLIST, checklist_missing
-from workflows.proposal_tables import ChecklistRow, SignatureRow, StartDateChangeRow
+from workflows.proposal.rules import REG7_CHECKLIST, checklist_missing
+from workflows.proposal.tables import ChecklistRow, SignatureRow, StartDateChangeRow
 
 RULE = "SI 2000/617 reg 7"
 

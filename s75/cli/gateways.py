@@ -9,14 +9,15 @@ from typing import Annotated
 import typer
 
 from decisions.errors import InvalidInput
-from s75.cli import JsonOpt, get_app
-from s75.cli_proposal import ActorOpt, NowOpt, _date, _month, _set_now
-from s75.output import console, emit_object, emit_rows, to_json
-from workflows import gateways, proposals
+from s75.cli.options import JsonOpt, get_app
+from s75.cli.output import console, emit_object, emit_rows, to_json
+from s75.cli.proposals import ActorOpt, NowOpt, _date, _month, _set_now
 from workflows.audit import count_events, verify_chain
 from workflows.definition import available_definitions, load_definition
 from workflows.machine import mermaid
-from workflows.proposal_queries import local_today
+from workflows.proposal import gateways
+from workflows.proposal import lifecycle as proposals
+from workflows.proposal.queries import local_today
 
 
 def register(app: typer.Typer) -> None:

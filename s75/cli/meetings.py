@@ -15,9 +15,9 @@ import typer
 from sqlmodel import col, select
 
 from decisions.errors import InvalidInput
-from decisions.tables import MeetingRow
-from s75.cli import JsonOpt, get_app
-from s75.output import emit_object, emit_rows
+from s75.cli.options import JsonOpt, get_app
+from s75.cli.output import emit_object, emit_rows
+from workflows.committee.tables import MeetingRow
 from workflows.events import UnitOfWork
 
 meeting_app = typer.Typer(no_args_is_help=True, help="Meetings: schedule, attendance, chair.")
@@ -158,7 +158,7 @@ def meeting_list(
 def meeting_show(ctx: typer.Context, meeting: Annotated[int, typer.Argument()],
                  as_json: JsonOpt = False) -> None:
     """A meeting: chair, attendance and agenda."""
-    from s75.output import console
+    from s75.cli.output import console
     from workflows.committee import attendance, common, meetings
 
     with unit(ctx) as uow:
@@ -356,7 +356,8 @@ def register(app: typer.Typer) -> None:
     app.add_typer(meeting_app, name="meeting")
     app.add_typer(action_app, name="action")
     app.add_typer(minutes_app, name="minutes")
-    from s75 import cli_items, cli_pool
+    from s75.cli import items as cli_items
+    from s75.cli import pool as cli_pool
 
     cli_items.register(app)
     cli_pool.register(app)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Column, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from decisions.sqltypes import JSONType, UTCDateTime
+from workflows.sqltypes import JSONType, UTCDateTime
 
 MONEY = Numeric(14, 2)
 

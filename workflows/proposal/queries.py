@@ -8,16 +8,16 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from decisions.errors import NotFound
-from decisions.tables import PartnerRow
 from decisions.terms import LocalityConfig
-from workflows.proposal_rules import (
+from workflows.committee.tables import PartnerRow
+from workflows.proposal.rules import (
     MonthStatus,
     default_start,
     gateway_month_status,
     months_between,
     signing_deadline,
 )
-from workflows.proposal_tables import (
+from workflows.proposal.tables import (
     ApprovalRow,
     ChecklistRow,
     ConditionRow,

@@ -16,7 +16,7 @@ import typer
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
 from decisions.errors import S75Error
-from s75.output import err_console
+from s75.cli.output import err_console
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h)

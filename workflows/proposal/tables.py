@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from decisions.sqltypes import UTCDateTime
+from workflows.sqltypes import UTCDateTime
 
 
 class ApprovalRow(SQLModel, table=True):

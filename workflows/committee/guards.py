@@ -13,7 +13,7 @@ from typing import Any
 
 from decisions.agenda_rules import late_item_check, publication_deadline, validate_exempt
 from decisions.errors import S75Error
-from decisions.tables import AgendaItemRow, MeetingRow
+from workflows.committee.tables import AgendaItemRow, MeetingRow
 from workflows.events import UnitOfWork
 from workflows.guards import guard
 

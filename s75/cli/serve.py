@@ -34,7 +34,7 @@ def register(app: typer.Typer) -> None:
         scheduler in the background (one per database: another server waits its turn)."""
         from decisions.clock import SimulatedClock
         from decisions.errors import InvalidInput
-        from s75.cli import get_app
+        from s75.cli.options import get_app
 
         a = get_app(ctx)
         a.config  # noqa: B018 - load and validate the config before binding the port

@@ -22,7 +22,7 @@ from notifications.documents.pack import (
     default_cache,
 )
 from notifications.documents.tables import DOCUMENT_KINDS
-from s75.output import emit_object, emit_rows, err_console
+from s75.cli.output import emit_object, emit_rows, err_console
 
 documents_app = typer.Typer(no_args_is_help=True, help="The store of produced documents.")
 render_app = typer.Typer(no_args_is_help=True, help=(
@@ -40,7 +40,7 @@ StoreOpt = Annotated[bool, typer.Option("--store", help="Also keep it in the doc
 
 
 def _app(ctx: typer.Context):  # type: ignore[no-untyped-def]
-    from s75.cli import get_app
+    from s75.cli.options import get_app
     return get_app(ctx)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from decisions.sqltypes import JSONType, UTCDateTime
+from workflows.sqltypes import JSONType, UTCDateTime
 
 ATTENDANCE_STATUSES = ("present", "apologies", "absent", "in_attendance")
 INTEREST_NATURES = ("pecuniary", "non_pecuniary", "indirect")

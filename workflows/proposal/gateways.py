@@ -11,17 +11,17 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from decisions.errors import InvalidInput, NotFound, RuleRefused
-from decisions.tables import MemberRow, PartnerRow
+from workflows.committee.tables import MemberRow, PartnerRow
 from workflows.engine import allowed_triggers, describe, fire
 from workflows.events import UnitOfWork
-from workflows.proposal_queries import (
+from workflows.proposal.queries import (
     gateway_returns,
     gateway_status,
     get_proposal,
     local_today,
     partner_ids,
 )
-from workflows.proposal_rules import (
+from workflows.proposal.rules import (
     DECISIONS,
     MonthStatus,
     gateway_month_status,
@@ -29,7 +29,7 @@ from workflows.proposal_rules import (
     month_start,
     next_month,
 )
-from workflows.proposal_tables import ConditionRow, GatewayReturnRow, GatewayRow
+from workflows.proposal.tables import ConditionRow, GatewayReturnRow, GatewayRow
 
 __all__ = ["ConditionSpec", "close_condition", "conditions", "gateway_status", "record_return"]
 

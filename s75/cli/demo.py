@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from decisions.errors import InvalidInput
-from s75.output import console
+from s75.cli.output import console
 
 
 def _date(value: str) -> date:
@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
         """Run a scripted year (committee meetings, a proposal through every gateway, the
         scheduler in simulated time, email to a local SMTP server, every document) on a fresh
         SQLite database in the output folder, then print a summary."""
-        from s75.cli import get_app
+        from s75.cli.options import get_app
         from s75.demo.runner import run_demo
 
         first = _date(start)
@@ -62,7 +62,7 @@ def register(app: typer.Typer) -> None:
             return
         from decisions.clock import SimulatedClock
         from s75.app import make_app
-        from s75.cli_serve import run_server
+        from s75.cli.serve import run_server
 
         web = make_app(cfg_path, summary.database_url, SimulatedClock(end))
         out_console.print(f"Serving the year at http://127.0.0.1:{port}/ (Ctrl-C to stop)",

@@ -10,11 +10,12 @@ import typer
 
 from decisions.errors import InvalidInput
 from s75.app import clock_at
-from s75.cli import JsonOpt, get_app
-from s75.output import console, emit_object, emit_rows, to_json
-from workflows import proposals, signing
-from workflows.proposal_queries import deadline_of
-from workflows.proposal_rules import REG7_CHECKLIST
+from s75.cli.options import JsonOpt, get_app
+from s75.cli.output import console, emit_object, emit_rows, to_json
+from workflows.proposal import lifecycle as proposals
+from workflows.proposal import signing
+from workflows.proposal.queries import deadline_of
+from workflows.proposal.rules import REG7_CHECKLIST
 
 ActorOpt = Annotated[str, typer.Option(
     "--actor", envvar="S75_ACTOR", help="Who is acting (recorded in the audit log).")]
@@ -102,7 +103,7 @@ def _event_row(e: Any) -> dict[str, Any]:
 
 
 def register(app: typer.Typer) -> None:
-    from s75 import cli_gateway
+    from s75.cli import gateways as cli_gateway
 
     app.add_typer(_proposal(), name="proposal", help="Commissioning proposals and their "
                   "lifecycle.")

@@ -15,7 +15,7 @@ import typer
 from sqlmodel import col, select
 
 from decisions.errors import InvalidInput
-from s75.output import console, emit_object, emit_rows
+from s75.cli.output import console, emit_object, emit_rows
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -26,7 +26,7 @@ calendar_app = typer.Typer(no_args_is_help=True, help="iCalendar feeds of meetin
 
 
 def _app(ctx: typer.Context) -> Any:
-    from s75.cli import get_app
+    from s75.cli.options import get_app
 
     return get_app(ctx)
 
@@ -55,8 +55,8 @@ def deadlines_list(
     as_json: JsonOpt = False,
 ) -> None:
     """Every deadline with its kind, due time (local), state and, for a meeting, its date."""
-    from decisions.tables import MeetingRow
     from notifications.tables import DeadlineRow
+    from workflows.committee.tables import MeetingRow
 
     if state is not None and state not in ("pending", "met", "missed", "waived"):
         raise InvalidInput(f"--state: {state!r} is not valid; expected pending, met, missed "
@@ -70,7 +70,7 @@ def deadlines_list(
                                    "'s75 meeting list'")
             stmt = stmt.where(DeadlineRow.meeting_id == meeting)
         if proposal is not None:
-            from workflows.proposal_queries import get_proposal
+            from workflows.proposal.queries import get_proposal
 
             get_proposal(s, proposal)
             stmt = stmt.where(DeadlineRow.proposal_id == proposal)

@@ -10,7 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from workflows.events import UnitOfWork
 from workflows.guards import effect, guard
-from workflows.proposal_queries import (
+from workflows.proposal.queries import (
     approvals,
     checklist_present,
     deadline_of,
@@ -21,7 +21,7 @@ from workflows.proposal_queries import (
     signatures,
     start_of,
 )
-from workflows.proposal_rules import (
+from workflows.proposal.rules import (
     REG7_CHECKLIST,
     STAGES,
     checklist_missing,

@@ -14,11 +14,11 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from decisions.errors import ConflictError, InvalidInput, RuleRefused
-from decisions.tables import BodyRow, PartnerRow
 from workflows.committee import common
+from workflows.committee.tables import BodyRow, PartnerRow
 from workflows.engine import allowed_triggers, describe, fire
 from workflows.events import UnitOfWork
-from workflows.proposal_queries import (
+from workflows.proposal.queries import (
     approvals,
     checklist_present,
     deadline_of,
@@ -29,14 +29,14 @@ from workflows.proposal_queries import (
     signatures,
     start_of,
 )
-from workflows.proposal_rules import (
+from workflows.proposal.rules import (
     REG7_CHECKLIST,
     STAGES,
     approval_refusal,
     consecutive_go,
     missing_approvals,
 )
-from workflows.proposal_tables import ApprovalRow
+from workflows.proposal.tables import ApprovalRow
 from workflows.tables import AuditEventRow, ProposalRow
 
 __all__ = ["KINDS", "WORKFLOW", "create_proposal", "fire_proposal", "get_proposal", "history",

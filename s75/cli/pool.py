@@ -9,8 +9,8 @@ from typing import Annotated, Any
 import typer
 
 from decisions.errors import InvalidInput
-from s75.cli import JsonOpt, get_app
-from s75.output import emit_object, emit_rows, money
+from s75.cli.options import JsonOpt, get_app
+from s75.cli.output import emit_object, emit_rows, money
 
 pool_app = typer.Typer(no_args_is_help=True, help="The pooled budget and its risk share.")
 
