@@ -68,6 +68,8 @@ class Principal:
 
 SYSTEM = Principal("scheduler", "the s75 scheduler", frozenset({"admin"}), kind="system")
 """The engine acting on its own (deadlines reached, agendas published at the deadline)."""
+VIEWER = Principal("viewer", "a reader", kind="system")
+"""Who reads: holds no role, so any action attempted as it is refused."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,10 @@ class Permission:
         unknown = [r for r in self.roles if r not in ROLES and r != SELF]
         if unknown:  # a programming error in an action's declaration
             raise ValueError(f"unknown roles {unknown}; expected {[*ROLES, SELF]}")
+
+
+SECRETARY = Permission(("secretary",))
+PROGRAMME_DIRECTOR = Permission(("programme_director",))
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from notifications import deadlines as dl
 from notifications import store
 from notifications.messages import body_members, send_all, when
 from workflows.committee.tables import AgendaItemRow, DecisionRow, MeetingRow
-from workflows.events import DomainEvent, EventBus, UnitOfWork
+from workflows.events import EventBus, LegacyEvent, UnitOfWork
 
 PUBLISHED = "s75.meetings_published"
 """session.info key: meetings for which meeting.published was emitted in this transaction."""
@@ -31,7 +31,7 @@ def install(bus: EventBus) -> None:
         bus.subscribe(prefix, handler)
 
 
-def _id(ev: DomainEvent, key: str) -> int | None:
+def _id(ev: LegacyEvent, key: str) -> int | None:
     """An id from the event data, else the event's subject when it is of that type."""
     value = ev.data.get(key)
     if value is None and key.removesuffix("_id") == ev.subject_type.removeprefix("agenda_"):
@@ -50,7 +50,7 @@ def _day(value: Any) -> date | None:
     return None
 
 
-def _verb(ev: DomainEvent) -> str:
+def _verb(ev: LegacyEvent) -> str:
     return ev.name.split(".", 1)[1] if "." in ev.name else ev.name
 
 
@@ -73,7 +73,7 @@ def plan_meeting(uow: UnitOfWork, m: MeetingRow) -> None:
         store.upsert(uow.session, p, uow.now)
 
 
-def on_meeting(uow: UnitOfWork, ev: DomainEvent) -> None:
+def on_meeting(uow: UnitOfWork, ev: LegacyEvent) -> None:
     meeting_id = _id(ev, "meeting_id")
     m = uow.session.get(MeetingRow, meeting_id) if meeting_id else None
     if m is None or m.id is None:
@@ -109,7 +109,7 @@ def on_meeting(uow: UnitOfWork, ev: DomainEvent) -> None:
 
 
 # Items and decisions -----------------------------------------------------------------------
-def on_item(uow: UnitOfWork, ev: DomainEvent) -> None:
+def on_item(uow: UnitOfWork, ev: LegacyEvent) -> None:
     item_id = _id(ev, "item_id")
     item = uow.session.get(AgendaItemRow, item_id) if item_id else None
     if item is None or item.id is None:
@@ -139,7 +139,7 @@ def on_item(uow: UnitOfWork, ev: DomainEvent) -> None:
         _waive(uow, f"item {verb}", kind="forward_plan", subject_id=item.id)
 
 
-def on_decision(uow: UnitOfWork, ev: DomainEvent) -> None:
+def on_decision(uow: UnitOfWork, ev: LegacyEvent) -> None:
     decision_id = _id(ev, "decision_id")
     d = uow.session.get(DecisionRow, decision_id) if decision_id else None
     if d is None or d.id is None:
@@ -163,13 +163,13 @@ def on_decision(uow: UnitOfWork, ev: DomainEvent) -> None:
         _met(uow, "decision notice published", kind="decision_notice", subject_id=d.id)
 
 
-def on_minutes(uow: UnitOfWork, ev: DomainEvent) -> None:
+def on_minutes(uow: UnitOfWork, ev: LegacyEvent) -> None:
     meeting_id = _id(ev, "meeting_id")
     if meeting_id is not None and _verb(ev) in ("drafted", "approved", "signed", "published"):
         _met(uow, f"minutes {_verb(ev)}", kind="draft_minutes", meeting_id=meeting_id)
 
 
-def on_document(uow: UnitOfWork, ev: DomainEvent) -> None:
+def on_document(uow: UnitOfWork, ev: LegacyEvent) -> None:
     kind = str(ev.data.get("kind") or ev.data.get("document_kind") or "")
     if kind == "minutes" and _id(ev, "meeting_id") is not None:
         _met(uow, "minutes rendered", kind="draft_minutes", meeting_id=_id(ev, "meeting_id"))
@@ -180,7 +180,7 @@ def on_document(uow: UnitOfWork, ev: DomainEvent) -> None:
         on_pool_report(uow, ev)
 
 
-def on_pool_report(uow: UnitOfWork, ev: DomainEvent) -> None:
+def on_pool_report(uow: UnitOfWork, ev: LegacyEvent) -> None:
     """A pool statement sent to partners meets the earliest quarterly report now due."""
     rows = [r for r in store.find(uow.session, kind="quarterly_report")
             if r.due_at >= uow.now or r.details.get("quarter") == ev.data.get("quarter")]
@@ -190,7 +190,7 @@ def on_pool_report(uow: UnitOfWork, ev: DomainEvent) -> None:
 
 
 # Actions, conditions, referrals -------------------------------------------------------------
-def _owned(uow: UnitOfWork, ev: DomainEvent, kind: str, subject_id: str, title: str,
+def _owned(uow: UnitOfWork, ev: LegacyEvent, kind: str, subject_id: str, title: str,
            rule: str, *, body_id: str | None = None, meeting_id: int | None = None,
            proposal_id: int | None = None) -> None:
     due = _day(ev.data.get("due") or ev.data.get("due_on"))
@@ -207,7 +207,7 @@ def _owned(uow: UnitOfWork, ev: DomainEvent, kind: str, subject_id: str, title: 
              "You will be reminded before then.\n", kind=kind, deadline_id=row.id)
 
 
-def on_action(uow: UnitOfWork, ev: DomainEvent) -> None:
+def on_action(uow: UnitOfWork, ev: LegacyEvent) -> None:
     from workflows.committee.records import ActionRow
 
     verb, action_id = _verb(ev), _id(ev, "action_id")
@@ -228,7 +228,7 @@ def on_action(uow: UnitOfWork, ev: DomainEvent) -> None:
         _met(uow, "action closed", kind="action", subject_id=action_id)
 
 
-def on_condition(uow: UnitOfWork, ev: DomainEvent) -> None:
+def on_condition(uow: UnitOfWork, ev: LegacyEvent) -> None:
     verb, condition_id = _verb(ev), _id(ev, "condition_id")
     if condition_id is None:
         return
@@ -241,7 +241,7 @@ def on_condition(uow: UnitOfWork, ev: DomainEvent) -> None:
         _met(uow, "condition closed", kind="condition", subject_id=condition_id)
 
 
-def on_referral(uow: UnitOfWork, ev: DomainEvent) -> None:
+def on_referral(uow: UnitOfWork, ev: LegacyEvent) -> None:
     if _verb(ev) != "created":
         return
     cfg = uow.config

@@ -11,7 +11,7 @@ from sqlmodel import col, func, select
 
 from notifications import deadlines as dl
 from notifications import store
-from workflows.events import DomainEvent, UnitOfWork
+from workflows.events import LegacyEvent, UnitOfWork
 from workflows.tables import ProposalRow
 
 SHADOW_STATES = ("shadow_operation", "paused")
@@ -21,7 +21,7 @@ SIGNED_STATES = ("live",)
 ENDED_STATES = ("stopped", "withdrawn")
 
 
-def _proposal(uow: UnitOfWork, ev: DomainEvent) -> ProposalRow | None:
+def _proposal(uow: UnitOfWork, ev: LegacyEvent) -> ProposalRow | None:
     raw = ev.subject_id if ev.subject_type == "proposal" else ev.data.get("proposal_id")
     try:
         pid = int(str(raw))
@@ -41,7 +41,7 @@ def plan_gateway(uow: UnitOfWork, p: ProposalRow, month: date) -> None:
                                                   month.month), uow.now)
 
 
-def on_proposal(uow: UnitOfWork, ev: DomainEvent) -> None:
+def on_proposal(uow: UnitOfWork, ev: LegacyEvent) -> None:
     p = _proposal(uow, ev)
     if p is None or p.id is None:
         return
@@ -71,7 +71,7 @@ def on_proposal(uow: UnitOfWork, ev: DomainEvent) -> None:
             store.upsert(uow.session, q, uow.now)
 
 
-def _returns_complete(uow: UnitOfWork, ev: DomainEvent) -> bool:
+def _returns_complete(uow: UnitOfWork, ev: LegacyEvent) -> bool:
     """Met when every partner has made its return (if the gateway tables can tell)."""
     gateway_id = ev.data.get("gateway_id")
     if gateway_id is None:
@@ -85,7 +85,7 @@ def _returns_complete(uow: UnitOfWork, ev: DomainEvent) -> bool:
     return int(count) >= len(uow.config.partner)
 
 
-def on_gateway(uow: UnitOfWork, ev: DomainEvent) -> None:
+def on_gateway(uow: UnitOfWork, ev: LegacyEvent) -> None:
     p = _proposal(uow, ev)
     if p is None or p.id is None or not ev.name.endswith(".recorded"):
         return

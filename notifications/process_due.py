@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from decisions.errors import S75Error
+from decisions.principals import SYSTEM, Principal
 from decisions.terms import LocalityConfig
 from notifications import deadlines as dl
 from notifications import messages, store
@@ -196,11 +197,11 @@ def _fail(uow: UnitOfWork, row: DeadlineRow, report: DueReport, message: str) ->
 
 
 def run_due(engine: Engine, config: LocalityConfig, bus: EventBus, now: datetime,
-            actor: str = "scheduler") -> DueReport:
+            principal: Principal = SYSTEM) -> DueReport:
     """process_due in its own transaction (commits whole, or not at all)."""
     with Session(engine, expire_on_commit=False) as session:
         try:
-            report = process_due(UnitOfWork(session, config, now, actor, bus))
+            report = process_due(UnitOfWork(session, config, now, principal, bus))
             session.commit()
         except BaseException:
             session.rollback()

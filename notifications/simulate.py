@@ -50,7 +50,7 @@ def simulate(engine: Engine, config: LocalityConfig, bus: EventBus, start: datet
     zone = ZoneInfo(config.locality.timezone)
     while result.steps < max_steps:
         now = clock.now()
-        report = run_due(engine, config, bus, now, actor="simulation")
+        report = run_due(engine, config, bus, now)
         result.steps += 1
         for e in report.events:
             result.events.append(e)

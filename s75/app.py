@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from decisions.clock import Clock, SimulatedClock, SystemClock
 from decisions.errors import InvalidInput
+from decisions.principals import VIEWER, Principal, find_principal, operator
 from decisions.terms import LocalityConfig
 from s75.config import config_path, load_config
 from s75.db import DEFAULT_URL, check_schema, make_engine, normalise_url, session_scope
+from workflows.actions import Action, perform
 from workflows.events import EventBus, UnitOfWork
+
+R = TypeVar("R")
+T = TypeVar("T")
 
 
 @dataclass
@@ -26,6 +32,8 @@ class App:
     config_file: Path
     db_url: str
     clock: Clock = field(default_factory=SystemClock)
+    principal_id: str | None = None
+    """``--as`` / ``S75_AS``; None: the locality's operator."""
 
     @cached_property
     def config(self) -> LocalityConfig:
@@ -61,11 +69,36 @@ class App:
         with session_scope(self.engine) as session:
             yield session
 
+    @cached_property
+    def principal(self) -> Principal:
+        """Who acts: the principal named by ``--as`` / ``S75_AS``, else the operator."""
+        if self.principal_id is not None:
+            return find_principal(self.config, self.principal_id, "--as / S75_AS")
+        return operator(self.config)
+
     @contextmanager
-    def unit_of_work(self, actor: str) -> Iterator[UnitOfWork]:
-        """One action: a transaction with the time, the actor, config and the event bus."""
+    def unit_of_work(self, principal: Principal | None = None) -> Iterator[UnitOfWork]:
+        """A transaction with the time, the acting principal, config and the event bus."""
+        who = principal or self.principal
         with self.session() as session:
-            yield UnitOfWork(session, self.config, self.clock.now(), actor, self.bus)
+            yield UnitOfWork(session, self.config, self.clock.now(), who, self.bus)
+
+    @contextmanager
+    def reading(self) -> Iterator[UnitOfWork]:
+        """A unit of work that only reads (as nobody in particular); always rolled back."""
+        with self.session() as session:
+            try:
+                yield UnitOfWork(session, self.config, self.clock.now(), VIEWER, self.bus)
+            finally:
+                session.rollback()
+
+    def perform(self, action: Action[R], present: Callable[[UnitOfWork, R], T] | None = None,
+                principal: Principal | None = None) -> R | T:
+        """Run one action as the acting principal in its own transaction (whole or nothing);
+        ``present`` turns the result into what the caller shows, inside the transaction."""
+        with self.unit_of_work(principal) as uow:
+            result = perform(uow, action)
+            return present(uow, result) if present is not None else result
 
 
 def clock_at(value: str) -> SimulatedClock:
@@ -80,8 +113,9 @@ def clock_at(value: str) -> SimulatedClock:
 
 
 def make_app(config: str | os.PathLike[str] | None = None, db: str | None = None,
-             clock: Clock | None = None) -> App:
-    """``--config`` / ``S75_CONFIG`` / ./config.toml and ``--db`` / ``S75_DATABASE_URL`` /
-    sqlite:///s75.db."""
+             clock: Clock | None = None, principal: str | None = None) -> App:
+    """``--config`` / ``S75_CONFIG`` / ./config.toml, ``--db`` / ``S75_DATABASE_URL`` /
+    sqlite:///s75.db and ``--as`` / ``S75_AS`` (default: the locality's operator)."""
     url = normalise_url(db or os.environ.get("S75_DATABASE_URL") or DEFAULT_URL)
-    return App(config_path(config), url, clock or SystemClock())
+    who = principal if principal is not None else os.environ.get("S75_AS") or None
+    return App(config_path(config), url, clock or SystemClock(), who)

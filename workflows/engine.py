@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from decisions.errors import ConflictError, RuleRefused
 from workflows.definition import TransitionDef, WorkflowDefinition, load_definition
-from workflows.events import UnitOfWork
+from workflows.events import TRANSITION_EVENTS, UnitOfWork
 from workflows.guards import EFFECTS, GUARDS
 from workflows.machine import next_state
 
@@ -135,17 +135,25 @@ def fire(uow: UnitOfWork, subject: Any, definition: str | WorkflowDefinition, tr
     set_committed_value(subject, "state", dest)
     set_committed_value(subject, "version", version + 1)
 
-    data: dict[str, Any] = {f"{defn.event_prefix}_id": subject.id, "trigger": trigger}
-    if facts:
-        data["facts"] = dict(facts)
     renders = defn.states[dest].renders
-    if renders:
-        data["renders"] = renders
-    data.update(event_data or {})
+    effects: dict[str, Any] = {}
     for name in transition.effects:
         extra = EFFECTS[name](subject, merged, uow)
         if extra:
-            data.update(extra)
+            effects.update(extra)
+    event_type = TRANSITION_EVENTS.get(defn.name)
+    if event_type is not None:
+        fields: dict[str, Any] = {event_type.subject_field: subject.id, **(event_data or {})}
+        uow.emit(event_type(trigger=trigger, from_state=state, to_state=dest,
+                            facts=dict(facts or {}), renders=renders, extra=effects, **fields))
+        return dest
+    data: dict[str, Any] = {f"{defn.event_prefix}_id": subject.id, "trigger": trigger}
+    if facts:
+        data["facts"] = dict(facts)
+    if renders:
+        data["renders"] = renders
+    data.update(event_data or {})
+    data.update(effects)
     uow.emit(f"{defn.event_prefix}.{trigger}", defn.subject.replace(" ", "_"), subject.id,
              from_state=state, to_state=dest, **data)
     return dest

@@ -1,49 +1,174 @@
-"""Domain events and the unit of work.
+"""Typed domain events and the unit of work.
 
-Every state change in the engine happens inside a :class:`UnitOfWork`: one database
-transaction that also carries the time, the actor and the configuration. ``uow.emit`` appends
-the hash-chained audit event and then calls each subscribed handler *in the same transaction*,
-which is how notifications/ creates deadlines and outbox messages for an event without
-workflows/ or decisions/ importing it (the app shell subscribes the handlers: s75/wiring.py).
+Every state change happens inside a :class:`UnitOfWork`: one database transaction that also
+carries the time, the acting principal and the configuration. An event is a frozen dataclass
+(a subclass of :class:`DomainEvent`) with its subject and typed fields, raised where the state
+changes with ``uow.emit(SomethingHappened(...))``: that appends the hash-chained audit event
+(recording the principal) and calls each handler subscribed to the event's type (or to one of
+its base classes) *in the same transaction*. That is how notifications/ creates deadlines and
+outbox messages without workflows/ or decisions/ importing it (s75/wiring.py subscribes them).
+
+Subscribing to anything but a declared event type fails when the bus is built (at start-up).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
 from sqlmodel import Session
 
+from decisions.principals import Principal
 from decisions.terms import LocalityConfig
+
+EVENT_TYPES: dict[str, type[DomainEvent]] = {}
+"""Every declared event type by its audit name (``meeting.published``); abstract bases are
+registered under their class name."""
 
 
 @dataclass(frozen=True)
 class DomainEvent:
-    name: str
-    """Dotted name, e.g. ``meeting.scheduled``, ``item.decided``, ``proposal.fired``."""
-    subject_type: str
-    subject_id: str
-    at: datetime
-    actor: str
+    """Base of every event. Subclasses set ``name`` (the audit action, e.g.
+    ``meeting.published``), ``subject_type`` and ``subject_field`` (the field holding the
+    subject's id), and declare their data as dataclass fields."""
+
+    name: ClassVar[str] = ""
+    subject_type: ClassVar[str] = ""
+    subject_field: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        key = cls.__dict__.get("name") or cls.__name__
+        if key in EVENT_TYPES and EVENT_TYPES[key].__qualname__ != cls.__qualname__:
+            raise TypeError(f"event name {key!r} is declared twice: "
+                            f"{EVENT_TYPES[key].__qualname__} and {cls.__qualname__}")
+        EVENT_TYPES[key] = cls
+
+    @property
+    def subject_id(self) -> str:
+        return str(getattr(self, self.subject_field))
+
+    @property
+    def action(self) -> str:
+        """The audit log's name for what happened."""
+        return self.name
+
+    def states(self) -> tuple[str | None, str | None]:
+        """(from, to) for the audit log, where the event moves a state."""
+        return None, None
+
+    def payload(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+
+@dataclass(frozen=True)
+class Transitioned(DomainEvent):
+    """A workflow trigger fired (workflows/engine.py). Each workflow declares its own subclass
+    (``ProposalMoved``, ``ItemMoved``) with the ids its subscribers need; the audit name is
+    ``<event_prefix>.<trigger>``."""
+
+    prefix: ClassVar[str] = ""
+    trigger: str = ""
+    from_state: str = ""
+    to_state: str = ""
+    facts: dict[str, Any] = field(default_factory=dict)
+    renders: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    """What the transition's effects returned (e.g. due dates)."""
+
+    @property
+    def action(self) -> str:
+        return f"{self.prefix}.{self.trigger}"
+
+    def states(self) -> tuple[str | None, str | None]:
+        return self.from_state, self.to_state
+
+
+TRANSITION_EVENTS: dict[str, type[Transitioned]] = {}
+"""Workflow definition name -> its Transitioned subclass (see :func:`transition_event`)."""
+
+T = TypeVar("T", bound=type[Transitioned])
+
+
+def transition_event(workflow: str) -> Callable[[T], T]:
+    """Declare the event type a workflow's triggers raise."""
+
+    def register(cls: T) -> T:
+        TRANSITION_EVENTS[workflow] = cls
+        return cls
+
+    return register
+
+
+@dataclass(frozen=True)
+class LegacyEvent(DomainEvent):
+    """An event raised by name (``uow.emit("meeting.held", "meeting", 3, ...)``) by code not yet
+    moved to a typed event; handlers subscribed by name prefix hear it. Being removed."""
+
+    legacy_name: str = ""
+    legacy_subject_type: str = ""
+    legacy_subject_id: str = ""
     data: dict[str, Any] = field(default_factory=dict)
+    from_state: str | None = None
+    to_state: str | None = None
+
+    @property
+    def subject_id(self) -> str:
+        return self.legacy_subject_id
+
+    @property
+    def action(self) -> str:
+        return self.legacy_name
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return self.legacy_name
+
+    @property
+    def subject_type(self) -> str:  # type: ignore[override]
+        return self.legacy_subject_type
+
+    def states(self) -> tuple[str | None, str | None]:
+        return self.from_state, self.to_state
+
+    def payload(self) -> dict[str, Any]:
+        return dict(self.data)
 
 
-Handler = Callable[["UnitOfWork", DomainEvent], None]
+E = TypeVar("E", bound=DomainEvent)
+Handler = Callable[["UnitOfWork", Any], None]
 
 
 @dataclass
 class EventBus:
-    handlers: list[tuple[str, Handler]] = field(default_factory=list)
+    handlers: dict[type[DomainEvent], list[Handler]] = field(default_factory=dict)
+    by_prefix: list[tuple[str, Handler]] = field(default_factory=list)
 
-    def subscribe(self, prefix: str, handler: Handler) -> None:
-        """Call ``handler`` for every event whose name starts with ``prefix`` ("" for all)."""
-        self.handlers.append((prefix, handler))
+    def subscribe(self, event_type: type[E] | str, handler: Callable[[UnitOfWork, E], None]
+                  ) -> None:
+        """Call ``handler`` for every event of ``event_type`` (or a subclass of it)."""
+        if isinstance(event_type, str):  # legacy: by name prefix
+            self.by_prefix.append((event_type, handler))
+            return
+        if not (isinstance(event_type, type) and issubclass(event_type, DomainEvent)
+                and event_type in EVENT_TYPES.values()):
+            known = ", ".join(sorted(t.__name__ for t in EVENT_TYPES.values()))
+            raise TypeError(f"cannot subscribe {getattr(handler, '__name__', handler)!r} to "
+                            f"{event_type!r}: not a declared domain event type; known: {known}")
+        self.handlers.setdefault(event_type, []).append(handler)
 
     def publish(self, uow: UnitOfWork, event: DomainEvent) -> None:
-        for prefix, handler in self.handlers:
-            if event.name.startswith(prefix):
+        for prefix, legacy in self.by_prefix:
+            if event.action.startswith(prefix):
+                legacy(uow, event if isinstance(event, LegacyEvent) else LegacyEvent(
+                    legacy_name=event.action, legacy_subject_type=event.subject_type,
+                    legacy_subject_id=event.subject_id, data=event.payload(),
+                    from_state=event.states()[0], to_state=event.states()[1]))
+        for cls in type(event).__mro__:
+            for handler in self.handlers.get(cls, ()):
                 handler(uow, event)
 
 
@@ -52,18 +177,31 @@ class UnitOfWork:
     session: Session
     config: LocalityConfig
     now: datetime
-    actor: str
+    principal: Principal
     bus: EventBus = field(default_factory=EventBus)
 
-    def emit(self, name: str, subject_type: str, subject_id: object, *,
+    @property
+    def actor(self) -> str:
+        """The principal's id, as the audit log records it."""
+        return self.principal.id
+
+    def emit(self, event: E | str, subject_type: str = "", subject_id: object = "", *,
              from_state: str | None = None, to_state: str | None = None,
-             **data: Any) -> DomainEvent:
-        """Record the event in the audit chain and hand it to the subscribers."""
+             **data: Any) -> E | DomainEvent:
+        """Record ``event`` in the audit chain and hand it to the subscribers."""
         from workflows.audit import append_event
 
-        event = DomainEvent(name, subject_type, str(subject_id), self.now, self.actor, data)
-        append_event(self.session, at=self.now, actor=self.actor, subject_type=subject_type,
-                     subject_id=str(subject_id), action=name, from_state=from_state,
-                     to_state=to_state, payload=data)
+        if isinstance(event, str):  # legacy: by name
+            event = LegacyEvent(legacy_name=event,  # type: ignore[assignment]
+                                legacy_subject_type=subject_type,
+                                legacy_subject_id=str(subject_id), data=data,
+                                from_state=from_state, to_state=to_state)
+        assert isinstance(event, DomainEvent)
+
+        before, after = event.states()
+        append_event(self.session, at=self.now, actor=self.principal.id,
+                     subject_type=event.subject_type, subject_id=event.subject_id,
+                     action=event.action, from_state=before, to_state=after,
+                     payload=event.payload())
         self.bus.publish(self, event)
         return event

@@ -25,7 +25,7 @@ from notifications.documents.tables import DocumentRow
 from notifications.outbox import register_attachment_resolver
 from workflows.committee.records import DeclarationRow
 from workflows.committee.tables import AgendaItemRow
-from workflows.events import DomainEvent, EventBus, UnitOfWork
+from workflows.events import EventBus, LegacyEvent, UnitOfWork
 
 _CACHE = MemoryCache()
 
@@ -39,7 +39,7 @@ def _renderer() -> Renderer:
     return Renderer(_CACHE, workers=1)
 
 
-def on_decision(uow: UnitOfWork, event: DomainEvent) -> None:
+def on_decision(uow: UnitOfWork, event: LegacyEvent) -> None:
     if not enabled():
         return
     decision_id = int(event.data.get("decision_id", event.subject_id))
@@ -57,7 +57,7 @@ def on_decision(uow: UnitOfWork, event: DomainEvent) -> None:
              decision_id=decision_id, meeting_id=meeting_id)
 
 
-def on_meeting_held(uow: UnitOfWork, event: DomainEvent) -> None:
+def on_meeting_held(uow: UnitOfWork, event: LegacyEvent) -> None:
     if not enabled():
         return
     meeting_id = int(event.data.get("meeting_id", event.subject_id))
@@ -70,7 +70,7 @@ def on_meeting_held(uow: UnitOfWork, event: DomainEvent) -> None:
              meeting_id=meeting_id)
 
 
-def on_meeting_published(uow: UnitOfWork, event: DomainEvent) -> None:
+def on_meeting_published(uow: UnitOfWork, event: LegacyEvent) -> None:
     if not enabled():
         return
     meeting_id = int(event.data.get("meeting_id", event.subject_id))

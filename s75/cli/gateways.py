@@ -11,7 +11,7 @@ import typer
 from decisions.errors import InvalidInput
 from s75.cli.options import JsonOpt, get_app
 from s75.cli.output import console, emit_object, emit_rows, to_json
-from s75.cli.proposals import ActorOpt, NowOpt, _date, _month, _set_now
+from s75.cli.proposals import NowOpt, _date, _month, _set_now
 from workflows.audit import count_events, verify_chain
 from workflows.definition import available_definitions, load_definition
 from workflows.machine import mermaid
@@ -50,7 +50,7 @@ def _gateway() -> typer.Typer:
                    help="Member id owning the condition, in order.")] = None,
                due: Annotated[list[str] | None, typer.Option(
                    help="Due date of the condition, in order.")] = None,
-               actor: ActorOpt = "programme_director", as_json: JsonOpt = False) -> None:
+               as_json: JsonOpt = False) -> None:
         """Record a partner's return at a monthly gateway."""
         conds, owners, dues = condition or [], owner or [], due or []
         if not len(conds) == len(owners) == len(dues):
@@ -58,7 +58,7 @@ def _gateway() -> typer.Typer:
                                f"--condition (got {len(conds)}, {len(owners)}, {len(dues)})")
         specs = tuple(gateways.ConditionSpec(t, o, _date(d, "--due") or date.min)
                       for t, o, d in zip(conds, owners, dues, strict=True))
-        with get_app(ctx).unit_of_work(actor) as uow:
+        with get_app(ctx).unit_of_work() as uow:
             gateways.record_return(uow, proposal_id, partner_id=partner, decision=return_,
                                    reasons=reason, month=_month(month),
                                    held_on=_date(held_on, "--held-on"), conditions=specs)
@@ -95,10 +95,10 @@ def _gateway() -> typer.Typer:
     @cmd.command("close-condition")
     def close_condition(ctx: typer.Context, condition_id: int,
                         note: Annotated[str, typer.Option(help="How it was met.")] = "",
-                        actor: ActorOpt = "programme_director", as_json: JsonOpt = False
+                        as_json: JsonOpt = False
                         ) -> None:
         """Close a gateway condition."""
-        with get_app(ctx).unit_of_work(actor) as uow:
+        with get_app(ctx).unit_of_work() as uow:
             c = gateways.close_condition(uow, condition_id, note)
             data = {"condition": c.id, "text": c.text, "status": c.status,
                     "closed_by": c.closed_by, "note": c.closing_note}

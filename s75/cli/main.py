@@ -46,10 +46,14 @@ def build_app() -> typer.Typer:
             "--now", envvar="S75_NOW", show_default=False,
             help="Act as if it were this date or time (ISO), for back-entry and rehearsals.")
         ] = None,
+        principal: Annotated[str | None, typer.Option(
+            "--as", envvar="S75_AS", show_default=False, metavar="MEMBER",
+            help="Act as this principal (a member id from the config) [default: the "
+                 "locality's operator].")] = None,
         _v: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                          help="Print the version and exit.")] = False,
     ) -> None:
-        ctx.obj = make_app(config, db, clock_at(now) if now else None)
+        ctx.obj = make_app(config, db, clock_at(now) if now else None, principal)
         ctx.call_on_close(ctx.obj.close)
 
     @app.command("check-config")

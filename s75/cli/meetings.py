@@ -5,7 +5,6 @@ Each command is one transaction; every listing takes ``--json``."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, time, timedelta
@@ -28,13 +27,9 @@ minutes_app = typer.Typer(no_args_is_help=True, help="Approve and sign minutes."
 MEETING_STATUSES = ("scheduled", "held", "cancelled")
 
 
-def actor() -> str:
-    return os.environ.get("S75_ACTOR") or os.environ.get("USER") or "secretary"
-
-
 @contextmanager
 def unit(ctx: typer.Context) -> Iterator[UnitOfWork]:
-    with get_app(ctx).unit_of_work(actor()) as uow:
+    with get_app(ctx).unit_of_work() as uow:
         yield uow
 
 

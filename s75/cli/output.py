@@ -27,11 +27,11 @@ def to_json(data: Any) -> str:
 
 
 def console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    return Console(highlight=False, soft_wrap=True, markup=False)
 
 
 def err_console() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 
 def emit_rows(rows: Sequence[Mapping[str, Any]], as_json: bool, title: str = "",

@@ -17,8 +17,6 @@ from workflows.proposal import signing
 from workflows.proposal.queries import deadline_of
 from workflows.proposal.rules import REG7_CHECKLIST
 
-ActorOpt = Annotated[str, typer.Option(
-    "--actor", envvar="S75_ACTOR", help="Who is acting (recorded in the audit log).")]
 NowOpt = Annotated[str | None, typer.Option(
     "--now", envvar="S75_NOW", show_default=False,
     help="Act as if it were this date/time (ISO; for rehearsals and the demo).")]
@@ -125,9 +123,9 @@ def _proposal() -> typer.Typer:
                description: Annotated[str, typer.Option(help="Scope in a sentence or two.")] = "",
                start: Annotated[str | None, typer.Option(
                    help="Start date [default: the pool's financial year start].")] = None,
-               actor: ActorOpt = "programme_director", as_json: JsonOpt = False) -> None:
+               as_json: JsonOpt = False) -> None:
         """Create a proposal (state draft)."""
-        with get_app(ctx).unit_of_work(actor) as uow:
+        with get_app(ctx).unit_of_work() as uow:
             row = proposals.create_proposal(uow, title, kind=kind, description=description,
                                             start_date=_date(start, "--start"))
             data = _proposal_row(row)
@@ -144,7 +142,7 @@ def _proposal() -> typer.Typer:
     def show(ctx: typer.Context, proposal_id: int, as_json: JsonOpt = False) -> None:
         """Show a proposal: state, approvals, gateways, conditions, checklist, signatures, and
         what each trigger still needs."""
-        with get_app(ctx).unit_of_work("viewer") as uow:
+        with get_app(ctx).reading() as uow:
             data = proposals.summary(uow, proposal_id)
             uow.session.rollback()
         if as_json:
@@ -163,12 +161,12 @@ def _proposal() -> typer.Typer:
                   ] = None,
               expect_version: Annotated[int | None, typer.Option(
                   help="Refuse if the proposal is no longer at this version.")] = None,
-              actor: ActorOpt = "secretary", as_json: JsonOpt = False) -> None:
+              as_json: JsonOpt = False) -> None:
         """Fire TRIGGER on a proposal (see 's75 workflow show proposal')."""
         facts = _facts(fact or [])
         if reason is not None:
             facts["reason"] = reason
-        with get_app(ctx).unit_of_work(actor) as uow:
+        with get_app(ctx).unit_of_work() as uow:
             before = proposals.get_proposal(uow.session, proposal_id).state
             row = proposals.fire_proposal(uow, proposal_id, trigger, facts, role=role,
                                           expected_version=expect_version)
@@ -195,9 +193,9 @@ def _proposal() -> typer.Typer:
                 minute: Annotated[str, typer.Option(help="Minute reference.")],
                 decision: Annotated[int | None, typer.Option(
                     help="Decision id (from the committees' records).")] = None,
-                actor: ActorOpt = "secretary", as_json: JsonOpt = False) -> None:
+                as_json: JsonOpt = False) -> None:
         """Record a partner's approval of the stage the proposal is in."""
-        with get_app(ctx).unit_of_work(actor) as uow:
+        with get_app(ctx).unit_of_work() as uow:
             a = proposals.record_approval(
                 uow, proposal_id, partner_id=partner, body_id=body,
                 meeting_date=_date(meeting_date, "--meeting-date") or date.min,
@@ -218,11 +216,11 @@ def _proposal() -> typer.Typer:
                        "--absent", help="Mark the items absent instead.")] = False,
                    reference: Annotated[str, typer.Option(
                        help="Where the agreement covers it, e.g. 'clause 4'.")] = "",
-                   actor: ActorOpt = "programme_director", as_json: JsonOpt = False) -> None:
+                   as_json: JsonOpt = False) -> None:
         """Show the SI 2000/617 reg 7 checklist, or mark ITEMS present in the draft agreement."""
         chosen = list(REG7_CHECKLIST) if all_ else list(items or [])
         if chosen:
-            with get_app(ctx).unit_of_work(actor) as uow:
+            with get_app(ctx).unit_of_work() as uow:
                 signing.mark_checklist(uow, proposal_id, chosen, present=not absent,
                                        reference=reference)
         with get_app(ctx).session() as s:
@@ -234,10 +232,9 @@ def _proposal() -> typer.Typer:
              partner: Annotated[str, typer.Option(help="Partner id.")],
              signatory: Annotated[str, typer.Option(help="Member id of the signatory.")],
              on: Annotated[str | None, typer.Option(help="Date signed [default: today].")
-                           ] = None,
-             actor: ActorOpt = "secretary", as_json: JsonOpt = False) -> None:
+                           ] = None, as_json: JsonOpt = False) -> None:
         """Record a partner's signature of the agreement (by its authorised signatory)."""
-        with get_app(ctx).unit_of_work(actor) as uow:
+        with get_app(ctx).unit_of_work() as uow:
             sig = signing.record_signature(uow, proposal_id, partner_id=partner,
                                            signatory_id=signatory, signed_on=_date(on, "--on"))
             row = proposals.get_proposal(uow.session, proposal_id)
@@ -253,9 +250,9 @@ def _proposal() -> typer.Typer:
                    meeting_date: Annotated[str, typer.Option(help="YYYY-MM-DD.")],
                    minute: Annotated[str, typer.Option(help="Minute reference.")],
                    decision: Annotated[int | None, typer.Option(help="Decision id.")] = None,
-                   actor: ActorOpt = "secretary", as_json: JsonOpt = False) -> None:
+                   as_json: JsonOpt = False) -> None:
         """Record the decision that moved the start date (and so the signing deadline)."""
-        with get_app(ctx).unit_of_work(actor) as uow:
+        with get_app(ctx).unit_of_work() as uow:
             ch = signing.move_start(uow, proposal_id,
                                     new_start=_date(to, "--to") or date.min, body_id=body,
                                     meeting_date=_date(meeting_date, "--meeting-date")

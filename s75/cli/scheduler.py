@@ -15,6 +15,7 @@ import typer
 from sqlmodel import col, select
 
 from decisions.errors import InvalidInput
+from decisions.principals import SYSTEM
 from s75.cli.output import console, emit_object, emit_rows
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -178,7 +179,7 @@ def _simulate(app: Any, start: str | None, until: str | None, schedule_meetings:
         from workflows.events import UnitOfWork
 
         with app.session() as s:
-            uow = UnitOfWork(s, app.config, begin - timedelta(days=60), "simulation", app.bus)
+            uow = UnitOfWork(s, app.config, begin - timedelta(days=60), SYSTEM, app.bus)
             made = 0
             for body in app.config.body:
                 if body.meetings is not None:

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from decisions.calendar import calendar_for
 from decisions.clock import SimulatedClock
 from decisions.errors import S75Error
+from decisions.principals import operator
 from notifications.mailer import SmtpMailer
 from notifications.simulate import simulate
 from notifications.tables import DeadlineRow
@@ -85,9 +86,7 @@ def run_demo(config_path: Path, out: Path, start: date, say: Say) -> DemoSummary
     db = out / "demo.db"
     zone = ZoneInfo(cfg.locality.timezone)
     summary = DemoSummary(year.tally, out=out)
-    log = (out / "scheduler-log.txt").open("w", encoding="utf-8")
-
-    with LocalSmtp() as smtp:
+    with (out / "scheduler-log.txt").open("w", encoding="utf-8") as log, LocalSmtp() as smtp:
         cfg = cfg.model_copy(update={"smtp": cfg.smtp.model_copy(
             update={"host": "127.0.0.1", "port": smtp.port, "tls": "none"})})
         engine = make_engine(f"sqlite:///{db}")
@@ -112,7 +111,7 @@ def run_demo(config_path: Path, out: Path, start: date, say: Say) -> DemoSummary
                 break
             try:
                 with Session(engine, expire_on_commit=False) as session:
-                    note = step.run(UnitOfWork(session, cfg, step.when, "secretary", bus))
+                    note = step.run(UnitOfWork(session, cfg, step.when, operator(cfg), bus))
                     session.commit()
             except S75Error as exc:
                 when = f"{step.when.astimezone(zone):%d %B %Y}"
@@ -124,7 +123,6 @@ def run_demo(config_path: Path, out: Path, start: date, say: Say) -> DemoSummary
         mailer.close()
         summary.messages = len(smtp.inbox.messages)
         summary.recipients = len(set(smtp.inbox.recipients))
-    log.close()
 
     with session_scope(engine) as session:
         from workflows.proposal.lifecycle import get_proposal

@@ -13,22 +13,23 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from decisions.terms import LocalityConfig
+from tests.principals import as_principal
 from workflows.audit import verify_chain
 from workflows.committee import attendance, decide, interests, items, meetings
 from workflows.committee.records import ReferralRow
 from workflows.committee.tables import AgendaItemRow
-from workflows.events import DomainEvent, EventBus, UnitOfWork
+from workflows.events import EventBus, LegacyEvent, UnitOfWork
 
 CONFIG = Path(__file__).resolve().parents[2] / "config.toml"
 
 
 def test_events_carry_what_subscribers_need(engine: Engine, config: LocalityConfig) -> None:
-    seen: list[DomainEvent] = []
+    seen: list[LegacyEvent] = []
     bus = EventBus()
     bus.subscribe("", lambda _uow, e: seen.append(e))
     now = datetime(2019, 3, 1, 9, tzinfo=UTC)
     with Session(engine) as session:
-        uow = UnitOfWork(session, config, now, "secretary", bus)
+        uow = UnitOfWork(session, config, now, as_principal("secretary"), bus)
         [m1, _m2] = meetings.schedule(uow, "jcc", date(2019, 4, 1), date(2019, 5, 31))
         meetings.schedule(uow, "ccg_board", date(2019, 4, 1), date(2019, 5, 31))
         assert m1.id is not None
@@ -45,7 +46,7 @@ def test_events_carry_what_subscribers_need(engine: Engine, config: LocalityConf
                           managed="took_part")
         result = decide.decide_item(uow, item.id, objections=["cfo"])
         session.commit()
-        by_name: dict[str, DomainEvent] = {}
+        by_name: dict[str, LegacyEvent] = {}
         for e in seen:
             by_name.setdefault(e.name, e)  # the first of each
         sched = next(e for e in seen if e.name == "meeting.scheduled")

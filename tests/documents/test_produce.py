@@ -17,6 +17,7 @@ from decisions.terms import LocalityConfig
 from notifications.documents import produce, store
 from tests.documents.doc_helpers import is_tagged_ua, text, top_outline
 from tests.documents.meeting_setup import publish_and_attend
+from tests.principals import as_principal
 from workflows.committee import attendance, decide, items, meetings
 from workflows.events import EventBus, UnitOfWork
 
@@ -29,7 +30,7 @@ def _meeting(engine: Engine, config: LocalityConfig) -> tuple[int, int, int]:
     produce.install(bus)
     now = datetime(2019, 3, 1, 9, tzinfo=UTC)
     with Session(engine) as session:
-        uow = UnitOfWork(session, config, now, "secretary", bus)
+        uow = UnitOfWork(session, config, now, as_principal("secretary"), bus)
         [m1, _m2] = meetings.schedule(uow, "jcc", date(2019, 4, 1), date(2019, 5, 31))
         assert m1.id is not None
         public = items.add(uow, m1.id, "Intermediate care beds", lead="DASS",

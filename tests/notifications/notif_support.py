@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from decisions.terms import LocalityConfig
 from notifications import planner
+from tests.principals import as_principal
 from workflows.events import EventBus, UnitOfWork
 
 
@@ -32,7 +33,7 @@ def planner_bus() -> EventBus:
 def uow_at(engine: Engine, config: LocalityConfig, now: datetime, bus: EventBus | None = None,
            actor: str = "secretary") -> Iterator[UnitOfWork]:
     with Session(engine, expire_on_commit=False) as session:
-        yield UnitOfWork(session, config, now, actor, bus or planner_bus())
+        yield UnitOfWork(session, config, now, as_principal(actor), bus or planner_bus())
         session.commit()
 
 

@@ -140,12 +140,13 @@ def test_markup_in_titles_is_escaped(engine: Engine, config: LocalityConfig,
     from datetime import UTC, date, datetime
 
     from s75.wiring import build_bus
+    from tests.principals import as_principal
     from workflows.committee import items, meetings
     from workflows.events import UnitOfWork
 
     with Session(engine) as s:
-        uow = UnitOfWork(s, config, datetime(2019, 3, 1, 9, tzinfo=UTC), "secretary",
-                         build_bus())
+        uow = UnitOfWork(s, config, datetime(2019, 3, 1, 9, tzinfo=UTC),
+                         as_principal("secretary"), build_bus())
         [m, *_] = meetings.schedule(uow, "sbpb", date(2019, 4, 1), date(2019, 4, 30))
         it = items.add(uow, m.id or 0, "<script>alert(1)</script> & beds", lead="DASS",
                        cover={"decisions_required": "Note"})

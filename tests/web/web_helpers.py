@@ -16,6 +16,7 @@ from decisions.terms import LocalityConfig
 from s75.app import App, make_app
 from s75.wiring import build_bus
 from tests.documents.meeting_setup import publish_and_attend
+from tests.principals import as_principal
 from tests.workflows.wf_helpers import Driver
 from workflows.committee import actions, decide, items, meetings
 from workflows.events import UnitOfWork
@@ -47,7 +48,8 @@ class Record:
 def build_record(engine: Engine, config: LocalityConfig) -> Record:
     bus = build_bus()
     with Session(engine) as session:
-        uow = UnitOfWork(session, config, datetime(2019, 3, 1, 9, tzinfo=UTC), "secretary", bus)
+        uow = UnitOfWork(session, config, datetime(2019, 3, 1, 9, tzinfo=UTC),
+                         as_principal("secretary"), bus)
         [m1, m2] = meetings.schedule(uow, "jcc", date(2019, 4, 1), date(2019, 5, 31))
         assert m1.id is not None and m2.id is not None
         public = items.add(uow, m1.id, PART1_TITLE, lead="DASS", indicative_time="14:15",

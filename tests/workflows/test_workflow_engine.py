@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from decisions.errors import ConfigError, ConflictError, NotFound, RuleRefused
 from decisions.terms import LocalityConfig
+from tests.principals import as_principal
 from workflows.audit import verify_chain
 from workflows.definition import load_definition, parse_definition
 from workflows.engine import allowed_triggers, fire
@@ -107,7 +108,7 @@ def test_machine_is_shared_and_has_no_auto_transitions(tmp_path: Path) -> None:
 
 
 def _uow(session: Session, config: LocalityConfig) -> UnitOfWork:
-    return UnitOfWork(session, config, NOW, "tester")
+    return UnitOfWork(session, config, NOW, as_principal("tester"))
 
 
 def test_fire_checks_guards_writes_and_audits(tmp_path: Path, engine: Engine,

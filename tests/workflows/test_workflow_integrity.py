@@ -10,6 +10,7 @@ from sqlalchemy import Engine, text
 from decisions.errors import ConflictError, RuleRefused
 from decisions.terms import LocalityConfig
 from s75.db import session_scope
+from tests.principals import as_principal
 from tests.workflows.wf_helpers import Driver, at
 from workflows.audit import event_hash, hashed_fields, verify_chain
 from workflows.engine import fire
@@ -39,7 +40,7 @@ def test_two_sessions_fire_at_once_exactly_one_wins(engine: Engine,
         barrier.wait()
         try:
             with session_scope(engine) as s:
-                uow = UnitOfWork(s, config, at("2018-09-03"), f"user-{trigger}")
+                uow = UnitOfWork(s, config, at("2018-09-03"), as_principal(f"user-{trigger}"))
                 fire(uow, row, "proposal", trigger, {"reason": "r"})
             result = f"won:{trigger}"
         except (ConflictError, RuleRefused) as exc:

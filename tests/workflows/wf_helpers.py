@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from decisions.terms import LocalityConfig
 from s75.db import session_scope
+from tests.principals import as_principal
 from workflows.events import UnitOfWork
 from workflows.proposal import gateways, signing
 from workflows.proposal import lifecycle as proposals
@@ -34,7 +35,7 @@ class Driver:
     @contextmanager
     def uow(self, actor: str = "secretary") -> Iterator[UnitOfWork]:
         with session_scope(self.engine) as s:
-            yield UnitOfWork(s, self.config, at(self.today), actor)
+            yield UnitOfWork(s, self.config, at(self.today), as_principal(actor))
 
     def do(self, fn: Callable[..., T], *args: Any, **kw: Any) -> T:
         with self.uow() as uow:
