@@ -74,13 +74,6 @@ def validate_action(action: str) -> Action:
     return action  # type: ignore[return-value]
 
 
-def access_rule(body: Body) -> str:
-    """The statute under which the body's papers are published."""
-    if body.access_regime == "pbama1960":
-        return "Public Bodies (Admission to Meetings) Act 1960 s1"
-    return "Local Government Act 1972 s100B(3)"
-
-
 def item_deadline(meeting_local_date: date, body: Body, cal: WorkingCalendar) -> date:
     """The last day on which an item may be notified for the meeting: the body's
     ``deadlines.agenda_items_working_days`` working days before the meeting.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Protocol
 
 
@@ -31,6 +31,3 @@ class SimulatedClock:
         if when.tzinfo is None:
             raise ValueError("SimulatedClock needs a timezone-aware datetime")
         self.current = when
-
-    def advance(self, delta: timedelta) -> None:
-        self.current = self.current + delta

@@ -12,7 +12,7 @@ each was managed.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal, get_args
@@ -104,11 +104,3 @@ def excluded_from_item(declarations: Iterable[Declaration]) -> frozenset[str]:
     return frozenset(d.member_id for d in declarations if d.managed != "took_part")
 
 
-def registered_but_undeclared(register: Sequence[RegisteredInterest],
-                              declarations: Iterable[Declaration],
-                              present: Collection[str], on: date) -> list[RegisteredInterest]:
-    """Registered interests (registered on or before ``on``) of members present who have made
-    no declaration on the item: a prompt for the chair when declarations are invited."""
-    declared = {d.member_id for d in declarations}
-    return [r for r in register
-            if r.member_id in present and r.member_id not in declared and r.registered_on <= on]

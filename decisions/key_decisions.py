@@ -114,10 +114,6 @@ def call_in_expires(decision_date: date, body: Body, cal: WorkingCalendar) -> da
     return cal.add_working_days(decision_date, body.deadlines.call_in_working_days)
 
 
-def implementable_from(decision_date: date, body: Body, cal: WorkingCalendar) -> date:
-    return cal.add_working_days(call_in_expires(decision_date, body, cal), 1)
-
-
 @dataclass(frozen=True)
 class DecisionRecordFields:
     """What SI 2012/2089 reg 12 requires the written statement of an executive decision to

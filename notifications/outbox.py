@@ -14,7 +14,6 @@ then delivered by :func:`deliver_due`.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import smtplib
 from collections.abc import Callable, Sequence
@@ -46,12 +45,6 @@ def register_attachment_resolver(resolver: Resolver) -> None:
     """Documents registers how a ``document_id`` / ``ref`` attachment becomes bytes."""
     if resolver not in RESOLVERS:
         RESOLVERS.append(resolver)
-
-
-def attachment_bytes(filename: str, data: bytes,
-                     content_type: str = "application/octet-stream") -> dict[str, Any]:
-    return {"filename": filename, "content_type": content_type,
-            "data_b64": base64.b64encode(data).decode("ascii")}
 
 
 def queue(session: Session, *, key: str, recipient: str, subject: str, body: str,
@@ -107,17 +100,13 @@ def build_message(session: Session, row: OutboxRow, sender: str,
     attached: list[tuple[bytes, str, str]] = []
     for att in row.attachments:
         filename = str(att.get("filename") or "attachment")
-        if "data_b64" in att:
-            data, ctype = base64.b64decode(att["data_b64"]), str(att.get("content_type") or
-                                                                  "application/octet-stream")
-        else:
-            found = next((r for r in (res(session, att) for res in RESOLVERS) if r), None)
-            if found is None:
-                if RESOLVERS and now - row.created_at < ATTACHMENT_MAX_WAIT:
-                    raise AttachmentPending(f"attachment {filename!r} is not available yet")
-                missing.append(filename)
-                continue
-            data, ctype = found
+        found = next((r for r in (res(session, att) for res in RESOLVERS) if r), None)
+        if found is None:
+            if RESOLVERS and now - row.created_at < ATTACHMENT_MAX_WAIT:
+                raise AttachmentPending(f"attachment {filename!r} is not available yet")
+            missing.append(filename)
+            continue
+        data, ctype = found
         attached.append((data, ctype, filename))
     body = row.body
     if missing:

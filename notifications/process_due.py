@@ -59,10 +59,6 @@ class DueReport:
         return {w: self.count(w) for w in ("reminded", "met", "missed", "waived", "published",
                                            "moved", "failed")}
 
-    @property
-    def empty(self) -> bool:
-        return not self.events
-
 
 def _note(report: DueReport, row: DeadlineRow, what: str, detail: str = "") -> None:
     assert row.id is not None
@@ -207,7 +203,3 @@ def run_due(engine: Engine, config: LocalityConfig, bus: EventBus, now: datetime
             session.rollback()
             raise
     return report
-
-
-def next_due(uow: UnitOfWork) -> datetime | None:
-    return store.next_due(uow.session)

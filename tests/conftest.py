@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 from sqlalchemy import Engine, create_engine, text
 
 from decisions.terms import LocalityConfig
@@ -21,8 +22,17 @@ from s75.standing import sync_standing
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "config.toml"
+# Hypothesis keeps its files in the checkout (as when run from it), not the working directory.
+set_hypothesis_home_dir(ROOT / ".hypothesis")
 PG_URL = os.environ.get("S75_TEST_DATABASE_URL")
 PG_SKIP = "PostgreSQL tests need S75_TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)"
+
+
+@pytest.fixture(autouse=True)
+def _own_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test runs in its own empty directory, so none depends on where pytest was started
+    (./config.toml, ./s75.db) and none writes into the checkout."""
+    monkeypatch.chdir(tmp_path)
 
 
 @pytest.fixture(scope="session")
@@ -90,8 +100,10 @@ class Result:
 
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """Run ``s75 ARGS`` in process; returns exit code, stdout and stderr."""
+    """Run ``s75 ARGS`` in process; returns exit code, stdout and stderr. The config is the
+    repository's config.toml unless ``--config`` is given, whatever the working directory."""
     monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("S75_CONFIG", str(CONFIG))
 
     def run(*args: str) -> Result:
         capsys.readouterr()

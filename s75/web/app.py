@@ -8,7 +8,6 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -20,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from decisions.errors import ConflictError, InvalidInput, NotFound, RuleRefused, S75Error
 from s75.app import App
 from s75.web.background import BackgroundScheduler
+from s75.web.pages import page, router
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "web"
 log = logging.getLogger("s75.web")
@@ -29,15 +29,6 @@ def make_env() -> Environment:
     return Environment(loader=FileSystemLoader(TEMPLATES),
                        autoescape=select_autoescape(default=True, default_for_string=True),
                        trim_blocks=True, lstrip_blocks=True)
-
-
-def page(request: Request, template: str, status_code: int = 200, **context: Any
-         ) -> HTMLResponse:
-    env: Environment = request.app.state.templates
-    s75: App = request.app.state.s75
-    html = env.get_template(template).render(locality=s75.config.locality.name,
-                                             path=request.url.path, **context)
-    return HTMLResponse(html, status_code=status_code)
 
 
 def error_page(request: Request, status: int, title: str, message: str) -> HTMLResponse:
@@ -116,14 +107,12 @@ def create_app(app: App, *, start_scheduler: bool = True) -> FastAPI:
             if runner is not None:
                 runner.stop()
 
-    api = FastAPI(title=f"s75: {app.config.locality.name}", lifespan=lifespan,
+    api = FastAPI(title="s75", lifespan=lifespan,  # no config read: building does no I/O
                   docs_url=None, redoc_url=None, openapi_url=None)
     api.state.s75 = app
     api.state.templates = make_env()
     api.state.scheduler = None
     install_error_pages(api)
-
-    from s75.web.pages import router
 
     api.include_router(router)
 

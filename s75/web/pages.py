@@ -1,21 +1,32 @@
 """The public pages. Each handler opens one read-only session, asks views.py for plain data
 and renders a template of templates/web (autoescaped). Errors raised here (NotFound, ...)
-become pages in app.py's handlers."""
+become pages in app.py's handlers; :func:`page` renders one (app.py's error pages too)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
+from jinja2 import Environment
 
 from decisions.errors import NotFound
 from notifications.ical import body_feed
 from s75.app import App
 from s75.web import views
-from s75.web.app import page
 
 router = APIRouter()
+
+
+def page(request: Request, template: str, status_code: int = 200, **context: Any
+         ) -> HTMLResponse:
+    """``template`` of templates/web rendered (autoescaped) with the locality and the path."""
+    env: Environment = request.app.state.templates
+    s75: App = request.app.state.s75
+    html = env.get_template(template).render(locality=s75.config.locality.name,
+                                             path=request.url.path, **context)
+    return HTMLResponse(html, status_code=status_code)
 
 
 def _app(request: Request) -> App:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from decisions.errors import InvalidInput, RuleRefused
 from decisions.interests import (
     Declaration,
-    RegisteredInterest,
     excluded_from_item,
-    registered_but_undeclared,
     validate_declaration,
 )
 from decisions.quorum import Attendee, quorum_for_item
@@ -99,12 +95,3 @@ def test_officers_in_attendance_never_count(config: LocalityConfig) -> None:
     assert not result.quorate
     assert result.not_counted == {"director_people": "in attendance only"}
     assert "needs 3 from Bolton Council, 2 can count" in result.shortfalls
-
-
-def test_registered_interests_prompt_the_chair() -> None:
-    register = [RegisteredInterest("cfo", "pecuniary", "Shares in Bolton Care Ltd",
-                                   date(2019, 4, 1)),
-                RegisteredInterest("leader", "non_pecuniary", "Governor", date(2019, 4, 1))]
-    declared = [Declaration("leader", "JCC/1", "non_pecuniary", "Governor", "took_part")]
-    prompt = registered_but_undeclared(register, declared, {"cfo", "leader"}, date(2019, 7, 10))
-    assert [r.member_id for r in prompt] == ["cfo"]

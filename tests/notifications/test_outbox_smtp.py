@@ -31,7 +31,8 @@ def _rows(engine: Engine) -> list[OutboxRow]:
 def test_delivers_recipients_subjects_and_attachments(engine: Engine) -> None:
     def resolve(_s: Session, att: dict[str, Any]) -> tuple[bytes, str] | None:
         ref = att.get("ref") or {}
-        return (PDF, "application/pdf") if ref.get("meeting_id") == 7 else None
+        wanted = ref.get("meeting_id") == 7 or ref.get("decision_id") == 1
+        return (PDF, "application/pdf") if wanted else None
 
     with Session(engine) as s:
         assert outbox.queue(s, key="meeting.published:7:leader@example.org",
@@ -41,8 +42,8 @@ def test_delivers_recipients_subjects_and_attachments(engine: Engine) -> None:
                                           "ref": {"kind": "meeting_pack", "meeting_id": 7}}])
         assert outbox.queue(s, key="notice:1:dph@example.org", recipient="dph@example.org",
                             subject="Decision notice", body="Attached.", now=NOW,
-                            attachments=[outbox.attachment_bytes("notice.pdf", PDF,
-                                                                 "application/pdf")])
+                            attachments=[{"filename": "notice.pdf",
+                                          "ref": {"kind": "decision_notice", "decision_id": 1}}])
         # The same key again: refused, so the message cannot be sent twice.
         assert not outbox.queue(s, key="notice:1:dph@example.org", recipient="dph@example.org",
                                 subject="Decision notice", body="Again", now=NOW)
