@@ -228,19 +228,6 @@ def on_action(uow: UnitOfWork, ev: LegacyEvent) -> None:
         _met(uow, "action closed", kind="action", subject_id=action_id)
 
 
-def on_condition(uow: UnitOfWork, ev: LegacyEvent) -> None:
-    verb, condition_id = _verb(ev), _id(ev, "condition_id")
-    if condition_id is None:
-        return
-    if verb == "added":
-        text = ev.data.get("text") or f"condition {condition_id}"
-        _owned(uow, ev, "condition", str(condition_id), f"Gateway condition: {text}",
-               "a gateway condition must be closed before s75 drafting (file 002)",
-               proposal_id=_id(ev, "proposal_id"))
-    elif verb == "closed":
-        _met(uow, "condition closed", kind="condition", subject_id=condition_id)
-
-
 def on_referral(uow: UnitOfWork, ev: LegacyEvent) -> None:
     if _verb(ev) != "created":
         return
@@ -257,13 +244,10 @@ def on_referral(uow: UnitOfWork, ev: LegacyEvent) -> None:
              kind="referral")
 
 
-from notifications.planner_proposals import on_gateway, on_proposal  # noqa: E402
-
 HANDLERS = {
     "meeting.": on_meeting, "item.": on_item, "decision.": on_decision,
     "minutes.": on_minutes, "document.": on_document, "pool.report": on_pool_report,
-    "action.": on_action, "condition.": on_condition, "referral.": on_referral,
-    "proposal.": on_proposal, "gateway.": on_gateway,
+    "action.": on_action, "referral.": on_referral,
 }
 
 

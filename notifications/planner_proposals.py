@@ -1,17 +1,26 @@
 """Deadlines of a proposal: the monthly gateway while in shadow operation (file 002), the s75
-signing deadline (file 001: signed by 31 March), and quarterly pooled-fund reports once the
-agreement is live (SI 2000/617 reg 7). Handlers for ``proposal.*`` and ``gateway.*``; the
-proposal's state is read from its row (the engine writes it before emitting)."""
+signing deadline (file 001: signed by 31 March), quarterly pooled-fund reports once the
+agreement is live (SI 2000/617 reg 7), and each gateway condition's owner and due date.
+Handlers subscribed by type (:func:`install`) to the proposal's events
+(workflows/proposal/events.py); ids come from the events' fields, the proposal's state from its
+row (the engine writes it before emitting)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import col, func, select
-
 from notifications import deadlines as dl
 from notifications import store
-from workflows.events import LegacyEvent, UnitOfWork
+from notifications.messages import send_all, when
+from workflows.events import EventBus, UnitOfWork
+from workflows.proposal.events import (
+    ConditionAdded,
+    ConditionClosed,
+    GatewayRecorded,
+    ProposalCreated,
+    ProposalMoved,
+    StartMoved,
+)
 from workflows.tables import ProposalRow
 
 SHADOW_STATES = ("shadow_operation", "paused")
@@ -21,13 +30,13 @@ SIGNED_STATES = ("live",)
 ENDED_STATES = ("stopped", "withdrawn")
 
 
-def _proposal(uow: UnitOfWork, ev: LegacyEvent) -> ProposalRow | None:
-    raw = ev.subject_id if ev.subject_type == "proposal" else ev.data.get("proposal_id")
-    try:
-        pid = int(str(raw))
-    except ValueError:
-        return None
-    return uow.session.get(ProposalRow, pid)
+def install(bus: EventBus) -> None:
+    bus.subscribe(ProposalCreated, on_proposal)
+    bus.subscribe(ProposalMoved, on_proposal)
+    bus.subscribe(StartMoved, on_proposal)
+    bus.subscribe(GatewayRecorded, on_gateway)
+    bus.subscribe(ConditionAdded, on_condition_added)
+    bus.subscribe(ConditionClosed, on_condition_closed)
 
 
 def live_from(uow: UnitOfWork, p: ProposalRow) -> date:
@@ -41,8 +50,8 @@ def plan_gateway(uow: UnitOfWork, p: ProposalRow, month: date) -> None:
                                                   month.month), uow.now)
 
 
-def on_proposal(uow: UnitOfWork, ev: LegacyEvent) -> None:
-    p = _proposal(uow, ev)
+def on_proposal(uow: UnitOfWork, ev: ProposalCreated | ProposalMoved | StartMoved) -> None:
+    p = uow.session.get(ProposalRow, ev.proposal_id)
     if p is None or p.id is None:
         return
     cfg, state = uow.config, p.state
@@ -71,28 +80,13 @@ def on_proposal(uow: UnitOfWork, ev: LegacyEvent) -> None:
             store.upsert(uow.session, q, uow.now)
 
 
-def _returns_complete(uow: UnitOfWork, ev: LegacyEvent) -> bool:
-    """Met when every partner has made its return (if the gateway tables can tell)."""
-    gateway_id = ev.data.get("gateway_id")
-    if gateway_id is None:
-        return True
-    try:
-        from workflows.proposal.tables import GatewayReturnRow
-    except ImportError:  # pragma: no cover - lifecycle area not installed
-        return True
-    count = uow.session.exec(select(func.count()).select_from(GatewayReturnRow)
-                             .where(col(GatewayReturnRow.gateway_id) == gateway_id)).one()
-    return int(count) >= len(uow.config.partner)
-
-
-def on_gateway(uow: UnitOfWork, ev: LegacyEvent) -> None:
-    p = _proposal(uow, ev)
-    if p is None or p.id is None or not ev.name.endswith(".recorded"):
+def on_gateway(uow: UnitOfWork, ev: GatewayRecorded) -> None:
+    p = uow.session.get(ProposalRow, ev.proposal_id)
+    if p is None or p.id is None:
         return
-    month = dl_month(ev.data.get("month")) or date(uow.now.year, uow.now.month, 1)
+    month = ev.month.replace(day=1)
     key = f"gateway:proposal:{p.id}:{month:%Y-%m}"
-    complete = ev.data.get("complete")
-    if complete is True or (complete is None and _returns_complete(uow, ev)):
+    if ev.complete:
         for row in store.find(uow.session, kind="gateway", proposal_id=p.id):
             if row.key == key:
                 store.close(row, "met", "gateway held: every partner made its return", uow.now)
@@ -102,9 +96,22 @@ def on_gateway(uow: UnitOfWork, ev: LegacyEvent) -> None:
         plan_gateway(uow, p, nxt)
 
 
-def dl_month(value: object) -> date | None:
-    if isinstance(value, date):
-        return value.replace(day=1)
-    if isinstance(value, str) and len(value) >= 7:
-        return date(int(value[:4]), int(value[5:7]), 1)
-    return None
+def on_condition_added(uow: UnitOfWork, ev: ConditionAdded) -> None:
+    """The condition's owner gets a deadline (reminded before it is due) and an email."""
+    cfg = uow.config
+    title = f"Gateway condition: {ev.text or f'condition {ev.condition_id}'}"
+    planned = dl.owned_deadline(cfg, "condition", "condition", str(ev.condition_id),
+                                ev.owner_id, ev.due, title,
+                                "a gateway condition must be closed before s75 drafting "
+                                "(file 002)", proposal_id=ev.proposal_id)
+    row = store.upsert(uow.session, planned, uow.now)
+    send_all(uow.session, cfg, uow.now, f"condition.added:{ev.condition_id}", [row.owner_email],
+             f"{title} (due {ev.due:%d %b %Y})",
+             f"{title}\n\nYou are recorded as its owner; it is due by {when(cfg, row.due_at)}. "
+             "You will be reminded before then.\n", kind="condition", deadline_id=row.id)
+
+
+def on_condition_closed(uow: UnitOfWork, ev: ConditionClosed) -> None:
+    for row in store.find(uow.session, kind="condition", subject_id=ev.condition_id):
+        store.close(row, "met", "condition closed", uow.now)
+        uow.session.add(row)

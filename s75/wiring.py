@@ -12,6 +12,7 @@ from workflows.events import EventBus
 
 INSTALLERS = (
     "notifications.planner",
+    "notifications.planner_proposals",
     "notifications.documents.produce",
 )
 

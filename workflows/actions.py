@@ -60,6 +60,11 @@ class Action(Generic[R]):
         """What the action is about, for the permission check."""
         raise NotImplementedError
 
+    def required(self, uow: UnitOfWork, loaded: Any) -> Permission:
+        """The permission checked: the declared one, unless it depends on what was loaded (a
+        workflow trigger's ``actors``)."""
+        return self.permission
+
     def check(self, uow: UnitOfWork, loaded: Any) -> None:
         """The rules: terms of reference, statute, the workflow (RuleRefused)."""
 
@@ -73,7 +78,7 @@ def perform(uow: UnitOfWork, action: Action[R], principal: Principal | None = No
     who = principal or uow.principal
     action.validate(uow.config)
     loaded = action.load(uow)
-    require(action.name, who, action.permission, action.scope(uow, loaded))
+    require(action.name, who, action.required(uow, loaded), action.scope(uow, loaded))
     if who is not uow.principal:
         saved, uow.principal = uow.principal, who
         try:

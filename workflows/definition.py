@@ -31,13 +31,14 @@ from __future__ import annotations
 import importlib
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from decisions.errors import ConfigError, NotFound
+from decisions.principals import ROLES
 from decisions.terms import ID_PATTERN, Problem
 from workflows.guards import EFFECTS, GUARDS
 
@@ -116,19 +117,9 @@ class WorkflowDefinition:
     transitions: tuple[TransitionDef, ...]
     description: str = ""
     modules: tuple[str, ...] = ()
-    _index: Mapping[tuple[str, str], TransitionDef] = field(default_factory=dict, repr=False,
-                                                              compare=False)
 
     def __hash__(self) -> int:
         return hash((self.name, self.source))
-
-    def transition(self, trigger: str, source: str) -> TransitionDef | None:
-        """The transition ``trigger`` takes from ``source``, or None if it has none."""
-        return self._index.get((source, trigger))
-
-    def triggers_from(self, state: str) -> list[str]:
-        """Triggers defined from ``state``, in file order (guards not considered)."""
-        return [t.trigger for t in self.transitions if state in t.sources]
 
     @property
     def triggers(self) -> list[str]:
@@ -268,7 +259,9 @@ def _reference_problems(spec: _DefinitionSpec) -> list[Problem]:
             if e not in EFFECTS:
                 problems.append(Problem(f"{at}.effects[{j}]", e,
                                         f"expected a registered effect: {sorted(EFFECTS)}"))
+        problems.extend(_actor_problems(f"{at}.actors", t.actors or ()))
     for st, spec_state in spec.states.items():
+        problems.extend(_actor_problems(f"states.{st}.actors", spec_state.actors))
         if spec_state.final and outgoing.get(st):
             problems.append(Problem(f"states.{st}.final", True,
                                     "a final state has no transitions out of it"))
@@ -291,6 +284,12 @@ def _reference_problems(spec: _DefinitionSpec) -> list[Problem]:
     return problems
 
 
+def _actor_problems(at: str, actors: tuple[str, ...]) -> list[Problem]:
+    """Actors are role names (decisions.principals.ROLES): the permission to fire a trigger."""
+    return [Problem(f"{at}[{j}]", a, f"expected a role: one of {', '.join(ROLES)}")
+            for j, a in enumerate(actors) if a not in ROLES]
+
+
 def _is_id(text: str) -> bool:
     import re
 
@@ -304,7 +303,6 @@ def _build(spec: _DefinitionSpec, source: str) -> WorkflowDefinition:
         for name, s in spec.states.items()
     }
     transitions = []
-    index: dict[tuple[str, str], TransitionDef] = {}
     for t in spec.transitions:
         sources = (t.source,) if isinstance(t.source, str) else tuple(t.source)
         actors = t.actors if t.actors is not None else tuple(
@@ -312,7 +310,5 @@ def _build(spec: _DefinitionSpec, source: str) -> WorkflowDefinition:
         td = TransitionDef(t.trigger, sources, t.dest, t.guards, t.effects, actors,
                            t.label or t.trigger.replace("_", " "), t.description)
         transitions.append(td)
-        for s in sources:
-            index[(s, t.trigger)] = td
     return WorkflowDefinition(spec.name, source, spec.subject, spec.event_prefix, spec.initial,
-                              states, tuple(transitions), spec.description, spec.modules, index)
+                              states, tuple(transitions), spec.description, spec.modules)

@@ -4,6 +4,10 @@
 ``transitions.Machine``) and that every guard is met, then writes the new state with an
 optimistic version check, runs the transition's effects and emits ``<prefix>.<trigger>``
 (which appends the audit event and notifies subscribers), all in the caller's transaction.
+
+Who may fire a trigger is not checked here: ``fire`` is called by actions (workflows/actions.py
+and each area's actions), whose permission the pipeline checks on every call; a transition's
+``actors`` are the roles an action firing it requires (:func:`transition_permission`).
 """
 
 from __future__ import annotations
@@ -15,10 +19,11 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from decisions.errors import ConflictError, RuleRefused
+from decisions.principals import Permission
 from workflows.definition import TransitionDef, WorkflowDefinition, load_definition
 from workflows.events import TRANSITION_EVENTS, UnitOfWork
 from workflows.guards import EFFECTS, GUARDS
-from workflows.machine import next_state
+from workflows.machine import next_state, transition, triggers_from
 
 
 def _defn(definition: str | WorkflowDefinition) -> WorkflowDefinition:
@@ -59,13 +64,13 @@ def allowed_triggers(subject: Any, definition: str | WorkflowDefinition,
     """Triggers defined from the subject's state; with ``uow``, only those whose guards are met
     now."""
     defn = _defn(definition)
-    triggers = defn.triggers_from(subject.state)
+    triggers = triggers_from(defn, subject.state)
     if uow is None:
         return triggers
     merged = merged_facts(subject, facts)
     out = []
     for trig in triggers:
-        t = defn.transition(trig, subject.state)
+        t = transition(defn, trig, subject.state)
         if t is not None and not unmet_guards(uow, subject, t, merged):
             out.append(trig)
     return out
@@ -76,15 +81,30 @@ def _annotated(uow: UnitOfWork, subject: Any, defn: WorkflowDefinition,
     """The triggers from the subject's state, each with what it still needs, if anything."""
     parts = []
     merged = merged_facts(subject, facts)
-    for trig in defn.triggers_from(subject.state):
-        t = defn.transition(trig, subject.state)
+    for trig in triggers_from(defn, subject.state):
+        t = transition(defn, trig, subject.state)
         unmet = unmet_guards(uow, subject, t, merged) if t is not None else []
         parts.append(trig + (f" (needs: {'; '.join(unmet)})" if unmet else ""))
     return ", ".join(parts) if parts else "none (it is a final state)"
 
 
+def transition_permission(definition: str | WorkflowDefinition, trigger: str, state: str,
+                          default: Permission) -> Permission:
+    """The roles that may fire ``trigger`` from ``state``: the transition's ``actors`` (or, if
+    the trigger cannot be fired from there, those of every transition it names, so that the
+    workflow's refusal follows the permission check); ``default`` when none are declared."""
+    defn = _defn(definition)
+    found = transition(defn, trigger, state)
+    if found is not None:
+        actors = found.actors
+    else:
+        actors = tuple(dict.fromkeys(a for t in defn.transitions if t.trigger == trigger
+                                     for a in t.actors))
+    return Permission(actors) if actors else default
+
+
 def fire(uow: UnitOfWork, subject: Any, definition: str | WorkflowDefinition, trigger: str,
-         facts: Mapping[str, Any] | None = None, *, role: str | None = None,
+         facts: Mapping[str, Any] | None = None, *,
          event_data: Mapping[str, Any] | None = None) -> str:
     """Apply ``trigger`` to ``subject`` (a row with ``id``, ``state``, ``version``); return the
     new state.
@@ -97,20 +117,17 @@ def fire(uow: UnitOfWork, subject: Any, definition: str | WorkflowDefinition, tr
     rule = f"the {defn.name} workflow"
     who = describe(subject, defn)
     state = str(subject.state)
-    here = defn.triggers_from(state)
+    here = triggers_from(defn, state)
     allowed = ", ".join(here) if here else "none (it is a final state)"
     if trigger not in defn.triggers:
         raise RuleRefused(rule, f"{trigger!r} is not a trigger of the {defn.name} workflow; "
                                 f"{who} is {state!r}, where the triggers are: {allowed}")
-    transition = defn.transition(trigger, state)
-    if transition is None:
+    taken = transition(defn, trigger, state)
+    if taken is None:
         raise RuleRefused(rule, f"{who} is {state!r}, where {trigger!r} cannot be fired; "
                                 f"triggers allowed now: {_annotated(uow, subject, defn, facts)}")
-    if role is not None and transition.actors and role not in transition.actors:
-        raise RuleRefused(rule, f"{trigger!r} on {who} may be fired by "
-                                f"{' or '.join(transition.actors)}, not {role}")
     merged = merged_facts(subject, facts)
-    unmet = unmet_guards(uow, subject, transition, merged)
+    unmet = unmet_guards(uow, subject, taken, merged)
     if unmet:
         lines = "".join(f"\n  - {u}" for u in unmet)
         raise RuleRefused(rule, f"{who} is {state!r}; {trigger!r} needs:{lines}\n"
@@ -137,7 +154,7 @@ def fire(uow: UnitOfWork, subject: Any, definition: str | WorkflowDefinition, tr
 
     renders = defn.states[dest].renders
     effects: dict[str, Any] = {}
-    for name in transition.effects:
+    for name in taken.effects:
         extra = EFFECTS[name](subject, merged, uow)
         if extra:
             effects.update(extra)

@@ -1,4 +1,10 @@
-"""One ``transitions.Machine`` per workflow definition (not per row), and its Mermaid diagram.
+"""One ``transitions.Machine`` per workflow definition (not per row): the one transition table.
+
+Every question about the table is answered here, from the machine: which transition a trigger
+takes from a state (:func:`transition`), which triggers leave a state (:func:`triggers_from`),
+where a trigger leads (:func:`next_state`). Each machine transition is a :class:`Defined`,
+carrying the definition's guards, effects, actors and label, so nothing beside the machine
+indexes the transitions again.
 
 The machine has no models attached (SQLModel rows cannot carry trigger attributes): to move a
 subject we fire ``machine.events[trigger]`` on a throwaway token that carries only ``state``.
@@ -9,12 +15,28 @@ a callback can leave a half-changed row (DESIGN.md §6).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
-from transitions import Machine, MachineError
+from transitions import Machine, MachineError, Transition
 
-from workflows.definition import WorkflowDefinition
+from workflows.definition import TransitionDef, WorkflowDefinition
 
 _MACHINES: dict[WorkflowDefinition, Machine] = {}
+
+
+class Defined(Transition):
+    """A machine transition carrying its definition (guards, effects, actors, label) and its
+    position in the definition file."""
+
+    def __init__(self, source: str, dest: str, *args: Any, spec: TransitionDef, order: int,
+                 **kwargs: Any) -> None:
+        super().__init__(source, dest, *args, **kwargs)
+        self.spec = spec
+        self.order = order
+
+
+class DefinedMachine(Machine):
+    transition_cls = Defined
 
 
 @dataclass
@@ -26,14 +48,34 @@ def machine_for(defn: WorkflowDefinition) -> Machine:
     """The shared machine of ``defn``, built once."""
     machine = _MACHINES.get(defn)
     if machine is None:
-        machine = Machine(
-            model=None, states=list(defn.states), initial=defn.initial,
-            transitions=[{"trigger": t.trigger, "source": list(t.sources), "dest": t.dest}
-                         for t in defn.transitions],
-            auto_transitions=False, send_event=False, name=defn.name,
-        )
+        machine = DefinedMachine(model=None, states=list(defn.states), initial=defn.initial,
+                                 auto_transitions=False, send_event=False, name=defn.name)
+        for i, t in enumerate(defn.transitions):
+            machine.add_transition(t.trigger, list(t.sources), t.dest, spec=t, order=i)
         _MACHINES[defn] = machine
     return machine
+
+
+def _defined(defn: WorkflowDefinition, state: str) -> list[Defined]:
+    machine = machine_for(defn)
+    out: list[Defined] = []
+    for event in machine.events.values():
+        out.extend(cast(list[Defined], event.transitions.get(state, [])))
+    return sorted(out, key=lambda t: t.order)
+
+
+def transition(defn: WorkflowDefinition, trigger: str, state: str) -> TransitionDef | None:
+    """The transition ``trigger`` takes from ``state``, or None if it has none."""
+    event = machine_for(defn).events.get(trigger)
+    if event is None:
+        return None
+    found = cast(list[Defined], event.transitions.get(state, []))
+    return found[0].spec if found else None
+
+
+def triggers_from(defn: WorkflowDefinition, state: str) -> list[str]:
+    """Triggers defined from ``state``, in file order (guards not considered)."""
+    return [t.spec.trigger for t in _defined(defn, state)]
 
 
 def next_state(defn: WorkflowDefinition, state: str, trigger: str) -> str | None:

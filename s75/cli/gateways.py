@@ -1,23 +1,31 @@
-"""Commands ``s75 gateway``, ``s75 workflow`` and ``s75 audit`` (registered by
-s75/cli_proposal.py)."""
+"""Commands ``s75 gateway``, ``s75 workflow`` and ``s75 audit``. Gateway returns and closing
+conditions are actions (workflows/proposal/actions.py) performed as the acting principal."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from decisions.errors import InvalidInput
-from s75.cli.options import JsonOpt, get_app
+from s75.cli.options import JsonOpt, get_app, maybe_date, parse_date, parse_month
 from s75.cli.output import console, emit_object, emit_rows, to_json
-from s75.cli.proposals import NowOpt, _date, _month, _set_now
 from workflows.audit import count_events, verify_chain
 from workflows.definition import available_definitions, load_definition
+from workflows.events import UnitOfWork
 from workflows.machine import mermaid
 from workflows.proposal import gateways
 from workflows.proposal import lifecycle as proposals
+from workflows.proposal.actions import CloseCondition, RecordGatewayReturn
 from workflows.proposal.queries import local_today
+from workflows.proposal.tables import ConditionRow, GatewayReturnRow
+
+
+def _shown(value: object) -> dict[str, Any]:
+    """What a ``present`` callback returned (App.perform types it as the action's result or
+    the presentation)."""
+    assert isinstance(value, dict)
+    return value
 
 
 def register(app: typer.Typer) -> None:
@@ -29,10 +37,6 @@ def register(app: typer.Typer) -> None:
 # gateway -------------------------------------------------------------------------------------
 def _gateway() -> typer.Typer:
     cmd = typer.Typer(no_args_is_help=True)
-
-    @cmd.callback()
-    def _cb(ctx: typer.Context, now: NowOpt = None) -> None:
-        _set_now(ctx, now)
 
     @cmd.command()
     def record(ctx: typer.Context, proposal_id: int,
@@ -51,23 +55,27 @@ def _gateway() -> typer.Typer:
                due: Annotated[list[str] | None, typer.Option(
                    help="Due date of the condition, in order.")] = None,
                as_json: JsonOpt = False) -> None:
-        """Record a partner's return at a monthly gateway."""
+        """Record a partner's return at a monthly gateway (the secretary of the partner's
+        sovereign body, or the programme director)."""
         conds, owners, dues = condition or [], owner or [], due or []
         if not len(conds) == len(owners) == len(dues):
             raise InvalidInput(f"--condition/--owner/--due: give one --owner and one --due per "
                                f"--condition (got {len(conds)}, {len(owners)}, {len(dues)})")
-        specs = tuple(gateways.ConditionSpec(t, o, _date(d, "--due") or date.min)
+        specs = tuple(gateways.ConditionSpec(t, o, parse_date(d, "--due"))
                       for t, o, d in zip(conds, owners, dues, strict=True))
-        with get_app(ctx).unit_of_work() as uow:
-            gateways.record_return(uow, proposal_id, partner_id=partner, decision=return_,
-                                   reasons=reason, month=_month(month),
-                                   held_on=_date(held_on, "--held-on"), conditions=specs)
+        first = parse_month(month) if month is not None else None
+        action = RecordGatewayReturn(proposal_id, partner, return_, reason, first,
+                                     maybe_date(held_on, "--held-on"), specs)
+
+        def present(uow: UnitOfWork, ret: GatewayReturnRow) -> dict[str, Any]:
             row = proposals.get_proposal(uow.session, proposal_id)
-            data = {"proposal": proposal_id, "partner": partner, "return": return_,
-                    "month": _month(month) or None, "state": row.state}
-            if data["month"] is None:
+            data: dict[str, Any] = {"proposal": proposal_id, "partner": partner,
+                                    "return": return_, "month": first, "state": row.state}
+            if first is None:
                 data.pop("month")
-        emit_object(data, as_json)
+            return data
+
+        emit_object(_shown(get_app(ctx).perform(action, present)), as_json)
 
     @cmd.command("status")
     def status(ctx: typer.Context, proposal_id: int, as_json: JsonOpt = False) -> None:
@@ -97,12 +105,14 @@ def _gateway() -> typer.Typer:
                         note: Annotated[str, typer.Option(help="How it was met.")] = "",
                         as_json: JsonOpt = False
                         ) -> None:
-        """Close a gateway condition."""
-        with get_app(ctx).unit_of_work() as uow:
-            c = gateways.close_condition(uow, condition_id, note)
-            data = {"condition": c.id, "text": c.text, "status": c.status,
+        """Close a gateway condition (its owner, or the programme director)."""
+
+        def present(uow: UnitOfWork, c: ConditionRow) -> dict[str, Any]:
+            return {"condition": c.id, "text": c.text, "status": c.status,
                     "closed_by": c.closed_by, "note": c.closing_note}
-        emit_object(data, as_json)
+
+        action = CloseCondition(condition_id, note)
+        emit_object(_shown(get_app(ctx).perform(action, present)), as_json)
 
     return cmd
 

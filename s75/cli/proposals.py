@@ -1,50 +1,31 @@
-"""Commands for the proposal lifecycle: ``s75 proposal``, ``s75 gateway``, ``s75 workflow``,
-``s75 audit``. Services do the work (workflows/); this module parses, calls and prints."""
+"""Commands for the proposal lifecycle: ``s75 proposal``. Changes are actions
+(workflows/proposal/actions.py) performed as the acting principal (``s75 --as MEMBER``);
+this module parses, performs and prints."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 import typer
 
 from decisions.errors import InvalidInput
-from s75.app import clock_at
-from s75.cli.options import JsonOpt, get_app
+from s75.cli.options import JsonOpt, get_app, maybe_date, parse_date
 from s75.cli.output import console, emit_object, emit_rows, to_json
+from workflows.events import UnitOfWork
 from workflows.proposal import lifecycle as proposals
 from workflows.proposal import signing
+from workflows.proposal.actions import (
+    CreateProposal,
+    FireProposal,
+    MarkChecklist,
+    MoveStart,
+    RecordApproval,
+    RecordSignature,
+)
 from workflows.proposal.queries import deadline_of
 from workflows.proposal.rules import REG7_CHECKLIST
-
-NowOpt = Annotated[str | None, typer.Option(
-    "--now", envvar="S75_NOW", show_default=False,
-    help="Act as if it were this date/time (ISO; for rehearsals and the demo).")]
-
-
-def _date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"{option}: {value!r} is not a date; expected YYYY-MM-DD, e.g. "
-                           "2019-03-14") from None
-
-
-def _month(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value + "-01" if len(value) == 7 else value).replace(day=1)
-    except ValueError:
-        raise InvalidInput(f"--month: {value!r} is not a month; expected YYYY-MM, e.g. "
-                           "2019-01") from None
-
-
-def _set_now(ctx: typer.Context, now: str | None) -> None:
-    if now:
-        get_app(ctx).clock = clock_at(now)
+from workflows.proposal.tables import ApprovalRow, SignatureRow, StartDateChangeRow
+from workflows.tables import ProposalRow
 
 
 def _facts(pairs: list[str]) -> dict[str, Any]:
@@ -72,7 +53,7 @@ def _what(e: Any) -> str:
         return (f"{d['partner_id']} approved {d['stage']} by {d['body_id']} on "
                 f"{d['meeting_date']} (minute {d['minute_ref']})")
     if name == "gateway.recorded":
-        text = f"{d['partner_id']} returned {d['decision']} at the {d['month']} gateway"
+        text = f"{d['partner_id']} returned {d['decision']} at the {d['month'][:7]} gateway"
         return text + (f": {d['reasons']}" if d.get("reasons") else "")
     if name == "condition.added":
         return f"condition #{d['condition_id']} {d['text']!r}, owner {d['owner_id']}, due " \
@@ -100,21 +81,21 @@ def _event_row(e: Any) -> dict[str, Any]:
             "what": _what(e)}
 
 
-def register(app: typer.Typer) -> None:
-    from s75.cli import gateways as cli_gateway
+def _shown(value: object) -> dict[str, Any]:
+    """What a ``present`` callback returned (App.perform types it as the action's result or
+    the presentation)."""
+    assert isinstance(value, dict)
+    return value
 
+
+def register(app: typer.Typer) -> None:
     app.add_typer(_proposal(), name="proposal", help="Commissioning proposals and their "
                   "lifecycle.")
-    cli_gateway.register(app)
 
 
 # proposal ------------------------------------------------------------------------------------
 def _proposal() -> typer.Typer:
     cmd = typer.Typer(no_args_is_help=True)
-
-    @cmd.callback()
-    def _cb(ctx: typer.Context, now: NowOpt = None) -> None:
-        _set_now(ctx, now)
 
     @cmd.command()
     def create(ctx: typer.Context, title: str,
@@ -124,11 +105,10 @@ def _proposal() -> typer.Typer:
                start: Annotated[str | None, typer.Option(
                    help="Start date [default: the pool's financial year start].")] = None,
                as_json: JsonOpt = False) -> None:
-        """Create a proposal (state draft)."""
-        with get_app(ctx).unit_of_work() as uow:
-            row = proposals.create_proposal(uow, title, kind=kind, description=description,
-                                            start_date=_date(start, "--start"))
-            data = _proposal_row(row)
+        """Create a proposal (state draft); the programme director's."""
+        action = CreateProposal(title, kind=kind, description=description,
+                                start_date=maybe_date(start, "--start"))
+        data = _shown(get_app(ctx).perform(action, lambda uow, row: _proposal_row(row)))
         emit_object(data, as_json)
 
     @cmd.command("list")
@@ -156,23 +136,25 @@ def _proposal() -> typer.Typer:
                   "--fact", help="KEY=VALUE given to the guards (repeatable).")] = None,
               reason: Annotated[str | None, typer.Option(help="Reason (stop, withdraw, pause, "
                                                         "vary).")] = None,
-              role: Annotated[str | None, typer.Option(
-                  "--as", help="Your role; refused if the role may not fire the trigger.")
-                  ] = None,
               expect_version: Annotated[int | None, typer.Option(
                   help="Refuse if the proposal is no longer at this version.")] = None,
               as_json: JsonOpt = False) -> None:
-        """Fire TRIGGER on a proposal (see 's75 workflow show proposal')."""
+        """Fire TRIGGER on a proposal (see 's75 workflow show proposal'); permitted to the
+        roles the transition's actors name."""
         facts = _facts(fact or [])
         if reason is not None:
             facts["reason"] = reason
-        with get_app(ctx).unit_of_work() as uow:
+        app = get_app(ctx)
+        with app.reading() as uow:
             before = proposals.get_proposal(uow.session, proposal_id).state
-            row = proposals.fire_proposal(uow, proposal_id, trigger, facts, role=role,
-                                          expected_version=expect_version)
-            data = {"id": row.id, "title": row.title, "trigger": trigger, "from": before,
+
+        def present(uow: UnitOfWork, row: ProposalRow) -> dict[str, Any]:
+            return {"id": row.id, "title": row.title, "trigger": trigger, "from": before,
                     "to": row.state, "version": row.version,
                     "triggers_now": proposals.triggers_now(uow, proposal_id)}
+
+        data = _shown(app.perform(FireProposal(proposal_id, trigger, facts, expect_version),
+                                  present))
         emit_object(data, as_json)
 
     @cmd.command()
@@ -194,18 +176,19 @@ def _proposal() -> typer.Typer:
                 decision: Annotated[int | None, typer.Option(
                     help="Decision id (from the committees' records).")] = None,
                 as_json: JsonOpt = False) -> None:
-        """Record a partner's approval of the stage the proposal is in."""
-        with get_app(ctx).unit_of_work() as uow:
-            a = proposals.record_approval(
-                uow, proposal_id, partner_id=partner, body_id=body,
-                meeting_date=_date(meeting_date, "--meeting-date") or date.min,
-                minute_ref=minute, decision_id=decision)
+        """Record a partner's approval of the stage the proposal is in (the secretary of the
+        body that decided)."""
+        action = RecordApproval(proposal_id, partner, body,
+                                parse_date(meeting_date, "--meeting-date"), minute, decision)
+
+        def present(uow: UnitOfWork, a: ApprovalRow) -> dict[str, Any]:
             awaiting = proposals.summary(uow, proposal_id).get("awaiting", [])
-            data = {"proposal": proposal_id, "stage": a.stage, "partner": a.partner_id,
+            return {"proposal": proposal_id, "stage": a.stage, "partner": a.partner_id,
                     "body": a.body_id, "meeting_date": a.meeting_date, "minute": a.minute_ref,
                     "decision_id": a.decision_id,
                     "still_needed": awaiting or "none: the stage can be completed"}
-        emit_object(data, as_json)
+
+        emit_object(_shown(get_app(ctx).perform(action, present)), as_json)
 
     @cmd.command("checklist")
     def checklist_(ctx: typer.Context, proposal_id: int,
@@ -220,9 +203,8 @@ def _proposal() -> typer.Typer:
         """Show the SI 2000/617 reg 7 checklist, or mark ITEMS present in the draft agreement."""
         chosen = list(REG7_CHECKLIST) if all_ else list(items or [])
         if chosen:
-            with get_app(ctx).unit_of_work() as uow:
-                signing.mark_checklist(uow, proposal_id, chosen, present=not absent,
-                                       reference=reference)
+            get_app(ctx).perform(MarkChecklist(proposal_id, tuple(chosen), present=not absent,
+                                               reference=reference))
         with get_app(ctx).session() as s:
             rows = signing.checklist(s, proposal_id)
         emit_rows(rows, as_json, f"SI 2000/617 reg 7 checklist, proposal {proposal_id}")
@@ -233,15 +215,17 @@ def _proposal() -> typer.Typer:
              signatory: Annotated[str, typer.Option(help="Member id of the signatory.")],
              on: Annotated[str | None, typer.Option(help="Date signed [default: today].")
                            ] = None, as_json: JsonOpt = False) -> None:
-        """Record a partner's signature of the agreement (by its authorised signatory)."""
-        with get_app(ctx).unit_of_work() as uow:
-            sig = signing.record_signature(uow, proposal_id, partner_id=partner,
-                                           signatory_id=signatory, signed_on=_date(on, "--on"))
+        """Record a partner's signature of the agreement (by its authorised signatory),
+        as the secretary of the partner's sovereign body or the programme director."""
+        action = RecordSignature(proposal_id, partner, signatory, maybe_date(on, "--on"))
+
+        def present(uow: UnitOfWork, sig: SignatureRow) -> dict[str, Any]:
             row = proposals.get_proposal(uow.session, proposal_id)
-            data = {"proposal": proposal_id, "partner": sig.partner_id,
+            return {"proposal": proposal_id, "partner": sig.partner_id,
                     "signatory": sig.signatory_id, "signed_on": sig.signed_on,
                     "state": row.state}
-        emit_object(data, as_json)
+
+        emit_object(_shown(get_app(ctx).perform(action, present)), as_json)
 
     @cmd.command("move-start")
     def move_start(ctx: typer.Context, proposal_id: int,
@@ -251,16 +235,17 @@ def _proposal() -> typer.Typer:
                    minute: Annotated[str, typer.Option(help="Minute reference.")],
                    decision: Annotated[int | None, typer.Option(help="Decision id.")] = None,
                    as_json: JsonOpt = False) -> None:
-        """Record the decision that moved the start date (and so the signing deadline)."""
-        with get_app(ctx).unit_of_work() as uow:
-            ch = signing.move_start(uow, proposal_id,
-                                    new_start=_date(to, "--to") or date.min, body_id=body,
-                                    meeting_date=_date(meeting_date, "--meeting-date")
-                                    or date.min, minute_ref=minute, decision_id=decision)
+        """Record the decision that moved the start date (and so the signing deadline), as
+        the secretary of the body that decided."""
+        action = MoveStart(proposal_id, parse_date(to, "--to"), body,
+                           parse_date(meeting_date, "--meeting-date"), minute, decision)
+
+        def present(uow: UnitOfWork, ch: StartDateChangeRow) -> dict[str, Any]:
             row = proposals.get_proposal(uow.session, proposal_id)
-            data = {"proposal": proposal_id, "old_start": ch.old_start,
+            return {"proposal": proposal_id, "old_start": ch.old_start,
                     "new_start": ch.new_start, "signing_deadline": deadline_of(uow.config, row)}
-        emit_object(data, as_json)
+
+        emit_object(_shown(get_app(ctx).perform(action, present)), as_json)
 
     return cmd
 

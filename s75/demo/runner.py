@@ -25,8 +25,9 @@ from s75.config import load_config
 from s75.db import make_engine, session_scope, upgrade
 from s75.demo.cast import cast_for
 from s75.demo.export import export_documents
+from s75.demo.script import build_year
 from s75.demo.smtp import LocalSmtp
-from s75.demo.story import Tally, build_year
+from s75.demo.story import Tally
 from s75.standing import sync_standing
 from s75.wiring import build_bus
 from workflows.events import UnitOfWork

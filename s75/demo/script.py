@@ -7,18 +7,37 @@ from decimal import Decimal
 from functools import partial
 
 from decisions.agenda_rules import item_deadline
+from decisions.calendar import WorkingCalendar
+from decisions.principals import find_principal
+from s75.demo import cast as casting
 from s75.demo.cast import first_on_or_after, meeting_days
 from s75.demo.content import REPORTS, Report
 from s75.demo.story import Year, days_before
+from workflows.actions import perform
 from workflows.committee import actions, items, key_decisions, meetings
 from workflows.events import UnitOfWork
-from workflows.proposal import gateways, signing
+from workflows.proposal import gateways
 from workflows.proposal import lifecycle as proposals
+from workflows.proposal.actions import (
+    CloseCondition,
+    CreateProposal,
+    FireProposal,
+    MarkChecklist,
+    RecordSignature,
+)
 from workflows.proposal.rules import REG7_CHECKLIST
 
 EXPANSION_AMOUNT = Decimal("6000000")
 LATE_REASON = ("Demand for discharge from hospital rose sharply after the agenda was published; "
                "the beds are needed before the next meeting.")
+
+
+def build_year(cast: casting.Cast, start: date, cal: WorkingCalendar) -> Year:
+    """Every step of the year, in date order."""
+    year = Year(cast, start, cal)
+    script(year)
+    year.steps.sort(key=lambda s: s.when)
+    return year
 
 
 def script(y: Year) -> None:
@@ -54,12 +73,13 @@ def script(y: Year) -> None:
         for body_id, day in wanted:
             meetings.add_meeting(uow, body_id, day, kind="ordinary")
         mm, dd = (int(x) for x in cfg.locality.financial_year_start.split("-"))
-        p = proposals.create_proposal(uow, f"Expand the pool: {expansion}",
-                                      description="Expand the pooled budget from next year.",
-                                      start_date=date(end.year, mm, dd))
+        director = y.programme_director()
+        p = perform(uow, CreateProposal(f"Expand the pool: {expansion}",
+                                        description="Expand the pooled budget from next year.",
+                                        start_date=date(end.year, mm, dd)), director)
         assert p.id is not None
         y.proposal_id = p.id
-        proposals.fire_proposal(uow, p.id, "submit")
+        perform(uow, FireProposal(p.id, "submit"), director)
         return (f"scheduled {len(made)} {joint.name} meetings and {len(wanted)} Cabinet/Board "
                 f"meetings; proposal {p.id} '{p.title}' submitted for approval in principle")
 
@@ -248,7 +268,8 @@ def _close_conditions(uow: UnitOfWork, *, y: Year) -> str:
     closed = []
     for c in gateways.conditions(uow.session, y.proposal_id, open_only=True):
         assert c.id is not None
-        gateways.close_condition(uow, c.id, "Due diligence report received.")
+        perform(uow, CloseCondition(c.id, "Due diligence report received."),
+                find_principal(uow.config, c.owner_id))  # its owner closes it
         closed.append(str(c.id))
     return f"gateway condition(s) {', '.join(closed) or 'none'} closed"
 
@@ -268,18 +289,20 @@ def _pool_report(uow: UnitOfWork, *, y: Year, quarter: int) -> str:
 
 
 def _drafting(uow: UnitOfWork, *, y: Year) -> str:
-    proposals.fire_proposal(uow, y.proposal_id, "start_drafting")
-    signing.mark_checklist(uow, y.proposal_id, list(REG7_CHECKLIST),
-                           reference="Draft agreement v3")
-    proposals.fire_proposal(uow, y.proposal_id, "submit_agreement")
+    director = y.programme_director()
+    perform(uow, FireProposal(y.proposal_id, "start_drafting"), director)
+    perform(uow, MarkChecklist(y.proposal_id, tuple(REG7_CHECKLIST),
+                               reference="Draft agreement v3"), director)
+    perform(uow, FireProposal(y.proposal_id, "submit_agreement"), director)
     return "three consecutive go gateways: s75 drafted, reg 7 checklist complete, sent for approval"
 
 
 def _signing(uow: UnitOfWork, *, y: Year, day: date) -> str:
     names = []
-    for p in y.cast.cfg.partner:
-        signing.record_signature(uow, y.proposal_id, partner_id=p.id,
-                                 signatory_id=p.authorised_signatory, signed_on=day)
+    cfg = y.cast.cfg
+    for p in cfg.partner:
+        perform(uow, RecordSignature(y.proposal_id, p.id, p.authorised_signatory, day),
+                y.secretary(cfg.sovereign_body_of(p.id).id))
         names.append(y.cast.cfg.member_by_id(p.authorised_signatory).name)
     row = proposals.get_proposal(uow.session, y.proposal_id)
     return f"s75 agreement signed by {' and '.join(names)}; proposal {row.state}"

@@ -22,8 +22,10 @@ from sqlmodel import select
 
 from decisions.calendar import WorkingCalendar
 from decisions.errors import S75Error
+from decisions.principals import Principal, operator, principal_of, secretaries_of, with_role
 from s75.demo import cast as casting
 from s75.demo.content import Report
+from workflows.actions import perform
 from workflows.committee import (
     actions,
     attendance,
@@ -37,6 +39,7 @@ from workflows.committee.tables import MeetingRow
 from workflows.events import UnitOfWork
 from workflows.proposal import gateways
 from workflows.proposal import lifecycle as proposals
+from workflows.proposal.actions import FireProposal, RecordApproval, RecordGatewayReturn
 
 Action = Callable[[UnitOfWork], str]
 
@@ -77,6 +80,19 @@ class Year:
 
     def add(self, day: date, label: str, run: Action, hour: int = 9) -> None:
         self.steps.append(Step(self.at(day, hour), label, run))
+
+    def programme_director(self) -> Principal:
+        """Who runs the proposal: the member with the programme_director role (the operator
+        if the config names none)."""
+        cfg = self.cast.cfg
+        found = next(iter(with_role(cfg, "programme_director")), None)
+        return principal_of(found) if found is not None else operator(cfg)
+
+    def secretary(self, body_id: str) -> Principal:
+        """The secretary of ``body_id`` (the operator if the config names none)."""
+        cfg = self.cast.cfg
+        found = secretaries_of(cfg, body_id)
+        return principal_of(found[0]) if found else operator(cfg)
 
     def meeting_id(self, uow: UnitOfWork, body_id: str, day: date) -> int:
         row = uow.session.exec(select(MeetingRow).where(
@@ -176,20 +192,20 @@ class Year:
                   trigger: str) -> str:
         for partner, body in self.cast.sovereign.items():
             decision_id, minute = self.decision_of(uow, f"{stage_key}:{body.id}")
-            proposals.record_approval(uow, self.proposal_id, partner_id=partner,
-                                      body_id=body.id, meeting_date=days[body.id],
-                                      minute_ref=minute, decision_id=decision_id)
-        proposals.fire_proposal(uow, self.proposal_id, trigger)
+            perform(uow, RecordApproval(self.proposal_id, partner, body.id, days[body.id],
+                                        minute, decision_id), self.secretary(body.id))
+        perform(uow, FireProposal(self.proposal_id, trigger), self.programme_director())
         row = proposals.get_proposal(uow.session, self.proposal_id)
         return f"proposal: every partner approved; now {row.state}"
 
     def gateway(self, uow: UnitOfWork, day: date, returns: dict[str, tuple[str, str]],
                 conditions: Sequence[gateways.ConditionSpec] = ()) -> str:
+        cfg = self.cast.cfg
         for partner, (decision, reasons) in returns.items():
-            gateways.record_return(uow, self.proposal_id, partner_id=partner, decision=decision,
-                                   reasons=reasons, held_on=day,
-                                   conditions=tuple(conditions) if decision ==
-                                   "go_with_conditions" else ())
+            conds = tuple(conditions) if decision == "go_with_conditions" else ()
+            perform(uow, RecordGatewayReturn(self.proposal_id, partner, decision, reasons,
+                                             held_on=day, conditions=conds),
+                    self.secretary(cfg.sovereign_body_of(partner).id))
         self.tally.gateways += 1
         row = proposals.get_proposal(uow.session, self.proposal_id)
         said = ", ".join(f"{p} {d}" for p, (d, _) in returns.items())
@@ -202,16 +218,6 @@ def short(title: str, limit: int = 48) -> str:
 
 def money(amount: Decimal) -> str:
     return f"£{amount / 1_000_000:,.1f}m"
-
-
-def build_year(cast: casting.Cast, start: date, cal: WorkingCalendar) -> Year:
-    """Every step of the year, in date order."""
-    from s75.demo.script import script
-
-    year = Year(cast, start, cal)
-    script(year)
-    year.steps.sort(key=lambda s: s.when)
-    return year
 
 
 def days_before(cal: WorkingCalendar, day: date, working_days: int) -> date:

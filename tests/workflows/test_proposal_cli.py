@@ -13,7 +13,7 @@ def test_cli_drives_the_lifecycle(cli, tmp_path: Path) -> None:  # type: ignore[
 
     def s75(now: str, *args: str) -> tuple[int, str]:
         group, rest = args[0], args[1:]
-        r = cli(*base, group, "--now", now, *rest) if group in ("proposal", "gateway") \
+        r = cli(*base, "--now", now, group, *rest) if group in ("proposal", "gateway") \
             else cli(*base, *args)
         return r.code, r.text
 

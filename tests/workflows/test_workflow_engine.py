@@ -12,14 +12,15 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from decisions.errors import ConfigError, ConflictError, NotFound, RuleRefused
+from decisions.principals import PROGRAMME_DIRECTOR, SECRETARY
 from decisions.terms import LocalityConfig
 from tests.principals import as_principal
 from workflows.audit import verify_chain
 from workflows.definition import load_definition, parse_definition
-from workflows.engine import allowed_triggers, fire
+from workflows.engine import allowed_triggers, fire, transition_permission
 from workflows.events import UnitOfWork
 from workflows.guards import guard
-from workflows.machine import machine_for, mermaid, next_state
+from workflows.machine import machine_for, mermaid, next_state, transition, triggers_from
 from workflows.tables import AuditEventRow, ProposalRow
 
 NOW = datetime(2019, 1, 10, 12, tzinfo=UTC)
@@ -46,7 +47,7 @@ guards = ["toy_ready"]
 trigger = "close"
 source = ["open", "checked"]
 dest = "closed"
-actors = ["chair"]
+actors = ["programme_director"]
 """
 
 
@@ -88,6 +89,35 @@ final = true
         load_definition(toy(tmp_path, bad_final))
 
 
+def test_loader_refuses_actors_that_are_not_roles(tmp_path: Path) -> None:
+    bad = TOY.replace('actors = ["programme_director"]', 'actors = ["partner"]').replace(
+        'actors = ["secretary"]', 'actors = ["secretary", "chair"]')
+    with pytest.raises(ConfigError) as err:
+        load_definition(toy(tmp_path, bad))
+    text = str(err.value)
+    assert "transitions[1].actors[0]: 'partner' is not valid; expected a role: one of admin, " \
+        "programme_director, report_author, secretary, member" in text
+    assert "states.open.actors[1]: 'chair' is not valid; expected a role" in text
+
+
+def test_the_machine_answers_every_question_about_the_table(tmp_path: Path) -> None:
+    defn = load_definition(toy(tmp_path))
+    assert triggers_from(defn, "open") == ["check", "close"]
+    assert triggers_from(defn, "closed") == []
+    close = transition(defn, "close", "checked")
+    assert close is not None and close.dest == "closed"
+    assert close.actors == ("programme_director",)
+    assert transition(defn, "check", "checked") is None
+    assert transition(defn, "jump", "open") is None
+    check = transition(defn, "check", "open")
+    assert check is not None and check.guards == ("toy_ready",)
+    assert check.actors == ("secretary",)  # the source state's actors
+    assert not hasattr(defn, "_index")
+    assert transition_permission(defn, "check", "open", PROGRAMME_DIRECTOR) == SECRETARY
+    assert transition_permission(defn, "close", "closed", SECRETARY) == PROGRAMME_DIRECTOR
+    assert transition_permission(defn, "jump", "open", SECRETARY) == SECRETARY
+
+
 def test_loader_shape_errors_and_unknown_names(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as err:
         parse_definition({"name": "x", "subject": "x", "event_prefix": "x", "initial": "a",
@@ -127,8 +157,6 @@ def test_fire_checks_guards_writes_and_audits(tmp_path: Path, engine: Engine,
             "Triggers defined from 'open': check, close")
         assert allowed_triggers(row, path) == ["check", "close"]
         assert allowed_triggers(row, path, uow) == ["close"]
-        with pytest.raises(RuleRefused, match="may be fired by chair, not secretary"):
-            fire(uow, row, path, "close", role="secretary")
         assert fire(uow, row, path, "check", {"ready": True}) == "checked"
         s.commit()
         assert (row.state, row.version) == ("checked", 2)
@@ -137,7 +165,7 @@ def test_fire_checks_guards_writes_and_audits(tmp_path: Path, engine: Engine,
             fire(uow, row, path, "check", {"ready": True})
         with pytest.raises(RuleRefused, match="'jump' is not a trigger of the toy workflow"):
             fire(uow, row, path, "jump")
-        fire(uow, row, path, "close", role="chair")
+        fire(uow, row, path, "close")
         s.commit()
         with pytest.raises(RuleRefused, match="none \\(it is a final state\\)"):
             fire(uow, row, path, "close")

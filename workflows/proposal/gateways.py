@@ -14,6 +14,7 @@ from decisions.errors import InvalidInput, NotFound, RuleRefused
 from workflows.committee.tables import MemberRow, PartnerRow
 from workflows.engine import allowed_triggers, describe, fire
 from workflows.events import UnitOfWork
+from workflows.proposal.events import ConditionAdded, ConditionClosed, GatewayRecorded
 from workflows.proposal.queries import (
     gateway_returns,
     gateway_status,
@@ -108,20 +109,21 @@ def record_return(uow: UnitOfWork, proposal_id: int, *, partner_id: str, decisio
     status = gateway_month_status(m, partners, now_returns, today)
     complete = all(p in now_returns for p in partners)
     nxt = next_month(m)
-    uow.emit("gateway.recorded", "proposal", proposal_id, proposal_id=proposal_id,
-             gateway_id=gateway.id, month=m.strftime("%Y-%m"), partner_id=partner_id,
-             decision=decision, reasons=reasons, complete=complete, rag=status.rag,
-             awaiting=[p for p in partners if p not in now_returns],
-             next_gateway_month=nxt.strftime("%Y-%m"), gateway_due=month_end(nxt).isoformat())
+    uow.emit(GatewayRecorded(proposal_id=proposal_id, gateway_id=gateway.id, month=m,
+                             partner_id=partner_id, decision=decision, reasons=reasons,
+                             complete=complete, rag=status.rag,
+                             awaiting=tuple(p for p in partners if p not in now_returns),
+                             next_gateway_month=nxt, gateway_due=month_end(nxt)))
     for c in conditions:
         cond = ConditionRow(proposal_id=proposal_id, gateway_id=gateway.id,
                             partner_id=partner_id, text=c.text.strip(), owner_id=c.owner_id,
                             due=c.due)
         s.add(cond)
         s.flush()
-        uow.emit("condition.added", "proposal", proposal_id, proposal_id=proposal_id,
-                 condition_id=cond.id, gateway_id=gateway.id, partner_id=partner_id,
-                 text=cond.text, owner_id=c.owner_id, due=c.due.isoformat())
+        assert cond.id is not None
+        uow.emit(ConditionAdded(proposal_id=proposal_id, condition_id=cond.id,
+                                gateway_id=gateway.id, partner_id=partner_id, text=cond.text,
+                                owner_id=c.owner_id, due=c.due))
     _apply(uow, proposal_id, partner_id, decision, reasons, m)
     return ret
 
@@ -133,11 +135,11 @@ def _apply(uow: UnitOfWork, proposal_id: int, partner_id: str, decision: str, re
         f": {reasons}" if reasons else "")
     facts = {"reason": said, "partner_id": partner_id, "month": month.strftime("%Y-%m")}
     if decision == "stop":
-        fire(uow, row, "proposal", "stop", facts, role="partner")
+        fire(uow, row, "proposal", "stop", facts)
     elif decision == "pause" and row.state == "shadow_operation":
-        fire(uow, row, "proposal", "pause", facts, role="partner")
+        fire(uow, row, "proposal", "pause", facts)
     elif row.state == "paused" and "resume" in allowed_triggers(row, "proposal", uow):
-        fire(uow, row, "proposal", "resume", facts, role="partner")
+        fire(uow, row, "proposal", "resume", facts)
 
 
 def close_condition(uow: UnitOfWork, condition_id: int, note: str = "") -> ConditionRow:
@@ -154,9 +156,9 @@ def close_condition(uow: UnitOfWork, condition_id: int, note: str = "") -> Condi
     cond.closing_note = note.strip()
     uow.session.add(cond)
     uow.session.flush()
-    uow.emit("condition.closed", "proposal", cond.proposal_id, proposal_id=cond.proposal_id,
-             condition_id=cond.id, text=cond.text, owner_id=cond.owner_id,
-             due=cond.due.isoformat(), note=cond.closing_note)
+    assert cond.id is not None
+    uow.emit(ConditionClosed(proposal_id=cond.proposal_id, condition_id=cond.id, text=cond.text,
+                             owner_id=cond.owner_id, due=cond.due, note=cond.closing_note))
     return cond
 
 

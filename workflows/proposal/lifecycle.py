@@ -18,6 +18,7 @@ from workflows.committee import common
 from workflows.committee.tables import BodyRow, PartnerRow
 from workflows.engine import allowed_triggers, describe, fire
 from workflows.events import UnitOfWork
+from workflows.proposal.events import ApprovalRecorded, ProposalCreated
 from workflows.proposal.queries import (
     approvals,
     checklist_present,
@@ -58,8 +59,9 @@ def create_proposal(uow: UnitOfWork, title: str, *, kind: str = "pool_expansion"
                       created_at=uow.now, created_by=uow.actor, start_date=start_date)
     uow.session.add(row)
     uow.session.flush()
-    uow.emit("proposal.created", "proposal", row.id, to_state="draft", proposal_id=row.id,
-             title=title, kind=kind, start_date=start_of(uow.config, row).isoformat())
+    assert row.id is not None
+    uow.emit(ProposalCreated(proposal_id=row.id, title=title, kind=kind,
+                             start_date=start_of(uow.config, row)))
     return row
 
 
@@ -68,7 +70,7 @@ def list_proposals(session: Session) -> list[ProposalRow]:
 
 
 def fire_proposal(uow: UnitOfWork, proposal_id: int, trigger: str,
-                  facts: Mapping[str, Any] | None = None, *, role: str | None = None,
+                  facts: Mapping[str, Any] | None = None, *,
                   expected_version: int | None = None) -> ProposalRow:
     """Apply ``trigger``; with ``expected_version`` (what the user last saw) refuse if the
     proposal has changed since."""
@@ -78,7 +80,7 @@ def fire_proposal(uow: UnitOfWork, proposal_id: int, trigger: str,
             f"{describe(row, WORKFLOW)} was changed by someone else since you loaded it (you "
             f"saw version {expected_version}; it is now version {row.version}, {row.state!r}); "
             "reload it and try again")
-    fire(uow, row, WORKFLOW, trigger, facts, role=role)
+    fire(uow, row, WORKFLOW, trigger, facts)
     return row
 
 
@@ -127,10 +129,11 @@ def record_approval(uow: UnitOfWork, proposal_id: int, *, partner_id: str, body_
     s.flush()
     done = [a.partner_id for a in approvals(s, row, stage)]
     awaiting = missing_approvals(uow.config, stage, done)
-    uow.emit("approval.recorded", "proposal", proposal_id, proposal_id=proposal_id,
-             approval_id=approval.id, stage=stage, variation=row.variation,
-             partner_id=partner_id, body_id=body_id, meeting_date=meeting_date.isoformat(),
-             minute_ref=approval.minute_ref, decision_id=decision_id, awaiting=awaiting)
+    assert approval.id is not None
+    uow.emit(ApprovalRecorded(proposal_id=proposal_id, approval_id=approval.id, stage=stage,
+                              variation=row.variation, partner_id=partner_id, body_id=body_id,
+                              meeting_date=meeting_date, minute_ref=approval.minute_ref,
+                              decision_id=decision_id, awaiting=tuple(awaiting)))
     return approval
 
 
@@ -145,14 +148,15 @@ def summary(uow: UnitOfWork, proposal_id: int) -> dict[str, Any]:
     """Everything a secretary needs to see about one proposal, and what blocks each trigger."""
     from workflows.definition import load_definition
     from workflows.engine import merged_facts, unmet_guards
+    from workflows.machine import transition, triggers_from
 
     s = uow.session
     row = get_proposal(s, proposal_id)
     today = local_today(uow.config, uow.now)
     defn = load_definition(WORKFLOW)
     blocked: dict[str, list[str]] = {}
-    for trig in defn.triggers_from(row.state):
-        t = defn.transition(trig, row.state)
+    for trig in triggers_from(defn, row.state):
+        t = transition(defn, trig, row.state)
         assert t is not None
         blocked[trig] = unmet_guards(uow, row, t, merged_facts(row, {"reason": "-"}))
     months = gateway_status(s, proposal_id, today)

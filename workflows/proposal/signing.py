@@ -13,6 +13,7 @@ from workflows.committee import common
 from workflows.committee.tables import BodyRow, DecisionRow
 from workflows.engine import allowed_triggers, describe, fire
 from workflows.events import UnitOfWork
+from workflows.proposal.events import ChecklistMarked, SignatureRecorded, StartMoved
 from workflows.proposal.queries import (
     checklist_present,
     deadline_of,
@@ -60,8 +61,8 @@ def mark_checklist(uow: UnitOfWork, proposal_id: int, items: list[str], *,
         s.add(mark)
     s.flush()
     missing = checklist_missing(checklist_present(s, row))
-    uow.emit("checklist.marked", "proposal", proposal_id, proposal_id=proposal_id, items=items,
-             present=present, reference=reference, missing=missing)
+    uow.emit(ChecklistMarked(proposal_id=proposal_id, items=tuple(items), present=present,
+                             reference=reference, missing=tuple(missing)))
     return missing
 
 
@@ -107,13 +108,12 @@ def record_signature(uow: UnitOfWork, proposal_id: int, *, partner_id: str,
     s.add(sig)
     s.flush()
     done = {g.partner_id for g in signatures(s, row)}
-    uow.emit("signature.recorded", "proposal", proposal_id, proposal_id=proposal_id,
-             partner_id=partner_id, signatory_id=signatory_id, signed_on=day.isoformat(),
-             variation=row.variation, signing_deadline=deadline.isoformat(),
-             awaiting=[p.id for p in cfg.partner if p.id not in done])
+    uow.emit(SignatureRecorded(proposal_id=proposal_id, partner_id=partner_id,
+                               signatory_id=signatory_id, signed_on=day,
+                               variation=row.variation, signing_deadline=deadline,
+                               awaiting=tuple(p.id for p in cfg.partner if p.id not in done)))
     if "go_live" in allowed_triggers(row, "proposal", uow):
-        fire(uow, row, "proposal", "go_live", event_data={
-            "start_date": start_of(cfg, row).isoformat()})
+        fire(uow, row, "proposal", "go_live", event_data={"start_date": start_of(cfg, row)})
     return sig
 
 
@@ -151,10 +151,9 @@ def move_start(uow: UnitOfWork, proposal_id: int, *, new_start: date, body_id: s
     s.add(change)
     s.add(row)
     s.flush()
-    uow.emit("proposal.start_moved", "proposal", proposal_id, proposal_id=proposal_id,
-             old_start=old.isoformat(), start_date=new_start.isoformat(), body_id=body_id,
-             meeting_date=meeting_date.isoformat(), minute_ref=change.minute_ref,
-             decision_id=decision_id, signing_deadline=deadline_of(uow.config, row).isoformat())
+    uow.emit(StartMoved(proposal_id=proposal_id, old_start=old, start_date=new_start,
+                        body_id=body_id, meeting_date=meeting_date, minute_ref=change.minute_ref,
+                        decision_id=decision_id, signing_deadline=deadline_of(uow.config, row)))
     return change
 
 
