@@ -115,3 +115,19 @@ def test_a_condition_set_at_a_gateway_is_owned_mailed_and_met_when_closed(app: A
     with app.session() as s:
         deadline = s.exec(select(DeadlineRow).where(DeadlineRow.kind == "condition")).one()
         assert (deadline.state, deadline.outcome) == ("met", "condition closed")
+
+
+def test_proposal_events_are_heard_by_type_only() -> None:
+    from s75.wiring import build_bus
+    from workflows.proposal import events
+
+    bus = build_bus()
+    for kind in (events.ProposalCreated, events.ProposalMoved, events.StartMoved,
+                 events.GatewayRecorded, events.ConditionAdded, events.ConditionClosed):
+        assert bus.handlers.get(kind), f"nothing subscribed to {kind.__name__}"
+    names = ("proposal.created", "proposal.submit", "proposal.start_moved", "gateway.recorded",
+             "condition.added", "condition.closed", "approval.recorded", "checklist.marked",
+             "signature.recorded")
+    legacy = [(prefix, name) for prefix, _ in bus.by_prefix for name in names
+              if name.startswith(prefix)]
+    assert not legacy, f"legacy prefix subscriptions would hear proposal events: {legacy}"
