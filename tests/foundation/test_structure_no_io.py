@@ -98,8 +98,8 @@ create_app(a)
 # only shrinks; the lead deletes an entry when the branch that fixes it merges.
 KNOWN_IO = {
     # WeasyPrint imported at start (s75/cli/documents.py -> notifications/documents/kinds.py):
-    # its import runs ldconfig (temporary files, /dev/null) and reads /etc/mime.types. The CLI
-    # engineer imports render-only libraries in the rendering commands only (item 4).
+    # its import runs ldconfig (temporary files, /dev/null) and reads /etc/mime.types. Issue 11
+    # item 4 (on the CLI branch) imports render-only libraries in the rendering commands only.
     "notifications/documents/render.py",
 }
 
