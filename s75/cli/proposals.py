@@ -44,7 +44,7 @@ def _month(value: str | None) -> date | None:
 
 def _set_now(ctx: typer.Context, now: str | None) -> None:
     if now:
-        get_app(ctx).clock = clock_at(now)
+        get_app(ctx).clock = clock_at(now, get_app(ctx).config.zone)
 
 
 def _facts(pairs: list[str]) -> dict[str, Any]:
