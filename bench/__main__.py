@@ -1,7 +1,9 @@
-"""Decision pack benchmark: a ~400-page pack rendered by parts in parallel and linked, against
+"""Benchmarks. The decision pack: a ~400-page pack rendered by parts in parallel and linked, against
 WeasyPrint rendering the same HTML in one go in one process; then the re-render after one
 report changes; then the fonts (whole faces shared by the linker against per-part subsets,
-:mod:`bench.fonts`). Writes docs/benchmarks.md. Run with ``make bench`` (or ``python -m bench``).
+:mod:`bench.fonts`). Then the CLI start-up (:mod:`bench.startup`). Writes docs/benchmarks.md.
+Run with ``make bench`` (or ``python -m bench``); ``python -m bench startup`` runs only the
+start-up section (and ``python -m bench pack`` only the pack), keeping the other's figures.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
-from bench import fonts
+from bench import fonts, startup
 from bench.fonts import cpu_seconds as _cpu_all
 from notifications.documents import kinds
 from notifications.documents.pack import MemoryCache, Renderer, build_pack, cores
@@ -37,11 +39,22 @@ def _cpu() -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("section", nargs="?", choices=("all", "pack", "startup"), default="all",
+                    help="which benchmark to run [default: all]")
+    ap.add_argument("--runs", type=int, default=10,
+                    help="start-up: fresh processes per command (the median is kept)")
     ap.add_argument("--items", type=int, default=36, help="reports in the pack (36 ≈ 400 pages)")
     ap.add_argument("--repeat", type=int, default=3,
                     help="builds of the small sample pack per font variant (best is kept)")
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = ap.parse_args()
+    if args.section in ("all", "pack"):
+        pack(args)
+    if args.section in ("all", "startup"):
+        startup.run(args.out, args.runs)
+
+
+def pack(args: argparse.Namespace) -> None:
     view = large_pack(args.items)
     workers = cores()
 
@@ -129,6 +142,9 @@ Load average {load_fonts:.1f} after the font runs.
   {version("pydyf")}, pypdf {version("pypdf")}; {platform.system()} {platform.release()}
 - run at {datetime.now(UTC):%Y-%m-%d %H:%M} UTC
 """
+    old = args.out.read_text() if args.out.exists() else ""
+    if startup.HEADING in old:  # keep the start-up figures of the last run
+        text = startup.replace_section(text, old[old.index(startup.HEADING):])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
     print(f"wrote {args.out}")

@@ -1,17 +1,29 @@
-"""Public access to meetings and papers: which business is exempt (Part 2).
+"""Public access to meetings and papers: which business is exempt (Part 2), and the wording of
+each access-to-information regime.
 
 The one home of the rule "this item is exempt from the public"; every layer asks
-:func:`is_exempt` rather than comparing ``part`` itself.
+:func:`is_exempt` (or, in a query, :func:`exempt_clause`) rather than comparing ``part``
+itself. The one home, too, of what each regime says: the statute and sections behind the
+notice and publication deadlines, the resolution excluding the public, the reference to the
+exempt information and the note printed on agendas and web pages. Deadlines, documents and web
+pages read :func:`regime_of` instead of spelling the Acts out themselves.
+
+Sources: Local Government Act 1972 Part VA (s100A-s100B) and Schedule 12A (councils, their
+committees and joint committees); Public Bodies (Admission to Meetings) Act 1960 s1 (NHS
+boards).
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
 
 PUBLIC_PART = 1
 EXEMPT_PART = 2
 """Part 2 of an agenda: business from which the public are excluded (LGA 1972 s100A(4),
 Schedule 12A; for NHS boards the Public Bodies (Admission to Meetings) Act 1960 s1(2))."""
+
+RegimeId = Literal["lga1972", "pbama1960"]
 
 
 class HasPart(Protocol):
@@ -19,7 +31,99 @@ class HasPart(Protocol):
     def part(self) -> int: ...
 
 
+class HasRegime(Protocol):
+    @property
+    def access_regime(self) -> RegimeId: ...
+
+
 def is_exempt(thing: HasPart | int) -> bool:
     """True for Part 2 (exempt) business: an item, a view of one, or a part number."""
     part = thing if isinstance(thing, int) else thing.part
     return part == EXEMPT_PART
+
+
+def exempt_clause(column: Any) -> Any:
+    """The same rule as an SQL condition on a ``part`` column, for queries:
+    ``select(AgendaItemRow).where(exempt_clause(AgendaItemRow.part))``."""
+    return column == EXEMPT_PART
+
+
+@dataclass(frozen=True)
+class Regime:
+    """What one access-to-information regime says, in the words documents and pages use."""
+
+    id: RegimeId
+    act: str
+    """The Act, in full."""
+    notice_rule: str
+    """The provision requiring public notice of a meeting."""
+    publication_rule: str
+    """The provision opening the agenda and reports to inspection before a meeting."""
+    urgency_rule: str
+    """The provision letting the chair admit a late item as a matter of urgency."""
+    meets_under: str
+    """One sentence for an agenda or a web page: under which Act the body meets."""
+    exempt_reference: str
+    """What makes Part 2 information exempt, to follow "exempt by virtue of ...\"."""
+    exclusion_grounds: str
+    """The grounds stated in the resolution excluding the public (``{paras}``: paragraphs)."""
+    terms_text: str
+    """The paragraph for the terms of reference (``{pub}``, ``{notice}``: clear days)."""
+
+    def exclusion_resolution(self, paragraphs: list[int] | tuple[int, ...] = ()) -> str:
+        """The resolution excluding the public before Part 2 business."""
+        paras = ", ".join(str(p) for p in paragraphs) or "shown against each item"
+        return ("That the public be excluded from the meeting for the following business on "
+                "the grounds that " + self.exclusion_grounds.format(paras=paras))
+
+    def terms(self, publication_days: int, notice_days: int) -> str:
+        return self.terms_text.format(pub=publication_days, notice=notice_days)
+
+
+LGA_1972 = Regime(
+    id="lga1972",
+    act="Local Government Act 1972",
+    notice_rule="Local Government Act 1972 s100A(6)",
+    publication_rule="Local Government Act 1972 s100B(3)",
+    urgency_rule="LGA 1972 s100B(4)",
+    meets_under="The committee meets under Part VA of the Local Government Act 1972.",
+    exempt_reference="Part 1 of Schedule 12A to the Local Government Act 1972",
+    exclusion_grounds=("it involves the likely disclosure of exempt information as defined in "
+                       "paragraph(s) {paras} of Part 1 of Schedule 12A to the Local Government "
+                       "Act 1972, and that in all the circumstances the public interest in "
+                       "maintaining the exemption outweighs the public interest in disclosing "
+                       "the information."),
+    terms_text=("Meetings are open to the public under Part VA of the Local Government Act "
+                "1972. The agenda and reports are open to inspection {pub} clear days before "
+                "a meeting (s100B(3)); public notice of a meeting is given {notice} clear days "
+                "before (s100A(6)). The public may be excluded for an item only where exempt "
+                "information under Schedule 12A would be disclosed, by a resolution that is "
+                "minuted."),
+)
+PBAMA_1960 = Regime(
+    id="pbama1960",
+    act="Public Bodies (Admission to Meetings) Act 1960",
+    notice_rule="Public Bodies (Admission to Meetings) Act 1960 s1(4)(a)",
+    publication_rule="Public Bodies (Admission to Meetings) Act 1960 s1(4)",
+    urgency_rule="Public Bodies (Admission to Meetings) Act 1960 s1(4)",
+    meets_under="The board meets under the Public Bodies (Admission to Meetings) Act 1960.",
+    exempt_reference="section 1(2) of the Public Bodies (Admission to Meetings) Act 1960",
+    exclusion_grounds=("publicity would be prejudicial to the public interest by reason of the "
+                       "confidential nature of the business to be transacted (Public Bodies "
+                       "(Admission to Meetings) Act 1960 s1(2))."),
+    terms_text=("Meetings are open to the public under the Public Bodies (Admission to "
+                "Meetings) Act 1960. Public notice of a meeting is given {notice} clear days "
+                "before. The public may be excluded where publicity would be prejudicial to "
+                "the public interest, with the reason stated in the resolution."),
+)
+REGIMES: dict[str, Regime] = {r.id: r for r in (LGA_1972, PBAMA_1960)}
+
+
+def regime_of(body: HasRegime) -> Regime:
+    """The access regime a body meets under (``[[body]] access_regime``)."""
+    return REGIMES[body.access_regime]
+
+
+def contact_line(secretary_name: str, email: str) -> str:
+    """Who to ask about a meeting's papers, as agendas and pages print it."""
+    return f"{secretary_name}, {email}"

@@ -12,9 +12,12 @@ import re
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from decisions.errors import NotFound
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 TBC = "tbc"
@@ -60,6 +63,15 @@ class Locality(_Strict):
     secretary_email: str = "secretary@example.org"
     operator: str | None = None
     """Member id of the principal the CLI acts as without ``--as`` / ``S75_AS`` (an admin)."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ValueError, ZoneInfoNotFoundError):
+            raise ValueError("expected an IANA time zone name such as 'Europe/London'") from None
+        return value
 
 
 class Partner(_Strict):
@@ -191,21 +203,42 @@ class LocalityConfig(_Strict):
     member: tuple[Member, ...] = Field(min_length=1)
     pool: Pool
 
-    # Lookups -------------------------------------------------------------------------------
+    # Lookups: the one way to find a partner, body or member by id -------------------------
     def partner_by_id(self, partner_id: str) -> Partner:
-        return next(p for p in self.partner if p.id == partner_id)
+        """The partner, or NotFound naming the id and listing the known ones."""
+        return _find(self.partner, partner_id, "partner")
 
     def body_by_id(self, body_id: str) -> Body:
-        return next(b for b in self.body if b.id == body_id)
+        """The body, or NotFound naming the id and listing the known ones."""
+        return _find(self.body, body_id, "body")
 
     def member_by_id(self, member_id: str) -> Member:
-        return next(m for m in self.member if m.id == member_id)
+        """The member, or NotFound naming the id and listing the known ones."""
+        return _find(self.member, member_id, "member")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The locality's time zone (``[locality] timezone``): the one place it is resolved
+        (ZoneInfo caches each zone, so this is cheap; a property, not a cached one, so that a
+        ``model_copy`` with another locality never keeps the old zone)."""
+        return ZoneInfo(self.locality.timezone)
 
     def members_of(self, body_id: str) -> tuple[Member, ...]:
         return tuple(m for m in self.member if body_id in m.bodies)
 
     def sovereign_body_of(self, partner_id: str) -> Body:
         return self.body_by_id(self.partner_by_id(partner_id).sovereign_body)
+
+
+_Found = TypeVar("_Found", Partner, Body, Member)
+
+
+def _find(things: tuple[_Found, ...], ident: str, what: str) -> _Found:
+    for thing in things:
+        if thing.id == ident:
+            return thing
+    raise NotFound(f"{what} {ident!r} is not in the config; expected one of "
+                   f"{sorted(t.id for t in things)}")
 
 
 def cross_reference_problems(cfg: LocalityConfig) -> list[Problem]:

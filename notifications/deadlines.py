@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from decisions.access import regime_of
 from decisions.calendar import WorkingCalendar, calendar_for
 from decisions.terms import Body, LocalityConfig
 
@@ -57,7 +58,7 @@ def working_calendar(cfg: LocalityConfig) -> WorkingCalendar:
 
 
 def tz(cfg: LocalityConfig) -> ZoneInfo:
-    return ZoneInfo(cfg.locality.timezone)
+    return cfg.zone
 
 
 def at_local(cfg: LocalityConfig, day: date, when: time = DUE_TIME) -> datetime:
@@ -71,8 +72,8 @@ def local_date(cfg: LocalityConfig, moment: datetime) -> date:
 
 def secretary_email(cfg: LocalityConfig, body_id: str | None = None) -> str:
     if body_id is not None:
-        body = next((b for b in cfg.body if b.id == body_id), None)
-        if body is not None and body.secretary_email:
+        body = cfg.body_by_id(body_id)
+        if body.secretary_email:
             return body.secretary_email
     return cfg.locality.secretary_email
 
@@ -82,8 +83,8 @@ def resolve_owner(cfg: LocalityConfig, owner: str | None,
     """A member id or an email address -> (member id or None, email). Anyone else (a name
     with no address) falls to the secretary, who can pass the reminder on."""
     if owner:
-        member = next((m for m in cfg.member if m.id == owner), None)
-        if member is not None:
+        if owner in {m.id for m in cfg.member}:
+            member = cfg.member_by_id(owner)
             return member.id, member.email
         by_email = next((m for m in cfg.member if m.email.lower() == owner.lower()), None)
         if by_email is not None:
@@ -132,8 +133,7 @@ def meeting_deadlines(cfg: LocalityConfig, body: Body, meeting_id: int, starts_a
     items_day = cal.add_working_days(day, -d.agenda_items_working_days)
     notice_n = clear_days(body, "notice_clear_days")
     pub_n = clear_days(body, "publication_clear_days")
-    act = ("Public Bodies (Admission to Meetings) Act 1960 s1" if body.access_regime == "pbama1960"
-           else "Local Government Act 1972")
+    regime = regime_of(body)
     return [
         _make(cfg, body, cal, key=f"agenda_items:meeting:{meeting_id}", kind="agenda_items",
               title=f"Agenda items for {body.name}, {_fmt(day)}",
@@ -142,13 +142,12 @@ def meeting_deadlines(cfg: LocalityConfig, body: Body, meeting_id: int, starts_a
               due_at=at_local(cfg, items_day), **common),
         _make(cfg, body, cal, key=f"notice:meeting:{meeting_id}", kind="notice",
               title=f"Public notice of {body.name}, {_fmt(day)}",
-              rule=f"{act}{' s100A(6)' if act.startswith('Local') else ''}: notice "
-                   f"{notice_n} clear days before",
+              rule=f"{regime.notice_rule}: notice {notice_n} clear days before",
               due_at=at_local(cfg, cal.latest_day_for_clear_days(day, notice_n)), **common),
         _make(cfg, body, cal, key=f"publication:meeting:{meeting_id}", kind="publication",
               title=f"Agenda and reports published for {body.name}, {_fmt(day)}",
-              rule=f"{act}{' s100B(3)' if act.startswith('Local') else ''}: open to "
-                   f"inspection {pub_n} clear days before",
+              rule=f"{regime.publication_rule}: open to inspection {pub_n} clear days "
+                   "before",
               due_at=at_local(cfg, cal.latest_day_for_clear_days(day, pub_n)), **common),
     ]
 
@@ -215,7 +214,7 @@ def owned_deadline(cfg: LocalityConfig, kind: str, subject_type: str, subject_id
                    ) -> PlannedDeadline:
     """An action arising or a gateway condition: its owner and due date."""
     cal = cal or working_calendar(cfg)
-    body = next((b for b in cfg.body if b.id == body_id), None)
+    body = cfg.body_by_id(body_id) if body_id is not None else None
     owner_id, email = resolve_owner(cfg, owner, body_id)
     return _make(cfg, body, cal, key=f"{kind}:{subject_type}:{subject_id}", kind=kind,
                  subject_type=subject_type, subject_id=subject_id, title=title, rule=rule,

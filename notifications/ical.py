@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from icalendar import Calendar, Event
 from sqlmodel import Session, col, or_, select
 
-from decisions.errors import NotFound
+from decisions.access import exempt_clause
 from decisions.terms import LocalityConfig
 from notifications.deadlines import local_date, tz
 from notifications.tables import DeadlineRow
@@ -30,7 +30,7 @@ def exempt_action_ids(session: Session) -> set[str]:
     """Actions arising from a Part 2 item: public output shows only that such an action is due."""
     rows = session.exec(select(ActionRow.id).join(
         AgendaItemRow, col(AgendaItemRow.id) == col(ActionRow.item_id))
-        .where(AgendaItemRow.part == 2)).all()
+        .where(exempt_clause(AgendaItemRow.part))).all()
     return {str(i) for i in rows}
 
 
@@ -89,10 +89,7 @@ def _deadline_event(cfg: LocalityConfig, d: DeadlineRow, stamp: datetime,
 
 
 def body_feed(session: Session, cfg: LocalityConfig, body_id: str, now: datetime) -> bytes:
-    if body_id not in {b.id for b in cfg.body}:
-        raise NotFound(f"body {body_id!r} is not in the config; expected one of "
-                       f"{sorted(b.id for b in cfg.body)}")
-    body = cfg.body_by_id(body_id)
+    body = cfg.body_by_id(body_id)  # NotFound naming the known bodies
     cal = _calendar(f"{body.name} ({cfg.locality.name})")
     for m in session.exec(select(MeetingRow).where(MeetingRow.body_id == body_id)
                           .order_by(col(MeetingRow.starts_at))):
@@ -107,9 +104,7 @@ def body_feed(session: Session, cfg: LocalityConfig, body_id: str, now: datetime
 def member_feed(session: Session, cfg: LocalityConfig, member_id: str, now: datetime) -> bytes:
     """The member's bodies' meetings; the deadlines they own, and their bodies' calls for
     agenda items."""
-    member = next((m for m in cfg.member if m.id == member_id), None)
-    if member is None:
-        raise NotFound(f"member {member_id!r} is not in the config; see 's75 members'")
+    member = cfg.member_by_id(member_id)  # NotFound naming the known members
     cal = _calendar(f"{member.name} — {cfg.locality.name} meetings and deadlines")
     bodies = list(member.bodies)
     for m in session.exec(select(MeetingRow).where(col(MeetingRow.body_id).in_(bodies))

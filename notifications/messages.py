@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from decisions.access import LGA_1972, regime_of
 from decisions.terms import LocalityConfig
 from notifications.deadlines import local_date, secretary_email, tz
 from notifications.outbox import queue
@@ -61,9 +62,11 @@ def remind(session: Session, cfg: LocalityConfig, row: DeadlineRow, at_iso: str,
     body = (f"{row.title} is due {days}.\n\nRule: {row.rule}\n"
             f"Deadline: {when(cfg, row.due_at)}\n")
     if row.kind == "agenda_items":
+        urgency = (regime_of(cfg.body_by_id(row.body_id)) if row.body_id else LGA_1972
+                   ).urgency_rule
         body += ("\nPlease notify any agenda items to the secretary "
                  f"({secretary_email(cfg, row.body_id)}) by then. Later items need the chair's "
-                 "consent on grounds of urgency (LGA 1972 s100B(4)).\n")
+                 f"consent on grounds of urgency ({urgency}).\n")
     return send_all(session, cfg, now, f"reminder:{row.key}:{at_iso}",
                     reminder_recipients(cfg, row), subject, body, kind="reminder",
                     deadline_id=row.id)

@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
@@ -101,21 +101,37 @@ class App:
             return present(uow, result) if present is not None else result
 
 
-def clock_at(value: str) -> SimulatedClock:
-    """``--now`` / ``S75_NOW``: a clock fixed at an ISO date (noon UTC) or date-time."""
+def parse_moment(value: str, option: str, zone: tzinfo) -> datetime:
+    """An ISO date (noon local time) or date-time for ``option``; a date-time without an
+    offset is local time in ``zone`` (the locality's). InvalidInput names the option, the value
+    and the valid forms."""
     try:
         when = datetime.fromisoformat(value) if "T" in value or " " in value else \
             datetime.combine(date.fromisoformat(value), time(12))
     except ValueError:
-        raise InvalidInput(f"--now / S75_NOW: {value!r} is not a date or time; expected "
-                           "YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
-    return SimulatedClock(when if when.tzinfo else when.replace(tzinfo=UTC))
+        raise InvalidInput(f"{option}: {value!r} is not a date or time; expected YYYY-MM-DD "
+                           "(noon local time), YYYY-MM-DDTHH:MM (local time) or "
+                           "YYYY-MM-DDTHH:MM+HH:MM (with an offset)") from None
+    return when if when.tzinfo else when.replace(tzinfo=zone)
+
+
+def clock_at(value: str, zone: tzinfo) -> SimulatedClock:
+    """``--now`` / ``S75_NOW``: a clock fixed at an ISO date (noon) or date-time, read in the
+    locality's time zone ``zone`` unless it carries an offset."""
+    # Held in UTC, as the system clock is: stored times and the audit hashes are UTC.
+    return SimulatedClock(parse_moment(value, "--now / S75_NOW", zone).astimezone(UTC))
 
 
 def make_app(config: str | os.PathLike[str] | None = None, db: str | None = None,
-             clock: Clock | None = None, principal: str | None = None) -> App:
+             clock: Clock | None = None, principal: str | None = None, *,
+             now: str | None = None) -> App:
     """``--config`` / ``S75_CONFIG`` / ./config.toml, ``--db`` / ``S75_DATABASE_URL`` /
-    sqlite:///s75.db and ``--as`` / ``S75_AS`` (default: the locality's operator)."""
+    sqlite:///s75.db and ``--as`` / ``S75_AS`` (default: the locality's operator). ``now``
+    (``--now`` / ``S75_NOW``) fixes the clock in the locality's time zone; giving it loads the
+    config at once (to learn the zone), otherwise nothing is read until a command needs it."""
     url = normalise_url(db or os.environ.get("S75_DATABASE_URL") or DEFAULT_URL)
     who = principal if principal is not None else os.environ.get("S75_AS") or None
-    return App(config_path(config), url, clock or SystemClock(), who)
+    app = App(config_path(config), url, clock or SystemClock(), who)
+    if now is not None and clock is None:
+        app.clock = clock_at(now, app.config.zone)
+    return app

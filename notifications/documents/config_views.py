@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from decisions.errors import NotFound
+from decisions.access import regime_of
 from decisions.terms import Body, LocalityConfig
 from notifications.documents.views import (
     PoolLineView,
@@ -21,18 +21,6 @@ RULES = {
     "one_vote_per_partner": "Each partner has one block vote; a matter is agreed when every "
                             "partner votes for it.",
 }
-REGIMES = {
-    "lga1972": "Meetings are open to the public under Part VA of the Local Government Act "
-               "1972. The agenda and reports are open to inspection {pub} clear days before "
-               "a meeting (s100B(3)); public notice of a meeting is given {notice} clear days "
-               "before (s100A(6)). The public may be excluded for an item only where exempt "
-               "information under Schedule 12A would be disclosed, by a resolution that is "
-               "minuted.",
-    "pbama1960": "Meetings are open to the public under the Public Bodies (Admission to "
-                 "Meetings) Act 1960. Public notice of a meeting is given {notice} clear days "
-                 "before. The public may be excluded where publicity would be prejudicial to "
-                 "the public interest, with the reason stated in the resolution.",
-}
 
 
 def _name(cfg: LocalityConfig, member_id: str) -> str:
@@ -44,11 +32,7 @@ def _money(value: Decimal) -> str:
 
 
 def terms_view(cfg: LocalityConfig, body_id: str) -> TermsView:
-    try:
-        body = cfg.body_by_id(body_id)
-    except StopIteration:
-        raise NotFound(f"body {body_id!r} is not in the config; expected one of "
-                       f"{[b.id for b in cfg.body]}") from None
+    body = cfg.body_by_id(body_id)  # NotFound naming the known bodies
     partners = tuple(cfg.partner_by_id(p).name for p in body.partners)
     members = tuple((m.name, cfg.partner_by_id(m.partner).name) for m in cfg.members_of(body_id))
     return TermsView(body.name, cfg.locality.name, partners, members,
@@ -121,8 +105,7 @@ def _clauses(cfg: LocalityConfig, b: Body) -> list[TermsClause]:
             f"{m.rule}; a meeting that falls on a bank holiday moves to the "
             f"{m.on_bank_holiday.replace('_', ' ')}.",)))
     out.append(TermsClause("Access to information", (
-        REGIMES[b.access_regime].format(pub=d.publication_clear_days,
-                                        notice=d.notice_clear_days),
+        regime_of(b).terms(d.publication_clear_days, d.notice_clear_days),
     )))
     out.append(TermsClause("Deadlines", (
         f"Items for the agenda are notified {d.agenda_items_working_days} working days before "

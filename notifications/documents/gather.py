@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from decisions.access import contact_line, is_exempt, regime_of
 from decisions.agenda_rules import ACTION_LABELS
 from decisions.errors import NotFound
 from decisions.terms import LocalityConfig
@@ -70,7 +71,7 @@ SKIP_STATES = ("withdrawn", "draft")
 
 
 def _tz(cfg: LocalityConfig) -> ZoneInfo:
-    return ZoneInfo(cfg.locality.timezone)
+    return cfg.zone
 
 
 def _member(cfg: LocalityConfig, member_id: str | None) -> str:
@@ -148,12 +149,10 @@ def agenda_view(session: Session, cfg: LocalityConfig, meeting_id: int, *,
     chair = _member(cfg, m.chair_id or m.chair_due_id) or "to be confirmed"
     published = session.exec(select(AgendaItemRow).where(
         AgendaItemRow.meeting_id == meeting_id, AgendaItemRow.state == "published")).first()
-    regime = ("The committee meets under Part VA of the Local Government Act 1972."
-              if body.access_regime == "lga1972" else
-              "The board meets under the Public Bodies (Admission to Meetings) Act 1960.")
+    regime = regime_of(body).meets_under
     return AgendaView(
         body.name, cfg.locality.name, m.starts_at.astimezone(tz), m.venue, chair, entries,
-        next_meeting, contact=f"{cfg.locality.secretary_name}, {contact}",
+        next_meeting, contact=contact_line(cfg.locality.secretary_name, contact),
         published_on=None if published is None else m.starts_at.astimezone(tz).date(),
         member_name=_member(cfg, member_id) if member_id else None, access_note=regime)
 
@@ -299,16 +298,8 @@ def minutes_view(session: Session, cfg: LocalityConfig, meeting_id: int) -> Minu
             (), decision, rule, i.urgency_reason or "", notes))
     row = session.exec(select(MinutesRow).where(MinutesRow.meeting_id == meeting_id)).first()
     status = row.state if row is not None else "draft"
-    part2 = sorted({i.exempt_paragraph for i in items if i.part == 2 and i.exempt_paragraph})
-    exclusion = ""
-    if part2:
-        paras = ", ".join(str(p) for p in part2)
-        exclusion = (f"That the public be excluded from the meeting for the following business "
-                     f"on the grounds that it involves the likely disclosure of exempt "
-                     f"information as defined in paragraph(s) {paras} of Part 1 of Schedule 12A "
-                     "to the Local Government Act 1972, and that in all the circumstances the "
-                     "public interest in maintaining the exemption outweighs the public "
-                     "interest in disclosing the information.")
+    part2 = sorted({i.exempt_paragraph for i in items if is_exempt(i) and i.exempt_paragraph})
+    exclusion = regime_of(body).exclusion_resolution(part2) if part2 else ""
     quorate = not any(i.state == "deferred" for i in items)
     return MinutesView(body.name, cfg.locality.name, m.starts_at.astimezone(tz), m.venue,
                        _member(cfg, m.chair_id) or "not recorded", present, apologies, in_att,
@@ -383,7 +374,7 @@ def forward_plan_view(session: Session, cfg: LocalityConfig, now: datetime,
             "Other documents relevant to the matter may be submitted to the decision maker; "
             "ask the contact officer.", key.forward_plan_published_on or today,
             "All wards" if key.wards_affected == 0 else f"{key.wards_affected} wards",
-            item.exempt_paragraph if item.part == 2 else None))
+            item.exempt_paragraph if is_exempt(item) else None))
     return ForwardPlanView(cfg.locality.name, f"{today:%B %Y} to {end:%B %Y}", today,
                            tuple(entries), f"Enquiries: {cfg.locality.secretary_email}")
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from decisions.access import is_exempt
 from notifications.documents import redact
 from notifications.documents.charts import pool_chart
 from notifications.documents.render import Rendered, html_to_pdf, render_html
@@ -47,8 +48,8 @@ def report_html(r: ReportView, a: AgendaView, *, public: bool = False,
     """One item's paper. In a public document a Part 2 report becomes a stub."""
     if public:
         r = redact.public_report(r)
-    stub = public and r.part == 2
-    marking = "NOT FOR PUBLICATION – Part 2" if r.part == 2 and not stub else ""
+    stub = public and is_exempt(r)
+    marking = "NOT FOR PUBLICATION – Part 2" if is_exempt(r) and not stub else ""
     return render_html("report.html", **_ctx(
         f"{a.body_name} {a.starts_at:%-d %B %Y}: item {r.number}, {r.title}", r=r, stub=stub,
         body_name=a.body_name, meeting_date=a.starts_at, folio=folio, marking=marking,
@@ -69,7 +70,7 @@ def minutes_html(m: MinutesView, *, public: bool = False) -> str:
     if public:
         m = redact.public_minutes(m)
     return render_html("minutes.html", **_ctx(m.title, m=m, marking=(
-        "" if public or not any(i.part == 2 for i in m.items)
+        "" if public or not any(is_exempt(i) for i in m.items)
         else "Contains Part 2 (exempt) minutes – not for publication")))
 
 
@@ -82,7 +83,7 @@ def notice_html(n: DecisionNoticeView, *, public: bool = False) -> str:
         n = redact.public_notice(n)
     title = f"{n.decision_maker}: record of decision {n.reference}, {n.title}"
     return render_html("notice.html", **_ctx(title, n=n, marking=(
-        "NOT FOR PUBLICATION – Part 2" if n.part == 2 and not public else "")))
+        "NOT FOR PUBLICATION – Part 2" if is_exempt(n) and not public else "")))
 
 
 def forward_plan_html(f: ForwardPlanView) -> str:
@@ -129,7 +130,7 @@ def pool_html(p: PoolStatementView) -> str:
 
 
 def _marking(public: bool, a: AgendaView) -> str:
-    if public or not any(e.part == 2 for e in a.entries):
+    if public or not any(is_exempt(e) for e in a.entries):
         return ""
     return "Contains Part 2 (exempt) items – not for publication"
 

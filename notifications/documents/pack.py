@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from decisions.access import is_exempt
 from notifications.documents.kinds import agenda_html, report_html
 from notifications.documents.link import Relocatable, StampSet, link, relocatable, stamp_set
 from notifications.documents.render import (
@@ -261,7 +262,7 @@ class PackResult:
 
 
 def _item_parts(agenda: AgendaView, reports: Sequence[ReportView], public: bool) -> list[Part]:
-    return [Part(f"{r.number}. {r.title}" + (" (Part 2)" if r.part == 2 else ""),
+    return [Part(f"{r.number}. {r.title}" + (" (Part 2)" if is_exempt(r) else ""),
                  report_html(r, agenda, public=public, folio=False)) for r in reports]
 
 

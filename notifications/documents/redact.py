@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from decisions.access import EXEMPT_PART, is_exempt
 from notifications.documents.views import (
     AgendaEntry,
     AgendaView,
@@ -20,7 +21,7 @@ EMPTY_COVER = CoverSheet((), (), (), "", "", "", "", "")
 
 
 def public_entry(e: AgendaEntry) -> AgendaEntry:
-    return replace(e, exempt_reason="", interest_declared=False) if e.part == 2 else replace(
+    return replace(e, exempt_reason="", interest_declared=False) if is_exempt(e) else replace(
         e, interest_declared=False)
 
 
@@ -30,20 +31,22 @@ def public_agenda(a: AgendaView) -> AgendaView:
 
 
 def public_report(r: ReportView) -> ReportView:
-    if r.part != 2:
+    if not is_exempt(r):
         return replace(r, interest_note="")
     return ReportView(number=r.number, title=r.title, cover=EMPTY_COVER, sections=(),
-                      part=2, exempt_paragraph=r.exempt_paragraph, supplement=r.supplement)
+                      part=EXEMPT_PART, exempt_paragraph=r.exempt_paragraph,
+                      supplement=r.supplement)
 
 
 def public_minutes(m: MinutesView) -> MinutesView:
     items = tuple(
-        MinuteItem(number=i.number, title=i.title, part=2, exempt_paragraph=i.exempt_paragraph)
-        if i.part == 2 else i for i in m.items)
+        MinuteItem(number=i.number, title=i.title, part=EXEMPT_PART,
+                   exempt_paragraph=i.exempt_paragraph)
+        if is_exempt(i) else i for i in m.items)
     return replace(m, items=items, public=True)
 
 
 def public_notice(n: DecisionNoticeView) -> DecisionNoticeView:
-    if n.part != 2:
+    if not is_exempt(n):
         return replace(n, public=True)
     return replace(n, decision="", reasons="", alternatives_rejected=(), public=True)

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from decisions.errors import InvalidInput
+from s75.cli.options import get_app, parse_date
 from s75.cli.output import console
-
-
-def _date(value: str) -> date:
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        raise InvalidInput(f"--start: {value!r} is not a date; expected YYYY-MM-DD, e.g. "
-                           "2019-04-01") from None
 
 
 def register(app: typer.Typer) -> None:
@@ -39,16 +30,15 @@ def register(app: typer.Typer) -> None:
         """Run a scripted year (committee meetings, a proposal through every gateway, the
         scheduler in simulated time, email to a local SMTP server, every document) on a fresh
         SQLite database in the output folder, then print a summary."""
-        from s75.cli.options import get_app
         from s75.demo.runner import run_demo
 
-        first = _date(start)
+        first = parse_date(start, "--start")
         cfg_path = config or get_app(ctx).config_file
         out_console = console()
         summary = run_demo(cfg_path, out, first, lambda line: out_console.print(line,
                                                                                 markup=False))
         out_console.print("")
-        out_console.print("Summary", style="bold")
+        out_console.print("Summary", style="bold", markup=False)
         for line in summary.lines():
             out_console.print(f"  {line}", markup=False)
         end = summary.ended_at

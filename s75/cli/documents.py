@@ -1,35 +1,36 @@
-"""``s75 documents`` (the documents store) and ``s75 render`` (any document kind to a PDF)."""
+"""``s75 documents`` (the documents store) and ``s75 render`` (any document kind to a PDF).
+
+The renderer (WeasyPrint, fontTools, pypdf, via ``notifications.documents.kinds`` and
+``.pack``) is imported inside the commands that render, so that every other command, and
+``s75 --help``, starts without it (tests/foundation/test_startup.py).
+"""
 
 from __future__ import annotations
 
 import contextlib
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from decisions.errors import InvalidInput
-from notifications.documents import gather, kinds, samples, store
-from notifications.documents.config_views import pool_view, terms_view
-from notifications.documents.pack import (
-    PackResult,
-    Renderer,
-    build_pack,
-    build_supplement,
-    cores,
-    default_cache,
-)
+from notifications.documents import store
 from notifications.documents.tables import DOCUMENT_KINDS
+from s75.app import App
+from s75.cli.options import JsonOpt, get_app, member_check
 from s75.cli.output import emit_object, emit_rows, err_console
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from notifications.documents.pack import PackResult, Renderer
 
 documents_app = typer.Typer(no_args_is_help=True, help="The store of produced documents.")
 render_app = typer.Typer(no_args_is_help=True, help=(
     "Render a document to an accessible PDF (PDF/UA-1). Use --sample to render the seed "
     "papers' sample instead of the database."))
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="PDF file to write.")]
 PublicOpt = Annotated[bool, typer.Option("--public", help=(
     "The public version: Part 2 items shown only by title and exempt paragraph."))]
@@ -39,8 +40,7 @@ SampleOpt = Annotated[bool, typer.Option("--sample", help="Render the seed paper
 StoreOpt = Annotated[bool, typer.Option("--store", help="Also keep it in the documents store.")]
 
 
-def _app(ctx: typer.Context):  # type: ignore[no-untyped-def]
-    from s75.cli.options import get_app
+def _app(ctx: typer.Context) -> App:
     return get_app(ctx)
 
 
@@ -70,17 +70,14 @@ def _write(out: Path, pdf: bytes, pages: int, title: str, refused: list[str] | N
 
 
 def _member_check(ctx: typer.Context, member: str | None) -> None:
-    if member is None:
-        return
-    cfg = _app(ctx).config
-    if member not in {m.id for m in cfg.member}:
-        raise InvalidInput(f"--member: {member!r} is not a member id; expected one of "
-                           f"{sorted(m.id for m in cfg.member)}")
+    member_check(_app(ctx).config, member, "--member")
 
 
 def _single(ctx: typer.Context, out: Path, html: str, title: str, kind: str,
             subject_type: str, subject_id: object, keep: bool, public: bool = False,
             meeting_id: int | None = None) -> None:
+    from notifications.documents import kinds
+
     r = kinds.render(html)
     _save_file(out, r.pdf)
     if keep:
@@ -94,7 +91,19 @@ def _single(ctx: typer.Context, out: Path, html: str, title: str, kind: str,
 
 
 def _progress_renderer(workers: int | None) -> tuple[Renderer, Progress]:
-    progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from notifications.documents.pack import Renderer, cores, default_cache
+
+    # The description is a member's or an item's title: data, never markup.
+    progress = Progress(TextColumn("{task.description}", markup=False, style="bold"),
+                        BarColumn(),
                         MofNCompleteColumn(), TimeElapsedColumn(), console=err_console(),
                         transient=False)
     task = progress.add_task("rendering parts", total=None)
@@ -115,6 +124,9 @@ def render_pack(ctx: typer.Context, meeting_id: Annotated[int, typer.Argument(
                 keep: StoreOpt = False) -> None:
     """The decision pack: agenda, cover sheets, reports and appendices, one outline entry per
     item, continuous "Page x of y". Parts render in parallel and are cached by content."""
+    from notifications.documents import gather, samples
+    from notifications.documents.pack import build_pack
+
     _member_check(ctx, member)
     if sample:
         view = samples.sample_pack(public=public, member=member)
@@ -148,6 +160,9 @@ def render_supplement(ctx: typer.Context, meeting_id: Annotated[int, typer.Argum
                       sample: SampleOpt = False, keep: StoreOpt = False) -> None:
     """Reports accepted after publication with the chair's urgency consent, numbered on from
     the main pack (pages and paragraphs)."""
+    from notifications.documents import gather, samples
+    from notifications.documents.pack import build_pack, build_supplement
+
     _member_check(ctx, member)
     renderer, progress = _progress_renderer(None)
     with progress, renderer:
@@ -182,6 +197,8 @@ def render_agenda(ctx: typer.Context, meeting_id: Annotated[int, typer.Argument(
                   public: PublicOpt = False, member: MemberOpt = None,
                   sample: SampleOpt = False, keep: StoreOpt = False) -> None:
     """The agenda: file 000's columns, Part 1 then Part 2, the next meeting and its deadline."""
+    from notifications.documents import gather, kinds, samples
+
     _member_check(ctx, member)
     if sample:
         view = samples.sample_agenda()
@@ -199,6 +216,8 @@ def render_minutes(ctx: typer.Context, meeting_id: Annotated[int, typer.Argument
                    public: PublicOpt = False, sample: SampleOpt = False,
                    keep: StoreOpt = False) -> None:
     """Minutes: attendance, declarations and how managed, each decision and its rule."""
+    from notifications.documents import gather, kinds, samples
+
     if sample:
         view = samples.sample_minutes()
     else:
@@ -215,6 +234,8 @@ def render_notice(ctx: typer.Context, decision_id: Annotated[int, typer.Argument
                   public: PublicOpt = False, sample: SampleOpt = False,
                   keep: StoreOpt = False) -> None:
     """Decision notice / executive decision record (SI 2012/2089 reg 12) with call-in expiry."""
+    from notifications.documents import gather, kinds, samples
+
     if sample:
         view = samples.sample_notice()
     else:
@@ -233,6 +254,8 @@ def render_actions(ctx: typer.Context, body: Annotated[str, typer.Argument(
         help="Body id, e.g. jcc")] = "jcc", out: OutOpt = Path("actions.pdf"),
                    sample: SampleOpt = False, keep: StoreOpt = False) -> None:
     """The action log of a body: actions arising, owners, due dates, status."""
+    from notifications.documents import gather, kinds, samples
+
     a = _app(ctx)
     if sample:
         view = samples.sample_actions()
@@ -248,6 +271,8 @@ def render_actions(ctx: typer.Context, body: Annotated[str, typer.Argument(
 def render_forward_plan(ctx: typer.Context, out: OutOpt = Path("forward-plan.pdf"),
                         sample: SampleOpt = False, keep: StoreOpt = False) -> None:
     """The forward plan of key decisions with the SI 2012/2089 reg 9 notice fields."""
+    from notifications.documents import gather, kinds, samples
+
     a = _app(ctx)
     if sample:
         view = samples.sample_forward_plan()
@@ -263,6 +288,9 @@ def render_terms(ctx: typer.Context, body: Annotated[str, typer.Argument(
         help="Body id, e.g. jcc")] = "jcc", out: OutOpt = Path("terms.pdf"),
                  keep: StoreOpt = False) -> None:
     """A body's terms of reference, rendered from config.toml."""
+    from notifications.documents import kinds
+    from notifications.documents.config_views import terms_view
+
     a = _app(ctx)
     view = terms_view(a.config, body)
     _single(ctx, out, kinds.terms_html(view), view.title, "terms", "body", body, keep)
@@ -272,6 +300,8 @@ def render_terms(ctx: typer.Context, body: Annotated[str, typer.Argument(
 def render_gateway(ctx: typer.Context, out: OutOpt = Path("gateway-report.pdf"),
                    sample: SampleOpt = False, keep: StoreOpt = False) -> None:
     """Gateway status: proposals by month, RAG in words and colour, open conditions."""
+    from notifications.documents import gather, kinds, samples
+
     a = _app(ctx)
     if sample:
         view = samples.sample_gateway()
@@ -286,23 +316,21 @@ def render_gateway(ctx: typer.Context, out: OutOpt = Path("gateway-report.pdf"),
 def render_pool(ctx: typer.Context, out: OutOpt = Path("pool.pdf"), sample: SampleOpt = False,
                 keep: StoreOpt = False) -> None:
     """Pool statement: lines, contributions, risk share, variance, chart."""
+    from notifications.documents import kinds, samples
+    from notifications.documents.config_views import pool_view
+
     a = _app(ctx)
     view = samples.sample_pool() if sample else pool_view(a.config)
     _single(ctx, out, kinds.pool_html(view), view.title, "pool", "locality",
             a.config.locality.name, keep and not sample)
 
 
-def _today(now: datetime, a: Any) -> date:
-    from zoneinfo import ZoneInfo
-    day: date = now.astimezone(ZoneInfo(a.config.locality.timezone)).date()
-    return day
+def _today(now: datetime, a: App) -> date:
+    return now.astimezone(a.config.zone).date()
 
 
 def _body_check(ctx: typer.Context, body: str) -> None:
-    cfg = _app(ctx).config
-    if body not in {b.id for b in cfg.body}:
-        raise InvalidInput(f"body {body!r} is not in the config; expected one of "
-                           f"{[b.id for b in cfg.body]}")
+    _app(ctx).config.body_by_id(body)
 
 
 @documents_app.command("list")

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from decisions.terms import LocalityConfig
-from s75.app import clock_at, make_app
+from s75.app import make_app
 from s75.cli import demo, documents, gateways, meetings, proposals, scheduler, serve
 from s75.cli.errors import run_command
 from s75.cli.options import JsonOpt, get_app
@@ -44,7 +44,8 @@ def build_app() -> typer.Typer:
             help="Database URL or SQLite file [default: sqlite:///s75.db]")] = None,
         now: Annotated[str | None, typer.Option(
             "--now", envvar="S75_NOW", show_default=False,
-            help="Act as if it were this date or time (ISO), for back-entry and rehearsals.")
+            help="Act as if it were this date (noon) or date-time, in the locality's time "
+                 "zone unless an offset is given, for back-entry and rehearsals.")
         ] = None,
         principal: Annotated[str | None, typer.Option(
             "--as", envvar="S75_AS", show_default=False, metavar="MEMBER",
@@ -53,7 +54,7 @@ def build_app() -> typer.Typer:
         _v: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                          help="Print the version and exit.")] = False,
     ) -> None:
-        ctx.obj = make_app(config, db, clock_at(now) if now else None, principal)
+        ctx.obj = make_app(config, db, None, principal, now=now or None)
         ctx.call_on_close(ctx.obj.close)
 
     @app.command("check-config")
@@ -104,7 +105,7 @@ def build_app() -> typer.Typer:
         """List the members, their partner and the bodies they sit on."""
         cfg = get_app(ctx).config
         if body is not None:
-            ensure_body(cfg, body)
+            cfg.body_by_id(body)  # NotFound naming the known bodies
         rows = [{"id": m.id, "name": m.name, "partner": m.partner, "bodies": list(m.bodies),
                  "email": m.email} for m in cfg.member if body is None or body in m.bodies]
         emit_rows(rows, as_json, "Members")
@@ -112,14 +113,6 @@ def build_app() -> typer.Typer:
     for module in COMMAND_MODULES:
         module.register(app)
     return app
-
-
-def ensure_body(cfg: LocalityConfig, body_id: str) -> None:
-    from decisions.errors import NotFound
-
-    if body_id not in {b.id for b in cfg.body}:
-        raise NotFound(f"body {body_id!r} is not in the config; expected one of "
-                       f"{sorted(b.id for b in cfg.body)}")
 
 
 def body_summary(cfg: LocalityConfig, body_id: str) -> dict[str, Any]:

@@ -8,11 +8,26 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 
-from decisions.errors import InvalidInput
-from s75.app import App
+from decisions.errors import InvalidInput, NotFound
+from decisions.terms import LocalityConfig
+from s75.app import App, parse_moment
+
+__all__ = [
+    "JsonOpt",
+    "get_app",
+    "local_day_start",
+    "maybe_date",
+    "maybe_time",
+    "member_check",
+    "parse_date",
+    "parse_moment",
+    "parse_month",
+    "parse_time",
+]
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -63,14 +78,18 @@ def maybe_time(value: str | None, option: str) -> time | None:
     return None if value is None else parse_time(value, option)
 
 
-def parse_moment(value: str, option: str, zone: str) -> datetime:
-    """A date (noon) or date-time; without an offset it is local time in ``zone``."""
-    from zoneinfo import ZoneInfo
+def local_day_start(day: date, zone: ZoneInfo) -> datetime:
+    """Midnight at the start of ``day`` in ``zone``."""
+    return datetime.combine(day, time(0, 0), tzinfo=zone)
 
+
+def member_check(cfg: LocalityConfig, member: str | None, option: str) -> None:
+    """``option`` names a member of the config (or is not given); else NotFound naming the
+    option, the value and the known member ids."""
+    if member is None:
+        return
     try:
-        when = datetime.fromisoformat(value) if "T" in value or " " in value else \
-            datetime.combine(date.fromisoformat(value), time(12))
-    except ValueError:
-        raise InvalidInput(f"{option}: {value!r} is not a date or time; expected "
-                           "YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
-    return when if when.tzinfo else when.replace(tzinfo=ZoneInfo(zone))
+        cfg.member_by_id(member)
+    except NotFound:
+        raise NotFound(f"{option}: {member!r} is not a member id; expected one of "
+                       f"{sorted(m.id for m in cfg.member)}") from None

@@ -6,19 +6,18 @@ from __future__ import annotations
 
 import signal
 import sys
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 import typer
 from sqlmodel import col, select
 
 from decisions.errors import InvalidInput
 from decisions.principals import SYSTEM
+from s75.app import App
+from s75.cli.options import JsonOpt, get_app, local_day_start, parse_date
 from s75.cli.output import console, emit_object, emit_rows
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 deadlines_app = typer.Typer(no_args_is_help=True, help="Statutory and local deadlines.")
 scheduler_app = typer.Typer(no_args_is_help=True, help="The scheduler that acts on deadlines.")
@@ -26,24 +25,14 @@ outbox_app = typer.Typer(no_args_is_help=True, help="Messages queued, sent and d
 calendar_app = typer.Typer(no_args_is_help=True, help="iCalendar feeds of meetings and deadlines.")
 
 
-def _app(ctx: typer.Context) -> Any:
-    from s75.cli.options import get_app
-
+def _app(ctx: typer.Context) -> App:
     return get_app(ctx)
 
 
-def _local(app: Any, moment: datetime | None) -> str | None:
+def _local(app: App, moment: datetime | None) -> str | None:
     if moment is None:
         return None
-    return moment.astimezone(ZoneInfo(app.config.locality.timezone)).strftime("%Y-%m-%d %H:%M")
-
-
-def _parse_day(value: str, option: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise InvalidInput(f"{option}: {value!r} is not a date; expected YYYY-MM-DD, "
-                           "e.g. 2020-03-31") from exc
+    return moment.astimezone(app.config.zone).strftime("%Y-%m-%d %H:%M")
 
 
 @deadlines_app.command("list")
@@ -153,7 +142,7 @@ def scheduler_run(
     console().print("scheduler stopped")
 
 
-def _simulate(app: Any, start: str | None, until: str | None, schedule_meetings: bool,
+def _simulate(app: App, start: str | None, until: str | None, schedule_meetings: bool,
               deliver: bool) -> None:
     from notifications import store
     from notifications.mailer import SmtpMailer
@@ -162,11 +151,11 @@ def _simulate(app: Any, start: str | None, until: str | None, schedule_meetings:
     if until is None:
         raise InvalidInput("--until: missing; --simulate needs an end date, e.g. "
                            "--until 2020-03-31")
-    zone = ZoneInfo(app.config.locality.timezone)
-    end_day = _parse_day(until, "--until")
+    zone = app.config.zone
+    end_day = parse_date(until, "--until")
     end = datetime.combine(end_day, time(23, 59), tzinfo=zone)
     if start is not None:
-        begin = datetime.combine(_parse_day(start, "--from"), time(0, 0), tzinfo=zone)
+        begin = local_day_start(parse_date(start, "--from"), zone)
     else:
         with app.session() as s:
             first = store.next_due(s)

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from s75.cli.options import get_app
+
 if TYPE_CHECKING:
     from s75.app import App
 
@@ -34,7 +36,6 @@ def register(app: typer.Typer) -> None:
         scheduler in the background (one per database: another server waits its turn)."""
         from decisions.clock import SimulatedClock
         from decisions.errors import InvalidInput
-        from s75.cli.options import get_app
 
         a = get_app(ctx)
         a.config  # noqa: B018 - load and validate the config before binding the port

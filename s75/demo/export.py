@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from decisions.access import is_exempt
 from decisions.terms import LocalityConfig
 from notifications.documents import gather, kinds
 from notifications.documents.config_views import pool_view
@@ -87,7 +88,7 @@ def export_documents(session: Session, cfg: LocalityConfig, out: Path,
             continue
         day = (m.local_date or m.starts_at.astimezone(zone).date()).isoformat()
         view = gather.agenda_view(session, cfg, m.id)
-        exempt = any(e.part == 2 for e in view.entries)
+        exempt = any(is_exempt(e) for e in view.entries)
         for public in (True, False) if exempt else (True,):
             rendered = kinds.render(kinds.agenda_html(view, public=public))
             name = _name(day, m.body_id, "agenda",

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
+from decisions.access import is_exempt
 from decisions.agenda_rules import SCHEDULE_12A
 from decisions.terms import LocalityConfig
 from notifications.documents import gather, redact
@@ -128,7 +129,7 @@ class DeadlineLine:
 
 def meeting_line(cfg: LocalityConfig, m: MeetingRow) -> MeetingLine:
     return MeetingLine(m.id or 0, m.body_id, cfg.body_by_id(m.body_id).name,
-                       m.starts_at.astimezone(common.zone(cfg)), m.venue, m.status, m.kind)
+                       m.starts_at.astimezone(cfg.zone), m.venue, m.status, m.kind)
 
 
 def home(session: Session, cfg: LocalityConfig, now: datetime) -> list[BodyLine]:
@@ -140,7 +141,7 @@ def home(session: Session, cfg: LocalityConfig, now: datetime) -> list[BodyLine]
 
 
 def body_page(session: Session, cfg: LocalityConfig, body_id: str, now: datetime) -> BodyPage:
-    b = common.body(cfg, body_id)  # NotFound naming the bodies that exist
+    b = cfg.body_by_id(body_id)  # NotFound naming the bodies that exist
     rows = session.exec(select(MeetingRow).where(MeetingRow.body_id == body_id)
                         .order_by(col(MeetingRow.starts_at))).all()
     lines = [meeting_line(cfg, m) for m in rows]
@@ -159,7 +160,7 @@ def agenda_is_public(session: Session, m: MeetingRow) -> bool:
 
 
 def _public_item(e: AgendaEntry) -> PublicItem:
-    if e.part == 2:
+    if is_exempt(e):
         return PublicItem(e.number, e.title, 2, e.exempt_paragraph,
                           SCHEDULE_12A.get(e.exempt_paragraph or 0, ""))
     return PublicItem(e.number, e.title, 1, action=e.action, report=e.report, lead=e.lead,
@@ -184,7 +185,7 @@ def meeting_page(session: Session, cfg: LocalityConfig, meeting_id: int) -> Meet
     if m.status == "held":
         minutes = redact.public_minutes(gather.minutes_view(session, cfg, meeting_id))
         decisions = tuple(PublicDecision(i.number, i.title, i.decision, i.rule_applied)
-                          for i in minutes.items if i.part != 2 and i.decision)
+                          for i in minutes.items if not is_exempt(i) and i.decision)
     return MeetingPage(line, agenda.chair, True, items, decisions,
                        public_documents(session, meeting_id), agenda.access_note,
                        m.cancel_reason or "")
@@ -216,12 +217,12 @@ def _rating(label: str, summary: str) -> str:
 
 def deadlines(session: Session, cfg: LocalityConfig, now: datetime) -> list[DeadlineLine]:
     """Deadlines falling due from the start of today (local), soonest first."""
-    start = datetime.combine(common.local_day(cfg, now), datetime.min.time(), common.zone(cfg))
+    start = datetime.combine(common.local_day(cfg, now), datetime.min.time(), cfg.zone)
     rows = session.exec(select(DeadlineRow).where(col(DeadlineRow.due_at) >= start)
                         .order_by(col(DeadlineRow.due_at), col(DeadlineRow.id))
                         .limit(DEADLINE_LIMIT)).all()
     names = {b.id: b.name for b in cfg.body}
     exempt = exempt_action_ids(session)
     return [DeadlineLine(r.kind.replace("_", " "), public_title(r, exempt),
-                         r.due_at.astimezone(common.zone(cfg)),
+                         r.due_at.astimezone(cfg.zone),
                          r.state, names.get(r.body_id or "", "")) for r in rows]

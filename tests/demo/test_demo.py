@@ -130,6 +130,7 @@ def test_the_year_can_be_browsed_on_the_web(bolton: tuple[Result, Path]) -> None
     year as the public would see it (what `s75 demo --serve` starts)."""
     from decisions.clock import SimulatedClock
     from s75.app import clock_at, make_app
+    from s75.config import load_config
     from s75.web.app import create_app
     from tests.web.client import TestClient
 
@@ -138,7 +139,7 @@ def test_the_year_can_be_browsed_on_the_web(bolton: tuple[Result, Path]) -> None
                   r"serve --no-scheduler", result.out)
     assert m, result.out[-600:]
     assert m.group(2) == f"sqlite:///{(out / 'demo.db').resolve()}"
-    clock: SimulatedClock = clock_at(m.group(3))
+    clock: SimulatedClock = clock_at(m.group(3), load_config(m.group(1)).zone)
     app = make_app(m.group(1), m.group(2), clock)
     try:
         with TestClient(create_app(app, start_scheduler=False)) as client:

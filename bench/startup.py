@@ -1,0 +1,128 @@
+"""CLI start-up benchmark: ``s75 --version``, ``s75 --help`` and ``s75 bodies --json``, each run
+N times as fresh subprocesses, against ``python -c "import typer, sqlmodel"`` measured in the
+same run. Median wall time and median CPU time (user + system of the child, from
+``resource.getrusage(RUSAGE_CHILDREN)`` deltas), reported as ratios to the baseline.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADING = "## CLI start-up"
+
+BASELINE = ("baseline", [sys.executable, "-c", "import typer, sqlmodel"], None)
+COMMANDS: tuple[tuple[str, list[str], float | None], ...] = (
+    ("s75 --version", [sys.executable, "-m", "s75", "--version"], 3.0),
+    ("s75 --help", [sys.executable, "-m", "s75", "--help"], 3.0),
+    ("s75 bodies --json", [sys.executable, "-m", "s75", "bodies", "--json"], 4.0),
+)
+
+
+@dataclass(frozen=True)
+class Timing:
+    label: str
+    wall: float
+    """Median wall-clock seconds."""
+    cpu: float
+    """Median CPU seconds (user + system) of the child process."""
+    goal: float | None
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def time_command(label: str, argv: list[str], goal: float | None, repeat: int) -> Timing:
+    env = {**os.environ, "S75_CONFIG": str(ROOT / "config.toml"), "COLUMNS": "100"}
+    for name in ("S75_NOW", "S75_AS"):
+        env.pop(name, None)
+    walls: list[float] = []
+    cpus: list[float] = []
+    for _ in range(repeat):
+        c, t = _children_cpu(), time.perf_counter()
+        subprocess.run(argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, check=True)
+        walls.append(time.perf_counter() - t)
+        cpus.append(_children_cpu() - c)
+    return Timing(label, statistics.median(walls), statistics.median(cpus), goal)
+
+
+def measure(repeat: int = 10) -> tuple[Timing, list[Timing], float, float]:
+    """The baseline, each command, and the 1-minute load average before and after."""
+    load_before = os.getloadavg()[0]
+    # Interleave: the baseline first and last would each see a different machine.
+    base_first = time_command(*BASELINE, repeat=max(1, repeat // 2))
+    runs = [time_command(label, argv, goal, repeat) for label, argv, goal in COMMANDS]
+    base_last = time_command(*BASELINE, repeat=max(1, repeat - repeat // 2))
+    base = Timing("baseline", statistics.median([base_first.wall, base_last.wall]),
+                  statistics.median([base_first.cpu, base_last.cpu]), None)
+    return base, runs, load_before, os.getloadavg()[0]
+
+
+def section(base: Timing, runs: list[Timing], load_before: float, load_after: float,
+            repeat: int) -> str:
+    rows = [f"| `python -c \"import typer, sqlmodel\"` (baseline) | {base.wall:.2f} s | 1.00 "
+            f"| {base.cpu:.2f} s | 1.00 | |"]
+    for r in runs:
+        ok = "met" if r.goal is not None and r.wall / base.wall <= r.goal else "not met"
+        rows.append(f"| `{r.label}` | {r.wall:.2f} s | {r.wall / base.wall:.2f} | {r.cpu:.2f} s "
+                    f"| {r.cpu / base.cpu:.2f} | ≤ {r.goal:.0f}x: {ok} |")
+    table = "\n".join(rows)
+    return f"""{HEADING}
+
+Each command run {repeat} times as a fresh process (`python -m bench startup`); medians.
+CPU is user + system time of the child process (`getrusage(RUSAGE_CHILDREN)`), which other
+work on the machine inflates less than the wall-clock time.
+
+| command | wall | wall ratio | CPU | CPU ratio | goal (wall) |
+|---|---|---|---|---|---|
+{table}
+
+Load average (1 min) {load_before:.2f} before and {load_after:.2f} after, on
+{os.cpu_count()} logical cores. {_shared(max(load_before, load_after))}
+
+The commands that do not render or serve import neither the renderer (WeasyPrint, fontTools,
+pypdf) nor the web server and scheduler (FastAPI, uvicorn, APScheduler, aiosmtpd):
+tests/foundation/test_startup.py checks it in a fresh interpreter for each command.
+"""
+
+
+def _shared(load: float) -> str:
+    cores = os.cpu_count() or 1
+    if load < 0.5 * cores:
+        return "The machine was mostly idle."
+    return ("Other work was running beside the benchmark (this machine is shared: other "
+            "engineers' test suites and demos ran on the same cores), so the wall-clock "
+            "times are inflated, the baseline's as much as the commands'; the CPU times are "
+            "inflated much less, and the CPU ratios are the steadier comparison.")
+
+
+def replace_section(text: str, new: str) -> str:
+    """``text`` with its CLI start-up section replaced by ``new`` (or ``new`` appended)."""
+    start = text.find(HEADING)
+    if start < 0:
+        return text.rstrip("\n") + "\n\n" + new
+    end = text.find("\n## ", start + len(HEADING))
+    tail = text[end + 1:] if end >= 0 else ""
+    return text[:start] + new + ("\n" + tail if tail else "")
+
+
+def run(out: Path, repeat: int) -> None:
+    print(f"CLI start-up: {len(COMMANDS)} commands and the baseline, {repeat} runs each ...")
+    base, runs, before, after = measure(repeat)
+    print(f"  baseline: {base.wall:.2f} s wall, {base.cpu:.2f} s CPU")
+    for r in runs:
+        print(f"  {r.label}: {r.wall:.2f} s ({r.wall / base.wall:.2f}x), CPU {r.cpu:.2f} s "
+              f"({r.cpu / base.cpu:.2f}x)")
+    old = out.read_text() if out.exists() else "# Benchmarks\n"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(replace_section(old, section(base, runs, before, after, repeat)))
+    print(f"wrote the start-up section of {out}")
