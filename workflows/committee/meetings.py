@@ -2,14 +2,13 @@
 holding a meeting (which fixes its chair and opens its minutes), and the chair of each meeting
 worked out from the rotation, the meetings held and the apologies sent.
 
-Every function takes a :class:`UnitOfWork` and emits ``meeting.scheduled``,
-``meeting.cancelled`` or ``meeting.held`` with ``meeting_id``, ``body_id`` and ``starts_at``.
+Every function takes a :class:`UnitOfWork` and raises :class:`MeetingScheduled`,
+:class:`MeetingCancelled` or :class:`MeetingHeld` (workflows/committee/events.py).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -25,15 +24,19 @@ from decisions.errors import InvalidInput, RuleRefused
 from decisions.meetings import scheduled_meetings
 from decisions.terms import Body
 from workflows.committee import common
+from workflows.committee.common import CLOSING_POSITION
+from workflows.committee.events import MeetingCancelled, MeetingHeld, MeetingScheduled
+from workflows.committee.items import defer_item
 from workflows.committee.records import AttendanceRow, MinutesRow
 from workflows.committee.tables import AgendaItemRow, MeetingRow
 from workflows.events import UnitOfWork
 
-CLOSING_POSITION = 9000
 KINDS = ("ordinary", "adhoc", "extraordinary")
 
 
-def _event_data(uow: UnitOfWork, m: MeetingRow) -> dict[str, Any]:
+def _facts(uow: UnitOfWork, m: MeetingRow) -> dict[str, str | int | None]:
+    """The fields every dated meeting event carries."""
+    assert m.id is not None
     b = common.body(uow.config, m.body_id)
     cal = common.calendar(uow.config)
     day = m.local_date or common.local_day(uow.config, m.starts_at)
@@ -79,7 +82,7 @@ def _create(uow: UnitOfWork, b: Body, starts_at: datetime, local: date, *, kind:
     uow.session.flush()
     add_standing_items(uow.session, m)
     uow.session.flush()
-    uow.emit("meeting.scheduled", "meeting", m.id, to_state="scheduled", **_event_data(uow, m))
+    uow.emit(MeetingScheduled(**_facts(uow, m)))  # type: ignore[arg-type]
     return m
 
 
@@ -129,8 +132,6 @@ def add_meeting(uow: UnitOfWork, body_id: str, day: date, at: time | None = None
 
 def cancel(uow: UnitOfWork, meeting_id: int, reason: str) -> MeetingRow:
     """Cancel a scheduled meeting; its open business items are carried to the next meeting."""
-    from workflows.committee.items import defer_item
-
     m = common.meeting(uow.session, meeting_id)
     if m.status != "scheduled":
         raise RuleRefused("meeting lifecycle", f"{common.describe_meeting(uow.config, m)} is "
@@ -148,8 +149,8 @@ def cancel(uow: UnitOfWork, meeting_id: int, reason: str) -> MeetingRow:
         if i.standing is None and i.state in ("submitted", "accepted", "published"):
             new = defer_item(uow, i, f"meeting {meeting_id} cancelled: {reason}")
             carried.append({"item_id": i.id, "to_item_id": new.id if new else None})
-    uow.emit("meeting.cancelled", "meeting", m.id, from_state="scheduled", to_state="cancelled",
-             reason=reason, carried=carried, **_event_data(uow, m))
+    uow.emit(MeetingCancelled(**_facts(uow, m), reason=reason,  # type: ignore[arg-type]
+                              carried=carried))
     return m
 
 
@@ -222,6 +223,6 @@ def hold(uow: UnitOfWork, meeting_id: int) -> MeetingRow:
     if uow.session.exec(select(MinutesRow).where(MinutesRow.meeting_id == m.id)).first() is None:
         uow.session.add(MinutesRow(meeting_id=m.id))
     uow.session.flush()
-    uow.emit("meeting.held", "meeting", m.id, from_state="scheduled", to_state="held",
-             chair_id=m.chair_id, chair_reason=m.chair_reason, **_event_data(uow, m))
+    uow.emit(MeetingHeld(**_facts(uow, m), chair_id=m.chair_id,  # type: ignore[arg-type]
+                         chair_reason=m.chair_reason))
     return m
