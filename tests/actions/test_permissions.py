@@ -11,7 +11,10 @@ import pytest
 from s75.app import App, make_app
 from s75.db import upgrade
 from s75.standing import sync_standing
-from tests.actions import support
+from tests.actions import (
+    committee_cases,  # noqa: F401
+    support,
+)
 from tests.conftest import CONFIG
 from workflows.actions import ACTIONS
 
