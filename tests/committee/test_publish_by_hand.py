@@ -57,3 +57,35 @@ def test_publishing_is_refused_to_a_member_who_is_not_the_secretary(
     assert "secretary of the Joint Commissioning Committee (jcc)" in r.err
     assert s75json("documents", "list", "--kind", "pack", "--meeting", m) == []
     assert [o for o in s75json("outbox", "list") if o["kind"] == "agenda_published"] == []
+
+
+def test_members_declare_their_own_interests_and_no_one_else_s(
+        jcc: list[dict[str, Any]], s75: Callable[..., Result],
+        s75json: Callable[..., Any]) -> None:
+    m = jcc[0]["id"]
+    item = _accepted(s75json, m, "Winter beds")
+    declare = ("interest", "declare", item, "gp_director_1", "--nature", "non_pecuniary",
+               "--description", "Trustee of a hospice")
+    r = s75("--as", "cfo", *declare)
+    assert r.code == 2
+    assert "permission refused: interest declare on item" in r.err
+    assert "gp_director_1 themself" in r.err and "cfo (" in r.err
+    assert s75json("item", "show", item)["declarations"] == []
+    out = s75json("--as", "gp_director_1", *declare)
+    assert out["member"] == "gp_director_1"
+    [d] = s75json("item", "show", item)["declarations"]
+    assert d["member"] == "gp_director_1" and d["description"] == "Trustee of a hospice"
+
+
+def test_the_principal_is_recorded_as_who_submitted_the_item(
+        jcc: list[dict[str, Any]], s75: Callable[..., Result],
+        s75json: Callable[..., Any]) -> None:
+    m = jcc[0]["id"]
+    item = s75json("--as", "commissioning_lead", "item", "add", m, "Winter beds",
+                   "--decisions", "Approve")
+    assert s75("item", "submit", item["id"], "--by", "anyone").code == 2  # no free-text actor
+    s75json("--as", "commissioning_lead", "item", "submit", item["id"], "--on", "2019-03-20")
+    r = s75("--as", "exec_adults", "item", "accept", item["id"])
+    assert r.code == 2 and "may be done by the secretary of the Joint Commissioning " \
+        "Committee (jcc) or an admin; exec_adults (Executive Member for Adults)" in r.err
+    assert s75json("item", "show", item["id"])["state"] == "submitted"
