@@ -1,10 +1,12 @@
 """What process_due does by itself at a deadline, through the committees' services (so the
 same rules, state changes and events apply as when a secretary does it):
 
-* at the publication deadline, publish the agenda (every accepted item) and emit
-  ``meeting.published`` so documents renders the pack; an item still awaiting its report
-  (submitted, not accepted) without the chair's urgency consent is deferred to the body's next
-  meeting (LGA 1972 s100B(3)-(4));
+* at the publication deadline, publish the agenda as the scheduler
+  (decisions.principals.SYSTEM) through the same action a secretary performs by hand
+  (workflows/committee/meeting_actions.PublishMeeting), which raises MeetingPublished: the
+  packs are stored, the members' emails queued and the deadline met; before that, an item
+  still awaiting its report (submitted, not accepted) without the chair's urgency consent is
+  deferred to the body's next meeting (LGA 1972 s100B(3)-(4));
 * the facts that show a deadline was met even when no event said so (an action closed, a
   condition closed, a gateway held, minutes drafted, a forward-plan notice published).
 """
@@ -15,9 +17,12 @@ from dataclasses import dataclass, field
 
 from sqlmodel import col, select
 
+from decisions.principals import SYSTEM
 from notifications.deadlines import local_date
-from notifications.planner import session_published
 from notifications.tables import DeadlineRow
+from workflows.actions import perform
+from workflows.committee import items as svc
+from workflows.committee.meeting_actions import PublishMeeting
 from workflows.committee.tables import AgendaItemRow, MeetingRow
 from workflows.events import UnitOfWork
 
@@ -32,8 +37,6 @@ class Publication:
 
 
 def publish_agenda(uow: UnitOfWork, m: MeetingRow) -> Publication:
-    from workflows.committee import items as svc
-
     assert m.id is not None
     out = Publication()
     rows = list(uow.session.exec(select(AgendaItemRow).where(AgendaItemRow.meeting_id == m.id)
@@ -45,12 +48,8 @@ def publish_agenda(uow: UnitOfWork, m: MeetingRow) -> Publication:
                                  "clear-days deadline; no urgency consent from the chair")
             out.moved.append((item.id, new.id if new is not None else None))
     day = local_date(uow.config, uow.now)
-    out.published = [i.id for i in svc.publish_meeting(uow, m.id, published_on=day)
-                     if i.id is not None]
-    if m.id not in session_published(uow.session):
-        uow.emit("meeting.published", "meeting", m.id, meeting_id=m.id, body_id=m.body_id,
-                 starts_at=m.starts_at.isoformat(), published_on=day.isoformat(),
-                 items=out.published, automatic=True)
+    done = perform(uow, PublishMeeting(m.id, published_on=day, automatic=True), SYSTEM)
+    out.published = [i.id for i in done if i.id is not None]
     return out
 
 

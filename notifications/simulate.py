@@ -7,7 +7,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -47,7 +46,7 @@ def simulate(engine: Engine, config: LocalityConfig, bus: EventBus, start: datet
     clock = clock or SimulatedClock(start)
     clock.set(start)
     result = SimulationResult(start, until)
-    zone = ZoneInfo(config.locality.timezone)
+    zone = config.zone
     while result.steps < max_steps:
         now = clock.now()
         report = run_due(engine, config, bus, now)

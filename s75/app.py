@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, tzinfo
 from functools import cached_property
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, overload
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -91,6 +91,14 @@ class App:
                 yield UnitOfWork(session, self.config, self.clock.now(), VIEWER, self.bus)
             finally:
                 session.rollback()
+
+    @overload
+    def perform(self, action: Action[R], present: None = None,
+                principal: Principal | None = None) -> R: ...
+
+    @overload
+    def perform(self, action: Action[R], present: Callable[[UnitOfWork, R], T],
+                principal: Principal | None = None) -> T: ...
 
     def perform(self, action: Action[R], present: Callable[[UnitOfWork, R], T] | None = None,
                 principal: Principal | None = None) -> R | T:

@@ -1,30 +1,21 @@
 """Wiring: which handlers hear which domain events. The one place the layers are joined.
 
-Each optional area exposes ``install(bus: EventBus) -> None`` and subscribes its handlers
-(notifications: deadlines and outbox messages; documents: packs, minutes, notices).
+Each area exposes ``install(bus: EventBus) -> None`` and subscribes its handlers to event
+types (notifications: deadlines and outbox messages; documents: packs, minutes, notices).
+Subscribing to anything but a declared event type fails here, when the bus is built.
 """
 
 from __future__ import annotations
 
-import importlib
-
+from notifications import planner, planner_proposals
+from notifications.documents import produce
 from workflows.events import EventBus
 
-INSTALLERS = (
-    "notifications.planner",
-    "notifications.planner_proposals",
-    "notifications.documents.produce",
-)
+INSTALLERS = (planner, planner_proposals, produce)
 
 
 def build_bus() -> EventBus:
     bus = EventBus()
-    for name in INSTALLERS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
+    for module in INSTALLERS:
         module.install(bus)
     return bus

@@ -21,7 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from decisions.errors import ConflictError, RuleRefused
 from decisions.principals import Permission
 from workflows.definition import TransitionDef, WorkflowDefinition, load_definition
-from workflows.events import TRANSITION_EVENTS, UnitOfWork
+from workflows.events import TRANSITION_EVENTS, SubjectMoved, UnitOfWork
 from workflows.guards import EFFECTS, GUARDS
 from workflows.machine import next_state, transition, triggers_from
 
@@ -159,18 +159,14 @@ def fire(uow: UnitOfWork, subject: Any, definition: str | WorkflowDefinition, tr
         if extra:
             effects.update(extra)
     event_type = TRANSITION_EVENTS.get(defn.name)
-    if event_type is not None:
-        fields: dict[str, Any] = {event_type.subject_field: subject.id, **(event_data or {})}
-        uow.emit(event_type(trigger=trigger, from_state=state, to_state=dest,
-                            facts=dict(facts or {}), renders=renders, extra=effects, **fields))
+    if event_type is None:
+        uow.emit(SubjectMoved(workflow_prefix=defn.event_prefix,
+                              subject_kind=defn.subject.replace(" ", "_"),
+                              subject_ref=str(subject.id), trigger=trigger, from_state=state,
+                              to_state=dest, facts=dict(facts or {}), renders=renders,
+                              extra={**(event_data or {}), **effects}))
         return dest
-    data: dict[str, Any] = {f"{defn.event_prefix}_id": subject.id, "trigger": trigger}
-    if facts:
-        data["facts"] = dict(facts)
-    if renders:
-        data["renders"] = renders
-    data.update(event_data or {})
-    data.update(effects)
-    uow.emit(f"{defn.event_prefix}.{trigger}", defn.subject.replace(" ", "_"), subject.id,
-             from_state=state, to_state=dest, **data)
+    fields: dict[str, Any] = {event_type.subject_field: subject.id, **(event_data or {})}
+    uow.emit(event_type(trigger=trigger, from_state=state, to_state=dest,
+                        facts=dict(facts or {}), renders=renders, extra=effects, **fields))
     return dest

@@ -60,6 +60,10 @@ class DomainEvent:
         """(from, to) for the audit log, where the event moves a state."""
         return None, None
 
+    def audit_subject_type(self) -> str:
+        """The kind of subject, as the audit log records it."""
+        return self.subject_type
+
     def payload(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
@@ -104,38 +108,24 @@ def transition_event(workflow: str) -> Callable[[T], T]:
 
 
 @dataclass(frozen=True)
-class LegacyEvent(DomainEvent):
-    """An event raised by name (``uow.emit("meeting.held", "meeting", 3, ...)``) by code not yet
-    moved to a typed event; handlers subscribed by name prefix hear it. Being removed."""
+class SubjectMoved(Transitioned):
+    """A trigger fired in a workflow that declares no event type of its own (a definition
+    loaded from a file for a new kind of subject): named by its definition's prefix."""
 
-    legacy_name: str = ""
-    legacy_subject_type: str = ""
-    legacy_subject_id: str = ""
-    data: dict[str, Any] = field(default_factory=dict)
-    from_state: str | None = None
-    to_state: str | None = None
-
-    @property
-    def subject_id(self) -> str:
-        return self.legacy_subject_id
+    workflow_prefix: str = ""
+    subject_kind: str = ""
+    subject_ref: str = ""
 
     @property
     def action(self) -> str:
-        return self.legacy_name
+        return f"{self.workflow_prefix}.{self.trigger}"
 
     @property
-    def name(self) -> str:  # type: ignore[override]
-        return self.legacy_name
+    def subject_id(self) -> str:
+        return self.subject_ref
 
-    @property
-    def subject_type(self) -> str:  # type: ignore[override]
-        return self.legacy_subject_type
-
-    def states(self) -> tuple[str | None, str | None]:
-        return self.from_state, self.to_state
-
-    def payload(self) -> dict[str, Any]:
-        return dict(self.data)
+    def audit_subject_type(self) -> str:
+        return self.subject_kind
 
 
 E = TypeVar("E", bound=DomainEvent)
@@ -145,14 +135,9 @@ Handler = Callable[["UnitOfWork", Any], None]
 @dataclass
 class EventBus:
     handlers: dict[type[DomainEvent], list[Handler]] = field(default_factory=dict)
-    by_prefix: list[tuple[str, Handler]] = field(default_factory=list)
 
-    def subscribe(self, event_type: type[E] | str, handler: Callable[[UnitOfWork, E], None]
-                  ) -> None:
+    def subscribe(self, event_type: type[E], handler: Callable[[UnitOfWork, E], None]) -> None:
         """Call ``handler`` for every event of ``event_type`` (or a subclass of it)."""
-        if isinstance(event_type, str):  # legacy: by name prefix
-            self.by_prefix.append((event_type, handler))
-            return
         if not (isinstance(event_type, type) and issubclass(event_type, DomainEvent)
                 and event_type in EVENT_TYPES.values()):
             known = ", ".join(sorted(t.__name__ for t in EVENT_TYPES.values()))
@@ -161,12 +146,6 @@ class EventBus:
         self.handlers.setdefault(event_type, []).append(handler)
 
     def publish(self, uow: UnitOfWork, event: DomainEvent) -> None:
-        for prefix, legacy in self.by_prefix:
-            if event.action.startswith(prefix):
-                legacy(uow, event if isinstance(event, LegacyEvent) else LegacyEvent(
-                    legacy_name=event.action, legacy_subject_type=event.subject_type,
-                    legacy_subject_id=event.subject_id, data=event.payload(),
-                    from_state=event.states()[0], to_state=event.states()[1]))
         for cls in type(event).__mro__:
             for handler in self.handlers.get(cls, ()):
                 handler(uow, event)
@@ -185,22 +164,13 @@ class UnitOfWork:
         """The principal's id, as the audit log records it."""
         return self.principal.id
 
-    def emit(self, event: E | str, subject_type: str = "", subject_id: object = "", *,
-             from_state: str | None = None, to_state: str | None = None,
-             **data: Any) -> E | DomainEvent:
+    def emit(self, event: E) -> E:
         """Record ``event`` in the audit chain and hand it to the subscribers."""
         from workflows.audit import append_event
 
-        if isinstance(event, str):  # legacy: by name
-            event = LegacyEvent(legacy_name=event,  # type: ignore[assignment]
-                                legacy_subject_type=subject_type,
-                                legacy_subject_id=str(subject_id), data=data,
-                                from_state=from_state, to_state=to_state)
-        assert isinstance(event, DomainEvent)
-
         before, after = event.states()
         append_event(self.session, at=self.now, actor=self.principal.id,
-                     subject_type=event.subject_type, subject_id=event.subject_id,
+                     subject_type=event.audit_subject_type(), subject_id=event.subject_id,
                      action=event.action, from_state=before, to_state=after,
                      payload=event.payload())
         self.bus.publish(self, event)

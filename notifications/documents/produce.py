@@ -1,11 +1,13 @@
 """Documents produced at each step, subscribed to domain events (s75/wiring.py calls
 :func:`install`):
 
-- ``decision.recorded`` → the decision notice (executive decision record), members' and
+- :class:`DecisionRecorded` → the decision notice (executive decision record), members' and
   public versions;
-- ``meeting.held`` → the draft minutes;
-- ``meeting.published`` → the decision packs: public and members' (with one personal pack
-  per member who has declared an interest on an item).
+- :class:`MeetingHeld` → the draft minutes;
+- :class:`MeetingPublished` (by hand or at the deadline) → the decision packs: public and
+  members' (with one personal pack per member who has declared an interest on an item).
+
+Each stored notice or minutes raises :class:`DocumentRendered`.
 
 Each is rendered in the event's transaction and stored (store.py) once per content hash.
 Set ``S75_DOCUMENTS_ON_EVENTS=0`` to skip rendering on events (e.g. a long simulation); the
@@ -20,12 +22,14 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from notifications.documents import gather, kinds, store
+from notifications.documents.events import DocumentRendered
 from notifications.documents.pack import MemoryCache, Renderer, build_pack
 from notifications.documents.tables import DocumentRow
 from notifications.outbox import register_attachment_resolver
+from workflows.committee.events import DecisionRecorded, MeetingHeld, MeetingPublished
 from workflows.committee.records import DeclarationRow
 from workflows.committee.tables import AgendaItemRow
-from workflows.events import EventBus, LegacyEvent, UnitOfWork
+from workflows.events import EventBus, UnitOfWork
 
 _CACHE = MemoryCache()
 
@@ -39,12 +43,11 @@ def _renderer() -> Renderer:
     return Renderer(_CACHE, workers=1)
 
 
-def on_decision(uow: UnitOfWork, event: LegacyEvent) -> None:
+def on_decision(uow: UnitOfWork, event: DecisionRecorded) -> None:
     if not enabled():
         return
-    decision_id = int(event.data.get("decision_id", event.subject_id))
+    decision_id, meeting_id = event.decision_id, event.meeting_id
     view = gather.notice_view(uow.session, uow.config, decision_id, uow.now)
-    meeting_id = event.data.get("meeting_id")
     # A members' version differs from the public one only for a Part 2 (exempt) item.
     for public in ((False, True) if view.part == 2 else (True,)):
         html = kinds.notice_html(view, public=public)
@@ -53,28 +56,28 @@ def on_decision(uow: UnitOfWork, event: LegacyEvent) -> None:
                          pdf=r.pdf, pages=r.pages, subject_type="decision",
                          subject_id=decision_id, now=uow.now, public=public,
                          meeting_id=meeting_id, event=event.name)
-    uow.emit("document.rendered", "document", row.id, kind="notice", document_id=row.id,
-             decision_id=decision_id, meeting_id=meeting_id)
+    assert row.id is not None
+    uow.emit(DocumentRendered(document_id=row.id, kind="notice", decision_id=decision_id,
+                              meeting_id=meeting_id))
 
 
-def on_meeting_held(uow: UnitOfWork, event: LegacyEvent) -> None:
+def on_meeting_held(uow: UnitOfWork, event: MeetingHeld) -> None:
     if not enabled():
         return
-    meeting_id = int(event.data.get("meeting_id", event.subject_id))
+    meeting_id = event.meeting_id
     view = gather.minutes_view(uow.session, uow.config, meeting_id)
     r = kinds.render(kinds.minutes_html(view))
     row = store.save(uow.session, kind="minutes", title=view.title, pdf=r.pdf, pages=r.pages,
                      subject_type="meeting", subject_id=meeting_id, now=uow.now,
                      meeting_id=meeting_id, event=event.name)
-    uow.emit("document.rendered", "document", row.id, kind="minutes", document_id=row.id,
-             meeting_id=meeting_id)
+    assert row.id is not None
+    uow.emit(DocumentRendered(document_id=row.id, kind="minutes", meeting_id=meeting_id))
 
 
-def on_meeting_published(uow: UnitOfWork, event: LegacyEvent) -> None:
+def on_meeting_published(uow: UnitOfWork, event: MeetingPublished) -> None:
     if not enabled():
         return
-    meeting_id = int(event.data.get("meeting_id", event.subject_id))
-    produce_packs(uow, meeting_id, event.name)
+    produce_packs(uow, event.meeting_id, event.name)
 
 
 def produce_packs(uow: UnitOfWork, meeting_id: int, event: str = "render") -> list[int]:
@@ -121,6 +124,6 @@ def pack_attachment(session: Session, att: dict[str, Any]) -> tuple[bytes, str] 
 
 def install(bus: EventBus) -> None:
     register_attachment_resolver(pack_attachment)
-    bus.subscribe("decision.recorded", on_decision)
-    bus.subscribe("meeting.held", on_meeting_held)
-    bus.subscribe("meeting.published", on_meeting_published)
+    bus.subscribe(DecisionRecorded, on_decision)
+    bus.subscribe(MeetingHeld, on_meeting_held)
+    bus.subscribe(MeetingPublished, on_meeting_published)

@@ -1,5 +1,8 @@
 """``s75 item``, ``s75 interest`` and ``s75 decide``: agenda items from draft to decision.
-Registered by s75/cli_committee.py."""
+
+Each change is one action (workflows/committee/item_actions.py, interest_actions.py) performed
+as the principal given by the root ``--as`` / ``S75_AS`` (else the locality's operator).
+Registered by s75/cli/main.py."""
 
 from __future__ import annotations
 
@@ -10,10 +13,23 @@ from typing import Annotated, Any
 import typer
 
 from decisions.errors import InvalidInput
-from s75.cli.meetings import parse_date, unit
-from s75.cli.options import JsonOpt
+from s75.cli.options import JsonOpt, get_app, maybe_date
 from s75.cli.output import emit_object, emit_rows
+from workflows.committee import common
+from workflows.committee.interest_actions import DeclareInterest, RegisterInterest
+from workflows.committee.item_actions import (
+    AcceptItem,
+    AddItem,
+    Decide,
+    DeferItem,
+    PublishItem,
+    RecordKeyDecision,
+    RouteItem,
+    SubmitItem,
+    WithdrawItem,
+)
 from workflows.committee.tables import AgendaItemRow
+from workflows.events import UnitOfWork
 
 item_app = typer.Typer(no_args_is_help=True, help="Agenda items: add, submit, accept, publish.")
 interest_app = typer.Typer(no_args_is_help=True, help="Register and declare interests.")
@@ -31,6 +47,10 @@ def item_dict(i: AgendaItemRow) -> dict[str, Any]:
             "amount": i.amount, "report_id": i.report_id, "late": i.late,
             "urgency_reason": i.urgency_reason, "urgency_consent_by": i.urgency_consent_by,
             "deferred_to_item": i.deferred_to_item_id, "carried_from_item": i.carried_from_item_id}
+
+
+def _item(_uow: UnitOfWork, i: AgendaItemRow) -> dict[str, Any]:
+    return item_dict(i)
 
 
 def _read(path: Path, what: str) -> str:
@@ -100,47 +120,33 @@ def item_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Add a draft item (with its cover sheet) to a meeting's agenda."""
-    from workflows.committee import items
-
     body = _read(text_file, "--text-file") if text_file else text
     apps = [{"title": k, "text": _read(Path(v), "--appendix")}
             for k, v in _pairs(appendix or [], "--appendix").items()]
     cover = {"decisions_required": decisions, "key_points": key_points, "impacts": impacts,
              "business_plan_link": business_plan, "conflicts_of_interest": conflicts,
              "previously_discussed": previously, "sponsor": sponsor, "presenter": presenter}
-    with unit(ctx) as uow:
-        i = items.add(uow, meeting, title, action=action, lead=lead, report=report,
-                      indicative_time=at, duration_minutes=minutes, part=part,
-                      exempt_paragraph=paragraph, public_interest_reason=exempt_reason,
-                      cover=cover, body_text=body, appendices=apps, pool_line_id=pool_line,
-                      amount=_amount(amount), proposal_id=proposal)
-        out = item_dict(i)
+    out = get_app(ctx).perform(AddItem(
+        meeting, title, action=action, lead=lead, report=report, indicative_time=at,
+        duration_minutes=minutes, part=part, exempt_paragraph=paragraph,
+        public_interest_reason=exempt_reason, cover=cover, body_text=body,
+        appendices=tuple(apps), pool_line_id=pool_line, amount=_amount(amount),
+        proposal_id=proposal), _item)
     emit_object(out, as_json)
 
 
 @item_app.command("submit")
 def item_submit(
     ctx: typer.Context, item: Annotated[int, typer.Argument()],
-    by: Annotated[str, Opt(help="Who submits it")] = "secretary",
     on: Annotated[str | None, Opt(help="Date submitted [default: today]")] = None,
     urgency_reason: Annotated[str | None, Opt(help="Late item: special circumstances")] = None,
     chair_consent: Annotated[str | None, Opt(help="Late item: chair who consented")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Submit an item for its meeting (after the deadline: needs the chair's urgency consent)."""
-    from workflows.committee import items
-
-    with unit(ctx) as uow:
-        out = item_dict(items.submit(uow, item, submitted_by=by, submitted_on=parse_date(
-            on, "--on"), urgency_reason=urgency_reason, chair_consent_by=chair_consent))
-    emit_object(out, as_json)
-
-
-def _simple(ctx: typer.Context, fn_name: str, item: int, as_json: bool, **kw: Any) -> None:
-    from workflows.committee import items
-
-    with unit(ctx) as uow:
-        out = item_dict(getattr(items, fn_name)(uow, item, **kw))
+    """Submit an item for its meeting (after the deadline: needs the chair's urgency consent).
+    The acting principal (--as) is recorded as who submitted it."""
+    out = get_app(ctx).perform(SubmitItem(item, maybe_date(on, "--on"), urgency_reason,
+                                          chair_consent), _item)
     emit_object(out, as_json)
 
 
@@ -148,7 +154,7 @@ def _simple(ctx: typer.Context, fn_name: str, item: int, as_json: bool, **kw: An
 def item_accept(ctx: typer.Context, item: Annotated[int, typer.Argument()],
                 as_json: JsonOpt = False) -> None:
     """Accept a submitted item onto the agenda."""
-    _simple(ctx, "accept", item, as_json)
+    emit_object(get_app(ctx).perform(AcceptItem(item), _item), as_json)
 
 
 @item_app.command("publish")
@@ -160,27 +166,25 @@ def item_publish(
     as_json: JsonOpt = False,
 ) -> None:
     """Publish an accepted item with the agenda (clear-days rule)."""
-    _simple(ctx, "publish", item, as_json, published_on=parse_date(on, "--on"),
-            urgency_reason=urgency_reason, chair_consent_by=chair_consent)
+    out = get_app(ctx).perform(PublishItem(item, maybe_date(on, "--on"), urgency_reason,
+                                           chair_consent), _item)
+    emit_object(out, as_json)
 
 
 @item_app.command("withdraw")
 def item_withdraw(ctx: typer.Context, item: Annotated[int, typer.Argument()],
                   reason: Annotated[str, Opt(help="Why")], as_json: JsonOpt = False) -> None:
     """Withdraw an item from the agenda."""
-    _simple(ctx, "withdraw", item, as_json, reason=reason)
+    emit_object(get_app(ctx).perform(WithdrawItem(item, reason), _item), as_json)
 
 
 @item_app.command("defer")
 def item_defer(ctx: typer.Context, item: Annotated[int, typer.Argument()],
                reason: Annotated[str, Opt(help="Why")], as_json: JsonOpt = False) -> None:
     """Defer an item to the body's next meeting."""
-    from workflows.committee import common, items
-
-    with unit(ctx) as uow:
-        new = items.defer(uow, item, reason)
-        out = item_dict(common.item(uow.session, item)) | {
-            "deferred_to_meeting": new.meeting_id if new else None}
+    out = get_app(ctx).perform(DeferItem(item, reason), lambda uow, new: item_dict(
+        common.item(uow.session, item)) | {"deferred_to_meeting": new.meeting_id if new
+                                           else None})
     emit_object(out, as_json)
 
 
@@ -193,7 +197,7 @@ def item_route(
     as_json: JsonOpt = False,
 ) -> None:
     """Send the same report to another body or date (a new draft item there)."""
-    _simple(ctx, "route", item, as_json, meeting_id=meeting, action=action)
+    emit_object(get_app(ctx).perform(RouteItem(item, meeting, action), _item), as_json)
 
 
 @item_app.command("show")
@@ -202,10 +206,10 @@ def item_show(ctx: typer.Context, item: Annotated[int, typer.Argument()],
     """An item with its cover sheet, declarations and decision."""
     from sqlmodel import select
 
-    from workflows.committee import common, interests
+    from workflows.committee import interests
     from workflows.committee.tables import DecisionRow
 
-    with unit(ctx) as uow:
+    with get_app(ctx).reading() as uow:
         i = common.item(uow.session, item)
         out = item_dict(i)
         out["declarations"] = [{"member": d.member_id, "nature": d.nature,
@@ -230,17 +234,16 @@ def item_key_decision(
     as_json: JsonOpt = False,
 ) -> None:
     """Record key-decision facts: the forward-plan notice or the exception relied on."""
-    from workflows.committee import key_decisions
-
-    with unit(ctx) as uow:
-        r = key_decisions.record(uow, item, forward_plan_published_on=parse_date(
-            forward_plan, "--forward-plan"), exception=exception,
-            scrutiny_chair_notified_on=parse_date(scrutiny_notified, "--scrutiny-notified"),
-            scrutiny_chair_agreed_by=scrutiny_agreed, reason=reason, wards_affected=wards)
-        out = {"item": item, "forward_plan_published_on": r.forward_plan_published_on,
-               "exception": r.exception, "scrutiny_chair_notified_on":
-               r.scrutiny_chair_notified_on, "scrutiny_chair_agreed_by":
-               r.scrutiny_chair_agreed_by, "wards_affected": r.wards_affected}
+    action = RecordKeyDecision(
+        item, forward_plan_published_on=maybe_date(forward_plan, "--forward-plan"),
+        exception=exception,
+        scrutiny_chair_notified_on=maybe_date(scrutiny_notified, "--scrutiny-notified"),
+        scrutiny_chair_agreed_by=scrutiny_agreed, reason=reason, wards_affected=wards)
+    out = get_app(ctx).perform(action, lambda _uow, r: {
+        "item": item, "forward_plan_published_on": r.forward_plan_published_on,
+        "exception": r.exception, "scrutiny_chair_notified_on": r.scrutiny_chair_notified_on,
+        "scrutiny_chair_agreed_by": r.scrutiny_chair_agreed_by,
+        "wards_affected": r.wards_affected})
     emit_object(out, as_json)
 
 
@@ -253,14 +256,11 @@ def interest_register(
     on: Annotated[str | None, Opt(help="Registered on [default: today]")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add an interest to a member's register."""
-    from workflows.committee import interests
-
-    with unit(ctx) as uow:
-        r = interests.register(uow, member, nature, description,
-                               registered_on=parse_date(on, "--on"))
-        out = {"id": r.id, "member": r.member_id, "nature": r.nature,
-               "description": r.description, "registered_on": r.registered_on}
+    """Add an interest to a member's register (as the member, or a secretary of their body)."""
+    out = get_app(ctx).perform(
+        RegisterInterest(member, nature, description, maybe_date(on, "--on")),
+        lambda _uow, r: {"id": r.id, "member": r.member_id, "nature": r.nature,
+                         "description": r.description, "registered_on": r.registered_on})
     emit_object(out, as_json)
 
 
@@ -268,9 +268,9 @@ def interest_register(
 def interest_list(ctx: typer.Context, member: Annotated[str | None, Opt()] = None,
                   as_json: JsonOpt = False) -> None:
     """The register of interests."""
-    from workflows.committee import common, interests
+    from workflows.committee import interests
 
-    with unit(ctx) as uow:
+    with get_app(ctx).reading() as uow:
         if member is not None:
             common.member(uow.config, member)
         rows = [{"id": r.id, "member": r.member_id, "nature": r.nature,
@@ -290,15 +290,13 @@ def interest_declare(
     dispensation_reason: Annotated[str | None, Opt(help="Why it was granted")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Record a declaration of interest on an item and how it was managed."""
-    from workflows.committee import interests
-
-    with unit(ctx) as uow:
-        d = interests.declare(uow, item, member, nature, description, managed=managed,
-                              dispensation_by=dispensation_by,
-                              dispensation_reason=dispensation_reason)
-        out = {"item": d.item_id, "member": d.member_id, "nature": d.nature,
-               "managed": d.managed, "dispensation_by": d.dispensation_by}
+    """Record a declaration of interest on an item and how it was managed (as the member
+    themself, or the body's secretary)."""
+    out = get_app(ctx).perform(
+        DeclareInterest(item, member, nature, description, managed, dispensation_by,
+                        dispensation_reason),
+        lambda _uow, d: {"item": d.item_id, "member": d.member_id, "nature": d.nature,
+                         "managed": d.managed, "dispensation_by": d.dispensation_by})
     emit_object(out, as_json)
 
 
@@ -317,30 +315,30 @@ def decide_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Take an item: quorum, the body's decision rule, referral; exit 2 when refused."""
-    from workflows.committee import decide
-
     positions = ("for", "against", "abstain")
     votes = _pairs(vote or [], "--vote", positions) if vote else None
     pvotes = _pairs(partner_vote or [], "--partner-vote", positions) if partner_vote else None
     if casting is not None and casting not in ("for", "against"):
         raise InvalidInput(f"--casting: {casting!r} is not valid; expected for or against")
-    with unit(ctx) as uow:
-        r = decide.decide_item(uow, item, outcome=outcome, objections=objection or (),
-                               votes=votes, partner_votes=pvotes,  # type: ignore[arg-type]
-                               casting=casting, resolution=resolution,  # type: ignore[arg-type]
-                               reasons=reasons, alternatives_rejected=alternatives)
-        out: dict[str, Any] = {"item": item, "quorum": r.quorum.explain()}
-        if r.decision is not None:
-            d = r.decision
-            out |= {"decision": d.id, "outcome": d.outcome, "rule": d.rule_applied,
-                    "explanation": d.details.get("explanation"), "chair": d.chair_id,
-                    "decision_date": d.decision_date, "call_in_expires": d.call_in_expires,
-                    "referrals": [{"id": x.id, "to_body": x.to_body_id,
-                                   "to_meeting": x.to_meeting_id, "to_item": x.to_item_id}
-                                  for x in r.referrals]}
-    if r.refusal is not None:
-        raise r.refusal
+    action = Decide(item, outcome, tuple(objection or ()), votes,  # type: ignore[arg-type]
+                    pvotes, casting, resolution, reasons, alternatives)  # type: ignore[arg-type]
+    out, refusal = get_app(ctx).perform(action, _decided)
+    if refusal is not None:
+        raise refusal
     emit_object(out, as_json)
+
+
+def _decided(_uow: UnitOfWork, r: Any) -> tuple[dict[str, Any], Any]:
+    out: dict[str, Any] = {"item": r.item.id, "quorum": r.quorum.explain()}
+    if r.decision is not None:
+        d = r.decision
+        out |= {"decision": d.id, "outcome": d.outcome, "rule": d.rule_applied,
+                "explanation": d.details.get("explanation"), "chair": d.chair_id,
+                "decision_date": d.decision_date, "call_in_expires": d.call_in_expires,
+                "referrals": [{"id": x.id, "to_body": x.to_body_id,
+                               "to_meeting": x.to_meeting_id, "to_item": x.to_item_id}
+                              for x in r.referrals]}
+    return out, r.refusal
 
 
 def register(app: typer.Typer) -> None:

@@ -1,21 +1,34 @@
 """Committee business on the command line: ``s75 meeting``, ``s75 action``, ``s75 minutes``
-here; ``s75 item``, ``s75 interest`` and ``s75 decide`` in s75/cli_items.py; ``s75 pool``
-in s75/cli_pool.py.
-Each command is one transaction; every listing takes ``--json``."""
+here; ``s75 item``, ``s75 interest`` and ``s75 decide`` in s75/cli/items.py; ``s75 pool``
+in s75/cli/pool.py.
+
+Each change is one action (workflows/committee/meeting_actions.py) performed as the principal
+given by the root ``--as`` / ``S75_AS`` (else the locality's operator), in one transaction;
+listings read. Every listing takes ``--json``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 import typer
 from sqlmodel import col, select
 
 from decisions.errors import InvalidInput
-from s75.cli.options import JsonOpt, get_app
+from s75.cli.options import JsonOpt, get_app, maybe_date, maybe_time, parse_date
 from s75.cli.output import emit_object, emit_rows
+from workflows.committee import common
+from workflows.committee.meeting_actions import (
+    AddAction,
+    AddMeeting,
+    ApproveMinutes,
+    CancelMeeting,
+    CloseAction,
+    HoldMeeting,
+    PublishMeeting,
+    RecordAttendance,
+    ScheduleMeetings,
+)
 from workflows.committee.tables import MeetingRow
 from workflows.events import UnitOfWork
 
@@ -27,34 +40,8 @@ minutes_app = typer.Typer(no_args_is_help=True, help="Approve and sign minutes."
 MEETING_STATUSES = ("scheduled", "held", "cancelled")
 
 
-@contextmanager
-def unit(ctx: typer.Context) -> Iterator[UnitOfWork]:
-    with get_app(ctx).unit_of_work() as uow:
-        yield uow
-
-
-def parse_date(value: str | None, field: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"{field}: {value!r} is not a date; expected YYYY-MM-DD") from None
-
-
-def parse_time(value: str | None, field: str) -> time | None:
-    if value is None:
-        return None
-    try:
-        return time.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"{field}: {value!r} is not a time; expected HH:MM") from None
-
-
 def meeting_summary(uow: UnitOfWork, m: MeetingRow) -> dict[str, Any]:
-    from workflows.committee import common
-
-    local = m.starts_at.astimezone(common.zone(uow.config))
+    local = m.starts_at.astimezone(uow.config.zone)
     return {"id": m.id, "body": m.body_id, "date": local.date().isoformat(),
             "time": local.strftime("%H:%M"), "kind": m.kind, "status": m.status,
             "chair": m.chair_id, "item_deadline": m.item_deadline, "venue": m.venue,
@@ -75,17 +62,21 @@ def meeting_schedule(
     """Create the body's meetings from its schedule rule (bank holidays moved per config)."""
     from workflows.committee import meetings
 
-    with unit(ctx) as uow:
-        cfg = uow.config
-        month, day = (int(x) for x in cfg.locality.financial_year_start.split("-"))
-        first = parse_date(start, "--from") or date(cfg.pool.start_year, month, day)
-        last = parse_date(end, "--to") or (date(first.year + 1, first.month, first.day)
-                                           - timedelta(days=1))
-        created = meetings.schedule(uow, body, first, last)
+    app = get_app(ctx)
+    cfg = app.config
+    month, day = (int(x) for x in cfg.locality.financial_year_start.split("-"))
+    first = maybe_date(start, "--from") or date(cfg.pool.start_year, month, day)
+    last = maybe_date(end, "--to") or (date(first.year + 1, first.month, first.day)
+                                       - timedelta(days=1))
+
+    def present(uow: UnitOfWork, created: list[MeetingRow]) -> list[dict[str, Any]]:
         rows = [meeting_summary(uow, m) for m in created]
         chairs = meetings.projected_chairs(uow, body)
         for r, m in zip(rows, created, strict=True):
             r["chair"] = getattr(chairs.get(m.id or 0), "chair", None)
+        return rows
+
+    rows = app.perform(ScheduleMeetings(body, first, last), present)
     emit_rows(rows, as_json, f"Meetings scheduled for {body} ({first} to {last})",
               ["id", "date", "time", "chair", "item_deadline", "moved"])
 
@@ -103,13 +94,9 @@ def meeting_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Add an ad-hoc or extraordinary meeting."""
-    from workflows.committee import meetings
-
-    with unit(ctx) as uow:
-        m = meetings.add_meeting(uow, body, parse_date(day, "DATE") or date.min,
-                                 parse_time(at, "--time"), kind=kind, venue=venue, reason=reason)
-        meetings.refresh_chair(uow, m)
-        out = meeting_summary(uow, m)
+    out = get_app(ctx).perform(AddMeeting(body, parse_date(day, "DATE"), maybe_time(at, "--time"),
+                                          kind=kind, venue=venue, reason=reason),
+                               meeting_summary)
     emit_object(out, as_json)
 
 
@@ -121,14 +108,14 @@ def meeting_list(
     as_json: JsonOpt = False,
 ) -> None:
     """List meetings with their chair (projected for meetings to come)."""
-    from workflows.committee import common, meetings
+    from workflows.committee import meetings
 
     if status is not None and status not in MEETING_STATUSES:
         raise InvalidInput(f"--status: {status!r} is not valid; expected one of "
                            f"{', '.join(MEETING_STATUSES)}")
-    with unit(ctx) as uow:
+    with get_app(ctx).reading() as uow:
         if body is not None:
-            common.body(uow.config, body)
+            uow.config.body_by_id(body)
         q = select(MeetingRow).order_by(col(MeetingRow.starts_at))
         if body is not None:
             q = q.where(MeetingRow.body_id == body)
@@ -154,9 +141,9 @@ def meeting_show(ctx: typer.Context, meeting: Annotated[int, typer.Argument()],
                  as_json: JsonOpt = False) -> None:
     """A meeting: chair, attendance and agenda."""
     from s75.cli.output import console
-    from workflows.committee import attendance, common, meetings
+    from workflows.committee import attendance, meetings
 
-    with unit(ctx) as uow:
+    with get_app(ctx).reading() as uow:
         m = common.meeting(uow.session, meeting)
         out = meeting_summary(uow, m)
         choice = meetings.projected_chairs(uow, m.body_id).get(meeting)
@@ -181,16 +168,13 @@ def meeting_show(ctx: typer.Context, meeting: Annotated[int, typer.Argument()],
 
 def _attend(ctx: typer.Context, meeting: int, people: list[str], status: str,
             substitute_for: str | None, as_json: bool) -> None:
-    from workflows.committee import attendance, common
-
-    if substitute_for and len(people) != 1:
-        raise InvalidInput("--substitute-for: give exactly one substitute at a time")
-    with unit(ctx) as uow:
-        for p in people:
-            attendance.record(uow, meeting, p, status, substitute_for=substitute_for)
+    def present(uow: UnitOfWork, _rows: object) -> dict[str, Any]:
         m = common.meeting(uow.session, meeting)
-        out = {"meeting": meeting, "recorded": people, "status": status,
-               "chair": m.chair_id, "chair_reason": m.chair_reason}
+        return {"meeting": meeting, "recorded": people, "status": status,
+                "chair": m.chair_id, "chair_reason": m.chair_reason}
+
+    out = get_app(ctx).perform(RecordAttendance(meeting, tuple(people), status,
+                                                substitute_for=substitute_for), present)
     emit_object(out, as_json)
 
 
@@ -224,10 +208,7 @@ def meeting_cancel(ctx: typer.Context, meeting: Annotated[int, typer.Argument()]
                    reason: Annotated[str, typer.Option(help="Why (sent to members)")],
                    as_json: JsonOpt = False) -> None:
     """Cancel a meeting; its open items move to the body's next meeting."""
-    from workflows.committee import meetings
-
-    with unit(ctx) as uow:
-        out = meeting_summary(uow, meetings.cancel(uow, meeting, reason))
+    out = get_app(ctx).perform(CancelMeeting(meeting, reason), meeting_summary)
     emit_object(out, as_json)
 
 
@@ -235,11 +216,8 @@ def meeting_cancel(ctx: typer.Context, meeting: Annotated[int, typer.Argument()]
 def meeting_hold(ctx: typer.Context, meeting: Annotated[int, typer.Argument()],
                  as_json: JsonOpt = False) -> None:
     """Record that the meeting took place (fixes its chair, opens its minutes)."""
-    from workflows.committee import meetings
-
-    with unit(ctx) as uow:
-        m = meetings.hold(uow, meeting)
-        out = meeting_summary(uow, m) | {"chair_reason": m.chair_reason}
+    out = get_app(ctx).perform(HoldMeeting(meeting), lambda uow, m: meeting_summary(uow, m)
+                               | {"chair_reason": m.chair_reason})
     emit_object(out, as_json)
 
 
@@ -249,12 +227,12 @@ def meeting_publish(
     on: Annotated[str | None, typer.Option(help="Publication date [default: today]")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Publish the agenda: every accepted item of the meeting."""
-    from workflows.committee import items
-
-    with unit(ctx) as uow:
-        done = items.publish_meeting(uow, meeting, published_on=parse_date(on, "--on"))
-        rows = [{"id": i.id, "title": i.title, "state": i.state} for i in done]
+    """Publish the agenda: every accepted item of the meeting. The public and members' packs
+    are stored, the members emailed and the publication deadline met, as when the scheduler
+    publishes at the deadline."""
+    rows = get_app(ctx).perform(
+        PublishMeeting(meeting, published_on=maybe_date(on, "--on")),
+        lambda _uow, done: [{"id": i.id, "title": i.title, "state": i.state} for i in done])
     emit_rows(rows, as_json, f"Published on meeting {meeting}")
 
 
@@ -275,12 +253,8 @@ def action_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Add an action arising from a meeting."""
-    from workflows.committee import actions
-
-    with unit(ctx) as uow:
-        a = actions.add(uow, meeting, description, owner=owner,
-                        due_on=parse_date(due, "--due") or date.min, item_id=item)
-        out = _action_row(a)
+    out = get_app(ctx).perform(AddAction(meeting, description, owner, parse_date(due, "--due"),
+                                         item_id=item), lambda _uow, a: _action_row(a))
     emit_object(out, as_json)
 
 
@@ -293,11 +267,11 @@ def action_list(
     as_json: JsonOpt = False,
 ) -> None:
     """The action log."""
-    from workflows.committee import actions, common
+    from workflows.committee import actions
 
-    with unit(ctx) as uow:
+    with get_app(ctx).reading() as uow:
         if body is not None:
-            common.body(uow.config, body)
+            uow.config.body_by_id(body)
         found = actions.listing(uow.session, body_id=body, owner=owner,
                                 status=None if status == "all" else status)
         rows = [_action_row(a) for a in found]
@@ -314,11 +288,8 @@ def action_close(
     as_json: JsonOpt = False,
 ) -> None:
     """Close an action (done, or dropped)."""
-    from workflows.committee import actions
-
-    with unit(ctx) as uow:
-        out = _action_row(actions.close(uow, action, note=note,
-                                        status="dropped" if dropped else "done"))
+    out = get_app(ctx).perform(CloseAction(action, note, "dropped" if dropped else "done"),
+                               lambda _uow, a: _action_row(a))
     emit_object(out, as_json)
 
 
@@ -335,15 +306,13 @@ def minutes_approve(
     as_json: JsonOpt = False,
 ) -> None:
     """Approve minutes as a correct record (or amended); the chair then signs them."""
-    from workflows.committee import minutes
-
-    with unit(ctx) as uow:
-        r = minutes.approve(uow, meeting, at_meeting_id=at, amendments=amendments,
-                            sign=not no_sign, signed_by=signed_by)
-        out = {"meeting": meeting, "state": r.state,
-               "approved_at_meeting": r.approved_at_meeting_id,
-               "approved_on": r.approved_on, "amended": r.amended, "amendments": r.amendments,
-               "signed_by": r.signed_by}
+    out = get_app(ctx).perform(
+        ApproveMinutes(meeting, at_meeting_id=at, amendments=amendments, sign=not no_sign,
+                       signed_by=signed_by),
+        lambda _uow, r: {"meeting": meeting, "state": r.state,
+                         "approved_at_meeting": r.approved_at_meeting_id,
+                         "approved_on": r.approved_on, "amended": r.amended,
+                         "amendments": r.amendments, "signed_by": r.signed_by})
     emit_object(out, as_json)
 
 
@@ -351,8 +320,3 @@ def register(app: typer.Typer) -> None:
     app.add_typer(meeting_app, name="meeting")
     app.add_typer(action_app, name="action")
     app.add_typer(minutes_app, name="minutes")
-    from s75.cli import items as cli_items
-    from s75.cli import pool as cli_pool
-
-    cli_items.register(app)
-    cli_pool.register(app)

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
@@ -55,7 +54,7 @@ def _audience(doc_public: bool, member: str | None, both: bool) -> str:
 
 def export_documents(session: Session, cfg: LocalityConfig, out: Path,
                      now: datetime) -> list[Path]:
-    zone = ZoneInfo(cfg.locality.timezone)
+    zone = cfg.zone
     meetings = {m.id: m for m in session.exec(select(MeetingRow)).all()}
     docs = session.exec(select(DocumentRow).order_by(col(DocumentRow.id))).all()
     # Keep the newest version of each (kind, subject, audience).

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
@@ -85,7 +84,7 @@ def run_demo(config_path: Path, out: Path, start: date, say: Say) -> DemoSummary
         shutil.rmtree(out)
     out.mkdir(parents=True)
     db = out / "demo.db"
-    zone = ZoneInfo(cfg.locality.timezone)
+    zone = cfg.zone
     summary = DemoSummary(year.tally, out=out)
     with (out / "scheduler-log.txt").open("w", encoding="utf-8") as log, LocalSmtp() as smtp:
         cfg = cfg.model_copy(update={"smtp": cfg.smtp.model_copy(

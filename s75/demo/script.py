@@ -14,7 +14,10 @@ from s75.demo.cast import first_on_or_after, meeting_days
 from s75.demo.content import REPORTS, Report
 from s75.demo.story import Year, days_before
 from workflows.actions import perform
-from workflows.committee import actions, items, key_decisions, meetings
+from workflows.committee import actions, meetings
+from workflows.committee.interest_actions import DeclareInterest
+from workflows.committee.item_actions import AcceptItem, RecordKeyDecision
+from workflows.committee.meeting_actions import AddMeeting, CloseAction, ScheduleMeetings
 from workflows.events import UnitOfWork
 from workflows.proposal import gateways
 from workflows.proposal import lifecycle as proposals
@@ -67,11 +70,11 @@ def script(y: Year) -> None:
 
     # Set-up: the year's meetings, the proposal.
     def prepare(uow: UnitOfWork) -> str:
-        made = meetings.schedule(uow, joint.id, y.start, end)
+        made = perform(uow, ScheduleMeetings(joint.id, y.start, end), y.secretary(joint.id))
         wanted = sorted({(b, d) for days in (aip, hot, s75) for b, d in days.items()}
                         | {(nhs_body.id, referral_day)})
         for body_id, day in wanted:
-            meetings.add_meeting(uow, body_id, day, kind="ordinary")
+            perform(uow, AddMeeting(body_id, day, kind="ordinary"), y.secretary(body_id))
         mm, dd = (int(x) for x in cfg.locality.financial_year_start.split("-"))
         director = y.programme_director()
         p = perform(uow, CreateProposal(f"Expand the pool: {expansion}",
@@ -198,8 +201,9 @@ def _sovereign_item(y: Year, uow: UnitOfWork, *, key: str, body_id: str, day: da
                   proposal_id=y.proposal_id)
     body = y.cast.cfg.body_by_id(body_id)
     if body.executive and body.key_decision_threshold is not None:
-        key_decisions.record(uow, y.item_ids[key],
-                             forward_plan_published_on=day - timedelta(days=42))
+        perform(uow, RecordKeyDecision(y.item_ids[key],
+                                       forward_plan_published_on=day - timedelta(days=42)),
+                y.secretary(body_id))
         note += "; forward plan notice recorded"
     return note
 
@@ -225,13 +229,12 @@ def _joint_meeting(y: Year, uow: UnitOfWork, *, i: int, day: date, keys: tuple[s
         if i == 9:
             declarations = [("interest", m, what) for m in declarers]
         else:
-            from workflows.committee import interests
-
-            for m in declarers:
-                interests.declare(uow, y.item_ids["interest"], m, "pecuniary", what,
-                                  managed="took_part", dispensation_by="Audit Committee Chair",
-                                  dispensation_reason="Without them the Committee would be "
-                                  "inquorate on the item (Localism Act 2011 s33(2)(a)).")
+            for m in declarers:  # each member declares as themself
+                perform(uow, DeclareInterest(
+                    y.item_ids["interest"], m, "pecuniary", what, managed="took_part",
+                    dispensation_by="Audit Committee Chair",
+                    dispensation_reason="Without them the Committee would be inquorate on the "
+                    "item (Localism Act 2011 s33(2)(a))."), y.member(m))
     action = None
     owner = cast.officer(cfg_partner(y)) if i in (0, 6) else None
     if owner and i == 0:
@@ -245,7 +248,8 @@ def _joint_meeting(y: Year, uow: UnitOfWork, *, i: int, day: date, keys: tuple[s
     if i in (2, 8):  # actions reviewed: the first closed on time, the second late
         for a in actions.listing(uow.session, body_id=joint.id, status="open"):
             assert a.id is not None
-            actions.close(uow, a.id, note="Reported to the Committee.")
+            perform(uow, CloseAction(a.id, note="Reported to the Committee."),
+                    y.secretary(joint.id))
             note += f"; action {a.id} closed"
     if apologies:
         note += f" (due chair {apologies[0]} sent apologies)"
@@ -260,7 +264,10 @@ def _accept(uow: UnitOfWork, *, y: Year, key: str) -> str:
     item_id = y.item_ids.get(key)
     if item_id is None:
         return "no referral item was placed"
-    items.accept(uow, item_id)
+    from workflows.committee import common
+
+    body_id = common.meeting(uow.session, common.item(uow.session, item_id).meeting_id).body_id
+    perform(uow, AcceptItem(item_id), y.secretary(body_id))
     return f"referred item {item_id} accepted for the Board's agenda"
 
 
@@ -277,14 +284,15 @@ def _close_conditions(uow: UnitOfWork, *, y: Year) -> str:
 def _pool_report(uow: UnitOfWork, *, y: Year, quarter: int) -> str:
     from notifications.documents import kinds, store
     from notifications.documents.config_views import pool_view
+    from notifications.documents.events import PoolReportSent
 
     cfg = y.cast.cfg
     r = kinds.render(kinds.pool_html(pool_view(cfg, f"quarter {quarter} report")))
     doc = store.save(uow.session, kind="pool", title=f"{cfg.pool.name}: Q{quarter} report",
                      pdf=r.pdf, pages=r.pages, subject_type="locality",
                      subject_id=f"q{quarter}", now=uow.now, public=True, event="pool.report_sent")
-    uow.emit("pool.report_sent", "document", doc.id, kind="pool_statement", quarter=quarter,
-             document_id=doc.id)
+    assert doc.id is not None
+    uow.emit(PoolReportSent(document_id=doc.id, quarter=quarter))
     return f"quarter {quarter} pooled-fund report sent to partners"
 
 

@@ -22,18 +22,25 @@ from sqlmodel import select
 
 from decisions.calendar import WorkingCalendar
 from decisions.errors import S75Error
-from decisions.principals import Principal, operator, principal_of, secretaries_of, with_role
+from decisions.principals import (
+    Principal,
+    find_principal,
+    operator,
+    principal_of,
+    secretaries_of,
+    with_role,
+)
 from s75.demo import cast as casting
 from s75.demo.content import Report
 from workflows.actions import perform
-from workflows.committee import (
-    actions,
-    attendance,
-    decide,
-    interests,
-    items,
-    meetings,
-    minutes,
+from workflows.committee import meetings
+from workflows.committee.interest_actions import DeclareInterest
+from workflows.committee.item_actions import AcceptItem, AddItem, Decide, PublishItem, SubmitItem
+from workflows.committee.meeting_actions import (
+    AddAction,
+    ApproveMinutes,
+    HoldMeeting,
+    RecordAttendance,
 )
 from workflows.committee.tables import MeetingRow
 from workflows.events import UnitOfWork
@@ -73,7 +80,7 @@ class Year:
     # ------------------------------------------------------------------ helpers
     @property
     def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.cast.cfg.locality.timezone)
+        return self.cast.cfg.zone
 
     def at(self, day: date, hour: int = 9, minute: int = 0) -> datetime:
         return datetime.combine(day, time(hour, minute), self.tz).astimezone(ZoneInfo("UTC"))
@@ -94,6 +101,9 @@ class Year:
         found = secretaries_of(cfg, body_id)
         return principal_of(found[0]) if found else operator(cfg)
 
+    def member(self, member_id: str) -> Principal:
+        return find_principal(self.cast.cfg, member_id, "demo")
+
     def meeting_id(self, uow: UnitOfWork, body_id: str, day: date) -> int:
         row = uow.session.exec(select(MeetingRow).where(
             MeetingRow.body_id == body_id, MeetingRow.local_date == day)).first()
@@ -109,18 +119,19 @@ class Year:
         if late_reason:
             choice = meetings.projected_chairs(uow, body_id)[mid]
             chair = getattr(choice, "chair", None)
-        row = items.add(uow, mid, report.title, action=report.action, lead=report.lead,
-                        cover=report.cover, body_text=report.body, part=report.part,
-                        exempt_paragraph=report.exempt_paragraph,
-                        public_interest_reason=report.public_interest_reason,
-                        appendices=report.appendices, **extra)
+        sec = self.secretary(body_id)
+        row = perform(uow, AddItem(mid, report.title, action=report.action, lead=report.lead,
+                                   cover=report.cover, body_text=report.body, part=report.part,
+                                   exempt_paragraph=report.exempt_paragraph,
+                                   public_interest_reason=report.public_interest_reason,
+                                   appendices=tuple(report.appendices), **extra), sec)
         assert row.id is not None
         self.item_ids[key] = row.id
-        items.submit(uow, row.id, submitted_by=report.lead or "secretary",
-                     urgency_reason=late_reason, chair_consent_by=chair)
-        items.accept(uow, row.id)
+        perform(uow, SubmitItem(row.id, urgency_reason=late_reason, chair_consent_by=chair), sec)
+        perform(uow, AcceptItem(row.id), sec)
         if late_reason:
-            items.publish(uow, row.id, urgency_reason=late_reason, chair_consent_by=chair)
+            perform(uow, PublishItem(row.id, urgency_reason=late_reason, chair_consent_by=chair),
+                    sec)
         return f"{body_id} {day:%d %b}: item '{report.title}'" + (" (late, urgent)"
                                                                   if late_reason else "")
 
@@ -130,16 +141,18 @@ class Year:
             action: tuple[str, str, date] | None = None) -> str:
         """Hold a meeting: attendance, last minutes approved, declarations, decisions, held."""
         mid = self.meeting_id(uow, body_id, day)
+        sec = self.secretary(body_id)
         for member in self.cast.members(body_id):
-            attendance.record(uow, mid, member, "apologies" if member in apologies else "present")
+            perform(uow, RecordAttendance(mid, (member,), "apologies" if member in apologies
+                                          else "present"), sec)
         previous = uow.session.exec(select(MeetingRow).where(
             MeetingRow.body_id == body_id, MeetingRow.status == "held")
             .order_by(MeetingRow.starts_at.desc())).first()  # type: ignore[attr-defined]
         if previous is not None and previous.id is not None:
-            minutes.approve(uow, previous.id, at_meeting_id=mid)
-        for key, member, what in declarations:
-            interests.declare(uow, self.item_ids[key], member, "pecuniary", what,
-                              managed="left_room")
+            perform(uow, ApproveMinutes(previous.id, at_meeting_id=mid), sec)
+        for key, member, what in declarations:  # each member declares as themself
+            perform(uow, DeclareInterest(self.item_ids[key], member, "pecuniary", what,
+                                         managed="left_room"), self.member(member))
         notes = []
         rule = self.cast.cfg.body_by_id(body_id).decision_rule
         for key, outcome, objections in take:
@@ -151,12 +164,12 @@ class Year:
                          if m not in apologies and m not in declared}
             if rule == "one_vote_per_partner" and outcome != "noted":
                 partner_votes = {p: "for" for p in self.cast.cfg.body_by_id(body_id).partners}
-            result = decide.decide_item(uow, self.item_ids[key], outcome=outcome,
-                                        objections=objections, votes=votes,
-                                        partner_votes=partner_votes,
-                                        reasons="As set out in the report.",
-                                        alternatives_rejected="To do nothing: rejected, as set "
-                                        "out in the report.")
+            result = perform(uow, Decide(self.item_ids[key], outcome=outcome,
+                                         objections=tuple(objections), votes=votes,
+                                         partner_votes=partner_votes,
+                                         reasons="As set out in the report.",
+                                         alternatives_rejected="To do nothing: rejected, as "
+                                         "set out in the report."), sec)
             title = short(result.item.title)
             if result.deferred_to is not None:
                 self.tally.deferred += 1
@@ -175,8 +188,8 @@ class Year:
                         self.item_ids[f"{key}/referred"] = ref.to_item_id
         if action is not None:
             text, owner, due = action
-            actions.add(uow, mid, text, owner=owner, due_on=due)
-        m = meetings.hold(uow, mid)
+            perform(uow, AddAction(mid, text, owner, due), sec)
+        m = perform(uow, HoldMeeting(mid), sec)
         self.tally.meetings_held += 1
         return f"{body_id} {day:%d %b} held, chair {m.chair_id}. " + "; ".join(notes)
 

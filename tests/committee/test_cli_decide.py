@@ -18,7 +18,7 @@ def ready_item(s75json: Callable[..., Any], meeting: int, title: str, *extra: ob
                submitted: str = "2019-03-20", published: str = "2019-04-01") -> int:
     item = s75json("item", "add", meeting, title, "--decisions", "Approve the recommendations",
                    *extra)
-    s75json("item", "submit", item["id"], "--on", submitted, "--by", "director_transformation")
+    s75json("--as", "commissioning_lead", "item", "submit", item["id"], "--on", submitted)
     s75json("item", "accept", item["id"])
     s75json("item", "publish", item["id"], "--on", published)
     return int(item["id"])

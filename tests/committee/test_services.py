@@ -16,17 +16,24 @@ from decisions.terms import LocalityConfig
 from tests.principals import as_principal
 from workflows.audit import verify_chain
 from workflows.committee import attendance, decide, interests, items, meetings
+from workflows.committee.events import (
+    DecisionRecorded,
+    ItemMoved,
+    MeetingScheduled,
+    ReferralCreated,
+)
 from workflows.committee.records import ReferralRow
 from workflows.committee.tables import AgendaItemRow
-from workflows.events import EventBus, LegacyEvent, UnitOfWork
+from workflows.events import DomainEvent, EventBus, UnitOfWork
 
 CONFIG = Path(__file__).resolve().parents[2] / "config.toml"
 
 
 def test_events_carry_what_subscribers_need(engine: Engine, config: LocalityConfig) -> None:
-    seen: list[LegacyEvent] = []
+    seen: list[DomainEvent] = []
     bus = EventBus()
-    bus.subscribe("", lambda _uow, e: seen.append(e))
+    for kind in (MeetingScheduled, ItemMoved, DecisionRecorded, ReferralCreated):
+        bus.subscribe(kind, lambda _uow, e: seen.append(e))
     now = datetime(2019, 3, 1, 9, tzinfo=UTC)
     with Session(engine) as session:
         uow = UnitOfWork(session, config, now, as_principal("secretary"), bus)
@@ -46,21 +53,20 @@ def test_events_carry_what_subscribers_need(engine: Engine, config: LocalityConf
                           managed="took_part")
         result = decide.decide_item(uow, item.id, objections=["cfo"])
         session.commit()
-        by_name: dict[str, LegacyEvent] = {}
-        for e in seen:
-            by_name.setdefault(e.name, e)  # the first of each
-        sched = next(e for e in seen if e.name == "meeting.scheduled")
-        assert sched.data["meeting_id"] == m1.id and sched.data["body_id"] == "jcc"
-        assert sched.data["starts_at"] == "2019-04-10T13:00:00+00:00"
-        assert sched.data["publish_by"] == "2019-04-02"
-        for name in ("item.submitted", "item.accepted", "item.published", "item.considered",
-                     "item.decided"):
-            assert by_name[name].data["item_id"] == item.id, name
-            assert by_name[name].data["meeting_id"] == m1.id, name
-        rec = by_name["decision.recorded"].data
-        assert rec["outcome"] == "referred" and rec["call_in_expires"] is None
-        ref = by_name["referral.created"].data
-        assert ref["to_body_id"] == "ccg_board" and ref["placed"] is True
+        sched = next(e for e in seen if isinstance(e, MeetingScheduled))
+        assert sched.meeting_id == m1.id and sched.body_id == "jcc"
+        assert sched.starts_at == "2019-04-10T13:00:00+00:00"
+        assert sched.publish_by == "2019-04-02"
+        moved = {e.trigger: e for e in reversed(seen)
+                 if isinstance(e, ItemMoved) and e.item_id == item.id}  # the first of each
+        for trigger in ("submitted", "accepted", "published", "considered", "decided"):
+            assert moved[trigger].meeting_id == m1.id, trigger
+            assert moved[trigger].action == f"item.{trigger}"
+            assert moved[trigger].payload()["action"] == "for_decision"
+        [rec] = [e for e in seen if isinstance(e, DecisionRecorded)]
+        assert rec.outcome == "referred" and rec.call_in_expires is None
+        [ref] = [e for e in seen if isinstance(e, ReferralCreated)]
+        assert ref.to_body_id == "ccg_board" and ref.placed is True
         assert result.decision is not None
         assert result.decision.interests_declared == [{
             "member_id": "gp_director_1", "nature": "non_pecuniary",

@@ -20,8 +20,7 @@ def publish_and_attend(uow: UnitOfWork, meeting_id: int, public_id: int, exempt_
     interests.declare(uow, exempt_id, "gp_director_1", "non_pecuniary",
                       "Relative works for a bidder", managed="left_room")
     uow.now = datetime(2019, 4, 2, 9, tzinfo=UTC)
-    items.publish_meeting(uow, meeting_id, published_on=date(2019, 4, 2))
-    uow.emit("meeting.published", "meeting", meeting_id, meeting_id=meeting_id, body_id="jcc")
+    items.publish_meeting(uow, meeting_id, published_on=date(2019, 4, 2))  # MeetingPublished
     uow.now = datetime(2019, 4, 10, 15, tzinfo=UTC)
     for who in PRESENT:
         attendance.record(uow, meeting_id, who)

@@ -13,14 +13,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 LAYERS = ["decisions", "workflows", "notifications", "s75"]
 
-# Cycles that other engineers are removing on their branches (issue 11). Each entry must match a
-# real cycle exactly: a fixed one fails test_known_cycles_are_still_real, so this list only
-# shrinks. The lead deletes an entry when the branch that breaks it merges.
-KNOWN_CYCLES: list[frozenset[str]] = [
-    frozenset({"s75.cli.meetings", "s75.cli.items"}),  # committee branch
-    frozenset({"workflows.committee.items", "workflows.committee.meetings"}),  # committee
-]
-
 
 def module_name(path: Path, root: Path) -> str:
     parts = list(path.relative_to(root).with_suffix("").parts)
@@ -157,16 +149,9 @@ def cycles(root: Path, layers: Iterable[str]) -> dict[frozenset[str], str]:
 
 
 def test_no_import_cycle_inside_a_layer() -> None:
-    new = {k: v for k, v in cycles(ROOT, LAYERS).items() if k not in KNOWN_CYCLES}
-    assert not new, ("import cycles inside a layer (break each by moving the shared code down "
-                     "into a module both import):\n" + "\n".join(sorted(new.values())))
-
-
-def test_known_cycles_are_still_real() -> None:
-    real = cycles(ROOT, LAYERS)
-    stale = [" <-> ".join(sorted(k)) for k in KNOWN_CYCLES if k not in real]
-    assert not stale, ("KNOWN_CYCLES lists cycles that no longer exist; delete these entries:\n"
-                       + "\n".join(stale))
+    found = cycles(ROOT, LAYERS)
+    assert not found, ("import cycles inside a layer (break each by moving the shared code down "
+                     "into a module both import):\n" + "\n".join(sorted(found.values())))
 
 
 def write(root: Path, files: dict[str, str]) -> None:

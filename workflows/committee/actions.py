@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from decisions.errors import InvalidInput, NotFound, RuleRefused
 from workflows.committee import common
+from workflows.committee.events import ActionAdded, ActionClosed
 from workflows.committee.records import ActionRow
 from workflows.events import UnitOfWork
 
@@ -33,9 +34,10 @@ def add(uow: UnitOfWork, meeting_id: int, description: str, *, owner: str, due_o
                     due_on=due_on, created_at=uow.now)
     uow.session.add(row)
     uow.session.flush()
-    uow.emit("action.added", "action", row.id, to_state="open", action_id=row.id,
-             meeting_id=meeting_id, body_id=m.body_id, item_id=item_id, owner=owner,
-             owner_email=email, due_on=due_on.isoformat(), description=row.description)
+    assert row.id is not None
+    uow.emit(ActionAdded(action_id=row.id, meeting_id=meeting_id, body_id=m.body_id,
+                         item_id=item_id, owner=owner, owner_email=email,
+                         due_on=due_on.isoformat(), description=row.description))
     return row
 
 
@@ -51,8 +53,8 @@ def close(uow: UnitOfWork, action_id: int, *, note: str = "", status: str = "don
     row.closed_on = common.local_day(uow.config, uow.now)
     uow.session.add(row)
     uow.session.flush()
-    uow.emit("action.closed", "action", row.id, from_state="open", to_state=status,
-             action_id=row.id, body_id=row.body_id, meeting_id=row.meeting_id)
+    uow.emit(ActionClosed(action_id=action_id, body_id=row.body_id, meeting_id=row.meeting_id,
+                          status=status))
     return row
 
 

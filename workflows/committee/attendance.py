@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from decisions.errors import InvalidInput, RuleRefused
 from decisions.quorum import Attendee
 from workflows.committee import common
+from workflows.committee.events import AttendanceRecorded
 from workflows.committee.meetings import refresh_chair
 from workflows.committee.records import ATTENDANCE_STATUSES, AttendanceRow
 from workflows.events import UnitOfWork
@@ -26,7 +27,7 @@ def record(uow: UnitOfWork, meeting_id: int, person: str, status: str = "present
     if status not in ATTENDANCE_STATUSES:
         raise InvalidInput(f"status: {status!r} is not valid; expected one of "
                            f"{', '.join(ATTENDANCE_STATUSES)}")
-    b = common.body(cfg, m.body_id)
+    b = cfg.body_by_id(m.body_id)
     member_id: str | None = None
     partner_id: str | None = None
     if status == "in_attendance":
@@ -60,9 +61,10 @@ def record(uow: UnitOfWork, meeting_id: int, person: str, status: str = "present
     uow.session.add(row)
     uow.session.flush()
     choice = refresh_chair(uow, m) if m.status == "scheduled" else None
-    uow.emit("attendance.recorded", "meeting", meeting_id, meeting_id=meeting_id,
-             body_id=m.body_id, person=person, status=status, substitute_for=substitute_for,
-             chair_id=m.chair_id, chair_reason=getattr(choice, "reason", m.chair_reason))
+    uow.emit(AttendanceRecorded(meeting_id=meeting_id, body_id=m.body_id,
+                                starts_at=m.starts_at.isoformat(), person=person, status=status,
+                                substitute_for=substitute_for, chair_id=m.chair_id,
+                                chair_reason=str(getattr(choice, "reason", m.chair_reason))))
     return row
 
 

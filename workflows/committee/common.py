@@ -13,13 +13,16 @@ from decisions.errors import InvalidInput, NotFound
 from decisions.terms import Body, LocalityConfig, Member
 from workflows.committee.tables import AgendaItemRow, DecisionRow, MeetingRow
 
+CLOSING_POSITION = 9000
+"""Agenda positions from here on hold the closing standing business (any other business)."""
+
 
 def calendar(cfg: LocalityConfig) -> WorkingCalendar:
     return calendar_for(cfg.locality.extra_closure_days)
 
 
 def zone(cfg: LocalityConfig) -> ZoneInfo:
-    return ZoneInfo(cfg.locality.timezone)
+    return cfg.zone
 
 
 def local_day(cfg: LocalityConfig, when: datetime) -> date:

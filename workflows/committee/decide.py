@@ -32,8 +32,9 @@ from decisions.referral import MeetingSlot, next_open_meeting, referral_bodies, 
 from decisions.terms import Body
 from decisions.voting import Outcome, VotePosition, decide
 from workflows.committee import attendance, common, interests, items, key_decisions
+from workflows.committee.events import DecisionRecorded, ReferralCreated
 from workflows.committee.meetings import refresh_chair
-from workflows.committee.records import ReferralRow, UrgencyConsentRow, VoteRow
+from workflows.committee.records import DeclarationRow, ReferralRow, UrgencyConsentRow, VoteRow
 from workflows.committee.tables import AgendaItemRow, DecisionRow, MeetingRow
 from workflows.events import UnitOfWork
 
@@ -92,11 +93,12 @@ def refer(uow: UnitOfWork, item: AgendaItemRow, body: Body, targets: list[str], 
                           pool_lines=lines, created_at=uow.now)
         uow.session.add(row)
         uow.session.flush()
-        uow.emit("referral.created", "referral", row.id, referral_id=row.id,
-                 from_item_id=item.id, from_body_id=body.id, to_body_id=target,
-                 to_meeting_id=row.to_meeting_id, to_item_id=row.to_item_id, rule=rule,
-                 reason=reason, placed=slot is not None,
-                 to_starts_at=slot.starts_at.isoformat() if slot else None)
+        assert row.id is not None and item.id is not None
+        uow.emit(ReferralCreated(referral_id=row.id, from_item_id=item.id,
+                                 from_body_id=body.id, to_body_id=target,
+                                 to_meeting_id=row.to_meeting_id, to_item_id=row.to_item_id,
+                                 rule=rule, reason=reason, placed=slot is not None,
+                                 to_starts_at=slot.starts_at.isoformat() if slot else None))
         out.append(row)
     return out
 
@@ -128,22 +130,20 @@ def _record_votes(uow: UnitOfWork, item_id: int, objections: Collection[str],
         uow.session.add(VoteRow(item_id=item_id, kind="partner", partner_id=pid, vote=v))
 
 
-def decide_item(uow: UnitOfWork, item_id: int, *, outcome: str = "approved",
-                objections: Collection[str] = (), votes: Mapping[str, VotePosition] | None = None,
-                partner_votes: Mapping[str, VotePosition] | None = None,
-                casting: VotePosition | None = None, resolution: str = "", reasons: str = "",
-                alternatives_rejected: str = "") -> DecideResult:
-    """Take the item at its meeting and record what was decided, by the body's rules."""
-    cfg = uow.config
-    item = common.item(uow.session, item_id)
-    m = common.meeting(uow.session, item.meeting_id)
-    body = common.body(cfg, m.body_id)
+def validate_decision(outcome: str, resolution: str) -> None:
+    """The input on its own: a known outcome; an amended decision states its resolution."""
     if outcome not in OUTCOMES:
         raise InvalidInput(f"outcome: {outcome!r} is not valid; expected one of "
                            f"{', '.join(OUTCOMES)}")
     if outcome == "amended" and not resolution.strip():
         raise InvalidInput("resolution: missing; an amended decision records the resolution as "
                            "amended (--resolution)")
+
+
+def check_decidable(uow: UnitOfWork, item: AgendaItemRow, m: MeetingRow) -> None:
+    """The rules before an item is taken: business (not standing), a meeting not cancelled,
+    published with the agenda, attendance recorded."""
+    cfg = uow.config
     if item.standing:
         raise RuleRefused("standing business", f"{common.describe_item(item)} is standing "
                           "business: record it with 's75 meeting attend|apologies', "
@@ -156,28 +156,66 @@ def decide_item(uow: UnitOfWork, item_id: int, *, outcome: str = "approved",
                           "decided (or, if late, one the chair accepted as urgent and published)")
     present = attendance.attendees(uow.session, m.id or 0)
     if not any(a.capacity != "in_attendance" for a in present):
-        raise RuleRefused(f"quorum (terms of reference of {body.id})",
+        raise RuleRefused(f"quorum (terms of reference of {m.body_id})",
                           f"no attendance is recorded for {common.describe_meeting(cfg, m)}; "
                           "record who is present ('s75 meeting attend') first")
-    decls = interests.declarations_for(uow.session, item_id)
+
+
+@dataclass(frozen=True)
+class Motion:
+    """What the meeting is asked to record on the item."""
+
+    outcome: str = "approved"
+    objections: Collection[str] = ()
+    votes: Mapping[str, VotePosition] | None = None
+    partner_votes: Mapping[str, VotePosition] | None = None
+    casting: VotePosition | None = None
+    resolution: str = ""
+    reasons: str = ""
+    alternatives_rejected: str = ""
+
+
+def decide_item(uow: UnitOfWork, item_id: int, *, outcome: str = "approved",
+                objections: Collection[str] = (), votes: Mapping[str, VotePosition] | None = None,
+                partner_votes: Mapping[str, VotePosition] | None = None,
+                casting: VotePosition | None = None, resolution: str = "", reasons: str = "",
+                alternatives_rejected: str = "") -> DecideResult:
+    """Take the item at its meeting and record what was decided, by the body's rules."""
+    validate_decision(outcome, resolution)
+    item = common.item(uow.session, item_id)
+    m = common.meeting(uow.session, item.meeting_id)
+    check_decidable(uow, item, m)
+    return take(uow, item, m, Motion(outcome, objections, votes, partner_votes, casting,
+                                     resolution, reasons, alternatives_rejected))
+
+
+def _defer_inquorate(uow: UnitOfWork, result: DecideResult, body: Body) -> DecideResult:
+    cfg, item, why = uow.config, result.item, result.quorum.explain()
+    new = items.defer_item(uow, item, f"inquorate for this item: {why}")
+    result.deferred_to = new
+    if new is not None:
+        to = common.meeting(uow.session, new.meeting_id)
+        where = f"it is deferred to {common.describe_meeting(cfg, to)} as item {new.id}"
+    else:
+        where = "it is deferred; no later meeting is scheduled, so place it when one is"
+    result.refusal = RuleRefused(
+        f"quorum (terms of reference of {body.id})",
+        f"{common.describe_item(item)} cannot be decided: {why}; {where}")
+    return result
+
+
+def take(uow: UnitOfWork, item: AgendaItemRow, m: MeetingRow, motion: Motion) -> DecideResult:
+    """The write step: quorum for the item (inquorate: deferred), the chair for it, the
+    key-decision checks, the decision rule, referrals, the votes and the decision record."""
+    cfg = uow.config
+    body = cfg.body_by_id(m.body_id)
+    present = attendance.attendees(uow.session, m.id or 0)
+    decls = interests.declarations_for(uow.session, item.id or 0)
     excluded = excluded_from_item(interests.as_declarations(decls))
     q = quorum_for_item(body, cfg, present, excluded)
     result = DecideResult(item, q)
     if not q.quorate:
-        why = q.explain()
-        new = items.defer_item(uow, item, f"inquorate for this item: {why}")
-        result.deferred_to = new
-        if new is not None:
-            to = common.meeting(uow.session, new.meeting_id)
-            where = f"it is deferred to {common.describe_meeting(cfg, to)} as item {new.id}"
-        else:
-            where = "it is deferred; no later meeting is scheduled, so place it when one is"
-
-        result.refusal = RuleRefused(
-            f"quorum (terms of reference of {body.id})",
-            f"{common.describe_item(item)} cannot be decided: {why}; {where}")
-        return result
-
+        return _defer_inquorate(uow, result, body)
     if m.status == "scheduled":
         refresh_chair(uow, m)
     if not m.chair_id:
@@ -187,16 +225,32 @@ def decide_item(uow: UnitOfWork, item_id: int, *, outcome: str = "approved",
     decision_date = m.local_date or common.local_day(cfg, m.starts_at)
     key = body.executive and _check_key_decision(uow, item, body, decision_date)
     eligible = [a for a in present if a.member_id in q.counted]
-    if outcome == "noted":
+    if motion.outcome == "noted":
         o = Outcome("agreed", "noted", "Noted.", {"eligible": sorted(q.counted)})
     else:
-        o = decide(body, cfg, eligible, item_chair, objections=objections, votes=votes,
-                   partner_votes=partner_votes, casting=casting)
-    text = resolution.strip() or {"approved": "The recommendations were approved.",
-                                  "amended": "", "noted": "The report was noted."}[outcome]
-    if body.executive and outcome != "noted":
-        DecisionRecordFields(text, decision_date, reasons, alternatives_rejected,
+        o = decide(body, cfg, eligible, item_chair, objections=motion.objections,
+                   votes=motion.votes, partner_votes=motion.partner_votes,
+                   casting=motion.casting)
+    text = motion.resolution.strip() or {"approved": "The recommendations were approved.",
+                                         "amended": "",
+                                         "noted": "The report was noted."}[motion.outcome]
+    if body.executive and motion.outcome != "noted":
+        DecisionRecordFields(text, decision_date, motion.reasons, motion.alternatives_rejected,
                              tuple(d.member_id for d in decls)).validate()
+    final, rule, explanation, referrals = _route(uow, item, m, body, motion.outcome, o)
+    _record_votes(uow, item.id or 0, motion.objections, motion.votes, motion.partner_votes)
+    d = _record(uow, item, m, body, motion, Ruling(final, rule, explanation, text,
+                                                  decision_date, item_chair, bool(key)),
+                q, o, decls, referrals)
+    result.decision, result.referrals = d, referrals
+    return result
+
+
+def _route(uow: UnitOfWork, item: AgendaItemRow, m: MeetingRow, body: Body, outcome: str,
+           o: Outcome) -> tuple[str, str, str, list[ReferralRow]]:
+    """The final outcome and rule, referring the item on when consensus failed or the sum is
+    above the body's delegated limit."""
+    cfg = uow.config
     final = {"agreed": outcome, "not_agreed": "not_approved", "no_consensus": "referred"}[o.result]
     rule, explanation = o.rule, o.explanation
     referrals: list[ReferralRow] = []
@@ -212,35 +266,52 @@ def decide_item(uow: UnitOfWork, item_id: int, *, outcome: str = "approved",
         referrals = refer(uow, item, body, targets, rule="no_consensus",
                           reason=" ".join(referral_reason(cfg, body, lines, t) for t in targets),
                           at=m.starts_at)
-    _record_votes(uow, item_id, objections, votes, partner_votes)
-    cal = common.calendar(cfg)
-    expires = call_in_expires(decision_date, body, cal) if body.executive and \
-        final in ("approved", "amended") else None
+    return final, rule, explanation, referrals
+
+
+@dataclass(frozen=True)
+class Ruling:
+    final: str
+    rule: str
+    explanation: str
+    text: str
+    decision_date: date
+    chair: str | None
+    key: bool
+
+
+def _record(uow: UnitOfWork, item: AgendaItemRow, m: MeetingRow, body: Body, motion: Motion,
+            r: Ruling, q: QuorumResult, o: Outcome, decls: list[DeclarationRow],
+            referrals: list[ReferralRow]) -> DecisionRow:
+    """The decision record, the item moved to decided, and DecisionRecorded."""
+    assert item.id is not None and m.id is not None
+    expires = call_in_expires(r.decision_date, body, common.calendar(uow.config)) \
+        if body.executive and r.final in ("approved", "amended") else None
     exempt = uow.session.exec(select(UrgencyConsentRow).where(
-        UrgencyConsentRow.item_id == item_id, UrgencyConsentRow.kind == "call_in_exempt")).first()
+        UrgencyConsentRow.item_id == item.id, UrgencyConsentRow.kind == "call_in_exempt")).first()
     d = DecisionRow(
-        item_id=item_id, meeting_id=m.id, body_id=body.id, outcome=final, rule_applied=rule,
-        decided_at=uow.now, decision_date=decision_date, chair_id=item_chair, text=text,
-        reasons=reasons, alternatives_rejected=alternatives_rejected,
+        item_id=item.id, meeting_id=m.id, body_id=body.id, outcome=r.final, rule_applied=r.rule,
+        decided_at=uow.now, decision_date=r.decision_date, chair_id=r.chair, text=r.text,
+        reasons=motion.reasons, alternatives_rejected=motion.alternatives_rejected,
         interests_declared=[{"member_id": x.member_id, "nature": x.nature,
                              "description": x.description, "managed": x.managed} for x in decls],
         dispensations=[{"member_id": x.member_id, "granted_by": x.dispensation_by,
                         "reason": x.dispensation_reason} for x in decls if x.dispensation_by],
-        key_decision=bool(key), call_in_expires=None if exempt else expires,
+        key_decision=r.key, call_in_expires=None if exempt else expires,
         call_in_state="exempt" if exempt and expires else ("open" if expires else "none"),
-        details={"explanation": explanation, "tally": o.tally, "quorum": q.explain(),
+        details={"explanation": r.explanation, "tally": o.tally, "quorum": q.explain(),
                  "counted": list(q.counted), "not_counted": q.not_counted,
-                 "referrals": [r.id for r in referrals], "meeting_chair": m.chair_id})
+                 "referrals": [x.id for x in referrals], "meeting_chair": m.chair_id})
     uow.session.add(d)
     uow.session.flush()
     if item.state == "published":
         items.move(uow, item, "considered")
-    items.move(uow, item, "decided", outcome=final, decision_id=d.id)
-    uow.emit("decision.recorded", "decision", d.id, decision_id=d.id, item_id=item_id,
-             meeting_id=m.id, body_id=body.id, outcome=final, rule=rule,
-             decision_date=decision_date.isoformat(), key_decision=bool(key),
-             executive=body.executive,
-             call_in_expires=d.call_in_expires.isoformat() if d.call_in_expires else None,
-             referral_ids=[r.id for r in referrals])
-    result.decision, result.referrals = d, referrals
-    return result
+    items.move(uow, item, "decided", outcome=r.final, decision_id=d.id)
+    assert d.id is not None
+    uow.emit(DecisionRecorded(
+        decision_id=d.id, item_id=item.id, meeting_id=m.id, body_id=body.id, outcome=r.final,
+        rule=r.rule, decision_date=r.decision_date.isoformat(), key_decision=r.key,
+        executive=body.executive,
+        call_in_expires=d.call_in_expires.isoformat() if d.call_in_expires else None,
+        referral_ids=[x.id for x in referrals if x.id is not None]))
+    return d

@@ -32,9 +32,8 @@ def _day(facts: Mapping[str, Any], key: str, uow: UnitOfWork) -> date:
     value = facts.get(key)
     if value:
         return date.fromisoformat(str(value))
-    from zoneinfo import ZoneInfo
 
-    return uow.now.astimezone(ZoneInfo(uow.config.locality.timezone)).date()
+    return uow.now.astimezone(uow.config.zone).date()
 
 
 @guard("meeting_open")

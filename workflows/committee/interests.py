@@ -16,6 +16,7 @@ from decisions.interests import (
     validate_registered_interest,
 )
 from workflows.committee import common
+from workflows.committee.events import DispensationGranted, InterestDeclared, InterestRegistered
 from workflows.committee.records import DeclarationRow, DispensationRow, InterestRow
 from workflows.events import UnitOfWork
 
@@ -31,8 +32,9 @@ def register(uow: UnitOfWork, member_id: str, nature: str, description: str, *,
                       registered_on=on)
     uow.session.add(row)
     uow.session.flush()
-    uow.emit("interest.registered", "member", member_id, interest_id=row.id,
-             member_id=member_id, nature=nature, registered_on=on.isoformat())
+    assert row.id is not None
+    uow.emit(InterestRegistered(member_id=member_id, interest_id=row.id, nature=nature,
+                                registered_on=on.isoformat()))
     return row
 
 
@@ -53,7 +55,7 @@ def grant_dispensation(uow: UnitOfWork, member_id: str, *, granted_by: str, reas
     if item_id is not None:
         common.item(uow.session, item_id)
     if body_id is not None:
-        common.body(uow.config, body_id)
+        uow.config.body_by_id(body_id)
     if not granted_by.strip() or not reason.strip():
         raise InvalidInput("a dispensation records who granted it (granted_by) and why (reason)")
     row = DispensationRow(member_id=member_id, body_id=body_id, item_id=item_id,
@@ -61,8 +63,9 @@ def grant_dispensation(uow: UnitOfWork, member_id: str, *, granted_by: str, reas
                           granted_on=common.local_day(uow.config, uow.now), expires_on=expires_on)
     uow.session.add(row)
     uow.session.flush()
-    uow.emit("interest.dispensation", "member", member_id, dispensation_id=row.id,
-             member_id=member_id, item_id=item_id, body_id=body_id)
+    assert row.id is not None
+    uow.emit(DispensationGranted(member_id=member_id, dispensation_id=row.id, item_id=item_id,
+                                 body_id=body_id))
     return row
 
 
@@ -111,9 +114,8 @@ def declare(uow: UnitOfWork, item_id: int, member_id: str, nature: str, descript
     row.declared_at = uow.now
     uow.session.add(row)
     uow.session.flush()
-    uow.emit("interest.declared", "agenda_item", item_id, item_id=item_id,
-             meeting_id=item.meeting_id, member_id=member_id, nature=nature, managed=managed,
-             minute=decl.minute())
+    uow.emit(InterestDeclared(item_id=item_id, meeting_id=item.meeting_id, member_id=member_id,
+                              nature=nature, managed=managed, minute=decl.minute()))
     return row
 
 

@@ -1,8 +1,9 @@
 """Agenda items: add (a draft with its cover sheet), submit (late items need the chair's
 urgency consent), accept, publish, withdraw, defer to the next meeting, and route one report
 to further bodies and dates. State changes go through the agenda_item workflow
-(workflows/definitions/agenda_item.toml) so each emits ``item.<what happened>`` with
-``item_id``, ``meeting_id`` and ``body_id``.
+(workflows/definitions/agenda_item.toml) so each raises :class:`ItemMoved`
+(``item.<trigger>``); a new draft raises :class:`ItemDrafted`, publishing a meeting's agenda
+:class:`MeetingPublished` (workflows/committee/events.py).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import Any
 from decisions.agenda_rules import validate_action, validate_exempt
 from decisions.errors import InvalidInput, RuleRefused
 from workflows.committee import common
-from workflows.committee.meetings import CLOSING_POSITION
+from workflows.committee.common import CLOSING_POSITION
+from workflows.committee.events import ItemDrafted, MeetingPublished
 from workflows.committee.records import UrgencyConsentRow
 from workflows.committee.tables import COVER_FIELDS, AgendaItemRow, MeetingRow
 from workflows.engine import fire
@@ -45,9 +47,16 @@ def check_amount(amount: Decimal) -> None:
 
 
 def _data(item: AgendaItemRow, m: MeetingRow, **extra: Any) -> dict[str, Any]:
+    """The fields of the item's events (ItemMoved, ItemDrafted) besides its id."""
     return {"meeting_id": item.meeting_id, "body_id": m.body_id, "title": item.title,
-            "part": item.part, "action": item.action,
+            "part": item.part, "item_action": item.action,
             "starts_at": m.starts_at.isoformat(), **extra}
+
+
+def _drafted(uow: UnitOfWork, item: AgendaItemRow, m: MeetingRow,
+             report_id: int | None = None) -> None:
+    assert item.id is not None
+    uow.emit(ItemDrafted(item_id=item.id, report_id=report_id, **_data(item, m)))
 
 
 def move(uow: UnitOfWork, item: AgendaItemRow, trigger: str,
@@ -82,7 +91,7 @@ def add(uow: UnitOfWork, meeting_id: int, title: str, *, action: str = "for_deci
     if report not in REPORT_KINDS:
         raise InvalidInput(f"report: {report!r} is not valid; expected one of "
                            f"{', '.join(REPORT_KINDS)}")
-    body = common.body(cfg, m.body_id)
+    body = cfg.body_by_id(m.body_id)
     validate_exempt(part, exempt_paragraph, public_interest_reason, regime=body.access_regime)
     unknown = sorted(set(cover or {}) - set(COVER_FIELDS))
     if unknown:
@@ -120,8 +129,7 @@ def add(uow: UnitOfWork, meeting_id: int, title: str, *, action: str = "for_deci
     uow.session.flush()
     if item.report_id is None:
         item.report_id = item.id
-    uow.emit("item.drafted", "agenda_item", item.id, to_state="draft",
-             **_data(item, m, item_id=item.id))
+    _drafted(uow, item, m)
     return item
 
 
@@ -136,7 +144,7 @@ def _check_consent_by(uow: UnitOfWork, m: MeetingRow, by: str | None) -> None:
     if by is None:
         return
     common.member(uow.config, by, m.body_id)
-    body = common.body(uow.config, m.body_id)
+    body = uow.config.body_by_id(m.body_id)
     chairs = {c for c in (*body.chair_rotation, body.chair, body.vice_chair) if c}
     if by not in chairs:
         raise RuleRefused("Local Government Act 1972 s100B(4)",
@@ -156,8 +164,8 @@ def submit(uow: UnitOfWork, item_id: int, *, submitted_by: str,
     facts = {"submitted_on": on.isoformat(), "urgency_reason": urgency_reason,
              "chair_consent_by": chair_consent_by}
     late = m.item_deadline is not None and on > m.item_deadline
-    move(uow, item, "submitted", facts, item_deadline=m.item_deadline, late=late,
-         submitted_by=submitted_by)
+    move(uow, item, "submitted", facts, late=late, submitted_by=submitted_by,
+         item_deadline=m.item_deadline.isoformat() if m.item_deadline else None)
     item.submitted_by, item.submitted_at, item.late = submitted_by, uow.now, late
     if late and chair_consent_by and urgency_reason:
         item.urgency_reason, item.urgency_consent_by = urgency_reason, chair_consent_by
@@ -199,15 +207,26 @@ def publish(uow: UnitOfWork, item_id: int, *, published_on: date | None = None,
     return item
 
 
-def publish_meeting(uow: UnitOfWork, meeting_id: int, *,
-                    published_on: date | None = None) -> list[AgendaItemRow]:
-    """Publish every accepted item of the meeting (standing business included): the agenda."""
-    common.meeting(uow.session, meeting_id)
+def publish_meeting(uow: UnitOfWork, meeting_id: int, *, published_on: date | None = None,
+                    automatic: bool = False) -> list[AgendaItemRow]:
+    """Publish the agenda: every accepted item of the meeting (standing business included),
+    then raise :class:`MeetingPublished`, which stores the packs, queues the members' emails
+    and meets the publication deadline. The same step whether a secretary publishes or the
+    scheduler does at the deadline (``automatic``)."""
+    m = common.meeting(uow.session, meeting_id)
+    if m.status != "scheduled":
+        raise RuleRefused("meeting lifecycle", f"{common.describe_meeting(uow.config, m)} is "
+                          f"{m.status}; only a scheduled meeting's agenda is published")
+    on = published_on or common.local_day(uow.config, uow.now)
     out = []
     for item in common.items_of(uow.session, meeting_id):
         if item.state == "accepted":
             assert item.id is not None
-            out.append(publish(uow, item.id, published_on=published_on))
+            out.append(publish(uow, item.id, published_on=on))
+    uow.emit(MeetingPublished(meeting_id=meeting_id, body_id=m.body_id,
+                              starts_at=m.starts_at.isoformat(), published_on=on.isoformat(),
+                              items=[i.id for i in out if i.id is not None],
+                              automatic=automatic))
     return out
 
 
@@ -272,6 +291,5 @@ def route(uow: UnitOfWork, item_id: int, meeting_id: int, *,
     validate_action(action)
     new = copy_to(uow, item, target, state="draft", action=action)
     new.carried_from_item_id = None
-    uow.emit("item.drafted", "agenda_item", new.id, to_state="draft",
-             **_data(new, target, item_id=new.id, report_id=new.report_id))
+    _drafted(uow, new, target, new.report_id)
     return new

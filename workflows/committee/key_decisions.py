@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from decisions.errors import InvalidInput, NotFound, RuleRefused
 from workflows.committee import common
+from workflows.committee.events import DecisionCalledIn, KeyDecisionRecorded
 from workflows.committee.records import CallInRow, KeyDecisionRow, UrgencyConsentRow
 from workflows.committee.tables import DecisionRow
 from workflows.events import UnitOfWork
@@ -28,7 +29,7 @@ def record(uow: UnitOfWork, item_id: int, *, forward_plan_published_on: date | N
     """Record (or update) the forward-plan notice date, or the exception relied on."""
     item = common.item(uow.session, item_id)
     m = common.meeting(uow.session, item.meeting_id)
-    body = common.body(uow.config, m.body_id)
+    body = uow.config.body_by_id(m.body_id)
     if not body.executive:
         raise RuleRefused("SI 2012/2089 reg 8", f"{body.name} is not an executive body; only "
                           "executive bodies take key decisions")
@@ -59,11 +60,11 @@ def record(uow: UnitOfWork, item_id: int, *, forward_plan_published_on: date | N
             reason=reason, given_on=scrutiny_chair_notified_on or common.local_day(
                 uow.config, uow.now), recorded_at=uow.now))
     uow.session.flush()
-    uow.emit("item.key_decision", "agenda_item", item_id, item_id=item_id,
-             meeting_id=item.meeting_id, body_id=body.id,
-             forward_plan_published_on=(row.forward_plan_published_on.isoformat()
-                                        if row.forward_plan_published_on else None),
-             exception=row.exception)
+    uow.emit(KeyDecisionRecorded(
+        item_id=item_id, meeting_id=item.meeting_id, body_id=body.id,
+        forward_plan_published_on=(row.forward_plan_published_on.isoformat()
+                                   if row.forward_plan_published_on else None),
+        exception=row.exception))
     return row
 
 
@@ -90,6 +91,6 @@ def call_in(uow: UnitOfWork, decision_id: int, *, requested_by: str, reason: str
     d.call_in_state = "called_in"
     uow.session.add_all([row, d])
     uow.session.flush()
-    uow.emit("decision.called_in", "decision", decision_id, decision_id=decision_id,
-             item_id=d.item_id, requested_by=requested_by, requested_on=on.isoformat())
+    uow.emit(DecisionCalledIn(decision_id=decision_id, item_id=d.item_id,
+                              requested_by=requested_by, requested_on=on.isoformat()))
     return row

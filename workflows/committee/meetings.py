@@ -2,14 +2,13 @@
 holding a meeting (which fixes its chair and opens its minutes), and the chair of each meeting
 worked out from the rotation, the meetings held and the apologies sent.
 
-Every function takes a :class:`UnitOfWork` and emits ``meeting.scheduled``,
-``meeting.cancelled`` or ``meeting.held`` with ``meeting_id``, ``body_id`` and ``starts_at``.
+Every function takes a :class:`UnitOfWork` and raises :class:`MeetingScheduled`,
+:class:`MeetingCancelled` or :class:`MeetingHeld` (workflows/committee/events.py).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -25,16 +24,20 @@ from decisions.errors import InvalidInput, RuleRefused
 from decisions.meetings import scheduled_meetings
 from decisions.terms import Body
 from workflows.committee import common
+from workflows.committee.common import CLOSING_POSITION
+from workflows.committee.events import MeetingCancelled, MeetingHeld, MeetingScheduled
+from workflows.committee.items import defer_item
 from workflows.committee.records import AttendanceRow, MinutesRow
 from workflows.committee.tables import AgendaItemRow, MeetingRow
 from workflows.events import UnitOfWork
 
-CLOSING_POSITION = 9000
 KINDS = ("ordinary", "adhoc", "extraordinary")
 
 
-def _event_data(uow: UnitOfWork, m: MeetingRow) -> dict[str, Any]:
-    b = common.body(uow.config, m.body_id)
+def _facts(uow: UnitOfWork, m: MeetingRow) -> dict[str, str | int | None]:
+    """The fields every dated meeting event carries."""
+    assert m.id is not None
+    b = uow.config.body_by_id(m.body_id)
     cal = common.calendar(uow.config)
     day = m.local_date or common.local_day(uow.config, m.starts_at)
     return {"meeting_id": m.id, "body_id": m.body_id, "starts_at": m.starts_at.isoformat(),
@@ -79,14 +82,14 @@ def _create(uow: UnitOfWork, b: Body, starts_at: datetime, local: date, *, kind:
     uow.session.flush()
     add_standing_items(uow.session, m)
     uow.session.flush()
-    uow.emit("meeting.scheduled", "meeting", m.id, to_state="scheduled", **_event_data(uow, m))
+    uow.emit(MeetingScheduled(**_facts(uow, m)))  # type: ignore[arg-type]
     return m
 
 
 def schedule(uow: UnitOfWork, body_id: str, start: date, end: date) -> list[MeetingRow]:
     """Create the body's meetings from its schedule rule for ``start``..``end``; meetings
     already in the database are kept (running it twice adds nothing). Returns the new ones."""
-    b = common.body(uow.config, body_id)
+    b = uow.config.body_by_id(body_id)
     if b.meetings is None:
         raise InvalidInput(f"body {body_id}: has no meetings schedule in config "
                            "([body.meetings] rule, time, venue); add meetings one by one "
@@ -109,7 +112,7 @@ def add_meeting(uow: UnitOfWork, body_id: str, day: date, at: time | None = None
                 kind: str = "adhoc", venue: str | None = None, reason: str = "") -> MeetingRow:
     """An ad-hoc or extraordinary meeting on ``day`` (local time ``at``, default the body's
     usual time). An extraordinary meeting must say why it was called."""
-    b = common.body(uow.config, body_id)
+    b = uow.config.body_by_id(body_id)
     if kind not in KINDS:
         raise InvalidInput(f"kind: {kind!r} is not valid; expected one of {', '.join(KINDS)}")
     if kind == "extraordinary" and not reason.strip():
@@ -122,15 +125,13 @@ def add_meeting(uow: UnitOfWork, body_id: str, day: date, at: time | None = None
     when = at or (b.meetings.time if b.meetings else None)
     if when is None:
         raise InvalidInput(f"time: missing; {body_id} has no usual meeting time, give --time HH:MM")
-    starts_at = datetime.combine(day, when, tzinfo=common.zone(uow.config)).astimezone(UTC)
+    starts_at = datetime.combine(day, when, tzinfo=uow.config.zone).astimezone(UTC)
     place = venue if venue is not None else (b.meetings.venue if b.meetings else "")
     return _create(uow, b, starts_at, day, kind=kind, venue=place, reason=reason)
 
 
 def cancel(uow: UnitOfWork, meeting_id: int, reason: str) -> MeetingRow:
     """Cancel a scheduled meeting; its open business items are carried to the next meeting."""
-    from workflows.committee.items import defer_item
-
     m = common.meeting(uow.session, meeting_id)
     if m.status != "scheduled":
         raise RuleRefused("meeting lifecycle", f"{common.describe_meeting(uow.config, m)} is "
@@ -148,8 +149,8 @@ def cancel(uow: UnitOfWork, meeting_id: int, reason: str) -> MeetingRow:
         if i.standing is None and i.state in ("submitted", "accepted", "published"):
             new = defer_item(uow, i, f"meeting {meeting_id} cancelled: {reason}")
             carried.append({"item_id": i.id, "to_item_id": new.id if new else None})
-    uow.emit("meeting.cancelled", "meeting", m.id, from_state="scheduled", to_state="cancelled",
-             reason=reason, carried=carried, **_event_data(uow, m))
+    uow.emit(MeetingCancelled(**_facts(uow, m), reason=reason,  # type: ignore[arg-type]
+                              carried=carried))
     return m
 
 
@@ -163,7 +164,7 @@ def projected_chairs(uow: UnitOfWork, body_id: str) -> dict[int, ChairChoice | s
     """Each meeting's chair: the recorded chair for meetings held; for meetings to come, the
     rotation run forward as if each earlier meeting is held (a string when no chair is
     available, saying why)."""
-    b = common.body(uow.config, body_id)
+    b = uow.config.body_by_id(body_id)
     rows = uow.session.exec(select(MeetingRow).where(
         MeetingRow.body_id == body_id, col(MeetingRow.status).in_(("held", "scheduled")))
         .order_by(col(MeetingRow.starts_at))).all()
@@ -222,6 +223,6 @@ def hold(uow: UnitOfWork, meeting_id: int) -> MeetingRow:
     if uow.session.exec(select(MinutesRow).where(MinutesRow.meeting_id == m.id)).first() is None:
         uow.session.add(MinutesRow(meeting_id=m.id))
     uow.session.flush()
-    uow.emit("meeting.held", "meeting", m.id, from_state="scheduled", to_state="held",
-             chair_id=m.chair_id, chair_reason=m.chair_reason, **_event_data(uow, m))
+    uow.emit(MeetingHeld(**_facts(uow, m), chair_id=m.chair_id,  # type: ignore[arg-type]
+                         chair_reason=m.chair_reason))
     return m

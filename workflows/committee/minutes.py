@@ -7,6 +7,7 @@ from sqlmodel import col, select
 
 from decisions.errors import InvalidInput, NotFound, RuleRefused
 from workflows.committee import common
+from workflows.committee.events import MinutesApproved, MinutesSigned
 from workflows.committee.records import MinutesRow
 from workflows.committee.tables import MeetingRow
 from workflows.events import UnitOfWork
@@ -52,9 +53,10 @@ def approve(uow: UnitOfWork, meeting_id: int, *, at_meeting_id: int | None = Non
     row.amended, row.amendments = bool(amendments.strip()), amendments.strip()
     uow.session.add(row)
     uow.session.flush()
-    uow.emit("minutes.approved", "minutes", row.id, from_state="draft", to_state="approved",
-             meeting_id=meeting_id, body_id=m.body_id, approved_at_meeting_id=at.id,
-             approved_on=row.approved_on.isoformat(), amended=row.amended)
+    assert row.id is not None and at.id is not None
+    uow.emit(MinutesApproved(minutes_id=row.id, meeting_id=meeting_id, body_id=m.body_id,
+                             approved_at_meeting_id=at.id,
+                             approved_on=row.approved_on.isoformat(), amended=row.amended))
     if sign:
         sign_minutes(uow, meeting_id, signed_by=signed_by)
     return row
@@ -82,8 +84,8 @@ def sign_minutes(uow: UnitOfWork, meeting_id: int, *, signed_by: str | None = No
     row.signed_on = row.approved_on
     uow.session.add(row)
     uow.session.flush()
-    uow.emit("minutes.signed", "minutes", row.id, from_state="approved", to_state="signed",
-             meeting_id=meeting_id, signed_by=who)
+    assert row.id is not None
+    uow.emit(MinutesSigned(minutes_id=row.id, meeting_id=meeting_id, signed_by=who))
     return row
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
@@ -29,7 +28,7 @@ from workflows.tables import ProposalRow
 
 
 def local_today(config: LocalityConfig, now: datetime) -> date:
-    return now.astimezone(ZoneInfo(config.locality.timezone)).date()
+    return now.astimezone(config.zone).date()
 
 
 def get_proposal(session: Session, proposal_id: int) -> ProposalRow:

@@ -1,0 +1,35 @@
+"""The documents' domain events: a document rendered and stored, and the pooled-fund report
+sent to the partners (both heard by notifications/planner.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from workflows.events import DomainEvent
+
+
+@dataclass(frozen=True)
+class DocumentRendered(DomainEvent):
+    """A document stored: ``kind`` is ``notice`` (a decision notice, with ``decision_id``) or
+    ``minutes`` (the draft minutes of ``meeting_id``)."""
+
+    name: ClassVar[str] = "document.rendered"
+    subject_type: ClassVar[str] = "document"
+    subject_field: ClassVar[str] = "document_id"
+    document_id: int
+    kind: str
+    meeting_id: int | None = None
+    decision_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PoolReportSent(DomainEvent):
+    """The pooled-fund statement for ``quarter`` sent to the partners."""
+
+    name: ClassVar[str] = "pool.report_sent"
+    subject_type: ClassVar[str] = "document"
+    subject_field: ClassVar[str] = "document_id"
+    document_id: int
+    quarter: int
+    kind: str = "pool_statement"

@@ -1,0 +1,246 @@
+"""Permission cases for every committee action (tests/actions/support.py): a database where
+the action could succeed, a principal who may perform it (the body's secretary, a report
+author, the member themself) and one who may not (a member who is not a secretary, or the
+secretary of another body)."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from s75.app import App
+from tests.actions.support import Case, case
+from workflows.committee.interest_actions import (
+    DeclareInterest,
+    GrantDispensation,
+    RegisterInterest,
+)
+from workflows.committee.item_actions import (
+    AcceptItem,
+    AddItem,
+    CallIn,
+    Decide,
+    DeferItem,
+    PublishItem,
+    RecordKeyDecision,
+    ReturnItem,
+    RouteItem,
+    SubmitItem,
+    WithdrawItem,
+)
+from workflows.committee.meeting_actions import (
+    AddAction,
+    AddMeeting,
+    ApproveMinutes,
+    CancelMeeting,
+    CloseAction,
+    HoldMeeting,
+    PublishMeeting,
+    RecordAttendance,
+    ScheduleMeetings,
+    SignMinutes,
+)
+
+APRIL = (date(2019, 4, 1), date(2019, 4, 30))
+QUARTER = (date(2019, 4, 1), date(2019, 6, 30))
+COUNCIL = ("leader", "exec_adults", "exec_children", "dass", "dph", "s151")
+CCG = ("ccg_chair", "accountable_officer", "cfo", "gp_director_1")
+CABINET = ("leader", "exec_adults", "exec_children", "exec_resources")
+
+
+def meetings(app: App, body: str, span: tuple[date, date] = APRIL) -> list[int]:
+    """Schedule ``body``'s meetings in ``span`` (as the operator); their ids."""
+    return app.perform(ScheduleMeetings(body, *span),
+                       lambda _uow, rows: [m.id for m in rows if m.id is not None])
+
+
+def item(app: App, meeting: int, state: str = "draft") -> int:
+    """An item 'Winter beds' on ``meeting``, taken as far as ``state``."""
+    iid = app.perform(AddItem(meeting, "Winter beds",
+                              cover={"decisions_required": "Approve the plan"}),
+                      lambda _uow, i: i.id)
+    assert iid is not None
+    steps = ("submitted", "accepted", "published")
+    if state in steps:
+        app.perform(SubmitItem(iid, submitted_on=date(2019, 3, 20)))
+    if state in steps[1:]:
+        app.perform(AcceptItem(iid))
+    if state == "published":
+        app.perform(PublishItem(iid, published_on=date(2019, 4, 1)))
+    return iid
+
+
+# Meetings ----------------------------------------------------------------------------------
+@case("meeting schedule")
+def _schedule(app: App) -> Case:
+    return Case(ScheduleMeetings("ccg_board", *APRIL), "board_secretary", "cfo")
+
+
+@case("meeting add")
+def _add(app: App) -> Case:
+    return Case(AddMeeting("ccg_board", date(2019, 5, 15), time(14, 0)), "board_secretary",
+                "ccg_chair")
+
+
+@case("meeting cancel")
+def _cancel(app: App) -> Case:
+    m = meetings(app, "jcc")[0]
+    return Case(CancelMeeting(m, "Not quorate"), "democratic_services", "board_secretary")
+
+
+@case("meeting hold")
+def _hold(app: App) -> Case:
+    m = meetings(app, "ccg_board")[0]
+    return Case(HoldMeeting(m), "board_secretary", "cfo")
+
+
+@case("meeting publish")
+def _publish(app: App) -> Case:
+    m = meetings(app, "jcc")[0]
+    item(app, m, "accepted")
+    return Case(PublishMeeting(m, published_on=date(2019, 4, 1)), "democratic_services",
+                "exec_adults")
+
+
+@case("attendance")
+def _attendance(app: App) -> Case:
+    m = meetings(app, "jcc")[0]
+    return Case(RecordAttendance(m, ("leader", "dass")), "democratic_services",
+                "board_secretary")
+
+
+@case("action add")
+def _action_add(app: App) -> Case:
+    m = meetings(app, "ccg_board")[0]
+    return Case(AddAction(m, "Report back on winter beds", "cfo", date(2019, 5, 31)),
+                "board_secretary", "cfo")
+
+
+@case("action close")
+def _action_close(app: App) -> Case:
+    m = meetings(app, "jcc")[0]
+    a = app.perform(AddAction(m, "Report back on winter beds", "dass", date(2019, 5, 31)),
+                    lambda _uow, row: row.id)
+    assert a is not None
+    return Case(CloseAction(a, "Reported"), "democratic_services", "dass")
+
+
+def _held_with_next(app: App) -> int:
+    first = meetings(app, "ccg_board", QUARTER)[0]
+    app.perform(HoldMeeting(first))
+    return first
+
+
+@case("minutes approve")
+def _minutes_approve(app: App) -> Case:
+    return Case(ApproveMinutes(_held_with_next(app), sign=False), "board_secretary", "cfo")
+
+
+@case("minutes sign")
+def _minutes_sign(app: App) -> Case:
+    first = _held_with_next(app)
+    app.perform(ApproveMinutes(first, sign=False))
+    return Case(SignMinutes(first), "board_secretary", "ccg_chair")
+
+
+# Items -------------------------------------------------------------------------------------
+@case("item add")
+def _item_add(app: App) -> Case:
+    m = meetings(app, "jcc")[0]
+    return Case(AddItem(m, "Winter beds", cover={"decisions_required": "Approve"}),
+                "commissioning_lead", "exec_adults")
+
+
+@case("item submit")
+def _item_submit(app: App) -> Case:
+    i = item(app, meetings(app, "jcc")[0])
+    return Case(SubmitItem(i, submitted_on=date(2019, 3, 20)), "commissioning_lead",
+                "board_secretary")
+
+
+@case("item accept")
+def _item_accept(app: App) -> Case:
+    i = item(app, meetings(app, "ccg_board")[0], "submitted")
+    return Case(AcceptItem(i), "board_secretary", "cfo")
+
+
+@case("item return")
+def _item_return(app: App) -> Case:
+    i = item(app, meetings(app, "ccg_board")[0], "submitted")
+    return Case(ReturnItem(i, "The finance section is missing"), "board_secretary",
+                "commissioning_lead")
+
+
+@case("item publish")
+def _item_publish(app: App) -> Case:
+    i = item(app, meetings(app, "jcc")[0], "accepted")
+    return Case(PublishItem(i, published_on=date(2019, 4, 1)), "democratic_services",
+                "exec_adults")
+
+
+@case("item withdraw")
+def _item_withdraw(app: App) -> Case:
+    i = item(app, meetings(app, "jcc")[0], "accepted")
+    return Case(WithdrawItem(i, "Superseded"), "democratic_services", "board_secretary")
+
+
+@case("item defer")
+def _item_defer(app: App) -> Case:
+    i = item(app, meetings(app, "ccg_board", QUARTER)[0], "accepted")
+    return Case(DeferItem(i, "Awaiting the audit"), "board_secretary", "cfo")
+
+
+@case("item route")
+def _item_route(app: App) -> Case:
+    i = item(app, meetings(app, "jcc")[0], "accepted")
+    board = meetings(app, "ccg_board")[0]
+    # the secretary of the body the report goes to may not send it there
+    return Case(RouteItem(i, board), "democratic_services", "board_secretary")
+
+
+@case("key-decision record")
+def _key_decision(app: App) -> Case:
+    i = item(app, meetings(app, "cabinet", QUARTER)[0], "submitted")
+    return Case(RecordKeyDecision(i, forward_plan_published_on=date(2019, 3, 1)),
+                "democratic_services", "exec_resources")
+
+
+@case("decide")
+def _decide(app: App) -> Case:
+    m = meetings(app, "jcc")[0]
+    i = item(app, m, "published")
+    app.perform(RecordAttendance(m, COUNCIL + CCG))
+    return Case(Decide(i), "democratic_services", "exec_adults")
+
+
+@case("call-in")
+def _call_in(app: App) -> Case:
+    m = meetings(app, "cabinet", QUARTER)[0]
+    i = item(app, m, "published")
+    app.perform(RecordAttendance(m, CABINET))
+    d = app.perform(Decide(i, votes=dict.fromkeys(CABINET, "for"), reasons="Demand is rising",
+                           alternatives_rejected="Do nothing",
+                           resolution="The winter beds plan was approved."),
+                    lambda _uow, r: (r.decision.id, r.decision.decision_date))
+    return Case(CallIn(d[0], "chair of scrutiny", "Costs not set out", requested_on=d[1]),
+                "democratic_services", "exec_adults")
+
+
+# Interests ---------------------------------------------------------------------------------
+@case("interest register")
+def _register(app: App) -> Case:
+    return Case(RegisterInterest("exec_adults", "pecuniary", "Director of a care home"),
+                "exec_adults", "exec_children")
+
+
+@case("dispensation grant")
+def _dispensation(app: App) -> Case:
+    i = item(app, meetings(app, "ccg_board")[0], "accepted")
+    return Case(GrantDispensation("cfo", "Audit Committee", "Needed for quorum", item_id=i),
+                "board_secretary", "cfo")
+
+
+@case("interest declare")
+def _declare(app: App) -> Case:
+    i = item(app, meetings(app, "jcc")[0], "published")
+    return Case(DeclareInterest(i, "exec_adults", "non_pecuniary", "Trustee of a care charity"),
+                "exec_adults", "exec_children")

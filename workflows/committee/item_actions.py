@@ -1,0 +1,287 @@
+"""The agenda item actions (``perform(uow, Action(...))``): add and submit (the body's
+secretary or a report author), accept, return to the lead, publish, withdraw, defer, route
+(the secretary of the item's body), the key-decision facts, the decision itself and a call-in.
+Each runs validate, load, the permission, the rules, the write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from decisions.agenda_rules import validate_action
+from decisions.errors import InvalidInput
+from decisions.principals import SECRETARY, Permission, Scope
+from decisions.terms import LocalityConfig
+from decisions.voting import VotePosition
+from workflows.actions import Action
+from workflows.committee import common, decide, items, key_decisions
+from workflows.committee.records import CallInRow, KeyDecisionRow
+from workflows.committee.scopes import decision_scope, item_scope, meeting_scope
+from workflows.committee.tables import AgendaItemRow
+from workflows.events import UnitOfWork
+
+R = TypeVar("R")
+AUTHOR = Permission(("secretary", "report_author"))
+"""Reports: the body's secretary or a report author drafts and submits them."""
+
+
+def _reason(value: str, what: str) -> None:
+    if not value.strip():
+        raise InvalidInput(f"reason: missing; say why the item is {what} (it is minuted)")
+
+
+@dataclass(frozen=True)
+class AddItem(Action[AgendaItemRow]):
+    """A draft item (with its cover sheet) on a scheduled meeting's agenda."""
+
+    name = "item add"
+    permission = AUTHOR
+    meeting_id: int
+    title: str
+    action: str = "for_decision"
+    lead: str = ""
+    report: str = "Written Report"
+    indicative_time: str | None = None
+    duration_minutes: int | None = None
+    part: int = 1
+    exempt_paragraph: int | None = None
+    public_interest_reason: str | None = None
+    cover: Mapping[str, str] | None = None
+    body_text: str = ""
+    appendices: tuple[Mapping[str, str], ...] = ()
+    pool_line_id: str | None = None
+    amount: Decimal | None = None
+    proposal_id: int | None = None
+
+    def validate(self, cfg: LocalityConfig) -> None:
+        if not self.title.strip():
+            raise InvalidInput("title: missing; give the item a title as it will appear on "
+                               "the agenda")
+        validate_action(self.action)
+        if self.amount is not None:
+            items.check_amount(self.amount)
+
+    def load(self, uow: UnitOfWork) -> Any:
+        return common.meeting(uow.session, self.meeting_id)
+
+    def scope(self, uow: UnitOfWork, loaded: Any) -> Scope:
+        return meeting_scope(uow, loaded)
+
+    def write(self, uow: UnitOfWork, loaded: Any) -> AgendaItemRow:
+        return items.add(
+            uow, self.meeting_id, self.title, action=self.action, lead=self.lead,
+            report=self.report, indicative_time=self.indicative_time,
+            duration_minutes=self.duration_minutes, part=self.part,
+            exempt_paragraph=self.exempt_paragraph,
+            public_interest_reason=self.public_interest_reason, cover=self.cover,
+            body_text=self.body_text, appendices=self.appendices,
+            pool_line_id=self.pool_line_id, amount=self.amount, proposal_id=self.proposal_id)
+
+
+class _OnItem(Action[R]):
+    """An action on one agenda item, by its body's secretary."""
+
+    item_id: int
+
+    def load(self, uow: UnitOfWork) -> Any:
+        return common.item(uow.session, self.item_id)
+
+    def scope(self, uow: UnitOfWork, loaded: Any) -> Scope:
+        return item_scope(uow, loaded)
+
+
+@dataclass(frozen=True)
+class SubmitItem(_OnItem[AgendaItemRow]):
+    """Notify the item to the secretary (late: with the chair's urgency consent). The
+    principal is recorded as who submitted it."""
+
+    name = "item submit"
+    permission = AUTHOR
+    item_id: int
+    submitted_on: date | None = None
+    urgency_reason: str | None = None
+    chair_consent_by: str | None = None
+
+    def write(self, uow: UnitOfWork, loaded: Any) -> AgendaItemRow:
+        return items.submit(uow, self.item_id, submitted_by=uow.principal.id,
+                            submitted_on=self.submitted_on, urgency_reason=self.urgency_reason,
+                            chair_consent_by=self.chair_consent_by)
+
+
+@dataclass(frozen=True)
+class AcceptItem(_OnItem[AgendaItemRow]):
+    name = "item accept"
+    permission = SECRETARY
+    item_id: int
+
+    def write(self, uow: UnitOfWork, loaded: Any) -> AgendaItemRow:
+        return items.accept(uow, self.item_id)
+
+
+@dataclass(frozen=True)
+class ReturnItem(_OnItem[AgendaItemRow]):
+    """Return a submitted item to its lead (the report is not ready)."""
+
+    name = "item return"
+    permission = SECRETARY
+    item_id: int
+    reason: str
+
+    def validate(self, cfg: LocalityConfig) -> None:
+        _reason(self.reason, "returned to its lead")
+
+    def write(self, uow: UnitOfWork, loaded: Any) -> AgendaItemRow:
+        return items.return_to_lead(uow, self.item_id, self.reason)
+
+
+@dataclass(frozen=True)
+class PublishItem(_OnItem[AgendaItemRow]):
+    name = "item publish"
+    permission = SECRETARY
+    item_id: int
+    published_on: date | None = None
+    urgency_reason: str | None = None
+    chair_consent_by: str | None = None
+
+    def write(self, uow: UnitOfWork, loaded: Any) -> AgendaItemRow:
+        return items.publish(uow, self.item_id, published_on=self.published_on,
+                             urgency_reason=self.urgency_reason,
+                             chair_consent_by=self.chair_consent_by)
+
+
+@dataclass(frozen=True)
+class WithdrawItem(_OnItem[AgendaItemRow]):
+    name = "item withdraw"
+    permission = SECRETARY
+    item_id: int
+    reason: str
+
+    def write(self, uow: UnitOfWork, loaded: Any) -> AgendaItemRow:
+        return items.withdraw(uow, self.item_id, self.reason)
+
+
+@dataclass(frozen=True)
+class DeferItem(_OnItem[AgendaItemRow | None]):
+    """Defer the item to the body's next meeting; returns the new item (None when no later
+    meeting is scheduled)."""
+
+    name = "item defer"
+    permission = SECRETARY
+    item_id: int
+    reason: str
+
+    def validate(self, cfg: LocalityConfig) -> None:
+        _reason(self.reason, "deferred")
+
+    def write(self, uow: UnitOfWork, loaded: Any) -> AgendaItemRow | None:
+        return items.defer_item(uow, loaded, self.reason)
+
+
+@dataclass(frozen=True)
+class RouteItem(_OnItem[AgendaItemRow]):
+    """Send the same report to another meeting: the secretary of the source body decides."""
+
+    name = "item route"
+    permission = SECRETARY
+    item_id: int
+    meeting_id: int
+    action: str = "to_note"
+
+    def validate(self, cfg: LocalityConfig) -> None:
+        validate_action(self.action)
+
+    def write(self, uow: UnitOfWork, loaded: Any) -> AgendaItemRow:
+        return items.route(uow, self.item_id, self.meeting_id, action=self.action)
+
+
+@dataclass(frozen=True)
+class RecordKeyDecision(_OnItem[KeyDecisionRow]):
+    """The forward-plan notice date, or the exception relied on (SI 2012/2089 regs 8-11)."""
+
+    name = "key-decision record"
+    permission = SECRETARY
+    item_id: int
+    forward_plan_published_on: date | None = None
+    exception: str = "none"
+    scrutiny_chair_notified_on: date | None = None
+    scrutiny_chair_agreed_by: str | None = None
+    reason: str = ""
+    wards_affected: int | None = None
+
+    def validate(self, cfg: LocalityConfig) -> None:
+        if self.exception not in key_decisions.EXCEPTIONS:
+            raise InvalidInput(f"exception: {self.exception!r} is not valid; expected one of "
+                               f"{', '.join(key_decisions.EXCEPTIONS)}")
+        if self.wards_affected is not None and self.wards_affected < 0:
+            raise InvalidInput(f"wards: {self.wards_affected} is negative; give the number of "
+                               "wards affected")
+
+    def write(self, uow: UnitOfWork, loaded: Any) -> KeyDecisionRow:
+        return key_decisions.record(
+            uow, self.item_id, forward_plan_published_on=self.forward_plan_published_on,
+            exception=self.exception, scrutiny_chair_notified_on=self.scrutiny_chair_notified_on,
+            scrutiny_chair_agreed_by=self.scrutiny_chair_agreed_by, reason=self.reason,
+            wards_affected=self.wards_affected)
+
+
+@dataclass(frozen=True)
+class Decide(_OnItem[decide.DecideResult]):
+    """Take the item at its meeting and record the decision (inquorate: deferred, and the
+    result carries the refusal to report after the transaction commits)."""
+
+    name = "decide"
+    permission = SECRETARY
+    item_id: int
+    outcome: str = "approved"
+    objections: tuple[str, ...] = ()
+    votes: Mapping[str, VotePosition] | None = None
+    partner_votes: Mapping[str, VotePosition] | None = None
+    casting: VotePosition | None = None
+    resolution: str = ""
+    reasons: str = ""
+    alternatives_rejected: str = ""
+
+    def validate(self, cfg: LocalityConfig) -> None:
+        decide.validate_decision(self.outcome, self.resolution)
+
+    def check(self, uow: UnitOfWork, loaded: Any) -> None:
+        decide.check_decidable(uow, loaded, common.meeting(uow.session, loaded.meeting_id))
+
+    def write(self, uow: UnitOfWork, loaded: Any) -> decide.DecideResult:
+        motion = decide.Motion(self.outcome, self.objections, self.votes, self.partner_votes,
+                               self.casting, self.resolution, self.reasons,
+                               self.alternatives_rejected)
+        return decide.take(uow, loaded, common.meeting(uow.session, loaded.meeting_id), motion)
+
+
+@dataclass(frozen=True)
+class CallIn(Action[CallInRow]):
+    """Call in an executive decision within its window (LGA 2000 s9F), as requested by
+    ``requested_by`` (recorded by the body's secretary)."""
+
+    name = "call-in"
+    permission = SECRETARY
+    decision_id: int
+    requested_by: str
+    reason: str
+    requested_on: date | None = None
+
+    def validate(self, cfg: LocalityConfig) -> None:
+        if not self.requested_by.strip():
+            raise InvalidInput("requested_by: missing; name who calls the decision in")
+        if not self.reason.strip():
+            raise InvalidInput("reason: missing; a call-in states its reasons")
+
+    def load(self, uow: UnitOfWork) -> Any:
+        return common.decision(uow.session, self.decision_id)
+
+    def scope(self, uow: UnitOfWork, loaded: Any) -> Scope:
+        return decision_scope(uow, loaded)
+
+    def write(self, uow: UnitOfWork, loaded: Any) -> CallInRow:
+        return key_decisions.call_in(uow, self.decision_id, requested_by=self.requested_by,
+                                     reason=self.reason, requested_on=self.requested_on)
