@@ -153,10 +153,6 @@ def principal_of(member: Member) -> Principal:
                      frozenset(member.secretary_of), frozenset(member.bodies), member.partner)
 
 
-def principals(cfg: LocalityConfig) -> dict[str, Principal]:
-    return {m.id: principal_of(m) for m in cfg.member}
-
-
 def find_principal(cfg: LocalityConfig, principal_id: str, source: str = "principal") -> Principal:
     """The configured principal ``principal_id``, or NotFound listing the known ones."""
     for m in cfg.member:

@@ -7,7 +7,7 @@ same message twice whatever retries or restarts happen.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session
@@ -38,6 +38,15 @@ def send_all(session: Session, cfg: LocalityConfig, now: datetime, key: str,
                  kind=kind, attachments=attachments, deadline_id=deadline_id):
             queued.append(to)
     return queued
+
+
+def tell_owner(session: Session, cfg: LocalityConfig, now: datetime, row: DeadlineRow, *,
+               key: str, title: str, due: date, kind: str) -> None:
+    """Tell the owner of an owned deadline (an action arising, a gateway condition) that it is
+    theirs and when it is due."""
+    send_all(session, cfg, now, key, [row.owner_email], f"{title} (due {due:%d %b %Y})",
+             f"{title}\n\nYou are recorded as its owner; it is due by {when(cfg, row.due_at)}. "
+             "You will be reminded before then.\n", kind=kind, deadline_id=row.id)
 
 
 def body_members(cfg: LocalityConfig, body_id: str | None) -> list[str]:

@@ -17,7 +17,7 @@ from typing import Any
 from notifications import deadlines as dl
 from notifications import store
 from notifications.documents.events import DocumentRendered, PoolReportSent
-from notifications.messages import body_members, send_all, when
+from notifications.messages import body_members, send_all, tell_owner, when
 from workflows.committee.events import (
     ActionAdded,
     ActionClosed,
@@ -217,10 +217,8 @@ def on_action_added(uow: UnitOfWork, ev: ActionAdded) -> None:
                           "action arising, reviewed at each meeting until closed",
                           body_id=ev.body_id, meeting_id=ev.meeting_id)
     row = store.upsert(uow.session, p, uow.now)
-    send_all(uow.session, cfg, uow.now, f"action.added:{ev.action_id}", [row.owner_email],
-             f"{title} (due {due:%d %b %Y})",
-             f"{title}\n\nYou are recorded as its owner; it is due by {when(cfg, row.due_at)}. "
-             "You will be reminded before then.\n", kind="action", deadline_id=row.id)
+    tell_owner(uow.session, cfg, uow.now, row, key=f"action.added:{ev.action_id}", title=title,
+               due=due, kind="action")
 
 
 def on_action_closed(uow: UnitOfWork, ev: ActionClosed) -> None:

@@ -11,7 +11,7 @@ from datetime import date
 
 from notifications import deadlines as dl
 from notifications import store
-from notifications.messages import send_all, when
+from notifications.messages import tell_owner
 from workflows.events import EventBus, UnitOfWork
 from workflows.proposal.events import (
     ConditionAdded,
@@ -105,10 +105,8 @@ def on_condition_added(uow: UnitOfWork, ev: ConditionAdded) -> None:
                                 "a gateway condition must be closed before s75 drafting "
                                 "(file 002)", proposal_id=ev.proposal_id)
     row = store.upsert(uow.session, planned, uow.now)
-    send_all(uow.session, cfg, uow.now, f"condition.added:{ev.condition_id}", [row.owner_email],
-             f"{title} (due {ev.due:%d %b %Y})",
-             f"{title}\n\nYou are recorded as its owner; it is due by {when(cfg, row.due_at)}. "
-             "You will be reminded before then.\n", kind="condition", deadline_id=row.id)
+    tell_owner(uow.session, cfg, uow.now, row, key=f"condition.added:{ev.condition_id}",
+               title=title, due=ev.due, kind="condition")
 
 
 def on_condition_closed(uow: UnitOfWork, ev: ConditionClosed) -> None:

@@ -162,7 +162,7 @@ def fire(uow: UnitOfWork, subject: Any, definition: str | WorkflowDefinition, tr
     if event_type is None:
         uow.emit(SubjectMoved(workflow_prefix=defn.event_prefix,
                               subject_kind=defn.subject.replace(" ", "_"),
-                              subject_ref=str(subject.id), trigger=trigger, from_state=state,
+                              subject_ref=subject.id, trigger=trigger, from_state=state,
                               to_state=dest, facts=dict(facts or {}), renders=renders,
                               extra={**(event_data or {}), **effects}))
         return dest

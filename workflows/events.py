@@ -114,7 +114,7 @@ class SubjectMoved(Transitioned):
 
     workflow_prefix: str = ""
     subject_kind: str = ""
-    subject_ref: str = ""
+    subject_ref: int | str = ""
 
     @property
     def action(self) -> str:
@@ -122,7 +122,10 @@ class SubjectMoved(Transitioned):
 
     @property
     def subject_id(self) -> str:
-        return self.subject_ref
+        return str(self.subject_ref)
+
+    def payload(self) -> dict[str, Any]:
+        return {f"{self.workflow_prefix}_id": self.subject_ref, **super().payload()}
 
     def audit_subject_type(self) -> str:
         return self.subject_kind

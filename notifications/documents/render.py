@@ -234,6 +234,3 @@ def html_to_pdf(html: str, *, full_fonts: bool = True) -> Rendered:
     pdf = doc.write_pdf(pdf_variant=PDF_VARIANT, full_fonts=full_fonts)
     return Rendered(pdf=pdf, pages=len(doc.pages), refused=fetcher.refused)
 
-
-def render_pdf(template: str, **context: Any) -> Rendered:
-    return html_to_pdf(render_html(template, **context))

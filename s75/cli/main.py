@@ -56,6 +56,8 @@ def build_app() -> typer.Typer:
     ) -> None:
         ctx.obj = make_app(config, db, None, principal, now=now or None)
         ctx.call_on_close(ctx.obj.close)
+        if ctx.obj.principal_id is not None:
+            ctx.obj.principal  # noqa: B018  an unknown --as / S75_AS fails every command, exit 2
 
     @app.command("check-config")
     def check_config(

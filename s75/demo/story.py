@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -229,13 +228,6 @@ def short(title: str, limit: int = 48) -> str:
     return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 
-def money(amount: Decimal) -> str:
-    return f"£{amount / 1_000_000:,.1f}m"
-
-
 def days_before(cal: WorkingCalendar, day: date, working_days: int) -> date:
     return cal.add_working_days(day, -working_days)
 
-
-def next_month(day: date) -> date:
-    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)

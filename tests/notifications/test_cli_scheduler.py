@@ -25,7 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def planner_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests are about deadlines and messages: leave document rendering (which also
     hears meeting.published) to the documents tests."""
-    monkeypatch.setattr("s75.wiring.INSTALLERS", ("notifications.planner",))
+    from notifications import planner, planner_proposals
+
+    monkeypatch.setattr("s75.wiring.INSTALLERS", (planner, planner_proposals))
 
 
 def _init(cli, tmp_path: Path, text: str | None = None) -> tuple[str, str]:  # type: ignore[no-untyped-def]

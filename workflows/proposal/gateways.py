@@ -24,7 +24,6 @@ from workflows.proposal.queries import (
 )
 from workflows.proposal.rules import (
     DECISIONS,
-    MonthStatus,
     gateway_month_status,
     month_end,
     month_start,
@@ -170,6 +169,3 @@ def conditions(session: Session, proposal_id: int, *, open_only: bool = False
         q = q.where(ConditionRow.status == "open")
     return list(session.exec(q.order_by(col(ConditionRow.id))).all())
 
-
-def status_rows(session: Session, proposal_id: int, today: date) -> list[MonthStatus]:
-    return gateway_status(session, proposal_id, today)

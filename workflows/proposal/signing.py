@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from decisions.errors import InvalidInput, RuleRefused
 from workflows.committee import common
-from workflows.committee.tables import BodyRow, DecisionRow
+from workflows.committee.tables import BodyRow
 from workflows.engine import allowed_triggers, describe, fire
 from workflows.events import UnitOfWork
 from workflows.proposal.events import ChecklistMarked, SignatureRecorded, StartMoved
@@ -156,7 +156,3 @@ def move_start(uow: UnitOfWork, proposal_id: int, *, new_start: date, body_id: s
                         decision_id=decision_id, signing_deadline=deadline_of(uow.config, row)))
     return change
 
-
-def decision_exists(session: Session, decision_id: int) -> bool:
-    return session.exec(select(DecisionRow.id).where(DecisionRow.id == decision_id)).first() \
-        is not None
