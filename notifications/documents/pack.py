@@ -31,9 +31,9 @@ from notifications.documents.render import (
     PDF_TEMPLATES,
     TEMPLATES,
     TemplateOnlyFetcher,
-    _styles,
     check_fonts,
     html_to_pdf,
+    shared_styles,
 )
 from notifications.documents.views import AgendaView, PackView, ReportView, SupplementView
 
@@ -114,7 +114,7 @@ def _render_stamp_set(job: tuple[tuple[str, ...], bool]) -> bytes:
 
 def _render_stamps(labels: tuple[str, ...], full_fonts: bool = True) -> bytes:
     """One page per label, the label in the footer; untagged (it becomes an artifact)."""
-    styles = _styles()
+    styles = shared_styles()
     pages = "".join(f'<div class="p"><span>{label}</span></div>' for label in labels)
     html = ('<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><style>'
             '@page { size: A4; margin: 0 } html, body { margin: 0 }'

@@ -178,7 +178,7 @@ def render_html(template: str, **context: Any) -> str:
 
 
 @dataclass
-class _Styles:
+class Styles:
     """Per process: one font configuration and the parsed stylesheets, reused by every
     render (loading the @font-face fonts costs about half a second each time)."""
 
@@ -187,17 +187,17 @@ class _Styles:
     folio_css: CSS
 
 
-_STYLES: _Styles | None = None
+_STYLES: Styles | None = None
 
 
-def _styles() -> _Styles:
+def shared_styles() -> Styles:
     global _STYLES
     if _STYLES is None:
         check_fonts()
         fonts = FontConfiguration()
         css_dir = TEMPLATES / "static" / "css"
         fetcher = TemplateOnlyFetcher()
-        _STYLES = _Styles(
+        _STYLES = Styles(
             fonts,
             CSS(filename=str(css_dir / "print.css"), font_config=fonts, url_fetcher=fetcher),
             CSS(filename=str(css_dir / "folio.css"), font_config=fonts, url_fetcher=fetcher))
@@ -225,7 +225,7 @@ def html_to_pdf(html: str, *, full_fonts: bool = True) -> Rendered:
     applied here, so the output depends only on the HTML and templates/static.
     """
     check_fonts()
-    styles = _styles()
+    styles = shared_styles()
     fetcher = TemplateOnlyFetcher()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     sheets = [styles.print_css] + ([styles.folio_css] if is_folio(html) else [])

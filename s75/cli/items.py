@@ -16,14 +16,20 @@ from decisions.errors import InvalidInput
 from s75.cli.options import JsonOpt, get_app, maybe_date
 from s75.cli.output import emit_object, emit_rows
 from workflows.committee import common
-from workflows.committee.interest_actions import DeclareInterest, RegisterInterest
+from workflows.committee.interest_actions import (
+    DeclareInterest,
+    GrantDispensation,
+    RegisterInterest,
+)
 from workflows.committee.item_actions import (
     AcceptItem,
     AddItem,
+    CallIn,
     Decide,
     DeferItem,
     PublishItem,
     RecordKeyDecision,
+    ReturnItem,
     RouteItem,
     SubmitItem,
     WithdrawItem,
@@ -176,6 +182,14 @@ def item_withdraw(ctx: typer.Context, item: Annotated[int, typer.Argument()],
                   reason: Annotated[str, Opt(help="Why")], as_json: JsonOpt = False) -> None:
     """Withdraw an item from the agenda."""
     emit_object(get_app(ctx).perform(WithdrawItem(item, reason), _item), as_json)
+
+
+@item_app.command("return")
+def item_return(ctx: typer.Context, item: Annotated[int, typer.Argument()],
+                reason: Annotated[str, Opt(help="What the lead must change")],
+                as_json: JsonOpt = False) -> None:
+    """Return a submitted item to its lead officer (e.g. the report needs clearance)."""
+    emit_object(get_app(ctx).perform(ReturnItem(item, reason), _item), as_json)
 
 
 @item_app.command("defer")
@@ -341,7 +355,46 @@ def _decided(_uow: UnitOfWork, r: Any) -> tuple[dict[str, Any], Any]:
     return out, r.refusal
 
 
+@interest_app.command("dispense")
+def interest_dispense(
+    ctx: typer.Context, member: Annotated[str, typer.Argument(help="Member id")],
+    granted_by: Annotated[str, Opt(help="Who granted it, e.g. 'Audit Committee' or the "
+                                        "monitoring officer")],
+    reason: Annotated[str, Opt(help="Why (e.g. needed for a quorum)")],
+    item: Annotated[int | None, Opt(help="For this item only")] = None,
+    body: Annotated[str | None, Opt(help="For all of this body's business")] = None,
+    expires: Annotated[str | None, Opt(help="Last day it applies (YYYY-MM-DD)")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a dispensation letting a member with an interest take part (Localism Act 2011
+    s33), for one item or a body's business."""
+    out = get_app(ctx).perform(
+        GrantDispensation(member, granted_by, reason, item_id=item, body_id=body,
+                          expires_on=maybe_date(expires, "--expires")),
+        lambda _uow, d: {"dispensation": d.id, "member": d.member_id, "item": d.item_id,
+                         "body": d.body_id, "granted_by": d.granted_by,
+                         "expires_on": d.expires_on})
+    emit_object(out, as_json)
+
+
+def call_in_command(
+    ctx: typer.Context, decision: Annotated[int, typer.Argument(help="Decision id")],
+    requested_by: Annotated[str, Opt(help="Who calls it in, e.g. the scrutiny chair")],
+    reason: Annotated[str, Opt(help="Why")],
+    on: Annotated[str | None, Opt(help="Date of the request [default: today]")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Call in a decision within its call-in period: it is not implemented until reviewed."""
+    out = get_app(ctx).perform(
+        CallIn(decision, requested_by, reason, requested_on=maybe_date(on, "--on")),
+        lambda _uow, c: {"call_in": c.id, "decision": c.decision_id,
+                         "requested_by": c.requested_by, "requested_on": c.requested_on,
+                         "reason": c.reason})
+    emit_object(out, as_json)
+
+
 def register(app: typer.Typer) -> None:
+    app.command("call-in")(call_in_command)
     app.add_typer(item_app, name="item")
     app.add_typer(interest_app, name="interest")
     app.command("decide")(decide_command)

@@ -28,6 +28,7 @@ from workflows.committee.meeting_actions import (
     PublishMeeting,
     RecordAttendance,
     ScheduleMeetings,
+    SignMinutes,
 )
 from workflows.committee.tables import MeetingRow
 from workflows.events import UnitOfWork
@@ -313,6 +314,20 @@ def minutes_approve(
                          "approved_at_meeting": r.approved_at_meeting_id,
                          "approved_on": r.approved_on, "amended": r.amended,
                          "amendments": r.amendments, "signed_by": r.signed_by})
+    emit_object(out, as_json)
+
+
+@minutes_app.command("sign")
+def minutes_sign(
+    ctx: typer.Context, meeting: Annotated[int, typer.Argument(help="Meeting minuted")],
+    signed_by: Annotated[str | None, typer.Option(help="Chair signing [default: the chair "
+                                                  "of the approving meeting]")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record the chair's signature of approved minutes (after 'minutes approve --no-sign')."""
+    out = get_app(ctx).perform(
+        SignMinutes(meeting, signed_by),
+        lambda _uow, r: {"meeting": meeting, "state": r.state, "signed_by": r.signed_by})
     emit_object(out, as_json)
 
 

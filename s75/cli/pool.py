@@ -1,5 +1,6 @@
-"""``s75 pool show`` and ``s75 pool variance FILE.csv``: the pooled budget from config, its
-risk share, and each partner's share of a forecast over- or underspend."""
+"""``s75 pool show``, ``s75 pool report --quarter N`` and ``s75 pool variance FILE.csv``: the
+pooled budget from config, its risk share, the quarterly report to the partners, and each
+partner's share of a forecast over- or underspend."""
 
 from __future__ import annotations
 
@@ -45,6 +46,23 @@ def pool_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
                  "risk share": ", ".join(f"{k} {v:.0%}" for k, v in shares.items()),
                  "not in the total": ", ".join(f"{t} (tbc)" for t in totals.tbc_lines) or "—"},
                 False)
+
+
+@pool_app.command("report")
+def pool_report(
+    ctx: typer.Context,
+    quarter: Annotated[int, typer.Option(help="Quarter of the financial year, 1 to 4.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Send the quarter's report on the pooled fund to the partners (as the pooled fund
+    manager or the programme director): stored as a public PDF; meets the quarterly deadline."""
+    from notifications.documents.pool_report import SendPoolReport
+
+    def shown(_uow: Any, doc: Any) -> dict[str, Any]:
+        return {"document": doc.id, "title": doc.title, "pages": doc.pages,
+                "audience": doc.audience}
+
+    emit_object(get_app(ctx).perform(SendPoolReport(quarter), shown), as_json)
 
 
 @pool_app.command("variance")

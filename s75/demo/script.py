@@ -9,6 +9,7 @@ from functools import partial
 from decisions.agenda_rules import item_deadline
 from decisions.calendar import WorkingCalendar
 from decisions.principals import find_principal
+from notifications.documents.pool_report import SendPoolReport
 from s75.demo import cast as casting
 from s75.demo.cast import first_on_or_after, meeting_days
 from s75.demo.content import REPORTS, Report
@@ -282,17 +283,7 @@ def _close_conditions(uow: UnitOfWork, *, y: Year) -> str:
 
 
 def _pool_report(uow: UnitOfWork, *, y: Year, quarter: int) -> str:
-    from notifications.documents import kinds, store
-    from notifications.documents.config_views import pool_view
-    from notifications.documents.events import PoolReportSent
-
-    cfg = y.cast.cfg
-    r = kinds.render(kinds.pool_html(pool_view(cfg, f"quarter {quarter} report")))
-    doc = store.save(uow.session, kind="pool", title=f"{cfg.pool.name}: Q{quarter} report",
-                     pdf=r.pdf, pages=r.pages, subject_type="locality",
-                     subject_id=f"q{quarter}", now=uow.now, public=True, event="pool.report_sent")
-    assert doc.id is not None
-    uow.emit(PoolReportSent(document_id=doc.id, quarter=quarter))
+    perform(uow, SendPoolReport(quarter), y.fund_manager())
     return f"quarter {quarter} pooled-fund report sent to partners"
 
 

@@ -100,6 +100,12 @@ class Year:
         found = secretaries_of(cfg, body_id)
         return principal_of(found[0]) if found else operator(cfg)
 
+    def fund_manager(self) -> Principal:
+        """Who reports on the pooled fund: ``[pool] fund_manager``, else the programme
+        director."""
+        manager = self.cast.cfg.pool.fund_manager
+        return self.member(manager) if manager else self.programme_director()
+
     def member(self, member_id: str) -> Principal:
         return find_principal(self.cast.cfg, member_id, "demo")
 

@@ -13,6 +13,7 @@ from s75.db import upgrade
 from s75.standing import sync_standing
 from tests.actions import (
     committee_cases,  # noqa: F401
+    document_cases,  # noqa: F401
     proposal_cases,  # noqa: F401
     support,
 )

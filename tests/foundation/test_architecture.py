@@ -260,3 +260,33 @@ def test_migration_matches_tables(tmp_path: Path) -> None:
         diff = compare_metadata(MigrationContext.configure(conn), all_tables().metadata)
     engine.dispose()
     assert diff == [], f"tables changed without a migration: run 'make migration'\n{diff}"
+
+
+def private_imports(root: Path, layers: list[str]) -> list[str]:
+    """``from project.module import _name`` anywhere in the layers: a private name used
+    across modules (make it public where it is shared, or keep it where it is used)."""
+    found = []
+    for layer in layers:
+        for path in sorted((root / layer).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+                if (isinstance(node, ast.ImportFrom) and node.module and node.level == 0
+                        and node.module.split(".")[0] in layers):
+                    found += [f"{path.relative_to(root)}:{node.lineno} imports {alias.name} "
+                              f"from {node.module}" for alias in node.names
+                              if alias.name.startswith("_") and not alias.name.startswith("__")]
+    return found
+
+
+def test_no_private_names_imported_across_modules() -> None:
+    bad = private_imports(ROOT, LAYERS)
+    assert not bad, "private names imported across modules:\n" + "\n".join(bad)
+
+
+def test_private_import_check_reports_a_planted_one(tmp_path: Path) -> None:
+    (tmp_path / "decisions").mkdir()
+    (tmp_path / "decisions" / "a.py").write_text("def _hidden() -> None: ...\n")
+    (tmp_path / "decisions" / "b.py").write_text("from decisions.a import _hidden\n")
+    assert private_imports(tmp_path, ["decisions"]) == [
+        "decisions/b.py:1 imports _hidden from decisions.a"]
