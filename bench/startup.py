@@ -87,7 +87,7 @@ work on the machine inflates less than the wall-clock time.
 {table}
 
 Load average (1 min) {load_before:.2f} before and {load_after:.2f} after, on
-{os.cpu_count()} logical cores. {_shared(max(load_before, load_after))}
+{os.cpu_count()} logical cores. {_shared(load_before)}
 
 The commands that do not render or serve import neither the renderer (WeasyPrint, fontTools,
 pypdf) nor the web server and scheduler (FastAPI, uvicorn, APScheduler, aiosmtpd):
@@ -96,9 +96,11 @@ tests/foundation/test_startup.py checks it in a fresh interpreter for each comma
 
 
 def _shared(load: float) -> str:
+    """How busy the machine was, judged by the load average before the run."""
     cores = os.cpu_count() or 1
     if load < 0.5 * cores:
-        return "The machine was mostly idle."
+        return ("Nothing else of note was running: the load average before the run was below "
+                "half the cores (the benchmark's own processes then keep one core busy).")
     return ("Other work was running beside the benchmark (this machine is shared: other "
             "engineers' test suites and demos ran on the same cores), so the wall-clock "
             "times are inflated, the baseline's as much as the commands'; the CPU times are "
