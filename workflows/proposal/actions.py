@@ -236,6 +236,7 @@ class RecordGatewayReturn(Action[GatewayReturnRow]):
 
     def validate(self, cfg: LocalityConfig) -> None:
         _known_partner(cfg, self.partner_id)
+        gateways.validate_return(self.decision, self.reasons, self.conditions)
 
     def load(self, uow: UnitOfWork) -> ProposalRow:
         return get_proposal(uow.session, self.proposal_id)
@@ -243,11 +244,14 @@ class RecordGatewayReturn(Action[GatewayReturnRow]):
     def scope(self, uow: UnitOfWork, loaded: ProposalRow) -> Scope:
         return proposal_scope(uow, loaded, uow.config.sovereign_body_of(self.partner_id).id)
 
+    def check(self, uow: UnitOfWork, loaded: ProposalRow) -> None:
+        gateways.check_return(uow, loaded, self.partner_id, self.decision, self.month,
+                              self.held_on, self.conditions)
+
     def write(self, uow: UnitOfWork, loaded: ProposalRow) -> GatewayReturnRow:
-        return gateways.record_return(uow, self.proposal_id, partner_id=self.partner_id,
-                                      decision=self.decision, reasons=self.reasons,
-                                      month=self.month, held_on=self.held_on,
-                                      conditions=tuple(self.conditions))
+        month, held = gateways.gateway_dates(uow, self.month, self.held_on)
+        return gateways.write_return(uow, loaded, self.partner_id, self.decision,
+                                     self.reasons.strip(), month, held, tuple(self.conditions))
 
 
 @dataclass(frozen=True)

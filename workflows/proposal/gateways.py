@@ -30,6 +30,7 @@ from workflows.proposal.rules import (
     next_month,
 )
 from workflows.proposal.tables import ConditionRow, GatewayReturnRow, GatewayRow
+from workflows.tables import ProposalRow
 
 __all__ = ["ConditionSpec", "close_condition", "conditions", "gateway_status", "record_return"]
 
@@ -47,22 +48,21 @@ def record_return(uow: UnitOfWork, proposal_id: int, *, partner_id: str, decisio
                   reasons: str = "", month: date | None = None, held_on: date | None = None,
                   conditions: Sequence[ConditionSpec] = ()) -> GatewayReturnRow:
     """Record one partner's return at the gateway of ``month`` (default: this month), and apply
-    it: a stop stops the proposal, a pause pauses it, a go that ends every pause resumes it."""
-    s = uow.session
-    row = get_proposal(s, proposal_id)
-    who = describe(row, "proposal")
-    today = local_today(uow.config, uow.now)
-    if row.state not in ("shadow_operation", "paused"):
-        raise RuleRefused(RULE, f"{who} is {row.state!r}; gateways are held only in shadow "
-                                "operation (or while paused)")
+    it: a stop stops the proposal, a pause pauses it, a go that ends every pause resumes it.
+    The steps of the ``gateway record`` action, in its order."""
+    validate_return(decision, reasons, conditions)
+    row = get_proposal(uow.session, proposal_id)
+    m, held = check_return(uow, row, partner_id, decision, month, held_on, conditions)
+    return write_return(uow, row, partner_id, decision, reasons.strip(), m, held, conditions)
+
+
+def validate_return(decision: str, reasons: str, conditions: Sequence[ConditionSpec]) -> None:
+    """The input on its own: a known return, reasons where needed, conditions only with (and
+    always with) go with conditions, each with its text."""
     if decision not in DECISIONS:
         raise InvalidInput(f"--return: {decision!r} is not a gateway return; expected one of "
                            f"{', '.join(DECISIONS)}")
-    if s.get(PartnerRow, partner_id) is None:
-        raise InvalidInput(f"--partner: {partner_id!r} is not a partner; expected one of "
-                           f"{partner_ids(s)}")
-    reasons = reasons.strip()
-    if decision != "go" and not reasons:
+    if decision != "go" and not reasons.strip():
         raise InvalidInput(f"--reason: a {decision} return needs the partner's reasons")
     if decision == "go_with_conditions" and not conditions:
         raise InvalidInput("--condition: a go_with_conditions return needs at least one "
@@ -70,23 +70,62 @@ def record_return(uow: UnitOfWork, proposal_id: int, *, partner_id: str, decisio
     if decision != "go_with_conditions" and conditions:
         raise InvalidInput(f"--condition: conditions go with a go_with_conditions return, not "
                            f"{decision}")
-    held = held_on or today
+    for i, c in enumerate(conditions, 1):
+        if not c.text.strip():
+            raise InvalidInput(f"--condition {i}: the condition needs its text")
+
+
+def check_return(uow: UnitOfWork, row: ProposalRow, partner_id: str, decision: str,
+                 month: date | None, held_on: date | None,
+                 conditions: Sequence[ConditionSpec]) -> tuple[date, date]:
+    """The rules: gateways are held in shadow operation, for a month of it that has begun, once
+    per partner; condition owners are members and due after the gateway. Returns the gateway
+    month and the day it was held."""
+    s = uow.session
+    who = describe(row, "proposal")
+    today = local_today(uow.config, uow.now)
+    if row.state not in ("shadow_operation", "paused"):
+        raise RuleRefused(RULE, f"{who} is {row.state!r}; gateways are held only in shadow "
+                                "operation (or while paused)")
+    if s.get(PartnerRow, partner_id) is None:
+        raise InvalidInput(f"--partner: {partner_id!r} is not a partner; expected one of "
+                           f"{partner_ids(s)}")
+    m, held = gateway_dates(uow, month, held_on)
     if held > today:
         raise InvalidInput(f"--held-on: {held.isoformat()} is in the future")
-    m = month_start(month or held)
     assert row.shadow_start is not None
     if m < row.shadow_start or m > month_start(today):
         raise InvalidInput(f"--month: {m:%Y-%m} is outside shadow operation, which runs from "
                            f"{row.shadow_start:%Y-%m} to {today:%Y-%m}")
     for i, c in enumerate(conditions, 1):
-        if not c.text.strip():
-            raise InvalidInput(f"--condition {i}: the condition needs its text")
         if s.get(MemberRow, c.owner_id) is None:
             raise InvalidInput(f"--owner {i}: {c.owner_id!r} is not a member id; the owner of a "
                                "condition is a member (see 's75 check-config')")
         if c.due <= held:
             raise InvalidInput(f"--due {i}: {c.due.isoformat()} must be after the gateway "
                                f"({held.isoformat()})")
+    assert row.id is not None
+    before = gateway_returns(s, row.id).get(m, {})
+    if partner_id in before:
+        raise RuleRefused(RULE, f"{partner_id} already returned {before[partner_id]} at the "
+                                f"{m:%B %Y} gateway of {who}")
+    return m, held
+
+
+def gateway_dates(uow: UnitOfWork, month: date | None, held_on: date | None
+                  ) -> tuple[date, date]:
+    """The gateway's month and the day it was held (defaults: today, and today's month)."""
+    held = held_on or local_today(uow.config, uow.now)
+    return month_start(month or held), held
+
+
+def write_return(uow: UnitOfWork, row: ProposalRow, partner_id: str, decision: str,
+                 reasons: str, m: date, held: date,
+                 conditions: Sequence[ConditionSpec]) -> GatewayReturnRow:
+    """The return, its conditions and their events, then its effect on the proposal."""
+    s = uow.session
+    assert row.id is not None
+    proposal_id = row.id
     gateway = s.exec(select(GatewayRow).where(GatewayRow.proposal_id == proposal_id,
                                               GatewayRow.month == m)).first()
     if gateway is None:
@@ -95,9 +134,6 @@ def record_return(uow: UnitOfWork, proposal_id: int, *, partner_id: str, decisio
         s.flush()
     assert gateway.id is not None
     before = gateway_returns(s, proposal_id).get(m, {})
-    if partner_id in before:
-        raise RuleRefused(RULE, f"{partner_id} already returned {before[partner_id]} at the "
-                                f"{m:%B %Y} gateway of {who}")
     ret = GatewayReturnRow(gateway_id=gateway.id, proposal_id=proposal_id,
                            partner_id=partner_id, decision=decision, reasons=reasons,
                            recorded_at=uow.now, recorded_by=uow.actor)
@@ -105,12 +141,11 @@ def record_return(uow: UnitOfWork, proposal_id: int, *, partner_id: str, decisio
     s.flush()
     partners = partner_ids(s)
     now_returns = {**before, partner_id: decision}
-    status = gateway_month_status(m, partners, now_returns, today)
-    complete = all(p in now_returns for p in partners)
+    status = gateway_month_status(m, partners, now_returns, local_today(uow.config, uow.now))
     nxt = next_month(m)
     uow.emit(GatewayRecorded(proposal_id=proposal_id, gateway_id=gateway.id, month=m,
                              partner_id=partner_id, decision=decision, reasons=reasons,
-                             complete=complete, rag=status.rag,
+                             complete=all(p in now_returns for p in partners), rag=status.rag,
                              awaiting=tuple(p for p in partners if p not in now_returns),
                              next_gateway_month=nxt, gateway_due=month_end(nxt)))
     for c in conditions:
