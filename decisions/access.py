@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
+from decisions.agenda_rules import SCHEDULE_12A
+
 PUBLIC_PART = 1
 EXEMPT_PART = 2
 """Part 2 of an agenda: business from which the public are excluded (LGA 1972 s100A(4),
@@ -72,9 +74,27 @@ class Regime:
 
     def exclusion_resolution(self, paragraphs: list[int] | tuple[int, ...] = ()) -> str:
         """The resolution excluding the public before Part 2 business."""
-        paras = ", ".join(str(p) for p in paragraphs) or "shown against each item"
+        grounds = self.exclusion_grounds.format(
+            paras=", ".join(str(p) for p in paragraphs) or "shown against each item")
+        if not paragraphs:  # an agenda's recommendation: the paragraph stands by each item
+            grounds = grounds.replace("paragraph(s) shown against each item of Part 1 of "
+                                      "Schedule 12A to the Local Government Act 1972",
+                                      "the paragraphs of Part 1 of Schedule 12A to the Local "
+                                      "Government Act 1972 shown against each item")
         return ("That the public be excluded from the meeting for the following business on "
-                "the grounds that " + self.exclusion_grounds.format(paras=paras))
+                "the grounds that " + grounds)
+
+    def exempt_basis(self, paragraph: int | None) -> str:
+        """Why an item is exempt, to follow "exempt by virtue of": the Schedule 12A paragraph
+        and its words for a council body; for an NHS board the 1960 Act's ground, with the
+        kind of information where a paragraph was given."""
+        kind = SCHEDULE_12A.get(paragraph or 0, "").rstrip(".")
+        if self.id == "lga1972":
+            return (f"paragraph {paragraph} of {self.exempt_reference}: {kind[:1].lower()}"
+                    f"{kind[1:]}" if kind else self.exempt_reference)
+        ground = (f"{self.exempt_reference}: publicity would be prejudicial to the public "
+                  "interest by reason of the confidential nature of the business")
+        return ground + (f": {kind[:1].lower()}{kind[1:]}" if kind else "")
 
     def terms(self, publication_days: int, notice_days: int) -> str:
         return self.terms_text.format(pub=publication_days, notice=notice_days)

@@ -154,7 +154,8 @@ def agenda_view(session: Session, cfg: LocalityConfig, meeting_id: int, *,
         body.name, cfg.locality.name, m.starts_at.astimezone(tz), m.venue, chair, entries,
         next_meeting, contact=contact_line(cfg.locality.secretary_name, contact),
         published_on=None if published is None else m.starts_at.astimezone(tz).date(),
-        member_name=_member(cfg, member_id) if member_id else None, access_note=regime)
+        member_name=_member(cfg, member_id) if member_id else None, access_note=regime,
+        regime=body.access_regime)
 
 
 def _sections(text: str) -> tuple[Section, ...]:
@@ -186,7 +187,7 @@ def _lines(text: str) -> tuple[str, ...]:
 
 
 def report_view(cfg: LocalityConfig, item: AgendaItemRow, number: str,
-                interest: str = "") -> ReportView:
+                interest: str = "", regime: str = "lga1972") -> ReportView:
     c = item.cover or {}
     cover = CoverSheet(
         _lines(c.get("decisions_required", "")), _lines(c.get("key_points", "")),
@@ -202,7 +203,7 @@ def report_view(cfg: LocalityConfig, item: AgendaItemRow, number: str,
     return ReportView(number, item.title, cover, _sections(item.body_text), (), appendices,
                       None, item.part, item.exempt_paragraph,
                       item.public_interest_reason or "", item.lead, interest,
-                      1 if _is_supplementary(item) else None)
+                      1 if _is_supplementary(item) else None, regime)
 
 
 def _has_report(item: AgendaItemRow) -> bool:
@@ -215,7 +216,8 @@ def pack_view(session: Session, cfg: LocalityConfig, meeting_id: int, *, public:
     items = _items(session, meeting_id)
     numbers = numbering(items)
     interests = _interests(session, meeting_id, member_id)
-    reports = tuple(report_view(cfg, i, numbers[i.id or 0], interests.get(i.id or 0, ""))
+    reports = tuple(report_view(cfg, i, numbers[i.id or 0], interests.get(i.id or 0, ""),
+                                agenda.regime)
                     for i in items if _has_report(i) and not _is_supplementary(i))
     return PackView(agenda, reports, public=public, member_name=agenda.member_name)
 
@@ -233,7 +235,8 @@ def supplement_view(session: Session, cfg: LocalityConfig, meeting_id: int, *,
     interests = _interests(session, meeting_id, member_id)
     from dataclasses import replace
     entries = tuple(e for e in agenda.entries if e.supplement)
-    reports = tuple(report_view(cfg, i, numbers[i.id or 0], interests.get(i.id or 0, ""))
+    reports = tuple(report_view(cfg, i, numbers[i.id or 0], interests.get(i.id or 0, ""),
+                                agenda.regime)
                     for i in late)
     consent = "; ".join(sorted({f"{i.urgency_reason}" for i in late if i.urgency_reason}))
     return SupplementView(1, replace(agenda, entries=entries), reports, first_page,
@@ -299,11 +302,13 @@ def minutes_view(session: Session, cfg: LocalityConfig, meeting_id: int) -> Minu
     row = session.exec(select(MinutesRow).where(MinutesRow.meeting_id == meeting_id)).first()
     status = row.state if row is not None else "draft"
     part2 = sorted({i.exempt_paragraph for i in items if is_exempt(i) and i.exempt_paragraph})
-    exclusion = regime_of(body).exclusion_resolution(part2) if part2 else ""
+    exclusion = (regime_of(body).exclusion_resolution(part2)
+                 if any(is_exempt(i) for i in items) else "")
     quorate = not any(i.state == "deferred" for i in items)
     return MinutesView(body.name, cfg.locality.name, m.starts_at.astimezone(tz), m.venue,
                        _member(cfg, m.chair_id) or "not recorded", present, apologies, in_att,
-                       declarations, tuple(minute_items), exclusion, quorate, status)
+                       declarations, tuple(minute_items), exclusion, quorate, status,
+                       regime=body.access_regime)
 
 
 def notice_view(session: Session, cfg: LocalityConfig, decision_id: int,
@@ -334,7 +339,7 @@ def notice_view(session: Session, cfg: LocalityConfig, decision_id: int,
         now.astimezone(tz).date(), d.call_in_expires, _rule(d, body.decision_rule),
         bool(d.key_decision), f"item {item.id}" if key is not None else "", urgency,
         body.secretary_email or cfg.locality.secretary_email, cfg.locality.name, item.part,
-        item.exempt_paragraph)
+        item.exempt_paragraph, regime=body.access_regime)
 
 
 def action_log_view(session: Session, cfg: LocalityConfig, body_id: str,

@@ -53,6 +53,8 @@ class AgendaView:
     member_name: str | None = None
     """Set for a member's personal pack."""
     access_note: str = ""
+    regime: str = "lga1972"
+    """The body's access regime (decisions/access.py): the wording of Part 2 business."""
     """Which access-to-information regime the body meets under."""
 
     @property
@@ -163,6 +165,7 @@ class ReportView:
     interest_note: str = ""
     """In a member's personal pack: the interest that member declared on this item."""
     supplement: int | None = None
+    regime: str = "lga1972"
 
 
 @dataclass(frozen=True)
@@ -252,6 +255,7 @@ class MinutesView:
     quorate: bool = True
     status: str = "draft"
     public: bool = False
+    regime: str = "lga1972"
 
     @property
     def title(self) -> str:

@@ -39,6 +39,7 @@ class DecisionNoticeView:
     part: int = 1
     exempt_paragraph: int | None = None
     public: bool = False
+    regime: str = "lga1972"
 
 
 @dataclass(frozen=True)

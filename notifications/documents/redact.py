@@ -35,7 +35,7 @@ def public_report(r: ReportView) -> ReportView:
         return replace(r, interest_note="")
     return ReportView(number=r.number, title=r.title, cover=EMPTY_COVER, sections=(),
                       part=EXEMPT_PART, exempt_paragraph=r.exempt_paragraph,
-                      supplement=r.supplement)
+                      supplement=r.supplement, regime=r.regime)
 
 
 def public_minutes(m: MinutesView) -> MinutesView:

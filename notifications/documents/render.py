@@ -41,6 +41,7 @@ with warnings.catch_warnings():
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from decisions.access import REGIMES
 from decisions.errors import ConfigError
 
 __all__ = ["HTML", "Rendered", "TemplateOnlyFetcher", "check_fonts", "html_to_pdf",
@@ -153,8 +154,19 @@ def make_env() -> Environment:
     env = Environment(loader=FileSystemLoader(PDF_TEMPLATES), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(money=_money, signed=_signed, day=_day, short=_short, clock=_clock)
-    env.globals.update(exempt_paragraphs=EXEMPT_PARAGRAPHS, lang=LANG)
+    env.globals.update(exempt_paragraphs=EXEMPT_PARAGRAPHS, lang=LANG,
+                       exempt_basis=exempt_basis, exclusion_of=exclusion_of)
     return env
+
+
+def exempt_basis(regime: str, paragraph: int | None) -> str:
+    """Templates: why a Part 2 item is exempt under the body's regime (decisions/access.py)."""
+    return REGIMES[regime].exempt_basis(paragraph)
+
+
+def exclusion_of(regime: str) -> str:
+    """Templates: the resolution excluding the public, the paragraphs stood by each item."""
+    return REGIMES[regime].exclusion_resolution(())
 
 
 _ENV: Environment | None = None

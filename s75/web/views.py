@@ -12,8 +12,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from decisions.access import is_exempt
-from decisions.agenda_rules import SCHEDULE_12A
+from decisions.access import REGIMES, is_exempt
 from decisions.terms import LocalityConfig
 from notifications.documents import gather, redact
 from notifications.documents.config_views import terms_view
@@ -159,10 +158,10 @@ def agenda_is_public(session: Session, m: MeetingRow) -> bool:
         col(AgendaItemRow.state).in_(PUBLISHED_STATES))).first() is not None
 
 
-def _public_item(e: AgendaEntry) -> PublicItem:
+def _public_item(e: AgendaEntry, regime: str) -> PublicItem:
     if is_exempt(e):
         return PublicItem(e.number, e.title, 2, e.exempt_paragraph,
-                          SCHEDULE_12A.get(e.exempt_paragraph or 0, ""))
+                          REGIMES[regime].exempt_basis(e.exempt_paragraph))
     return PublicItem(e.number, e.title, 1, action=e.action, report=e.report, lead=e.lead,
                       time=e.time)
 
@@ -180,7 +179,7 @@ def meeting_page(session: Session, cfg: LocalityConfig, meeting_id: int) -> Meet
     if not agenda_is_public(session, m):
         return MeetingPage(line, "", False, cancel_reason=m.cancel_reason or "")
     agenda = redact.public_agenda(gather.agenda_view(session, cfg, meeting_id))
-    items = tuple(_public_item(e) for e in agenda.entries)
+    items = tuple(_public_item(e, agenda.regime) for e in agenda.entries)
     decisions: tuple[PublicDecision, ...] = ()
     if m.status == "held":
         minutes = redact.public_minutes(gather.minutes_view(session, cfg, meeting_id))

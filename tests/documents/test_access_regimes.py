@@ -63,3 +63,32 @@ def test_one_lookup_names_the_unknown_id_and_the_known_ones(
         getattr(config, lookup)(ident)
     assert f"{ident!r} is not in the config; expected one of [" in err.value.message
     assert known in err.value.message
+
+
+def test_an_nhs_boards_papers_give_the_1960_act_not_schedule_12a() -> None:
+    """The same Part 2 business at a CCG board: agenda, report, minutes and notice give the
+    1960 Act's ground; a council body's give the Schedule 12A paragraph."""
+    from dataclasses import replace
+
+    from decisions.access import REGIMES
+    from notifications.documents import kinds
+    from notifications.documents import samples as S
+    from tests.documents.doc_helpers import text
+
+    def rendered(regime: str) -> str:
+        agenda = replace(S.sample_agenda(), regime=regime,
+                         access_note=REGIMES[regime].meets_under)
+        reports = tuple(replace(r, regime=regime) for r in S.sample_reports())
+        minutes = replace(S.sample_minutes(), regime=regime, exclusion_resolution="")
+        notice = replace(S.sample_notice(), part=2, exempt_paragraph=None, regime=regime)
+        html = (kinds.agenda_html(agenda, public=True), kinds.report_html(reports[-1], agenda),
+                kinds.minutes_html(minutes), kinds.notice_html(notice, public=True))
+        return " ".join(" ".join(text(kinds.render(h).pdf).split()) for h in html)
+
+    board = rendered("pbama1960")
+    assert "Schedule 12A" not in board and "1972" not in board
+    assert "section 1(2) of the Public Bodies (Admission to Meetings) Act 1960" in board
+    assert "publicity would be prejudicial to the public interest" in board
+    council = rendered("lga1972")
+    assert "paragraph 3 of Part 1 of Schedule 12A to the Local Government Act 1972" in council
+    assert "1960" not in council

@@ -43,7 +43,7 @@ def test_public_notice_of_a_part_2_decision() -> None:
     t = text(kinds.render(kinds.notice_html(notice, public=True)).pdf)
     _clean(t)
     assert "Counter offer rejected" not in t
-    assert "paragraph 3 of Schedule 12A" in t
+    assert "paragraph 3 of Part 1 of Schedule 12A" in t
     assert S.PART2_SECRET in text(kinds.render(kinds.notice_html(notice)).pdf)
 
 
