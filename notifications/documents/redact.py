@@ -21,8 +21,11 @@ EMPTY_COVER = CoverSheet((), (), (), "", "", "", "", "")
 
 
 def public_entry(e: AgendaEntry) -> AgendaEntry:
-    return replace(e, exempt_reason="", interest_declared=False) if is_exempt(e) else replace(
-        e, interest_declared=False)
+    """What the public see of an agenda line: of a Part 2 item only its number, title and
+    the ground of exemption (not the reason, the lead officer or the timing)."""
+    if is_exempt(e):
+        return replace(e, exempt_reason="", interest_declared=False, lead="", time="")
+    return replace(e, interest_declared=False)
 
 
 def public_agenda(a: AgendaView) -> AgendaView:

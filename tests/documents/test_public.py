@@ -54,3 +54,10 @@ def test_member_pack_never_leaks_into_public_items(renderer: Renderer) -> None:
                             sections=S.sample_reports()[2].sections)
     public = replace(sup, reports=(secret_report,), public=True)
     _clean(text(build_supplement(public, renderer).pdf))
+
+
+def test_the_public_agenda_names_no_lead_or_timing_for_part_2(docs: dict[str, bytes]) -> None:
+    public, members = text(docs["agenda_public"]), text(docs["agenda"])
+    assert "Care homes block contract: negotiation position" in public
+    assert "Director of People" not in public and "15.20" not in public
+    assert "Director of People" in members and "15.20" in members
