@@ -19,6 +19,7 @@ from decisions.access import contact_line, is_exempt, regime_of
 from decisions.agenda_rules import ACTION_LABELS
 from decisions.errors import NotFound
 from decisions.terms import LocalityConfig
+from notifications.documents.publication import chair_of_the_day, clock_text, first_publication
 from notifications.documents.views import (
     ActionLogView,
     ActionView,
@@ -133,7 +134,7 @@ def agenda_view(session: Session, cfg: LocalityConfig, meeting_id: int, *,
     interests = _interests(session, meeting_id, member_id)
     entries = tuple(AgendaEntry(
         numbers[i.id or 0], i.title, i.report, ACTION_LABELS.get(i.action, i.action),
-        i.indicative_time or "", i.lead, i.part, i.exempt_paragraph,
+        clock_text(i.indicative_time), i.lead, i.part, i.exempt_paragraph,
         i.public_interest_reason or "", (i.id or 0) in interests,
         1 if _is_supplementary(i) else None) for i in items)
     tz = _tz(cfg)
@@ -146,14 +147,14 @@ def agenda_view(session: Session, cfg: LocalityConfig, meeting_id: int, *,
         deadline = nxt.item_deadline or (nxt.starts_at.astimezone(tz).date()
                                          - timedelta(days=14))
         next_meeting = NextMeeting(nxt.starts_at.astimezone(tz), nxt.venue, deadline, contact)
-    chair = _member(cfg, m.chair_id or m.chair_due_id) or "to be confirmed"
-    published = session.exec(select(AgendaItemRow).where(
-        AgendaItemRow.meeting_id == meeting_id, AgendaItemRow.state == "published")).first()
+    chair = _member(cfg, chair_of_the_day(session, cfg, m)) or (
+        "no chair available: every chair and vice-chair has sent apologies")
+    published = first_publication(session, meeting_id)
     regime = regime_of(body).meets_under
     return AgendaView(
         body.name, cfg.locality.name, m.starts_at.astimezone(tz), m.venue, chair, entries,
         next_meeting, contact=contact_line(cfg.locality.secretary_name, contact),
-        published_on=None if published is None else m.starts_at.astimezone(tz).date(),
+        published_on=None if published is None else published.on,
         member_name=_member(cfg, member_id) if member_id else None, access_note=regime,
         regime=body.access_regime)
 
@@ -220,6 +221,10 @@ def pack_view(session: Session, cfg: LocalityConfig, meeting_id: int, *, public:
                                 agenda.regime)
                     for i in items if _has_report(i) and not _is_supplementary(i))
     return PackView(agenda, reports, public=public, member_name=agenda.member_name)
+
+
+def has_supplement(session: Session, meeting_id: int) -> bool:
+    return any(_is_supplementary(i) and _has_report(i) for i in _items(session, meeting_id))
 
 
 def supplement_view(session: Session, cfg: LocalityConfig, meeting_id: int, *,

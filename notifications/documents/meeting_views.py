@@ -49,9 +49,14 @@ class AgendaView:
     next_meeting: NextMeeting | None = None
     contact: str = ""
     published_on: date | None = None
+    """When the agenda was first published (the ``meeting.published`` act)."""
     public: bool = False
     member_name: str | None = None
     """Set for a member's personal pack."""
+    version: int = 1
+    """The document's version: 2 and on for a republication (a correction, a late report)."""
+    republished_on: date | None = None
+    """When this version was published, for a version after the first."""
     access_note: str = ""
     regime: str = "lga1972"
     """The body's access regime (decisions/access.py): the wording of Part 2 business."""

@@ -16,22 +16,33 @@ documents can be made later with ``s75 render``.
 
 from __future__ import annotations
 
+import hashlib
 import os
-from typing import Any
+from dataclasses import replace
+from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
 
 from notifications.documents import gather, kinds, store
 from notifications.documents.events import DocumentRendered
-from notifications.documents.pack import MemoryCache, Renderer, build_pack
+from notifications.documents.pack import MemoryCache, Renderer, build_pack, build_supplement
+from notifications.documents.publication import first_publication
 from notifications.documents.tables import DocumentRow
+from notifications.documents.views import PackView, SupplementView
+from notifications.messages import body_members, send_all, when
 from notifications.outbox import register_attachment_resolver
-from workflows.committee.events import DecisionRecorded, MeetingHeld, MeetingPublished
+from workflows.committee.events import (
+    DecisionRecorded,
+    ItemMoved,
+    MeetingHeld,
+    MeetingPublished,
+)
 from workflows.committee.records import DeclarationRow
 from workflows.committee.tables import AgendaItemRow
 from workflows.events import EventBus, UnitOfWork
 
 _CACHE = MemoryCache()
+V = TypeVar("V", PackView, SupplementView)
 
 
 def enabled() -> bool:
@@ -78,12 +89,11 @@ def on_meeting_published(uow: UnitOfWork, event: MeetingPublished) -> None:
     if not enabled():
         return
     produce_packs(uow, event.meeting_id, event.name)
+    produce_supplements(uow, event.meeting_id, event.name)
 
 
-def produce_packs(uow: UnitOfWork, meeting_id: int, event: str = "render") -> list[int]:
-    """The public pack; the members' pack when the agenda has a Part 2 (exempt) item (else
-    the public pack is the members' pack too); and a personal pack for each member who
-    declared an interest on an item. Returns the stored document ids."""
+def _audiences(uow: UnitOfWork, meeting_id: int) -> list[tuple[bool, str | None]]:
+    """Public; members' when the agenda has a Part 2 item; one per member who declared."""
     declared = sorted({d.member_id for d in uow.session.exec(select(DeclarationRow).where(
         DeclarationRow.meeting_id == meeting_id)).all()})
     exempt = uow.session.exec(select(AgendaItemRow.id).where(
@@ -91,32 +101,129 @@ def produce_packs(uow: UnitOfWork, meeting_id: int, event: str = "render") -> li
     audiences: list[tuple[bool, str | None]] = [(True, None)]
     audiences += [(False, None)] if exempt else []
     audiences += [(False, m) for m in declared]
+    return audiences
+
+
+def source_hash(view: object) -> str:
+    """What a document says, as a hash of its (frozen, plain) view model."""
+    return hashlib.sha256(repr(view).encode()).hexdigest()
+
+
+def _versioned(uow: UnitOfWork, view: V, kind: str, meeting_id: int,
+               audience: str) -> tuple[V, str, DocumentRow | None]:
+    """The view to publish (its agenda carrying the version line when it is a
+    republication), the hash of what it says, and the stored version when nothing changed."""
+    source = source_hash(view)
+    prior = store.latest_published(uow.session, kind, "meeting", meeting_id, audience)
+    if prior is not None and prior.source_hash == source:
+        return view, source, prior
+    version = store.next_version(prior)
+    if version > 1:
+        agenda = replace(view.agenda, version=version,
+                         republished_on=uow.now.astimezone(uow.config.zone).date())
+        view = replace(view, agenda=agenda)
+    return view, source, None
+
+
+def produce_packs(uow: UnitOfWork, meeting_id: int, event: str = "render") -> list[int]:
+    """The public pack; the members' pack when the agenda has a Part 2 (exempt) item (else
+    the public pack is the members' pack too); and a personal pack for each member who
+    declared an interest on an item. A pack whose content has not changed since its last
+    publication is not rendered again; one that has is the next version. Returns the stored
+    document ids."""
     ids = []
     with _renderer() as renderer:
-        for public, member in audiences:
+        for public, member in _audiences(uow, meeting_id):
             view = gather.pack_view(uow.session, uow.config, meeting_id, public=public,
                                     member_id=member)
             if not view.reports and not view.agenda.entries:
+                continue
+            view, source, same = _versioned(uow, view, "pack", meeting_id,
+                                            store.audience_of(public, member))
+            if same is not None:
+                ids.append(same.id or 0)
                 continue
             result = build_pack(view, renderer)
             row = store.save(uow.session, kind="pack", title=view.title, pdf=result.pdf,
                              pages=result.pages, subject_type="meeting", subject_id=meeting_id,
                              now=uow.now, public=public, member_id=member,
-                             meeting_id=meeting_id, event=event)
+                             meeting_id=meeting_id, event=event,
+                             publication=store.Publication(uow.now, uow.actor, source))
             ids.append(row.id or 0)
     return ids
+
+
+def produce_supplements(uow: UnitOfWork, meeting_id: int, event: str = "render") -> list[int]:
+    """The supplementary pack of a published meeting's urgent late items, for each audience
+    of the main pack: pages numbered on from that audience's main pack, items numbered on
+    from the main agenda. Returns the ids of the versions newly stored (none when the
+    meeting has no supplementary item or nothing changed)."""
+    if not gather.has_supplement(uow.session, meeting_id):
+        return []
+    ids = []
+    with _renderer() as renderer:
+        for public, member in _audiences(uow, meeting_id):
+            audience = store.audience_of(public, member)
+            main = store.latest_published(uow.session, "pack", "meeting", meeting_id, audience)
+            first = (main.pages if main is not None else 0) + 1
+            view = gather.supplement_view(uow.session, uow.config, meeting_id,
+                                          first_page=first, public=public, member_id=member)
+            view, source, same = _versioned(uow, view, "supplement", meeting_id, audience)
+            if same is not None:
+                continue
+            result = build_supplement(view, renderer)
+            row = store.save(uow.session, kind="supplement", title=view.title,
+                             pdf=result.pdf, pages=result.pages, subject_type="meeting",
+                             subject_id=meeting_id, now=uow.now, public=public,
+                             member_id=member, meeting_id=meeting_id, event=event,
+                             publication=store.Publication(uow.now, uow.actor, source))
+            ids.append(row.id or 0)
+    if ids:
+        _mail_supplement(uow, meeting_id)
+    return ids
+
+
+def _mail_supplement(uow: UnitOfWork, meeting_id: int) -> None:
+    """The supplement goes to the people the main pack went to (the body's members)."""
+    m = gather.meeting(uow.session, meeting_id)
+    cfg = uow.config
+    body = cfg.body_by_id(m.body_id)
+    row = store.latest_published(uow.session, "supplement", "meeting", meeting_id, "public")
+    version = row.version if row is not None else 1
+    send_all(uow.session, cfg, uow.now, f"meeting.supplement:{meeting_id}:{version}",
+             body_members(cfg, body.id),
+             f"Supplementary agenda: {body.name}, {when(cfg, m.starts_at)}",
+             f"A supplementary agenda for the {body.name} on {when(cfg, m.starts_at)} is "
+             "published: reports accepted after the agenda with the chair's consent to "
+             "their being considered as a matter of urgency.\nThe supplement is attached.\n",
+             kind="supplement_published",
+             attachments=[{"filename": f"{body.id}-{m.local_date or m.starts_at.date()}"
+                           "-supplement.pdf", "content_type": "application/pdf",
+                           "ref": {"kind": "meeting_supplement", "meeting_id": meeting_id}}])
+
+
+def on_item_published(uow: UnitOfWork, event: ItemMoved) -> None:
+    """An urgent late item published after the agenda: its supplement."""
+    if not enabled() or event.trigger != "published":
+        return
+    if first_publication(uow.session, event.meeting_id) is None:
+        return  # published with the agenda: the MeetingPublished handler makes the packs
+    produce_supplements(uow, event.meeting_id, event.name)
 
 
 def pack_attachment(session: Session, att: dict[str, Any]) -> tuple[bytes, str] | None:
     """Outbox attachments ``{"ref": {"kind": "meeting_pack", "meeting_id": N}}``: the members'
     pack of that meeting once rendered (the public pack when there is no Part 2 item)."""
     ref = att.get("ref") or {}
-    if ref.get("kind") != "meeting_pack":
+    kind = {"meeting_pack": "pack", "meeting_supplement": "supplement"}.get(
+        str(ref.get("kind")))
+    if kind is None:
         return None
     row = session.exec(select(DocumentRow).where(
-        DocumentRow.kind == "pack", DocumentRow.meeting_id == int(ref["meeting_id"]),
+        DocumentRow.kind == kind, DocumentRow.meeting_id == int(ref["meeting_id"]),
         col(DocumentRow.audience).in_(("members", "public")))
-        .order_by(col(DocumentRow.public), col(DocumentRow.id).desc())).first()
+        .order_by(col(DocumentRow.public), col(DocumentRow.version).desc(),
+                  col(DocumentRow.id).desc())).first()
     if row is None or row.content is None:
         return None
     return row.content, "application/pdf"
@@ -127,3 +234,4 @@ def install(bus: EventBus) -> None:
     bus.subscribe(DecisionRecorded, on_decision)
     bus.subscribe(MeetingHeld, on_meeting_held)
     bus.subscribe(MeetingPublished, on_meeting_published)
+    bus.subscribe(ItemMoved, on_item_published)

@@ -39,3 +39,16 @@ class DocumentRow(SQLModel, table=True):
     event: str = ""
     """The domain event that produced it, or "render" for one made on request."""
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    version: int = 1
+    """1 for the first publication of this kind, subject and audience; a republication (a
+    correction, a late report) is the next version, the earlier row kept."""
+    supersedes_id: int | None = None
+    """The version this one replaces."""
+    published_at: datetime | None = Field(default=None,
+                                          sa_column=Column(UTCDateTime, nullable=True))
+    """When this version was published (None for a document rendered only on request)."""
+    published_by: str | None = None
+    """Who published it: the acting principal's id, as the audit log records it."""
+    source_hash: str | None = Field(default=None, max_length=64)
+    """sha256 of what the document says (its view model without the version line): an
+    unchanged document is not rendered or stored again."""

@@ -198,12 +198,14 @@ def publish(uow: UnitOfWork, item_id: int, *, published_on: date | None = None,
     _check_consent_by(uow, m, chair_consent_by)
     facts = {"published_on": on.isoformat(), "urgency_reason": urgency_reason,
              "chair_consent_by": chair_consent_by}
-    move(uow, item, "published", facts)
     if chair_consent_by and urgency_reason and not item.urgency_consent_by:
+        # Recorded before the move so the item.published handlers see an urgent item (its
+        # supplement); a refused move rolls the whole action back.
         item.urgency_reason, item.urgency_consent_by, item.late = (urgency_reason,
                                                                    chair_consent_by, True)
         _consent(uow, item, "late_item", chair_consent_by, urgency_reason, on)
         uow.session.add(item)
+    move(uow, item, "published", facts)
     return item
 
 

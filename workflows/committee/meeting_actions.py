@@ -133,6 +133,8 @@ class PublishMeeting(_OnMeeting[list[AgendaItemRow]]):
     automatic: bool = False
 
     def write(self, uow: UnitOfWork, loaded: Any) -> list[AgendaItemRow]:
+        if isinstance(loaded, MeetingRow) and loaded.status == "scheduled":
+            meetings.refresh_chair(uow, loaded)  # the chair of the day the agenda prints
         return items.publish_meeting(uow, self.meeting_id, published_on=self.published_on,
                                      automatic=self.automatic)
 

@@ -1,0 +1,36 @@
+"""publishing: document versions and publication dates
+
+Revision ID: 0002_publishing
+Revises: 0001
+"""
+from alembic import op
+import sqlalchemy as sa
+import sqlmodel
+import workflows.sqltypes
+
+
+revision = "0002_publishing"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("document", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("version", sa.Integer(), nullable=False,
+                                      server_default="1"))
+        batch_op.add_column(sa.Column("supersedes_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("published_at",
+                                      workflows.sqltypes.UTCDateTime(timezone=True),
+                                      nullable=True))
+        batch_op.add_column(sa.Column("published_by", sa.String(), nullable=True))
+        batch_op.add_column(sa.Column("source_hash",
+                                      sqlmodel.sql.sqltypes.AutoString(length=64),
+                                      nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("document", schema=None) as batch_op:
+        for name in ("source_hash", "published_by", "published_at", "supersedes_id",
+                     "version"):
+            batch_op.drop_column(name)
