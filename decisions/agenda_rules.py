@@ -27,6 +27,25 @@ ACTION_LABELS: dict[str, str] = {
 }
 
 
+COMMON_WORDINGS: tuple[str, ...] = (
+    "To note", "For information", "To approve", "For decision", "To debate and approve",
+    "To discuss", "To agree", "To endorse", "To ratify", "For assurance")
+"""The action wordings agendas commonly print, offered to the secretary; any other wording
+of one line may be given."""
+MAX_WORDING = 80
+
+
+def check_wording(wording: str) -> str:
+    """The agenda's "Action" column as the secretary words it: one line, at most
+    MAX_WORDING characters (the agenda's column is narrow)."""
+    text = wording.strip()
+    if "\n" in text or len(text) > MAX_WORDING:
+        raise InvalidInput(f"wording: {wording[:40]!r}... is not one short line; give the "
+                           f"action in at most {MAX_WORDING} characters on one line, e.g. "
+                           f"{', '.join(repr(w) for w in COMMON_WORDINGS[:5])}")
+    return text
+
+
 @dataclass(frozen=True)
 class StandingItem:
     """An item every agenda carries; ``key`` is stable, ``title`` is what the agenda prints."""

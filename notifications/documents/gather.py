@@ -19,6 +19,7 @@ from decisions.access import contact_line, is_exempt, regime_of
 from decisions.agenda_rules import ACTION_LABELS
 from decisions.errors import NotFound
 from decisions.terms import LocalityConfig
+from notifications.documents.markdown import sections
 from notifications.documents.publication import chair_of_the_day, clock_text, first_publication
 from notifications.documents.views import (
     ActionLogView,
@@ -41,7 +42,6 @@ from notifications.documents.views import (
     OpenCondition,
     PackView,
     ReportView,
-    Section,
     SupplementView,
 )
 from workflows.committee.records import (
@@ -69,6 +69,8 @@ RULE_TEXT = {
     "no_quorum": "Deferral for want of quorum",
 }
 SKIP_STATES = ("withdrawn", "draft")
+NOT_PROVIDED = "Not provided"
+"""What a cover sheet prints for a field its author left blank: never invented text."""
 
 
 def _tz(cfg: LocalityConfig) -> ZoneInfo:
@@ -133,7 +135,8 @@ def agenda_view(session: Session, cfg: LocalityConfig, meeting_id: int, *,
     numbers = numbering(items)
     interests = _interests(session, meeting_id, member_id)
     entries = tuple(AgendaEntry(
-        numbers[i.id or 0], i.title, i.report, ACTION_LABELS.get(i.action, i.action),
+        numbers[i.id or 0], i.title, i.report,
+        i.action_text or ACTION_LABELS.get(i.action, i.action),
         clock_text(i.indicative_time), i.lead, i.part, i.exempt_paragraph,
         i.public_interest_reason or "", (i.id or 0) in interests,
         1 if _is_supplementary(i) else None) for i in items)
@@ -159,32 +162,9 @@ def agenda_view(session: Session, cfg: LocalityConfig, meeting_id: int, *,
         regime=body.access_regime)
 
 
-def _sections(text: str) -> tuple[Section, ...]:
-    """Report text: paragraphs separated by blank lines; a line starting with '#' is a
-    heading that starts a new section."""
-    sections: list[Section] = []
-    heading, paras = "", list[str]()
-    for block in re.split(r"\n\s*\n", text.strip()):
-        block = block.strip()
-        if not block:
-            continue
-        if block.startswith("#"):
-            first, _, rest = block.partition("\n")
-            if heading or paras:
-                sections.append(Section(heading, tuple(paras)))
-            heading, paras = first.lstrip("#").strip(), []
-            if rest.strip():
-                paras.append(" ".join(rest.split()))
-        else:
-            paras.append(" ".join(block.split()))
-    if heading or paras:
-        sections.append(Section(heading, tuple(paras)))
-    return tuple(sections)
-
-
 def _lines(text: str) -> tuple[str, ...]:
     parts = [p.strip(" -•\t") for p in re.split(r"\n|;\s", text or "") if p.strip(" -•\t")]
-    return tuple(parts) or ("Not stated.",)
+    return tuple(parts) or (NOT_PROVIDED,)
 
 
 def report_view(cfg: LocalityConfig, item: AgendaItemRow, number: str,
@@ -192,16 +172,16 @@ def report_view(cfg: LocalityConfig, item: AgendaItemRow, number: str,
     c = item.cover or {}
     cover = CoverSheet(
         _lines(c.get("decisions_required", "")), _lines(c.get("key_points", "")),
-        _lines(c.get("impacts", "")), c.get("business_plan_link", "") or "Not stated.",
-        c.get("conflicts_of_interest", "") or "None declared.",
-        c.get("previously_discussed", "") or "Not previously discussed.",
-        c.get("sponsor", "") or item.lead, c.get("presenter", "") or item.lead,
+        _lines(c.get("impacts", "")), c.get("business_plan_link", "") or NOT_PROVIDED,
+        c.get("conflicts_of_interest", "") or NOT_PROVIDED,
+        c.get("previously_discussed", "") or NOT_PROVIDED,
+        c.get("sponsor", "") or NOT_PROVIDED, c.get("presenter", "") or NOT_PROVIDED,
         item.public_interest_reason or "")
     appendices = tuple(
         Appendix(str(n), str(a.get("title", f"Appendix {n}")),
-                 _sections(str(a.get("text", ""))))
+                 sections(str(a.get("text", ""))))
         for n, a in enumerate(item.appendices or [], start=1) if isinstance(a, dict))
-    return ReportView(number, item.title, cover, _sections(item.body_text), (), appendices,
+    return ReportView(number, item.title, cover, sections(item.body_text), (), appendices,
                       None, item.part, item.exempt_paragraph,
                       item.public_interest_reason or "", item.lead, interest,
                       1 if _is_supplementary(item) else None, regime)

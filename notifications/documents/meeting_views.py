@@ -6,6 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from markupsafe import Markup
+
+
+class Block(Markup):
+    """A report's list, table or other block from its Markdown (notifications/documents/
+    markdown.py): safe HTML printed as written, without a paragraph number."""
+
 
 # Agendas and reports -------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -137,8 +144,11 @@ def numbered(report: ReportView) -> list[NumberedSection]:
     out: list[NumberedSection] = []
     n = 0
     for s in report.sections:
-        paras = []
+        paras: list[tuple[str, str]] = []
         for text in s.paragraphs:
+            if isinstance(text, Block):
+                paras.append(("", text))
+                continue
             n += 1
             paras.append((f"{report.number}.{n}", text))
         out.append(NumberedSection(s.heading, tuple(paras), s.tables, s.figures))

@@ -43,6 +43,7 @@ with warnings.catch_warnings():
 
 from decisions.access import REGIMES
 from decisions.errors import ConfigError
+from notifications.documents.meeting_views import Block
 
 __all__ = ["HTML", "Rendered", "TemplateOnlyFetcher", "check_fonts", "html_to_pdf",
            "render_html"]
@@ -154,6 +155,7 @@ def make_env() -> Environment:
     env = Environment(loader=FileSystemLoader(PDF_TEMPLATES), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(money=_money, signed=_signed, day=_day, short=_short, clock=_clock)
+    env.tests["block"] = lambda value: isinstance(value, Block)
     env.globals.update(exempt_paragraphs=EXEMPT_PARAGRAPHS, lang=LANG,
                        exempt_basis=exempt_basis, exclusion_of=exclusion_of)
     return env

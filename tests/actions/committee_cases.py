@@ -9,6 +9,7 @@ from datetime import date, time
 
 from s75.app import App
 from tests.actions.support import Case, case
+from tests.principals import FULL_COVER
 from workflows.committee.interest_actions import (
     DeclareInterest,
     GrantDispensation,
@@ -55,8 +56,7 @@ def meetings(app: App, body: str, span: tuple[date, date] = APRIL) -> list[int]:
 
 def item(app: App, meeting: int, state: str = "draft") -> int:
     """An item 'Winter beds' on ``meeting``, taken as far as ``state``."""
-    iid = app.perform(AddItem(meeting, "Winter beds",
-                              cover={"decisions_required": "Approve the plan"}),
+    iid = app.perform(AddItem(meeting, "Winter beds", cover=FULL_COVER),
                       lambda _uow, i: i.id)
     assert iid is not None
     steps = ("submitted", "accepted", "published")

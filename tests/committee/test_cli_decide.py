@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from tests.principals import COVER_ARGS
+
 Result = Any
 COUNCIL = ["leader", "exec_adults", "exec_children", "dass", "dph", "s151"]
 CCG = ["ccg_chair", "accountable_officer", "cfo", "gp_director_1"]
@@ -16,8 +18,7 @@ CCG = ["ccg_chair", "accountable_officer", "cfo", "gp_director_1"]
 
 def ready_item(s75json: Callable[..., Any], meeting: int, title: str, *extra: object,
                submitted: str = "2019-03-20", published: str = "2019-04-01") -> int:
-    item = s75json("item", "add", meeting, title, "--decisions", "Approve the recommendations",
-                   *extra)
+    item = s75json("item", "add", meeting, title, *COVER_ARGS, *extra)
     s75json("--as", "commissioning_lead", "item", "submit", item["id"], "--on", submitted)
     s75json("item", "accept", item["id"])
     s75json("item", "publish", item["id"], "--on", published)
@@ -126,7 +127,8 @@ def test_late_item_needs_chairs_urgency_consent(
         jcc: list[dict[str, Any]], s75: Callable[..., Result],
         s75json: Callable[..., Any]) -> None:
     m1 = jcc[0]["id"]  # item deadline Wed 27 March 2019
-    item = s75json("item", "add", m1, "Winter pressures funding", "--decisions", "Agree")["id"]
+    item = s75json("item", "add", m1, "Winter pressures funding",
+                   *COVER_ARGS)["id"]
     r = s75("item", "submit", item, "--on", "2019-04-02")
     assert r.code == 2
     assert "Local Government Act 1972 s100B(4)" in r.err
@@ -150,7 +152,8 @@ def test_late_item_needs_chairs_urgency_consent(
 def test_late_publication_refused(jcc: list[dict[str, Any]], s75: Callable[..., Result],
                                   s75json: Callable[..., Any]) -> None:
     m1 = jcc[0]["id"]
-    item = s75json("item", "add", m1, "Market position statement", "--action", "to_note")["id"]
+    item = s75json("item", "add", m1, "Market position statement", "--action", "to_note",
+                   *COVER_ARGS)["id"]
     s75json("item", "submit", item, "--on", "2019-03-20")
     s75json("item", "accept", item)
     r = s75("item", "publish", item, "--on", "2019-04-04")

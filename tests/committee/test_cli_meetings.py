@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from tests.principals import COVER_ARGS
+
 Result = Any
 
 
@@ -72,7 +74,8 @@ def test_chair_rotation_over_twelve_meetings_with_apologies(
 
 def test_cancel_moves_items_on(jcc: list[dict[str, Any]], s75json: Callable[..., Any]) -> None:
     m1, m2 = jcc[0]["id"], jcc[1]["id"]
-    item = s75json("item", "add", m1, "Carers strategy", "--action", "to_note")
+    item = s75json("item", "add", m1, "Carers strategy", "--action", "to_note",
+                   *COVER_ARGS)
     s75json("item", "submit", item["id"], "--on", "2019-03-20")
     s75json("meeting", "cancel", m1, "--reason", "Purdah: local elections")
     moved = [i for i in s75json("meeting", "show", m2)["items"] if i["title"] == "Carers strategy"]

@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from tests.principals import COVER_ARGS
+
 
 def test_a_submitted_item_goes_back_to_its_lead_with_the_reason(
         jcc: list[dict[str, Any]], s75json: Callable[..., Any],
         s75: Callable[..., Any]) -> None:
     item = s75json("--as", "commissioning_lead", "item", "add", jcc[0]["id"], "Winter beds",
-                   "--decisions", "Approve the plan")
+                   *COVER_ARGS)
     s75json("--as", "commissioning_lead", "item", "submit", item["id"], "--on", "2019-03-20")
     refused = s75("--as", "board_secretary", "item", "return", item["id"], "--reason", "x")
     assert refused.code == 2 and "permission refused: item return on item" in refused.err

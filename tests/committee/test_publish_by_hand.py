@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from tests.principals import COVER_ARGS
+
 Result = Any
 
 
 def _accepted(s75json: Callable[..., Any], meeting: int, title: str, *extra: object) -> int:
     item = s75json("--as", "commissioning_lead", "item", "add", meeting, title,
-                   "--decisions", "Approve the recommendations", *extra)
+                   *COVER_ARGS, *extra)
     s75json("--as", "commissioning_lead", "item", "submit", item["id"], "--on", "2019-03-20")
     s75json("item", "accept", item["id"])
     return int(item["id"])
@@ -82,7 +84,7 @@ def test_the_principal_is_recorded_as_who_submitted_the_item(
         s75json: Callable[..., Any]) -> None:
     m = jcc[0]["id"]
     item = s75json("--as", "commissioning_lead", "item", "add", m, "Winter beds",
-                   "--decisions", "Approve")
+                   *COVER_ARGS)
     assert s75("item", "submit", item["id"], "--by", "anyone").code == 2  # no free-text actor
     s75json("--as", "commissioning_lead", "item", "submit", item["id"], "--on", "2019-03-20")
     r = s75("--as", "exec_adults", "item", "accept", item["id"])

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from decisions.terms import LocalityConfig
-from tests.principals import as_principal
+from tests.principals import FULL_COVER, as_principal
 from workflows.audit import verify_chain
 from workflows.committee import attendance, decide, interests, items, meetings
 from workflows.committee.events import (
@@ -41,7 +41,8 @@ def test_events_carry_what_subscribers_need(engine: Engine, config: LocalityConf
         meetings.schedule(uow, "ccg_board", date(2019, 4, 1), date(2019, 5, 31))
         assert m1.id is not None
         item = items.add(uow, m1.id, "Intermediate care beds", cover={
-            "decisions_required": "Approve", "sponsor": "DASS"}, pool_line_id="adult_community")
+            **FULL_COVER, "decisions_required": "Approve", "sponsor": "DASS"},
+            pool_line_id="adult_community")
         assert item.id is not None
         items.submit(uow, item.id, submitted_by="dass", submitted_on=date(2019, 3, 20))
         items.accept(uow, item.id)

@@ -36,7 +36,8 @@ def _meeting(engine: Engine, config: LocalityConfig) -> tuple[int, int, int]:
         public = items.add(uow, m1.id, "Intermediate care beds", lead="DASS",
                            indicative_time="14:15", cover={
                                "decisions_required": "Approve 20 intermediate care beds",
-                               "key_points": "Winter demand", "sponsor": "DASS",
+                               "key_points": "Winter demand", "impacts": "Financial: £1.2m",
+                               "sponsor": "DASS",
                                "presenter": "Head of Commissioning"},
                            body_text="# Background\n\nDemand rose by 12% over winter.\n\n"
                                      "# Proposal\n\nCommission 20 beds from October.",
@@ -45,7 +46,10 @@ def _meeting(engine: Engine, config: LocalityConfig) -> tuple[int, int, int]:
         exempt = items.add(uow, m1.id, "Care home fee negotiation", lead="Director of People",
                            part=2, exempt_paragraph=3,
                            public_interest_reason="Commercial negotiations are live.",
-                           cover={"decisions_required": "Agree the mandate"},
+                           cover={"decisions_required": "Agree the mandate",
+                                  "key_points": "Fee proposals", "impacts": "Financial",
+                                  "sponsor": "Director of People",
+                                  "presenter": "Director of People"},
                            body_text=f"# Negotiation\n\n{SECRET}.",
                            appendices=[{"title": "Bid letter", "text": "Sealed bid letter."}])
         assert public.id is not None and exempt.id is not None

@@ -20,6 +20,7 @@ from workflows.committee import items, meetings
 from workflows.events import EventBus, UnitOfWork
 
 COVER = {"decisions_required": "Approve the plan", "key_points": "Demand is rising",
+         "impacts": "Financial: within the pool's budget",
          "sponsor": "DASS", "presenter": "Head of Commissioning"}
 
 

@@ -13,12 +13,14 @@ from decisions.terms import LocalityConfig
 from notifications.process_due import process_due
 from notifications.tables import DeadlineRow, OutboxRow
 from tests.notifications.notif_support import uow_at
+from tests.principals import FULL_COVER
 from workflows.committee import actions, items, meetings
 from workflows.committee.tables import AgendaItemRow, MeetingRow
 from workflows.tables import AuditEventRow
 
 LONDON = ZoneInfo("Europe/London")
-COVER = {"decisions_required": "To approve the recommendations", "key_points": "Costs"}
+COVER = {**FULL_COVER, "decisions_required": "To approve the recommendations",
+         "key_points": "Costs"}
 
 
 def at(day: date, hh: int = 9, mm: int = 0) -> datetime:

@@ -14,6 +14,7 @@ from decisions.terms import LocalityConfig
 from notifications.documents.tables import DocumentRow
 from s75.web.app import create_app
 from tests.documents.doc_helpers import text as pdf_text
+from tests.principals import FULL_COVER
 from tests.web.client import TestClient
 from tests.web.web_helpers import (
     PART1_TITLE,
@@ -149,7 +150,7 @@ def test_markup_in_titles_is_escaped(engine: Engine, config: LocalityConfig,
                          as_principal("secretary"), build_bus())
         [m, *_] = meetings.schedule(uow, "sbpb", date(2019, 4, 1), date(2019, 4, 30))
         it = items.add(uow, m.id or 0, "<script>alert(1)</script> & beds", lead="DASS",
-                       cover={"decisions_required": "Note"})
+                       cover={**FULL_COVER, "decisions_required": "Note"})
         items.submit(uow, it.id or 0, submitted_by="dass", submitted_on=date(2019, 3, 5))
         items.accept(uow, it.id or 0)
         items.publish(uow, it.id or 0, published_on=date(2019, 3, 20))

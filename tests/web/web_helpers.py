@@ -16,7 +16,7 @@ from decisions.terms import LocalityConfig
 from s75.app import App, make_app
 from s75.wiring import build_bus
 from tests.documents.meeting_setup import publish_and_attend
-from tests.principals import as_principal
+from tests.principals import FULL_COVER, as_principal
 from tests.workflows.wf_helpers import Driver
 from workflows.committee import actions, decide, items, meetings
 from workflows.events import UnitOfWork
@@ -53,14 +53,15 @@ def build_record(engine: Engine, config: LocalityConfig) -> Record:
         [m1, m2] = meetings.schedule(uow, "jcc", date(2019, 4, 1), date(2019, 5, 31))
         assert m1.id is not None and m2.id is not None
         public = items.add(uow, m1.id, PART1_TITLE, lead="DASS", indicative_time="14:15",
-                           cover={"decisions_required": "Approve 20 intermediate care beds",
+                           cover={**FULL_COVER,
+                                  "decisions_required": "Approve 20 intermediate care beds",
                                   "sponsor": "DASS", "presenter": "Head of Commissioning"},
                            body_text="# Background\n\nDemand rose by 12% over winter.",
                            pool_line_id="adult_community")
         exempt = items.add(uow, m1.id, PART2_TITLE, lead="Director of People", part=2,
                            exempt_paragraph=3,
                            public_interest_reason=f"{SECRETS[2]}.",
-                           cover={"decisions_required": SECRETS[3]},
+                           cover={**FULL_COVER, "decisions_required": SECRETS[3]},
                            body_text=f"# Negotiation\n\n{SECRETS[0]}.",
                            appendices=[{"title": "Bid letter", "text": f"{SECRETS[1]}."}])
         assert public.id is not None and exempt.id is not None

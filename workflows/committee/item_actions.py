@@ -12,9 +12,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from decisions.agenda_rules import validate_action
+from decisions.agenda_rules import check_wording, validate_action
 from decisions.errors import InvalidInput
 from decisions.principals import SECRETARY, Permission, Scope
+from decisions.report_text import check_report_text
 from decisions.terms import LocalityConfig
 from decisions.voting import VotePosition
 from workflows.actions import Action
@@ -56,12 +57,18 @@ class AddItem(Action[AgendaItemRow]):
     pool_line_id: str | None = None
     amount: Decimal | None = None
     proposal_id: int | None = None
+    action_text: str = ""
+    """The agenda's wording of the action (decisions.agenda_rules.COMMON_WORDINGS offered)."""
 
     def validate(self, cfg: LocalityConfig) -> None:
         if not self.title.strip():
             raise InvalidInput("title: missing; give the item a title as it will appear on "
                                "the agenda")
         validate_action(self.action)
+        check_wording(self.action_text)
+        check_report_text("text", self.body_text)
+        for n, a in enumerate(self.appendices, start=1):
+            check_report_text(f"appendices[{n}] ({a.get('title', '')})", str(a.get("text", "")))
         if self.amount is not None:
             items.check_amount(self.amount)
 
@@ -79,7 +86,8 @@ class AddItem(Action[AgendaItemRow]):
             exempt_paragraph=self.exempt_paragraph,
             public_interest_reason=self.public_interest_reason, cover=self.cover,
             body_text=self.body_text, appendices=self.appendices,
-            pool_line_id=self.pool_line_id, amount=self.amount, proposal_id=self.proposal_id)
+            pool_line_id=self.pool_line_id, amount=self.amount, proposal_id=self.proposal_id,
+            action_text=self.action_text)
 
 
 class _OnItem(Action[R]):

@@ -13,13 +13,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from decisions.agenda_rules import validate_action, validate_exempt
+from decisions.agenda_rules import check_wording, validate_action, validate_exempt
 from decisions.errors import InvalidInput, RuleRefused
 from workflows.committee import common
 from workflows.committee.common import CLOSING_POSITION
 from workflows.committee.events import ItemDrafted, MeetingPublished
 from workflows.committee.records import UrgencyConsentRow
-from workflows.committee.tables import COVER_FIELDS, AgendaItemRow, MeetingRow
+from workflows.committee.tables import COVER_FIELDS, COVER_REQUIRED, AgendaItemRow, MeetingRow
 from workflows.engine import fire
 from workflows.events import UnitOfWork
 from workflows.proposal.queries import get_proposal
@@ -78,7 +78,8 @@ def add(uow: UnitOfWork, meeting_id: int, title: str, *, action: str = "for_deci
         public_interest_reason: str | None = None, cover: Mapping[str, str] | None = None,
         body_text: str = "", appendices: Sequence[Mapping[str, str]] = (),
         pool_line_id: str | None = None, amount: Decimal | None = None,
-        proposal_id: int | None = None, report_id: int | None = None) -> AgendaItemRow:
+        proposal_id: int | None = None, report_id: int | None = None,
+        action_text: str = "") -> AgendaItemRow:
     """A draft item on a scheduled meeting's agenda, before any other business."""
     cfg = uow.config
     m = common.meeting(uow.session, meeting_id)
@@ -119,7 +120,8 @@ def add(uow: UnitOfWork, meeting_id: int, title: str, *, action: str = "for_deci
             raise InvalidInput(f"appendices[{n}]: missing a title")
         apps.append({"title": str(a["title"]), "text": str(a.get("text", ""))})
     item = AgendaItemRow(
-        meeting_id=meeting_id, title=title.strip(), action=action, lead=lead, report=report,
+        meeting_id=meeting_id, title=title.strip(), action=action,
+        action_text=check_wording(action_text), lead=lead, report=report,
         indicative_time=indicative_time, duration_minutes=duration_minutes, part=part,
         exempt_paragraph=exempt_paragraph, public_interest_reason=public_interest_reason,
         cover={k: str((cover or {}).get(k, "")) for k in COVER_FIELDS}, body_text=body_text,
@@ -161,6 +163,7 @@ def submit(uow: UnitOfWork, item_id: int, *, submitted_by: str,
     m = common.meeting(uow.session, item.meeting_id)
     on = submitted_on or common.local_day(uow.config, uow.now)
     _check_consent_by(uow, m, chair_consent_by)
+    check_cover(item)
     facts = {"submitted_on": on.isoformat(), "urgency_reason": urgency_reason,
              "chair_consent_by": chair_consent_by}
     late = m.item_deadline is not None and on > m.item_deadline
@@ -173,6 +176,28 @@ def submit(uow: UnitOfWork, item_id: int, *, submitted_by: str,
     uow.session.add(item)
     uow.session.flush()
     return item
+
+
+COVER_QUESTIONS = {
+    "decisions_required": "What decisions do you require?",
+    "key_points": "the key points of the report",
+    "impacts": "the likely impacts and implications",
+    "sponsor": "the sponsor",
+    "presenter": "who presents it",
+}
+
+
+def check_cover(item: AgendaItemRow) -> None:
+    """A written report is submitted with its cover sheet's required fields filled in."""
+    if item.standing is not None or item.report != "Written Report":
+        return
+    missing = [f for f in COVER_REQUIRED if not str((item.cover or {}).get(f, "")).strip()]
+    if missing:
+        named = "; ".join(f"{f} ({COVER_QUESTIONS[f]})" for f in missing)
+        raise InvalidInput(f"cover: {common.describe_item(item)} cannot be submitted without "
+                           f"its cover sheet's required fields; missing: {named}. Fill them "
+                           "in (`s75 item add` --decisions, --key-points, --impacts, "
+                           "--sponsor, --presenter) and submit again")
 
 
 def accept(uow: UnitOfWork, item_id: int) -> AgendaItemRow:
@@ -241,9 +266,9 @@ def withdraw(uow: UnitOfWork, item_id: int, reason: str) -> AgendaItemRow:
     return item
 
 
-_COPY = ("title", "action", "lead", "report", "duration_minutes", "part", "exempt_paragraph",
-         "public_interest_reason", "cover", "body_text", "appendices", "pool_line_id", "amount",
-         "proposal_id", "report_id")
+_COPY = ("title", "action", "action_text", "lead", "report", "duration_minutes", "part",
+         "exempt_paragraph", "public_interest_reason", "cover", "body_text", "appendices",
+         "pool_line_id", "amount", "proposal_id", "report_id")
 
 
 def copy_to(uow: UnitOfWork, item: AgendaItemRow, meeting: MeetingRow, *,

@@ -85,6 +85,9 @@ class StandingChangeRow(SQLModel, table=True):
 # and notifications (deadlines). The companion tables (attendance, interests, votes, actions,
 # referrals, minutes, key-decision facts) are in decisions/committee_tables.py.
 
+COVER_REQUIRED = ("decisions_required", "key_points", "impacts", "sponsor", "presenter")
+"""Cover-sheet fields a written report cannot be submitted without; the others print "Not
+provided" when left blank."""
 COVER_FIELDS = (
     "decisions_required", "key_points", "impacts", "business_plan_link",
     "conflicts_of_interest", "previously_discussed", "sponsor", "presenter",
@@ -141,6 +144,9 @@ class AgendaItemRow(SQLModel, table=True):
     standing: str | None = None
     """None for business; else one of STANDING_CODES (opening items, then "aob" last)."""
     action: str = "for_decision"  # one of ITEM_ACTIONS
+    action_text: str = ""
+    """The agenda's "Action" as the secretary words it ("To debate and approve"); blank
+    prints the action's own label ("For decision")."""
     report: str = "Written Report"  # "Written Report" | "Verbal" | "Presentation"
     lead: str = ""
     """Lead officer or member presenting the item (the agenda's "Lead" column)."""

@@ -1,4 +1,4 @@
-"""publishing: document versions and publication dates
+"""publishing: document versions and publication dates; an item's action wording
 
 Revision ID: 0002_publishing
 Revises: 0001
@@ -29,7 +29,14 @@ def upgrade() -> None:
                                       nullable=True))
 
 
+    with op.batch_alter_table("agenda_item", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("action_text", sa.String(), nullable=False,
+                                      server_default=""))
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("agenda_item", schema=None) as batch_op:
+        batch_op.drop_column("action_text")
     with op.batch_alter_table("document", schema=None) as batch_op:
         for name in ("source_hash", "published_by", "published_at", "supersedes_id",
                      "version"):
