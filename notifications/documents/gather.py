@@ -8,8 +8,7 @@ numbers after the main agenda's, so their paragraph numbers follow on.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,16 +18,14 @@ from decisions.access import contact_line, is_exempt, regime_of
 from decisions.agenda_rules import ACTION_LABELS
 from decisions.errors import NotFound
 from decisions.terms import LocalityConfig
-from notifications.documents.markdown import sections
 from notifications.documents.publication import chair_of_the_day, clock_text, first_publication
+from notifications.documents.reports import is_supplementary, report_view
 from notifications.documents.views import (
     ActionLogView,
     ActionView,
     AgendaEntry,
     AgendaView,
-    Appendix,
     Attendee,
-    CoverSheet,
     DecisionNoticeView,
     DeclarationView,
     ForwardPlanEntry,
@@ -41,7 +38,6 @@ from notifications.documents.views import (
     NextMeeting,
     OpenCondition,
     PackView,
-    ReportView,
     SupplementView,
 )
 from workflows.committee.records import (
@@ -51,7 +47,7 @@ from workflows.committee.records import (
     KeyDecisionRow,
     MinutesRow,
 )
-from workflows.committee.tables import AgendaItemRow, DecisionRow, MeetingRow
+from workflows.committee.tables import AgendaItemRow, DecisionRow, ItemAppendixRow, MeetingRow
 
 MANAGED_TEXT = {
     "left_room": "Left the room for the item and took no part in the discussion or vote",
@@ -69,8 +65,6 @@ RULE_TEXT = {
     "no_quorum": "Deferral for want of quorum",
 }
 SKIP_STATES = ("withdrawn", "draft")
-NOT_PROVIDED = "Not provided"
-"""What a cover sheet prints for a field its author left blank: never invented text."""
 
 
 def _tz(cfg: LocalityConfig) -> ZoneInfo:
@@ -107,14 +101,10 @@ def _items(session: Session, meeting_id: int) -> list[AgendaItemRow]:
     return [r for r in rows if r.state not in SKIP_STATES and r.deferred_to_item_id is None]
 
 
-def _is_supplementary(item: AgendaItemRow) -> bool:
-    return bool(item.late and item.urgency_consent_by and item.standing is None)
-
-
 def numbering(items: Sequence[AgendaItemRow]) -> dict[int, str]:
     """Main agenda first, then supplementary items, numbered on from the main agenda."""
-    main = [i for i in items if not _is_supplementary(i)]
-    late = [i for i in items if _is_supplementary(i)]
+    main = [i for i in items if not is_supplementary(i)]
+    late = [i for i in items if is_supplementary(i)]
     return {i.id or 0: str(n) for n, i in enumerate(main + late, start=1)}
 
 
@@ -139,7 +129,7 @@ def agenda_view(session: Session, cfg: LocalityConfig, meeting_id: int, *,
         i.action_text or ACTION_LABELS.get(i.action, i.action),
         clock_text(i.indicative_time), i.lead, i.part, i.exempt_paragraph,
         i.public_interest_reason or "", (i.id or 0) in interests,
-        1 if _is_supplementary(i) else None) for i in items)
+        1 if is_supplementary(i) else None) for i in items)
     tz = _tz(cfg)
     nxt = session.exec(select(MeetingRow).where(
         MeetingRow.body_id == m.body_id, MeetingRow.status == "scheduled",
@@ -162,31 +152,6 @@ def agenda_view(session: Session, cfg: LocalityConfig, meeting_id: int, *,
         regime=body.access_regime)
 
 
-def _lines(text: str) -> tuple[str, ...]:
-    parts = [p.strip(" -•\t") for p in re.split(r"\n|;\s", text or "") if p.strip(" -•\t")]
-    return tuple(parts) or (NOT_PROVIDED,)
-
-
-def report_view(cfg: LocalityConfig, item: AgendaItemRow, number: str,
-                interest: str = "", regime: str = "lga1972") -> ReportView:
-    c = item.cover or {}
-    cover = CoverSheet(
-        _lines(c.get("decisions_required", "")), _lines(c.get("key_points", "")),
-        _lines(c.get("impacts", "")), c.get("business_plan_link", "") or NOT_PROVIDED,
-        c.get("conflicts_of_interest", "") or NOT_PROVIDED,
-        c.get("previously_discussed", "") or NOT_PROVIDED,
-        c.get("sponsor", "") or NOT_PROVIDED, c.get("presenter", "") or NOT_PROVIDED,
-        item.public_interest_reason or "")
-    appendices = tuple(
-        Appendix(str(n), str(a.get("title", f"Appendix {n}")),
-                 sections(str(a.get("text", ""))))
-        for n, a in enumerate(item.appendices or [], start=1) if isinstance(a, dict))
-    return ReportView(number, item.title, cover, sections(item.body_text), (), appendices,
-                      None, item.part, item.exempt_paragraph,
-                      item.public_interest_reason or "", item.lead, interest,
-                      1 if _is_supplementary(item) else None, regime)
-
-
 def _has_report(item: AgendaItemRow) -> bool:
     return item.standing is None and (bool(item.body_text.strip()) or bool(item.cover))
 
@@ -198,13 +163,20 @@ def pack_view(session: Session, cfg: LocalityConfig, meeting_id: int, *, public:
     numbers = numbering(items)
     interests = _interests(session, meeting_id, member_id)
     reports = tuple(report_view(cfg, i, numbers[i.id or 0], interests.get(i.id or 0, ""),
-                                agenda.regime)
-                    for i in items if _has_report(i) and not _is_supplementary(i))
+                                agenda.regime, _pdf_loader(session))
+                    for i in items if _has_report(i) and not is_supplementary(i))
     return PackView(agenda, reports, public=public, member_name=agenda.member_name)
 
 
+def _pdf_loader(session: Session) -> Callable[[int], bytes]:
+    def load(appendix_id: int) -> bytes:
+        row = session.get(ItemAppendixRow, appendix_id)
+        return row.content if row is not None else b""
+    return load
+
+
 def has_supplement(session: Session, meeting_id: int) -> bool:
-    return any(_is_supplementary(i) and _has_report(i) for i in _items(session, meeting_id))
+    return any(is_supplementary(i) and _has_report(i) for i in _items(session, meeting_id))
 
 
 def supplement_view(session: Session, cfg: LocalityConfig, meeting_id: int, *,
@@ -213,7 +185,7 @@ def supplement_view(session: Session, cfg: LocalityConfig, meeting_id: int, *,
     agenda = agenda_view(session, cfg, meeting_id, member_id=member_id)
     items = _items(session, meeting_id)
     numbers = numbering(items)
-    late = [i for i in items if _is_supplementary(i) and _has_report(i)]
+    late = [i for i in items if is_supplementary(i) and _has_report(i)]
     if not late:
         raise NotFound("this meeting has no supplementary items: a supplement carries reports "
                        "accepted after publication with the chair's urgency consent")
@@ -221,7 +193,7 @@ def supplement_view(session: Session, cfg: LocalityConfig, meeting_id: int, *,
     from dataclasses import replace
     entries = tuple(e for e in agenda.entries if e.supplement)
     reports = tuple(report_view(cfg, i, numbers[i.id or 0], interests.get(i.id or 0, ""),
-                                agenda.regime)
+                                agenda.regime, _pdf_loader(session))
                     for i in late)
     consent = "; ".join(sorted({f"{i.urgency_reason}" for i in late if i.urgency_reason}))
     return SupplementView(1, replace(agenda, entries=entries), reports, first_page,

@@ -35,6 +35,8 @@ from xml.sax.saxutils import escape
 from pypdf.generic import TextStringObject
 
 from notifications.documents.relocate import (
+    APUSH,
+    ATAIL,
     DOC,
     FOLIO,
     KEY,
@@ -171,8 +173,10 @@ def link(parts: Sequence[tuple[str, Relocatable]], stamps: Sequence[StampSet],
         raise ValueError(f"{len(folio_forms)} page footers for {total_pages} pages")
     catalog, pages_id, st_id, doc_id, tree_id, meta_id, push_id, tail_id, info_id = range(
         next_id, next_id + 9)
-    next_id += 9
-    fixed = {PAGES: pages_id, DOC: doc_id, PUSH: push_id, TAIL: tail_id}
+    apush_id, atail_id = next_id + 9, next_id + 10
+    next_id += 11
+    fixed = {PAGES: pages_id, DOC: doc_id, PUSH: push_id, TAIL: tail_id, APUSH: apush_id,
+             ATAIL: atail_id}
     page_ids: list[int] = []
     kids: list[int] = []
     nums: list[bytes] = []
@@ -219,6 +223,10 @@ def link(parts: Sequence[tuple[str, Relocatable]], stamps: Sequence[StampSet],
     out.obj(push_id, b"<</Length 2>>\nstream\nq\n\nendstream")
     tail = b"\nQ\n" + ARTIFACT
     out.obj(tail_id, b"<</Length %d>>\nstream\n" % len(tail) + tail + b"\nendstream")
+    apush = b"q\n/Artifact BMC\n"
+    out.obj(apush_id, b"<</Length %d>>\nstream\n" % len(apush) + apush + b"\nendstream")
+    atail = b"\nEMC\nQ\n" + ARTIFACT
+    out.obj(atail_id, b"<</Length %d>>\nstream\n" % len(atail) + atail + b"\nendstream")
     out.obj(info_id, b"<</Title " + _text(title) + b" /Producer (s75 \\(WeasyPrint\\))>>")
     outlines_id = next_id
     next_id = _outline(out, outlines_id, outline, page_ids)

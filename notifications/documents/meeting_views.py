@@ -3,7 +3,7 @@ action log. Plain, frozen dataclasses the templates read (overview in ``views.py
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from markupsafe import Markup
@@ -160,6 +160,12 @@ class Appendix:
     letter: str
     title: str
     sections: tuple[Section, ...] = ()
+    filename: str = ""
+    """Set for a PDF appendix supplied by the author: bound in after the report."""
+    pages: int = 0
+    sha256: str = ""
+    pdf: bytes = field(default=b"", repr=False, compare=False)
+    """The PDF itself (left out of the view's repr: ``sha256`` stands for it)."""
 
 
 @dataclass(frozen=True)

@@ -266,14 +266,26 @@ def _item_parts(agenda: AgendaView, reports: Sequence[ReportView], public: bool)
                  report_html(r, agenda, public=public, folio=False)) for r in reports]
 
 
+def _bound_appendices(reports: Sequence[ReportView], public: bool
+                      ) -> list[list[tuple[str, Relocatable]]]:
+    """Each report's PDF appendices as untagged parts bound in after it (none for a Part 2
+    report in a public pack)."""
+    return [[] if public and is_exempt(r) else
+            [(f"Appendix {r.number}.{a.letter}: {a.title}", relocatable(a.pdf, untagged=True))
+             for a in r.appendices if a.pdf] for r in reports]
+
+
 def _build(title: str, front: Callable[[dict[str, int]], str], items: list[Part],
-           numbers: list[str], renderer: Renderer, first_page: int, label: str) -> PackResult:
+           numbers: list[str], renderer: Renderer, first_page: int, label: str,
+           bound: Sequence[list[tuple[str, Relocatable]]] = ()) -> PackResult:
     # Round 1: the items, and beside them a provisional agenda (no page column yet) to learn
     # how many pages the agenda takes.
     provisional = Part(title, front({}), "front")
     bodies = renderer.render(items, extra=[provisional])
     front_pages = len(renderer.render([provisional])[0].pages)
-    counts = [len(b.pages) for b in bodies]
+    bound = list(bound) or [[] for _ in items]
+    counts = [len(b.pages) + sum(len(x.pages) for _, x in extra)
+              for b, extra in zip(bodies, bound, strict=True)]
     for _ in range(4):
         # Round 2: the agenda with its page column, and the "Page x of y" footers, together.
         pages, at = {}, first_page + front_pages
@@ -288,8 +300,9 @@ def _build(title: str, front: Callable[[dict[str, int]], str], items: list[Part]
         if len(front_part.pages) == front_pages:
             break
         front_pages = len(front_part.pages)  # the page column changed its length: again
-    parts = [("Agenda", front_part)] + [(p.title, b) for p, b in zip(items, bodies,
-                                                                     strict=True)]
+    parts = [("Agenda", front_part)]
+    for p, b, extra in zip(items, bodies, bound, strict=True):
+        parts += [(p.title, b), *extra]
     pdf = link(parts, stamps, title, share_fonts=renderer.share_fonts)
     infos, at = [PartInfo("Agenda", first_page, front_pages)], first_page + front_pages
     for p, n in zip(items, counts, strict=True):
@@ -311,7 +324,8 @@ def build_pack(view: PackView, renderer: Renderer | None = None) -> PackResult:
         numbers = [rep.number for rep in view.reports]
         return _build(view.title, lambda pages: agenda_html(agenda, public=view.public,
                                                             pages=pages, folio=False),
-                      items, numbers, r, 1, "Page {page} of {last}")
+                      items, numbers, r, 1, "Page {page} of {last}",
+                      _bound_appendices(view.reports, view.public))
     finally:
         if own:
             r.__exit__(None, None, None)
@@ -328,7 +342,8 @@ def build_supplement(view: SupplementView, renderer: Renderer | None = None) -> 
         label = f"Supplement {view.number} · page {{page}} (pages {view.first_page}–{{last}})"
         return _build(view.title, lambda pages: agenda_html(
             view.agenda, public=view.public, pages=pages, supplement=view, folio=False),
-            items, numbers, r, view.first_page, label)
+            items, numbers, r, view.first_page, label,
+            _bound_appendices(view.reports, view.public))
     finally:
         if own:
             r.__exit__(None, None, None)

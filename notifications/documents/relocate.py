@@ -38,6 +38,10 @@ Chunk = bytes | Reloc
 Chunks = list[Chunk]
 
 PAGES, DOC, PUSH, TAIL = "pages", "doc", "push", "tail"
+APUSH, ATAIL = "apush", "atail"
+INHERITED = ("/MediaBox", "/CropBox", "/Resources", "/Rotate")
+"""An untagged part's pages (a PDF appendix as its author supplied it): its content wrapped
+in ``/Artifact BMC ... EMC`` so the pack stays well-formed PDF/UA (see docs/documents.md)."""
 OBJ, KEY, FOLIO = "o", "k", "f"
 
 
@@ -166,10 +170,13 @@ def _flat(tree: DictionaryObject, key: str) -> list[tuple[Any, Any]]:
     return out
 
 
-def relocatable(pdf: bytes) -> Relocatable:
-    """Turn a tagged part (as WeasyPrint writes it) into linkable form."""
+def relocatable(pdf: bytes, *, untagged: bool = False) -> Relocatable:
+    """Turn a tagged part (as WeasyPrint writes it) into linkable form; with ``untagged``, any
+    PDF (an appendix), its pages bound in as artifacts and its own tags, if any, dropped."""
     reader = PdfReader(BytesIO(pdf))
     root = cast(DictionaryObject, reader.trailer["/Root"])
+    if untagged:
+        return _untagged(reader)
     if "/StructTreeRoot" not in root:
         raise ValueError("a part must be a tagged PDF (render with pdf_variant='pdf/ua-1')")
     st_ref = root.raw_get("/StructTreeRoot")
@@ -246,6 +253,34 @@ def relocatable(pdf: bytes) -> Relocatable:
                        tuple(headings), _fonts(reader, ids))
 
 
+def _untagged(reader: PdfReader) -> Relocatable:
+    page_refs = [p.indirect_reference for p in reader.pages]
+    page_ids = {r.idnum for r in page_refs if r is not None}
+    stop: set[int] = set()
+    for p in reader.pages:
+        node: Any = p
+        while "/Parent" in node:
+            parent = node.raw_get("/Parent")
+            if isinstance(parent, IndirectObject):
+                stop.add(parent.idnum)
+            node = parent.get_object()
+            for key in INHERITED:  # the page keeps what it inherited from the page tree
+                if key not in p and key in node:
+                    p[NameObject(key)] = node.raw_get(key)
+    ids = _walk(reader, list(page_refs), stop)
+    w = _Writer()
+    objects = []
+    for idnum in ids:
+        obj = reader.get_object(idnum)
+        if idnum in page_ids:
+            _page(w, cast(DictionaryObject, obj), _index(page_refs, idnum), artifact=True)
+        else:
+            w.value(obj)
+        objects.append((idnum, w.take()))
+    return Relocatable(tuple(objects), tuple(r.idnum for r in page_refs if r is not None),
+                       (), (), 0, (), ())
+
+
 def _index(refs: Sequence[Any], idnum: int) -> int:
     return next(i for i, r in enumerate(refs) if r is not None and r.idnum == idnum)
 
@@ -257,8 +292,10 @@ def _name_bytes(name: Any) -> bytes:
     return buf.getvalue()
 
 
-def _page(w: _Writer, page: DictionaryObject, index: int) -> None:
-    skip = frozenset({"/Parent", "/StructParents", "/Contents", "/Resources"})
+def _page(w: _Writer, page: DictionaryObject, index: int, *, artifact: bool = False) -> None:
+    skip = frozenset({"/Parent", "/StructParents", "/Contents", "/Resources", "/Annots",
+                      "/Tabs"} if artifact else {"/Parent", "/StructParents", "/Contents",
+                                                  "/Resources"})
     w.dict_(page, skip)
     w.raw(b"/Parent ")
     w.reloc(PAGES, 0)
@@ -266,7 +303,7 @@ def _page(w: _Writer, page: DictionaryObject, index: int) -> None:
         w.raw(b"\n/StructParents ")
         w.reloc(KEY, int(cast(int, page["/StructParents"])))
     w.raw(b"\n/Contents [")
-    w.reloc(PUSH, 0)
+    w.reloc(APUSH if artifact else PUSH, 0)
     w.raw(b" ")
     contents = page.raw_get("/Contents") if "/Contents" in page else None
     if isinstance(contents, IndirectObject) and isinstance(contents.get_object(), ArrayObject):
@@ -274,7 +311,7 @@ def _page(w: _Writer, page: DictionaryObject, index: int) -> None:
     for c in (contents if isinstance(contents, ArrayObject) else [contents] if contents else []):
         w.value(c)
         w.raw(b" ")
-    w.reloc(TAIL, 0)
+    w.reloc(ATAIL if artifact else TAIL, 0)
     w.raw(b"]\n/Resources ")
     resources = cast(DictionaryObject, page["/Resources"]) if "/Resources" in page \
         else DictionaryObject()

@@ -12,6 +12,8 @@ from typing import Annotated, Any
 
 import typer
 
+from decisions.agenda_rules import COMMON_WORDINGS
+from decisions.checklist import ANSWERS, STATUTORY
 from decisions.errors import InvalidInput
 from s75.cli.options import JsonOpt, get_app, maybe_date
 from s75.cli.output import emit_object, emit_rows
@@ -70,6 +72,23 @@ def _read(path: Path, what: str) -> str:
                            "text file saved as UTF-8") from None
 
 
+def _appendix(title: str, path: Path) -> dict[str, Any]:
+    """A PDF file (checked and stored with the item) or a UTF-8 Markdown text file."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"--appendix: {path} cannot be read ({exc.strerror}); give a "
+                           "readable PDF or text file") from None
+    if data.lstrip()[:5] == b"%PDF-" or path.suffix.lower() == ".pdf":
+        return {"title": title, "pdf": data, "filename": path.name}
+    try:
+        return {"title": title, "text": data.decode("utf-8")}
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"--appendix: {path} is neither a PDF nor UTF-8 text (byte "
+                           f"{exc.start}); give a PDF (save a Word document as PDF) or a "
+                           "Markdown text file saved as UTF-8") from None
+
+
 def _amount(value: str | None) -> Decimal | None:
     if value is None:
         return None
@@ -102,6 +121,11 @@ def item_add(
     meeting: Annotated[int, typer.Argument()],
     title: Annotated[str, typer.Argument()],
     action: Annotated[str, Opt(help="to_note | to_approve | for_decision")] = "for_decision",
+    wording: Annotated[str, Opt(help="The agenda's Action wording, e.g. " + ", ".join(
+        repr(w) for w in COMMON_WORDINGS) + " [default: the action's label]")] = "",
+    check: Annotated[list[str] | None, Opt(help="Compliance checklist KEY=ANSWER, repeatable "
+                                           "(keys " + ", ".join(STATUTORY) + "; answers "
+                                           + ", ".join(ANSWERS) + ")")] = None,
     lead: Annotated[str, Opt(help="Lead officer or member (agenda 'Lead')")] = "",
     report: Annotated[str, Opt(help="Written Report | Verbal | Presentation")] = "Written Report",
     at: Annotated[str | None, Opt("--time", help="Indicative time HH:MM")] = None,
@@ -117,9 +141,11 @@ def item_add(
     previously: Annotated[str, Opt(help="Cover: where previously discussed")] = "",
     sponsor: Annotated[str, Opt(help="Cover: sponsor")] = "",
     presenter: Annotated[str, Opt(help="Cover: presented by")] = "",
-    text: Annotated[str, Opt(help="Report text")] = "",
-    text_file: Annotated[Path | None, Opt("--text-file", help="Report text from a file")] = None,
-    appendix: Annotated[list[str] | None, Opt(help="TITLE=FILE, repeatable")] = None,
+    text: Annotated[str, Opt(help="Report text (Markdown)")] = "",
+    text_file: Annotated[Path | None, Opt("--text-file",
+                                          help="Report text (Markdown) from a file")] = None,
+    appendix: Annotated[list[str] | None, Opt(
+        help="TITLE=FILE, repeatable: a PDF (at most 20 MB) or a Markdown text file")] = None,
     pool_line: Annotated[str | None, Opt(help="Pool line affected ('*' = whole pool)")] = None,
     amount: Annotated[str | None, Opt(help="Money committed, pounds")] = None,
     proposal: Annotated[int | None, Opt(help="Proposal id this item serves")] = None,
@@ -127,8 +153,7 @@ def item_add(
 ) -> None:
     """Add a draft item (with its cover sheet) to a meeting's agenda."""
     body = _read(text_file, "--text-file") if text_file else text
-    apps = [{"title": k, "text": _read(Path(v), "--appendix")}
-            for k, v in _pairs(appendix or [], "--appendix").items()]
+    apps = [_appendix(k, Path(v)) for k, v in _pairs(appendix or [], "--appendix").items()]
     cover = {"decisions_required": decisions, "key_points": key_points, "impacts": impacts,
              "business_plan_link": business_plan, "conflicts_of_interest": conflicts,
              "previously_discussed": previously, "sponsor": sponsor, "presenter": presenter}
@@ -137,7 +162,8 @@ def item_add(
         duration_minutes=minutes, part=part, exempt_paragraph=paragraph,
         public_interest_reason=exempt_reason, cover=cover, body_text=body,
         appendices=tuple(apps), pool_line_id=pool_line, amount=_amount(amount),
-        proposal_id=proposal), _item)
+        proposal_id=proposal, action_text=wording,
+        checklist=_pairs(check or [], "--check")), _item)
     emit_object(out, as_json)
 
 

@@ -13,13 +13,14 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from decisions.agenda_rules import check_wording, validate_action
+from decisions.checklist import check_answers
 from decisions.errors import InvalidInput
 from decisions.principals import SECRETARY, Permission, Scope
 from decisions.report_text import check_report_text
 from decisions.terms import LocalityConfig
 from decisions.voting import VotePosition
 from workflows.actions import Action
-from workflows.committee import common, decide, items, key_decisions
+from workflows.committee import appendices, common, decide, items, key_decisions
 from workflows.committee.records import CallInRow, KeyDecisionRow
 from workflows.committee.scopes import decision_scope, item_scope, meeting_scope
 from workflows.committee.tables import AgendaItemRow
@@ -53,10 +54,13 @@ class AddItem(Action[AgendaItemRow]):
     public_interest_reason: str | None = None
     cover: Mapping[str, str] | None = None
     body_text: str = ""
-    appendices: tuple[Mapping[str, str], ...] = ()
+    appendices: tuple[Mapping[str, Any], ...] = ()
+    """{"title", "text"} (Markdown) or {"title", "pdf": bytes, "filename"} (a PDF file)."""
     pool_line_id: str | None = None
     amount: Decimal | None = None
     proposal_id: int | None = None
+    checklist: Mapping[str, str] | None = None
+    """Answers to file 000's compliance checklist (decisions/checklist.py)."""
     action_text: str = ""
     """The agenda's wording of the action (decisions.agenda_rules.COMMON_WORDINGS offered)."""
 
@@ -66,7 +70,9 @@ class AddItem(Action[AgendaItemRow]):
                                "the agenda")
         validate_action(self.action)
         check_wording(self.action_text)
+        check_answers(self.checklist or {})
         check_report_text("text", self.body_text)
+        appendices.check(self.appendices)
         for n, a in enumerate(self.appendices, start=1):
             check_report_text(f"appendices[{n}] ({a.get('title', '')})", str(a.get("text", "")))
         if self.amount is not None:
@@ -87,7 +93,7 @@ class AddItem(Action[AgendaItemRow]):
             public_interest_reason=self.public_interest_reason, cover=self.cover,
             body_text=self.body_text, appendices=self.appendices,
             pool_line_id=self.pool_line_id, amount=self.amount, proposal_id=self.proposal_id,
-            action_text=self.action_text)
+            action_text=self.action_text, checklist=self.checklist)
 
 
 class _OnItem(Action[R]):

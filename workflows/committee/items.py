@@ -14,7 +14,9 @@ from decimal import Decimal
 from typing import Any
 
 from decisions.agenda_rules import check_wording, validate_action, validate_exempt
+from decisions.checklist import check_answers
 from decisions.errors import InvalidInput, RuleRefused
+from workflows.committee import appendices as appendix_files
 from workflows.committee import common
 from workflows.committee.common import CLOSING_POSITION
 from workflows.committee.events import ItemDrafted, MeetingPublished
@@ -76,10 +78,10 @@ def add(uow: UnitOfWork, meeting_id: int, title: str, *, action: str = "for_deci
         lead: str = "", report: str = "Written Report", indicative_time: str | None = None,
         duration_minutes: int | None = None, part: int = 1, exempt_paragraph: int | None = None,
         public_interest_reason: str | None = None, cover: Mapping[str, str] | None = None,
-        body_text: str = "", appendices: Sequence[Mapping[str, str]] = (),
+        body_text: str = "", appendices: Sequence[Mapping[str, Any]] = (),
         pool_line_id: str | None = None, amount: Decimal | None = None,
         proposal_id: int | None = None, report_id: int | None = None,
-        action_text: str = "") -> AgendaItemRow:
+        action_text: str = "", checklist: Mapping[str, str] | None = None) -> AgendaItemRow:
     """A draft item on a scheduled meeting's agenda, before any other business."""
     cfg = uow.config
     m = common.meeting(uow.session, meeting_id)
@@ -114,14 +116,12 @@ def add(uow: UnitOfWork, meeting_id: int, title: str, *, action: str = "for_deci
         if len(parts) != 2 or not all(p.isdigit() for p in parts) or int(parts[0]) > 23 \
                 or int(parts[1]) > 59:
             raise InvalidInput(f"time: {indicative_time!r} is not valid; expected HH:MM")
-    apps = []
-    for n, a in enumerate(appendices, start=1):
-        if not str(a.get("title", "")).strip():
-            raise InvalidInput(f"appendices[{n}]: missing a title")
-        apps.append({"title": str(a["title"]), "text": str(a.get("text", ""))})
+    appendix_files.check(tuple(appendices))
+    apps = [{"title": str(a["title"]), "text": str(a.get("text", ""))} for a in appendices]
     item = AgendaItemRow(
         meeting_id=meeting_id, title=title.strip(), action=action,
-        action_text=check_wording(action_text), lead=lead, report=report,
+        action_text=check_wording(action_text), checklist=check_answers(checklist or {}),
+        lead=lead, report=report,
         indicative_time=indicative_time, duration_minutes=duration_minutes, part=part,
         exempt_paragraph=exempt_paragraph, public_interest_reason=public_interest_reason,
         cover={k: str((cover or {}).get(k, "")) for k in COVER_FIELDS}, body_text=body_text,
@@ -129,6 +129,12 @@ def add(uow: UnitOfWork, meeting_id: int, title: str, *, action: str = "for_deci
         report_id=report_id, position=_next_position(uow, meeting_id))
     uow.session.add(item)
     uow.session.flush()
+    assert item.id is not None
+    if any(a.get("pdf") is not None for a in appendices):
+        item.appendices = [appendix_files.store(uow, item.id, n, a)
+                           if a.get("pdf") is not None else apps[n - 1]
+                           for n, a in enumerate(appendices, start=1)]
+        uow.session.add(item)
     if item.report_id is None:
         item.report_id = item.id
     _drafted(uow, item, m)
@@ -266,7 +272,8 @@ def withdraw(uow: UnitOfWork, item_id: int, reason: str) -> AgendaItemRow:
     return item
 
 
-_COPY = ("title", "action", "action_text", "lead", "report", "duration_minutes", "part",
+_COPY = ("title", "action", "action_text", "checklist", "lead", "report", "duration_minutes",
+         "part",
          "exempt_paragraph", "public_interest_reason", "cover", "body_text", "appendices",
          "pool_line_id", "amount", "proposal_id", "report_id")
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Column, Numeric, UniqueConstraint
+from sqlalchemy import Column, LargeBinary, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from workflows.sqltypes import JSONType, UTCDateTime
@@ -165,6 +165,10 @@ class AgendaItemRow(SQLModel, table=True):
     appendices: list[Any] = Field(default_factory=list,
                                   sa_column=Column(JSONType, nullable=False))
     """[{"title": str, "text": str}, ...] in order (Appendix 1, 2, ...)."""
+    checklist: dict[str, Any] = Field(default_factory=dict,
+                                      sa_column=Column(JSONType, nullable=False,
+                                                       server_default="{}"))
+    """The author's answers to file 000's compliance checklist (decisions/checklist.py)."""
     proposal_id: int | None = None
     report_id: int | None = Field(default=None, index=True)
     """Items carrying the same report to several bodies/dates share a report_id (the id of
@@ -221,3 +225,19 @@ class DecisionRow(SQLModel, table=True):
     details: dict[str, Any] = Field(default_factory=dict,
                                     sa_column=Column(JSONType, nullable=False))
     """tally, quorum counted, explanation of the rule, referral ids."""
+
+
+class ItemAppendixRow(SQLModel, table=True):
+    """A PDF appendix an author supplied with an item, stored once per content
+    (workflows/committee/appendices.py); the item's ``appendices`` entry names it by id."""
+
+    __tablename__ = "item_appendix"
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="agenda_item.id", index=True)
+    title: str
+    filename: str
+    sha256: str = Field(max_length=64)
+    pages: int
+    size: int
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
