@@ -168,6 +168,12 @@ def produce_supplements(uow: UnitOfWork, meeting_id: int, event: str = "render")
             first = (main.pages if main is not None else 0) + 1
             view = gather.supplement_view(uow.session, uow.config, meeting_id,
                                           first_page=first, public=public, member_id=member)
+            # The supplement prints the day it was first published, not the agenda's.
+            earlier = store.latest_published(uow.session, "supplement", "meeting", meeting_id,
+                                             audience)
+            on = (earlier.published_at if earlier is not None and earlier.published_at
+                  else uow.now).astimezone(uow.config.zone).date()
+            view = replace(view, agenda=replace(view.agenda, published_on=on))
             view, source, same = _versioned(uow, view, "supplement", meeting_id, audience)
             if same is not None:
                 continue

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,7 @@ class Report:
     exempt_paragraph: int | None = None
     public_interest_reason: str | None = None
     cover: dict[str, str] = field(default_factory=dict)
-    appendices: tuple[dict[str, str], ...] = ()
+    appendices: tuple[dict[str, Any], ...] = ()
 
 
 def cover(decisions: str, key_points: str, *, sponsor: str, presenter: str,
@@ -48,6 +49,38 @@ PARAS = (
     "consensus cannot be reached the previously responsible Board or Cabinet will have the "
     "decision referred to them.",
 )
+
+
+PLAN_TABLE = """# Priorities by service line
+
+| Service line | Priority for the year | Budget £000 |
+|---|---|---:|
+| Adult community services | Discharge to assess; reablement | 38,080 |
+| Mental health | Crisis care; community recovery | 12,400 |
+| Learning disability | Supported living | 9,150 |
+
+The plan asks the committee to:
+
+- confirm the priorities for each service line;
+- agree that the risk share stays in proportion to contributions;
+- ask for a mid-year report on progress.
+"""
+
+
+def eia_appendix() -> dict[str, Any]:
+    """An equality impact assessment as an author would supply it: a PDF of two pages."""
+    from notifications.documents.render import html_to_pdf
+
+    pdf = html_to_pdf(
+        "<html lang='en-GB'><head><title>Equality impact assessment</title><style>"
+        "body { font-family: sans-serif; font-size: 11pt }</style></head><body>"
+        "<h1>Equality impact assessment: commissioning plan 2019/20</h1>"
+        "<p>Screening: the plan changes how services are commissioned, not who may use them. "
+        "No adverse impact on any protected characteristic was identified.</p>"
+        "<h2 style='page-break-before: always'>Monitoring</h2><p>Uptake by age, sex, "
+        "ethnicity and disability will be reported to the committee with the mid-year "
+        "review.</p></body></html>").pdf
+    return {"title": "Equality impact assessment", "pdf": pdf, "filename": "eia-2019-20.pdf"}
 
 
 def body(*extra: str) -> str:
@@ -99,8 +132,8 @@ def REPORTS(locality: str, line_service: str, expansion: str, partners: str) -> 
         "plan": Report(
             "Pooled budget 2019/20: commissioning plan and risk share",
             body("The commissioning plan for the year sets the priorities for each service line "
-                 "of the pool and confirms the risk share."),
-            lead="Programme Director",
+                 "of the pool and confirms the risk share.") + "\n\n" + PLAN_TABLE,
+            lead="Programme Director", appendices=(eia_appendix(),),
             cover=cover("Approve the commissioning plan for the year.", "Priorities per line.",
                         sponsor=sponsor, presenter=presenter)),
         "referral": Report(

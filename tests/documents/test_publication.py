@@ -97,6 +97,7 @@ def test_urgent_late_item_publishes_a_supplement(engine: Engine,
         assert supp.public and supp.published_at is not None
         words = " ".join(text(supp.content or b"").split())
         assert "Supplementary agenda 1" in words
+        assert "Friday 5 April 2019" in words and "26 March" not in words
         assert "The funding offer expires before the next meeting." in words
         assert f"this supplement starts at page {main.pages + 1}" in words
         # Main agenda: four opening items, the report (5), any other business (6); the late
