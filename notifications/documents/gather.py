@@ -352,7 +352,7 @@ def gateway_view(session: Session, cfg: LocalityConfig, now: datetime) -> Gatewa
     today = now.astimezone(_tz(cfg)).date()
     proposals = session.exec(select(ProposalRow).order_by(col(ProposalRow.id))).all()
     statuses = {p.id: gateway_status(session, p.id or 0, today) for p in proposals}
-    months = sorted({s.month for ss in statuses.values() for s in ss})[-6:]
+    months = sorted({s.month for ss in statuses.values() for s in ss})
     out = []
     for p in proposals:
         by_month = {s.month: s for s in statuses[p.id]}
