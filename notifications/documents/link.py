@@ -28,6 +28,8 @@ string joining:
 from __future__ import annotations
 
 import hashlib
+import struct
+import zlib
 from collections.abc import Callable, Sequence
 from io import BytesIO
 from xml.sax.saxutils import escape
@@ -81,16 +83,67 @@ def _text(value: str) -> bytes:
 
 
 class _Out:
+    """The output file. Streams are written as they come; every other object (the structure
+    tree's elements, dictionaries, arrays) is packed into compressed object streams at the
+    end, with a cross-reference stream (PDF 1.5), as WeasyPrint does for a document it writes
+    in one go."""
+
+    PER_STREAM = 200
+
     def __init__(self) -> None:
         self.parts: list[bytes] = [b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"]
         self.size = len(self.parts[0])
         self.offsets: dict[int, int] = {}
+        self.packed: list[tuple[int, bytes]] = []
 
     def obj(self, idnum: int, body: bytes) -> None:
+        if not body.rstrip().endswith(b"endstream"):
+            self.packed.append((idnum, body))
+            return
+        self._write(idnum, body)
+
+    def _write(self, idnum: int, body: bytes) -> None:
         self.offsets[idnum] = self.size
         data = b"%d 0 obj\n" % idnum + body + b"\nendobj\n"
         self.parts.append(data)
         self.size += len(data)
+
+    def finish(self, root: int, info: int) -> bytes:
+        """Write the object streams and the cross-reference stream; the whole file."""
+        size = max([*self.offsets, *(i for i, _ in self.packed)]) + 1
+        in_stream: dict[int, tuple[int, int]] = {}
+        for start in range(0, len(self.packed), self.PER_STREAM):
+            group = self.packed[start:start + self.PER_STREAM]
+            stm_id, size = size, size + 1
+            heads, bodies, at = [], [], 0
+            for index, (idnum, body) in enumerate(group):
+                heads.append(b"%d %d" % (idnum, at))
+                bodies.append(body + b"\n")
+                at += len(body) + 1
+                in_stream[idnum] = (stm_id, index)
+            head = b" ".join(heads) + b"\n"
+            data = zlib.compress(head + b"".join(bodies), 6)
+            self._write(stm_id, b"<</Type /ObjStm /N %d /First %d /Filter /FlateDecode "
+                                b"/Length %d>>\nstream\n" % (len(group), len(head), len(data))
+                        + data + b"\nendstream")
+        xref_id, size = size, size + 1
+        self.offsets[xref_id] = self.size
+        rows = []
+        for i in range(size):
+            if i in in_stream:
+                stm, index = in_stream[i]
+                rows.append(struct.pack(">BIH", 2, stm, index))
+            elif i in self.offsets:
+                rows.append(struct.pack(">BIH", 1, self.offsets[i], 0))
+            else:
+                rows.append(struct.pack(">BIH", 0, 0, 0xFFFF if i == 0 else 0))
+        data = zlib.compress(b"".join(rows), 6)
+        xref_at = self.size
+        self._write(xref_id, b"<</Type /XRef /Size %d /W [1 4 2] /Root %d 0 R /Info %d 0 R "
+                             b"/Filter /FlateDecode /Length %d>>\nstream\n"
+                    % (size, root, info, len(data)) + data + b"\nendstream")
+        self.parts.append(b"startxref\n%d\n%%%%EOF\n" % xref_at)
+        return b"".join(self.parts)
 
 
 class _Shared:
@@ -239,16 +292,7 @@ def link(parts: Sequence[tuple[str, Relocatable]], stamps: Sequence[StampSet],
                      b"/ViewerPreferences <</DisplayDocTitle true>> /Outlines %d 0 R "
                      b"/PageMode /UseOutlines %s>>" % (
                          pages_id, st_id, _text(LANG), meta_id, outlines_id, names))
-    xref_at = out.size
-    size = max(out.offsets) + 1
-    lines = [b"xref\n0 %d\n" % size, b"0000000000 65535 f \n"]
-    for i in range(1, size):
-        at = out.offsets.get(i)
-        lines.append(b"%010d 00000 n \n" % at if at is not None else b"0000000000 65535 f \n")
-    out.parts.extend(lines)
-    out.parts.append(b"trailer\n<</Size %d /Root %d 0 R /Info %d 0 R>>\nstartxref\n%d\n%%%%EOF\n"
-                     % (size, catalog, info_id, xref_at))
-    return b"".join(out.parts)
+    return out.finish(catalog, info_id)
 
 
 def _resolve(chunks: Sequence[Chunk], resolve: Callable[[str, int], bytes]) -> bytes:
