@@ -10,8 +10,6 @@ from collections.abc import Mapping
 from io import BytesIO
 from typing import Any
 
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 from sqlmodel import select
 
 from decisions.errors import InvalidInput
@@ -24,6 +22,9 @@ ACCEPTED = "a PDF file (.pdf) of at most 20 MB, not password-protected"
 
 def pdf_pages(name: str, data: bytes) -> int:
     """The pages of an appendix PDF; InvalidInput naming the file when it is not one."""
+    from pypdf import PdfReader  # not at import: the CLI starts without the PDF libraries
+    from pypdf.errors import PdfReadError
+
     if len(data) > MAX_BYTES:
         raise InvalidInput(f"appendix: {name} is {len(data) / 1048576:.1f} MB; expected "
                            f"{ACCEPTED}")
