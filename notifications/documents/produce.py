@@ -33,6 +33,7 @@ from notifications.messages import body_members, send_all, when
 from notifications.outbox import register_attachment_resolver
 from workflows.committee.events import (
     DecisionRecorded,
+    ItemEdited,
     ItemMoved,
     MeetingHeld,
     MeetingPublished,
@@ -208,6 +209,15 @@ def _mail_supplement(uow: UnitOfWork, meeting_id: int) -> None:
                            "ref": {"kind": "meeting_supplement", "meeting_id": meeting_id}}])
 
 
+def on_item_edited(uow: UnitOfWork, event: ItemEdited) -> None:
+    """An item edited after publication: the packs (and supplement) republished as the next
+    version when what they say changed."""
+    if not enabled() or not event.published:
+        return
+    produce_packs(uow, event.meeting_id, event.name)
+    produce_supplements(uow, event.meeting_id, event.name)
+
+
 def on_item_published(uow: UnitOfWork, event: ItemMoved) -> None:
     """An urgent late item published after the agenda: its supplement."""
     if not enabled() or event.trigger != "published":
@@ -241,3 +251,4 @@ def install(bus: EventBus) -> None:
     bus.subscribe(MeetingHeld, on_meeting_held)
     bus.subscribe(MeetingPublished, on_meeting_published)
     bus.subscribe(ItemMoved, on_item_published)
+    bus.subscribe(ItemEdited, on_item_edited)

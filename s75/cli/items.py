@@ -29,8 +29,10 @@ from workflows.committee.item_actions import (
     CallIn,
     Decide,
     DeferItem,
+    EditItem,
     PublishItem,
     RecordKeyDecision,
+    ReorderItem,
     ReturnItem,
     RouteItem,
     SubmitItem,
@@ -47,6 +49,7 @@ Opt = typer.Option
 
 def item_dict(i: AgendaItemRow) -> dict[str, Any]:
     return {"id": i.id, "meeting": i.meeting_id, "title": i.title, "state": i.state,
+            "position": i.position, "wording": i.action_text, "version": i.version,
             "standing": i.standing, "action": i.action, "report": i.report, "lead": i.lead,
             "indicative_time": i.indicative_time, "duration_minutes": i.duration_minutes,
             "part": i.part, "exempt_paragraph": i.exempt_paragraph,
@@ -180,6 +183,49 @@ def item_submit(
     out = get_app(ctx).perform(SubmitItem(item, maybe_date(on, "--on"), urgency_reason,
                                           chair_consent), _item)
     emit_object(out, as_json)
+
+
+@item_app.command("edit")
+def item_edit(
+    ctx: typer.Context, item: Annotated[int, typer.Argument()],
+    title: Annotated[str | None, Opt(help="New title")] = None,
+    text_file: Annotated[Path | None, Opt("--text-file",
+                                          help="New report text (Markdown) from a file")] = None,
+    wording: Annotated[str | None, Opt(help="New action wording")] = None,
+    lead: Annotated[str | None, Opt(help="New lead")] = None,
+    cover: Annotated[list[str] | None, Opt(help="Cover field FIELD=TEXT, repeatable")] = None,
+    check: Annotated[list[str] | None, Opt(help="Checklist KEY=ANSWER, repeatable")] = None,
+    reason: Annotated[str, Opt(help="Why (required once the item is published)")] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Edit an item: freely until published; after that with --reason, and the pack is
+    republished as a new version."""
+    changes: dict[str, Any] = {}
+    for key, value in (("title", title), ("action_text", wording), ("lead", lead)):
+        if value is not None:
+            changes[key] = value
+    if text_file is not None:
+        changes["body_text"] = _read(text_file, "--text-file")
+    if cover:
+        changes["cover"] = _pairs(cover, "--cover")
+    if check:
+        changes["checklist"] = _pairs(check, "--check")
+    if not changes:
+        raise InvalidInput("edit: nothing to change; give --title, --text-file, --wording, "
+                           "--lead, --cover or --check")
+    emit_object(get_app(ctx).perform(EditItem(item, changes, reason), _item), as_json)
+
+
+@item_app.command("reorder")
+def item_reorder(ctx: typer.Context, item: Annotated[int, typer.Argument()],
+                 position: Annotated[int, typer.Argument(
+                     help="Place among the business items, 1 = first")],
+                 as_json: JsonOpt = False) -> None:
+    """Set a business item's place on the agenda (standing items first, AOB last)."""
+    out = get_app(ctx).perform(ReorderItem(item, position),
+                               lambda uow, rows: [_item(uow, r) for r in rows])
+    emit_rows(out, as_json, title="Business items in agenda order",
+              columns=["id", "title", "position", "state"])
 
 
 @item_app.command("accept")

@@ -21,8 +21,10 @@ from workflows.committee.item_actions import (
     CallIn,
     Decide,
     DeferItem,
+    EditItem,
     PublishItem,
     RecordKeyDecision,
+    ReorderItem,
     ReturnItem,
     RouteItem,
     SubmitItem,
@@ -175,6 +177,21 @@ def _item_publish(app: App) -> Case:
     i = item(app, meetings(app, "jcc")[0], "accepted")
     return Case(PublishItem(i, published_on=date(2019, 4, 1)), "democratic_services",
                 "exec_adults")
+
+
+@case("item edit")
+def _item_edit(app: App) -> Case:
+    i = item(app, meetings(app, "jcc")[0])
+    return Case(EditItem(i, {"title": "Winter beds: revised"}), "commissioning_lead",
+                "exec_adults")
+
+
+@case("item reorder")
+def _item_reorder(app: App) -> Case:
+    m = meetings(app, "jcc")[0]
+    item(app, m)
+    i = item(app, m)
+    return Case(ReorderItem(i, 1), "democratic_services", "board_secretary")
 
 
 @case("item withdraw")

@@ -90,3 +90,37 @@ def test_bad_reports_are_refused_and_nothing_is_written(
     for field in ("key_points", "impacts", "sponsor", "presenter"):
         assert field in r.err
     assert s75json("item", "show", blank["id"])["state"] == "draft"
+
+
+def test_items_are_edited_until_published_then_with_a_reason_and_reordered(
+        jcc: list[dict[str, Any]], s75: Callable[..., Result], s75json: Callable[..., Any],
+        tmp_path: Path) -> None:
+    m = jcc[0]["id"]
+    ids = []
+    for title in ("Winter beds", "Care homes", "Carers breaks"):
+        item = s75json("item", "add", m, title, *COVER_ARGS)
+        ids.append(item["id"])
+    order = s75json("item", "reorder", ids[2], "1")
+    assert [i["title"] for i in order] == ["Carers breaks", "Winter beds", "Care homes"]
+    agenda = s75json("meeting", "show", m)
+    titles = [i["title"] for i in agenda["items"]]  # in agenda order
+    assert titles[0] == "Apologies for absence" and titles[-1] == "Any other business"
+    assert titles.index("Carers breaks") < titles.index("Winter beds")
+    assert s75("item", "reorder", ids[0], "9").code == 2
+    edited = s75json("item", "edit", ids[0], "--title", "Winter beds: 20 more")
+    assert edited["title"] == "Winter beds: 20 more" and edited["version"] == 2
+    for i in ids:
+        s75json("item", "submit", i, "--on", "2019-03-20")
+        s75json("item", "accept", i)
+    s75json("meeting", "publish", m, "--on", "2019-04-01")
+    r = s75("item", "edit", ids[0], "--title", "Winter beds: 25 more")
+    assert r.code == 2 and "reason: missing" in r.err
+    (tmp_path / "fix.md").write_text("Corrected: 25 beds are needed.", encoding="utf-8")
+    s75json("item", "edit", ids[0], "--text-file", tmp_path / "fix.md",
+            "--reason", "The bed count was wrong")
+    packs = s75json("documents", "list", "--kind", "pack", "--meeting", m)
+    assert len(packs) == 2  # the first version kept beside the correction
+    out = tmp_path / "v2.pdf"
+    assert s75("documents", "get", max(p["id"] for p in packs), "--out", out).code == 0
+    words = " ".join(text(out.read_bytes()).split())
+    assert "Corrected: 25 beds are needed." in words and "Version 2, republished" in words

@@ -127,6 +127,30 @@ class ItemMoved(Transitioned):
 
 
 @dataclass(frozen=True)
+class AgendaReordered(MeetingEvent):
+    """The secretary set the order of the business items (``order``: item ids)."""
+
+    name: ClassVar[str] = "meeting.reordered"
+    order: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ItemEdited(DomainEvent):
+    """An item's title, report, cover sheet, action or checklist changed (``fields``); after
+    publication with the ``reason`` recorded (the packs are then republished)."""
+
+    name: ClassVar[str] = "item.edited"
+    subject_type: ClassVar[str] = "agenda_item"
+    subject_field: ClassVar[str] = "item_id"
+    item_id: int
+    meeting_id: int
+    fields: list[str] = field(default_factory=list)
+    reason: str = ""
+    version: int = 1
+    published: bool = False
+
+
+@dataclass(frozen=True)
 class ItemDrafted(DomainEvent):
     """A new draft item on a meeting's agenda (added, or a report routed to another meeting)."""
 

@@ -20,7 +20,7 @@ from decisions.report_text import check_report_text
 from decisions.terms import LocalityConfig
 from decisions.voting import VotePosition
 from workflows.actions import Action
-from workflows.committee import appendices, common, decide, items, key_decisions
+from workflows.committee import appendices, common, decide, item_edits, items, key_decisions
 from workflows.committee.records import CallInRow, KeyDecisionRow
 from workflows.committee.scopes import decision_scope, item_scope, meeting_scope
 from workflows.committee.tables import AgendaItemRow
@@ -299,3 +299,34 @@ class CallIn(Action[CallInRow]):
     def write(self, uow: UnitOfWork, loaded: Any) -> CallInRow:
         return key_decisions.call_in(uow, self.decision_id, requested_by=self.requested_by,
                                      reason=self.reason, requested_on=self.requested_on)
+
+
+@dataclass(frozen=True)
+class EditItem(_OnItem[AgendaItemRow]):
+    """Change an item's title, report text, cover sheet, action wording or checklist:
+    freely until it is published, after that with a reason (the pack is republished)."""
+
+    name = "item edit"
+    permission = AUTHOR
+    item_id: int
+    changes: Mapping[str, Any]
+    reason: str = ""
+
+    def validate(self, cfg: LocalityConfig) -> None:
+        item_edits.check_changes(self.changes)
+
+    def write(self, uow: UnitOfWork, loaded: Any) -> AgendaItemRow:
+        return item_edits.edit(uow, self.item_id, self.changes, self.reason)
+
+
+@dataclass(frozen=True)
+class ReorderItem(_OnItem[list[AgendaItemRow]]):
+    """Set a business item's place on the agenda (standing items first, AOB last)."""
+
+    name = "item reorder"
+    permission = SECRETARY
+    item_id: int
+    position: int
+
+    def write(self, uow: UnitOfWork, loaded: Any) -> list[AgendaItemRow]:
+        return item_edits.reorder(uow, self.item_id, self.position)
