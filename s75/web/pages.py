@@ -80,14 +80,6 @@ def document(request: Request, document_id: int) -> Response:
                     headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
-@router.get("/proposals", response_class=HTMLResponse)
-def proposals(request: Request) -> HTMLResponse:
-    a = _app(request)
-    with a.session() as s:
-        rows = views.proposals(s, a.config, a.clock.now())
-    return page(request, "proposals.html", title="Proposals and gateways", proposals=rows)
-
-
 @router.get("/deadlines", response_class=HTMLResponse)
 def deadlines(request: Request) -> HTMLResponse:
     a = _app(request)
