@@ -94,6 +94,7 @@ def deadlines(request: Request) -> HTMLResponse:
 def calendar(request: Request, body_id: str) -> Response:
     a = _app(request)
     with a.session() as s:
-        data = body_feed(s, a.config, body_id, a.clock.now())  # public: exempt text left out
+        data = body_feed(s, a.config, body_id, a.clock.now(),  # public: exempt text left out
+                         base_url=str(request.base_url))
     return Response(data, media_type="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": f'inline; filename="{body_id}.ics"'})
