@@ -20,6 +20,7 @@ from decisions.errors import ConflictError, InvalidInput, NotFound, RuleRefused,
 from s75.app import App
 from s75.web.background import BackgroundScheduler
 from s75.web.board_pages import router as board_router
+from s75.web.documents_pages import router as documents_router
 from s75.web.pages import page, router
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "web"
@@ -117,6 +118,7 @@ def create_app(app: App, *, start_scheduler: bool = True) -> FastAPI:
 
     api.include_router(router)
     api.include_router(board_router)
+    api.include_router(documents_router)
 
     @api.get("/health")
     def health(request: Request) -> JSONResponse:
