@@ -115,3 +115,14 @@ def decision_ids(session: Session, meeting_id: int) -> list[tuple[int, str, bool
         .where(AgendaItemRow.meeting_id == meeting_id)
         .order_by(col(AgendaItemRow.position), col(DecisionRow.id))).all()
     return [(d.id or 0, i.title, is_exempt(i)) for d, i in rows]
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(request: Request, q: str = "") -> HTMLResponse:
+    from s75.web.search import MAX_QUERY, search
+
+    a = _app(request)
+    with a.session() as s:
+        hits = search(s, q, a.db_url)
+    return page(request, "search.html", title="Search published documents and decisions",
+                q=q, hits=hits, max_query=MAX_QUERY)
