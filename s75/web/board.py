@@ -239,6 +239,9 @@ def board(session: Session, cfg: LocalityConfig, today: date, f: Filters,
                        "these filters")
     rows = proposal_rows(session, cfg, today, f, page_size, (f.page - 1) * page_size)
     months = columns(today)
+    started = [r.shadow_start for r in rows if r.shadow_start is not None]
+    if started:  # no leading columns in which no proposal of the page was in shadow operation
+        months = tuple(m for m in months if m >= month_start(min(started))) or months[-1:]
     returns = returns_of(session, [r.id for r in rows], months[0])
     labels = stage_labels()
     return Board(tuple(board_row(cfg, r, months, returns.get(r.id, {}), today, labels,
