@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from s75.app import App
 from s75.web import board as boards
+from s75.web.deadline_risk import deadlines_at_risk
 from s75.web.export import export_csv, export_xlsx
 from s75.web.pages import page
 from s75.web.proposal_view import proposal_page
@@ -32,9 +33,12 @@ def _filters(request: Request, a: App) -> boards.Filters:
 def board(request: Request) -> HTMLResponse:
     a = _app(request)
     f = _filters(request, a)
+    now = a.clock.now()
     with a.session() as s:
-        data = boards.board(s, a.config, local_day(a.config, a.clock.now()), f)
-    return page(request, "board.html", title="Gateway board", b=data, risks=boards.RISKS)
+        data = boards.board(s, a.config, local_day(a.config, now), f)
+        deadlines = deadlines_at_risk(s, a.config, now)
+    return page(request, "board.html", title="Gateway board", b=data, risks=boards.RISKS,
+                deadlines=deadlines)
 
 
 def _export(request: Request, kind: str) -> Response:

@@ -25,7 +25,9 @@ from tests.web.web_helpers import Record, build_record, web_app
 from workflows.tables import ProposalRow
 
 TODAY = date(2019, 4, 11)  # web_helpers.NOW
-QUERIES_PER_PAGE = 3
+QUERIES_PER_PAGE = 5
+"""The board's three (count, page, returns) and the deadlines at risk (deadlines, exempt
+actions)."""
 
 
 def visible(page: str) -> str:
@@ -184,3 +186,23 @@ def test_proposal_page_shows_timeline_returns_and_trail(record: Record,
         assert words in text, words
     missing = client.get("/proposals/999")
     assert missing.status_code == 404 and "proposal 999 does not exist" in missing.text
+
+
+def test_deadlines_at_risk_across_bodies(record: Record, db_url: str) -> None:
+    """Three days before the record's action arising from Part 2 business falls due: listed
+    by what it is, never by its exempt text."""
+    from datetime import UTC, datetime
+
+    from decisions.clock import SimulatedClock
+    from s75.app import make_app
+    from tests.web.web_helpers import CONFIG, SECRETS
+
+    app = make_app(CONFIG, db_url, SimulatedClock(datetime(2019, 4, 28, 9, tzinfo=UTC)))
+    try:
+        with TestClient(create_app(app, start_scheduler=False)) as c:
+            text = visible(c.get("/proposals").text)
+    finally:
+        app.close()
+    section = text[text.index("Deadlines at risk across all bodies"):]
+    assert "due in 3 days action Action arising from exempt (Part 2) business" in section
+    assert not [s for s in SECRETS if s in section]
