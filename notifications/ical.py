@@ -6,11 +6,15 @@ meeting stays in the feed with STATUS:CANCELLED.
 
 A body's feed is public: an action arising from Part 2 (exempt) business appears only as such,
 without its text, since that text may carry the exempt information (LGA 1972 s100B(2),(5)).
-A member's own feed keeps it: members are entitled to the Part 2 papers."""
+A member's own feed keeps it: members are entitled to the Part 2 papers.
+
+Every TZID an event uses has its VTIMEZONE in the feed (RFC 5545 3.2.19), generated from the
+zone database by icalendar. Given the site's ``base_url``, each meeting (and each deadline of a
+meeting) links back to the meeting's page (URL property, and in the description)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from icalendar import Calendar, Event
 from sqlmodel import Session, col, or_, select
@@ -50,7 +54,23 @@ def _calendar(name: str) -> Calendar:
     return cal
 
 
-def _meeting_event(cfg: LocalityConfig, m: MeetingRow, stamp: datetime) -> Event:
+def _finish(cal: Calendar) -> bytes:
+    """The feed with a VTIMEZONE for every TZID its events use, its transitions covering the
+    events' years (a year either side), not the library's default 1970-2038."""
+    days = [d.date() if isinstance(d, datetime) else d
+            for d in (e.decoded("dtstart") for e in cal.walk("VEVENT"))]
+    if days:
+        cal.add_missing_timezones(first_date=date(min(days).year - 1, 1, 1),
+                                  last_date=date(max(days).year + 2, 1, 1))
+    return bytes(cal.to_ical())
+
+
+def meeting_url(base_url: str, meeting_id: int | None) -> str:
+    return f"{base_url.rstrip('/')}/meetings/{meeting_id}" if base_url and meeting_id else ""
+
+
+def _meeting_event(cfg: LocalityConfig, m: MeetingRow, stamp: datetime,
+                   base_url: str = "") -> Event:
     body = cfg.body_by_id(m.body_id)
     minutes = body.meetings.duration_minutes if body.meetings else 120
     zone = tz(cfg)
@@ -65,13 +85,17 @@ def _meeting_event(cfg: LocalityConfig, m: MeetingRow, stamp: datetime) -> Event
     desc = f"Meeting of the {body.name}."
     if m.move_reason:
         desc += f" Moved from {m.moved_from}: {m.move_reason}."
+    url = meeting_url(base_url, m.id)
+    if url:
+        ev.add("url", url)
+        desc += f" Agenda, papers and decisions: {url}"
     ev.add("description", desc)
     ev.add("status", "CANCELLED" if m.status == "cancelled" else "CONFIRMED")
     return ev
 
 
 def _deadline_event(cfg: LocalityConfig, d: DeadlineRow, stamp: datetime,
-                    title: str | None = None) -> Event:
+                    title: str | None = None, base_url: str = "") -> Event:
     day = local_date(cfg, d.due_at)
     ev = Event()
     ev.add("uid", f"deadline-{d.key.replace(':', '-')}@s75")
@@ -79,8 +103,13 @@ def _deadline_event(cfg: LocalityConfig, d: DeadlineRow, stamp: datetime,
     ev.add("dtstart", day)
     ev.add("dtend", day + timedelta(days=1))
     ev.add("summary", f"Deadline: {d.title if title is None else title}")
-    ev.add("description", f"Due {d.due_at.astimezone(tz(cfg)):%H:%M} on {day:%A %d %B %Y}. "
-                          f"State: {d.state}. Rule: {d.rule}")
+    desc = f"Due {d.due_at.astimezone(tz(cfg)):%H:%M} on {day:%A %d %B %Y}. State: " \
+           f"{d.state}. Rule: {d.rule}"
+    url = meeting_url(base_url, d.meeting_id)
+    if url:
+        ev.add("url", url)
+        desc += f" Meeting: {url}"
+    ev.add("description", desc)
     ev.add("categories", [d.kind])
     ev.add("transp", "TRANSPARENT")
     if d.state == "waived":
@@ -88,20 +117,22 @@ def _deadline_event(cfg: LocalityConfig, d: DeadlineRow, stamp: datetime,
     return ev
 
 
-def body_feed(session: Session, cfg: LocalityConfig, body_id: str, now: datetime) -> bytes:
+def body_feed(session: Session, cfg: LocalityConfig, body_id: str, now: datetime,
+              base_url: str = "") -> bytes:
     body = cfg.body_by_id(body_id)  # NotFound naming the known bodies
     cal = _calendar(f"{body.name} ({cfg.locality.name})")
     for m in session.exec(select(MeetingRow).where(MeetingRow.body_id == body_id)
                           .order_by(col(MeetingRow.starts_at))):
-        cal.add_component(_meeting_event(cfg, m, now))
+        cal.add_component(_meeting_event(cfg, m, now, base_url))
     exempt = exempt_action_ids(session)
     for d in session.exec(select(DeadlineRow).where(DeadlineRow.body_id == body_id)
                           .order_by(col(DeadlineRow.due_at))):
-        cal.add_component(_deadline_event(cfg, d, now, public_title(d, exempt)))
-    return bytes(cal.to_ical())
+        cal.add_component(_deadline_event(cfg, d, now, public_title(d, exempt), base_url))
+    return _finish(cal)
 
 
-def member_feed(session: Session, cfg: LocalityConfig, member_id: str, now: datetime) -> bytes:
+def member_feed(session: Session, cfg: LocalityConfig, member_id: str, now: datetime,
+                base_url: str = "") -> bytes:
     """The member's bodies' meetings; the deadlines they own, and their bodies' calls for
     agenda items."""
     member = cfg.member_by_id(member_id)  # NotFound naming the known members
@@ -109,10 +140,10 @@ def member_feed(session: Session, cfg: LocalityConfig, member_id: str, now: date
     bodies = list(member.bodies)
     for m in session.exec(select(MeetingRow).where(col(MeetingRow.body_id).in_(bodies))
                           .order_by(col(MeetingRow.starts_at))):
-        cal.add_component(_meeting_event(cfg, m, now))
+        cal.add_component(_meeting_event(cfg, m, now, base_url))
     owned = or_(col(DeadlineRow.owner_id) == member.id,
                 col(DeadlineRow.owner_email) == member.email,
                 (col(DeadlineRow.kind) == "agenda_items") & col(DeadlineRow.body_id).in_(bodies))
     for d in session.exec(select(DeadlineRow).where(owned).order_by(col(DeadlineRow.due_at))):
-        cal.add_component(_deadline_event(cfg, d, now))
-    return bytes(cal.to_ical())
+        cal.add_component(_deadline_event(cfg, d, now, base_url=base_url))
+    return _finish(cal)

@@ -231,6 +231,9 @@ def calendar_export(
     member: Annotated[str | None, typer.Option(help="A member's feed (member id).")] = None,
     body: Annotated[str | None, typer.Option(help="A body's feed (body id).")] = None,
     out: Annotated[Path | None, typer.Option(help="Write to FILE [default: stdout].")] = None,
+    base_url: Annotated[str, typer.Option(
+        help="The site's address (e.g. https://meetings.example.org): each event links to "
+             "its meeting page there.")] = "",
 ) -> None:
     """An iCalendar (.ics) feed of meetings and deadlines, for a member or a body."""
     from notifications.ical import body_feed, member_feed
@@ -239,8 +242,9 @@ def calendar_export(
         raise InvalidInput("give exactly one of --member ID or --body ID")
     app = _app(ctx)
     with app.session() as s:
-        data = (member_feed(s, app.config, member, app.clock.now()) if member is not None
-                else body_feed(s, app.config, str(body), app.clock.now()))
+        data = (member_feed(s, app.config, member, app.clock.now(), base_url)
+                if member is not None
+                else body_feed(s, app.config, str(body), app.clock.now(), base_url))
     if out is None:
         sys.stdout.write(data.decode())
         return

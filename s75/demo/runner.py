@@ -44,6 +44,8 @@ class DemoSummary:
     documents: list[Path] = field(default_factory=list)
     out: Path = Path("out")
     proposal_state: str = ""
+    programme: str = ""
+    """The other proposals' stages (s75/demo/programme.py), e.g. "1 stopped, 2 shadow ..."."""
     ended_at: datetime | None = None
 
     @property
@@ -58,6 +60,7 @@ class DemoSummary:
             f"decisions            {t.decisions} ({t.referrals} referred, {t.deferred} deferred "
             "for want of quorum)",
             f"gateways             {t.gateways}; proposal now {self.proposal_state}",
+            f"programme            {self.programme}",
             f"deadlines            {sum(self.deadlines.values())} issued: "
             f"{self.deadlines['met']} met, {self.deadlines['missed']} missed (escalated), "
             f"{self.deadlines['waived']} waived, {self.deadlines['pending']} still open; "
@@ -128,6 +131,11 @@ def run_demo(config_path: Path, out: Path, start: date, say: Say) -> DemoSummary
         from workflows.proposal.lifecycle import get_proposal
 
         summary.proposal_state = get_proposal(session, year.proposal_id).state
+        states = Counter(get_proposal(session, pid).state.replace("_", " ")
+                         for pid in year.programme.values())
+        summary.programme = (f"{sum(states.values())} more proposals: "
+                             + ", ".join(f"{n} {st}" for st, n in sorted(states.items()))
+                             + " (the gateway board: /proposals)")
         summary.deadlines.update(row.state for row in session.exec(select(DeadlineRow)).all())
         summary.documents = export_documents(session, cfg, out, now)
     summary.ended_at = now

@@ -11,6 +11,7 @@ from decisions.calendar import WorkingCalendar
 from decisions.principals import find_principal
 from notifications.documents.pool_report import SendPoolReport
 from s75.demo import cast as casting
+from s75.demo import programme
 from s75.demo.cast import first_on_or_after, meeting_days
 from s75.demo.content import REPORTS, Report
 from s75.demo.story import Year, days_before
@@ -97,7 +98,8 @@ def script(y: Year) -> None:
                   partial(_sovereign_item, y, key=key, body_id=body_id, day=day,
                           report=reports[stage]))
             y.add(day, f"{key} meeting",
-                  partial(_sit, y, body_id=body_id, day=day, take=((key, "approved", ()),)),
+                  partial(_sit, y, body_id=body_id, day=day,
+                          take=((key, "approved", ()), *programme.take(stage, body_id))),
                   hour=hour(body_id))
     trig = {"aip": "agree_in_principle", "hot": "agree_heads_of_terms", "s75": "approve_agreement"}
     for stage, days in (("aip", aip), ("hot", hot), ("s75", s75)):
@@ -173,6 +175,8 @@ def script(y: Year) -> None:
     y.add(cal.add_working_days(jdays[9], 1), "s75 drafting", partial(_drafting, y=y))
     sign_day = cal.add_working_days(max(s75.values()), 3)
     y.add(sign_day, "signing", partial(_signing, y=y, day=sign_day))
+    programme.script(y, days={"aip": aip, "hot": hot, "s75": s75}, jdays=jdays,
+                     sign_day=sign_day, gateway_hour=hour(joint.id) + 2, item=_sovereign_item)
 
 
 def _item(y: Year, uow: UnitOfWork, *, key: str, body_id: str, day: date, report: Report,
@@ -197,9 +201,10 @@ def _gateway(y: Year, uow: UnitOfWork, *, day: date, returns: dict[str, tuple[st
 
 
 def _sovereign_item(y: Year, uow: UnitOfWork, *, key: str, body_id: str, day: date,
-                    report: Report) -> str:
-    note = y.item(uow, key, body_id, day, report, amount=EXPANSION_AMOUNT,
-                  proposal_id=y.proposal_id)
+                    report: Report, proposal: str = "", amount: Decimal = EXPANSION_AMOUNT
+                    ) -> str:
+    note = y.item(uow, key, body_id, day, report, amount=amount,
+                  proposal_id=y.programme[proposal] if proposal else y.proposal_id)
     body = y.cast.cfg.body_by_id(body_id)
     if body.executive and body.key_decision_threshold is not None:
         perform(uow, RecordKeyDecision(y.item_ids[key],

@@ -74,6 +74,8 @@ class Year:
     tally: Tally = field(default_factory=Tally)
     item_ids: dict[str, int] = field(default_factory=dict)
     proposal_id: int = 0
+    programme: dict[str, int] = field(default_factory=dict)
+    """The programme's other proposals (s75/demo/programme.py), by key."""
     steps: list[Step] = field(default_factory=list)
 
     # ------------------------------------------------------------------ helpers
@@ -207,25 +209,29 @@ class Year:
         return d.id, d.minute_ref or f"minute {d.id}"
 
     def approvals(self, uow: UnitOfWork, stage_key: str, days: dict[str, date],
-                  trigger: str) -> str:
+                  trigger: str, proposal_id: int | None = None) -> str:
+        pid = proposal_id or self.proposal_id
         for partner, body in self.cast.sovereign.items():
             decision_id, minute = self.decision_of(uow, f"{stage_key}:{body.id}")
-            perform(uow, RecordApproval(self.proposal_id, partner, body.id, days[body.id],
+            perform(uow, RecordApproval(pid, partner, body.id, days[body.id],
                                         minute, decision_id), self.secretary(body.id))
-        perform(uow, FireProposal(self.proposal_id, trigger), self.programme_director())
-        row = proposals.get_proposal(uow.session, self.proposal_id)
+        perform(uow, FireProposal(pid, trigger), self.programme_director())
+        row = proposals.get_proposal(uow.session, pid)
         return f"proposal: every partner approved; now {row.state}"
 
     def gateway(self, uow: UnitOfWork, day: date, returns: dict[str, tuple[str, str]],
-                conditions: Sequence[gateways.ConditionSpec] = ()) -> str:
+                conditions: Sequence[gateways.ConditionSpec] = (),
+                proposal_id: int | None = None) -> str:
         cfg = self.cast.cfg
+        pid = proposal_id or self.proposal_id
         for partner, (decision, reasons) in returns.items():
             conds = tuple(conditions) if decision == "go_with_conditions" else ()
-            perform(uow, RecordGatewayReturn(self.proposal_id, partner, decision, reasons,
+            perform(uow, RecordGatewayReturn(pid, partner, decision, reasons,
                                              held_on=day, conditions=conds),
                     self.secretary(cfg.sovereign_body_of(partner).id))
-        self.tally.gateways += 1
-        row = proposals.get_proposal(uow.session, self.proposal_id)
+        if proposal_id is None:
+            self.tally.gateways += 1
+        row = proposals.get_proposal(uow.session, pid)
         said = ", ".join(f"{p} {d}" for p, (d, _) in returns.items())
         return f"gateway {day:%b %Y}: {said}; proposal {row.state}"
 

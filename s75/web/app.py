@@ -19,6 +19,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from decisions.errors import ConflictError, InvalidInput, NotFound, RuleRefused, S75Error
 from s75.app import App
 from s75.web.background import BackgroundScheduler
+from s75.web.board_pages import router as board_router
+from s75.web.documents_pages import router as documents_router
 from s75.web.pages import page, router
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "web"
@@ -115,6 +117,8 @@ def create_app(app: App, *, start_scheduler: bool = True) -> FastAPI:
     install_error_pages(api)
 
     api.include_router(router)
+    api.include_router(board_router)
+    api.include_router(documents_router)
 
     @api.get("/health")
     def health(request: Request) -> JSONResponse:

@@ -80,14 +80,6 @@ def document(request: Request, document_id: int) -> Response:
                     headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
-@router.get("/proposals", response_class=HTMLResponse)
-def proposals(request: Request) -> HTMLResponse:
-    a = _app(request)
-    with a.session() as s:
-        rows = views.proposals(s, a.config, a.clock.now())
-    return page(request, "proposals.html", title="Proposals and gateways", proposals=rows)
-
-
 @router.get("/deadlines", response_class=HTMLResponse)
 def deadlines(request: Request) -> HTMLResponse:
     a = _app(request)
@@ -102,6 +94,7 @@ def deadlines(request: Request) -> HTMLResponse:
 def calendar(request: Request, body_id: str) -> Response:
     a = _app(request)
     with a.session() as s:
-        data = body_feed(s, a.config, body_id, a.clock.now())  # public: exempt text left out
+        data = body_feed(s, a.config, body_id, a.clock.now(),  # public: exempt text left out
+                         base_url=str(request.base_url))
     return Response(data, media_type="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": f'inline; filename="{body_id}.ics"'})

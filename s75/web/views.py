@@ -7,8 +7,8 @@ appendices (LGA 1972 s100B(2),(5)). Only documents stored as public are ever lis
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -23,8 +23,6 @@ from notifications.ical import exempt_action_ids, public_title
 from notifications.tables import DeadlineRow
 from workflows.committee import common
 from workflows.committee.tables import AgendaItemRow, MeetingRow
-from workflows.proposal.queries import gateway_status
-from workflows.tables import ProposalRow
 
 PUBLISHED_STATES = ("published", "considered", "decided")
 """An item in one of these states has been open to inspection with the agenda."""
@@ -100,21 +98,6 @@ class BodyPage:
     terms: TermsView
     upcoming: tuple[MeetingLine, ...]
     past: tuple[MeetingLine, ...]
-
-
-@dataclass(frozen=True)
-class GatewayMonth:
-    month: date
-    rag: str
-    words: str
-
-
-@dataclass(frozen=True)
-class ProposalLine:
-    id: int
-    title: str
-    state: str
-    months: tuple[GatewayMonth, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -196,22 +179,6 @@ def public_document(session: Session, document_id: int) -> DocumentRow | None:
     if row is None or not row.public or row.audience != "public":
         return None
     return row
-
-
-def proposals(session: Session, cfg: LocalityConfig, now: datetime) -> list[ProposalLine]:
-    today = common.local_day(cfg, now)
-    out = []
-    for p in session.exec(select(ProposalRow).order_by(col(ProposalRow.id))).all():
-        months = tuple(
-            GatewayMonth(s.month, s.rag, _rating(gather.RAG_LABEL.get(s.rag, s.rag), s.summary))
-            for s in gateway_status(session, p.id or 0, today))
-        out.append(ProposalLine(p.id or 0, p.title, p.state.replace("_", " "), months))
-    return out
-
-
-def _rating(label: str, summary: str) -> str:
-    """"Go", not "Go: go"; otherwise the label and what the partners returned."""
-    return label if summary.casefold() == label.casefold() else f"{label}: {summary}"
 
 
 def deadlines(session: Session, cfg: LocalityConfig, now: datetime) -> list[DeadlineLine]:

@@ -53,7 +53,12 @@ def test_demo_runs_the_year_and_prints_a_summary(bolton: tuple[Result, Path]) ->
                   "deadlines", "messages sent", "documents"):
         assert words in result.out, words
     assert re.search(r"messages sent\s+[1-9]\d* to \d+ recipients", result.out)
-    assert re.search(r"(\d+) met, 2 missed", result.out)
+    # Missed: the July gateway of each of the five proposals (shadow operation began late in
+    # the month), one later month of one, the signing deadline of the two still in shadow
+    # operation, an action and a gateway condition.
+    assert re.search(r"(\d+) met, 10 missed", result.out)
+    assert ("programme            4 more proposals: 2 shadow operation, 1 stopped, "
+            "1 variation") in result.out
 
 
 def test_every_meeting_has_agenda_pack_minutes_and_notice(bolton: tuple[Result, Path]) -> None:
@@ -146,7 +151,12 @@ def test_the_year_can_be_browsed_on_the_web(bolton: tuple[Result, Path]) -> None
             home = client.get("/")
             assert home.status_code == 200 and "Joint Commissioning Committee" in home.text
             proposals = client.get("/proposals").text
-            assert "live" in proposals and "Go with conditions or pause" in proposals
+            for stage in ("Live", "Annual variation", "Stopped", "Shadow operation"):
+                assert f"{stage}<br>" in proposals, stage
+            assert "Go with conditions or pause" in proposals and "At risk" in proposals
+            risky = client.get("/proposals?at_risk=yes").text
+            assert "Intermediate care and reablement" in risky
+            assert "Expand the pool: Population Health" not in risky  # live: not at risk
             jcc = client.get("/bodies/jcc").text
             meeting = re.findall(r'href="(/meetings/\d+)"', jcc)
             assert meeting
