@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, delete, insert, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from workflows.tables import AuditEventRow, AuditHeadRow
@@ -40,6 +41,25 @@ _HEAD_KEY = "s75.audit_head"
 
 _EVENTS = AuditEventRow.__table__  # type: ignore[attr-defined]
 _HEADS = AuditHeadRow.__table__  # type: ignore[attr-defined]
+_FIELDS = ("at", "actor", "subject_type", "subject_id", "action", "from_state", "to_state",
+           "payload", "prev_hash", "hash")
+_CAS = (_HEADS.c.id == 1, _HEADS.c.count == bindparam("old_count"),
+        _HEADS.c.last_hash == bindparam("old_hash"))
+_INSERT = insert(_EVENTS)
+_MOVE = update(_HEADS).where(*_CAS).values(count=bindparam("new_count"),
+                                           last_id=bindparam("new_id"),
+                                           last_hash=bindparam("new_hash"))
+_UNDO = delete(_EVENTS).where(_EVENTS.c.id == bindparam("new_id"))
+_MOVED = (update(_HEADS).where(*_CAS)
+          .values(count=bindparam("new_count"), last_hash=bindparam("new_hash"),
+                  last_id=func.nextval(func.pg_get_serial_sequence("audit_event", "id")))
+          .returning(_HEADS.c.last_id).cte("moved"))
+_ONE_TRIP = (insert(_EVENTS).from_select(
+    ["id", *_FIELDS],
+    sa_select(_MOVED.c.last_id, *(bindparam(f, type_=_EVENTS.c[f].type) for f in _FIELDS)))
+    .returning(_EVENTS.c.id))
+"""PostgreSQL: the head's UPDATE takes the event's id from the sequence, and the event is
+inserted only if the head moved (one round trip)."""
 
 
 def _read_head(conn: Connection) -> tuple[int, str]:
@@ -60,19 +80,26 @@ def _extend(conn: Connection, known: tuple[int, str], row: AuditEventRow) -> boo
     count, prev = known
     row.prev_hash = prev
     row.hash = event_hash(prev, hashed_fields(row))
-    result = conn.execute(insert(_EVENTS).values(
-        at=row.at, actor=row.actor, subject_type=row.subject_type, subject_id=row.subject_id,
-        action=row.action, from_state=row.from_state, to_state=row.to_state,
-        payload=row.payload, prev_hash=prev, hash=row.hash))
-    row.id = int(result.inserted_primary_key[0])
-    moved = conn.execute(update(_HEADS).where(
-        _HEADS.c.id == 1, _HEADS.c.count == count, _HEADS.c.last_hash == prev)
-        .values(count=count + 1, last_id=row.id, last_hash=row.hash))
-    if cast(Any, moved).rowcount == 1:
-        conn.info[_HEAD_KEY] = (count + 1, row.hash)
-        return True
-    conn.execute(delete(_EVENTS).where(_EVENTS.c.id == row.id))
-    return False
+    params = {"old_count": count, "old_hash": prev, "new_count": count + 1,
+              "new_hash": row.hash}
+    if conn.dialect.name == "postgresql":
+        found = conn.execute(_ONE_TRIP, {**params, **_values(row)}).first()
+        if found is None:
+            return False
+        row.id = int(found[0])
+    else:
+        result = conn.execute(_INSERT, _values(row))
+        row.id = int(cast(Any, result.inserted_primary_key)[0])
+        moved = conn.execute(_MOVE, {**params, "new_id": row.id})
+        if cast(Any, moved).rowcount != 1:
+            conn.execute(_UNDO, {"new_id": row.id})
+            return False
+    conn.info[_HEAD_KEY] = (count + 1, row.hash)
+    return True
+
+
+def _values(row: AuditEventRow) -> dict[str, Any]:
+    return {f: getattr(row, f) for f in _FIELDS}
 
 
 def append_event(session: Session, *, at: datetime, actor: str, subject_type: str,
