@@ -25,6 +25,7 @@ from sqlmodel import Session
 
 from decisions.calendar import calendar_for
 from decisions.clock import SimulatedClock
+from decisions.errors import InvalidInput
 from notifications import planner, planner_proposals, store
 from notifications.process_due import run_due
 from notifications.tables import DeadlineRow, OutboxRow
@@ -70,8 +71,12 @@ def plan_year(app: App, meetings: int) -> None:
     days = [d for d in (START.date() + timedelta(days=k) for k in range(14, 365))
             if cal.is_working_day(d)]
     for k in range(meetings):
-        day = days[k * len(days) // meetings]
-        app.perform(AddMeeting(bodies[k % len(bodies)], day, reason="benchmark"))
+        for i in range(k * len(days) // meetings, len(days)):
+            try:  # the next working day if the body already meets then
+                app.perform(AddMeeting(bodies[k % len(bodies)], days[i], reason="benchmark"))
+                break
+            except InvalidInput:
+                continue
 
 
 def deadlines_bus() -> EventBus:

@@ -56,7 +56,7 @@ def live_from(uow: UnitOfWork, p: ProposalRow) -> date:
 
 def plan_gateway(uow: UnitOfWork, p: ProposalRow, month: date) -> None:
     assert p.id is not None
-    store.upsert(uow.session, dl.gateway_deadline(uow.config, p.id, p.title, month.year,
+    store.plan(uow.session, dl.gateway_deadline(uow.config, p.id, p.title, month.year,
                                                   month.month), uow.now)
 
 
@@ -76,7 +76,7 @@ def on_proposal(uow: UnitOfWork, ev: ProposalCreated | ProposalMoved | StartMove
             store.close(row, "met", "s75 agreement signed", uow.now)
             uow.session.add(row)
     elif _signing_inputs_changed(ev):
-        store.upsert(uow.session, dl.signing_deadline(cfg, p.id, p.title, start,
+        store.plan(uow.session, dl.signing_deadline(cfg, p.id, p.title, start,
                                                       moved=p.start_moved,
                                                       variation=p.variation), uow.now)
     if state in AFTER_SHADOW:
@@ -87,7 +87,7 @@ def on_proposal(uow: UnitOfWork, ev: ProposalCreated | ProposalMoved | StartMove
         plan_gateway(uow, p, date(today.year, today.month, 1))
     if state == "live":
         for q in dl.quarterly_report_deadlines(cfg, start, f"proposal{p.id}", p.id):
-            store.upsert(uow.session, q, uow.now)
+            store.plan(uow.session, q, uow.now)
 
 
 def on_gateway(uow: UnitOfWork, ev: GatewayRecorded) -> None:
