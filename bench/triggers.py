@@ -262,15 +262,16 @@ def section(results: list[TriggerResult], load: tuple[float, float]) -> str:
 
 
 PROFILE = """What the profile shows (cProfile of 400 triggers on SQLite, after this issue's changes:
-about 2.9 ms CPU per trigger on a quiet core, down from 5.7 ms): the statements themselves are
+about 2.9 ms CPU per trigger, down from 5.7 ms on main in the same set-up): the statements are
 now 5 (4 on PostgreSQL, where the audit INSERT and the head's compare and swap are one round
 trip), but each still passes through SQLAlchemy: building, cache-keying and executing a
 statement costs about 0.1-0.2 ms of Python, the ORM's `session.get` of the proposal (identity
-map, row hydration) about 0.5 ms, the planner's ORM lookup of the month's gateway deadline
-about 0.5-1 ms, and opening and committing the session and the action pipeline (permission
-scope, definition, guards) most of the rest. The raw baseline spends 0.05-0.1 ms per trigger.
-Reaching 0.25 of it on SQLite would need the whole trigger in about 0.3 ms of Python, i.e.
-no ORM session at all on the hot path: that is the target missed, by about a factor of 10.
+map, row hydration) about 0.5 ms, the planner's lookup of the month's gateway deadline (now
+one narrow Core SELECT when nothing changes) about 0.3 ms, and opening and committing the
+session and the action pipeline (permission scope, definition, guards) most of the rest.
+The raw baseline spends 0.05-0.1 ms per trigger. Reaching 0.25 of it on SQLite would need the
+whole trigger in about 0.3 ms of Python, i.e. no ORM session at all on the hot path: that is
+the target missed, by about a factor of 10.
 On PostgreSQL the round trips dominate and the ratio is nearer the goal; under other load
 (see the load average) both the engine and the baseline lose to scheduling, the engine more.
 
