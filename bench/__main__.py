@@ -18,10 +18,10 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
-from bench import fonts, startup
+from bench import fonts, scheduler, startup, triggers
 from bench.fonts import cpu_seconds as _cpu_all
 from notifications.documents import kinds
-from notifications.documents.pack import MemoryCache, Renderer, build_pack, cores
+from notifications.documents.pack import MemoryCache, Renderer, build_pack, cores, free_cores
 from notifications.documents.samples import large_pack, sample_pack
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,8 +39,11 @@ def _cpu() -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("section", nargs="?", choices=("all", "pack", "startup"), default="all",
+    ap.add_argument("section", nargs="?",
+                    choices=("all", "pack", "startup", "triggers", "scheduler"), default="all",
                     help="which benchmark to run [default: all]")
+    ap.add_argument("--scale-runs", type=int, default=3,
+                    help="triggers and scheduler: runs per figure (median and spread)")
     ap.add_argument("--runs", type=int, default=10,
                     help="start-up: fresh processes per command (the median is kept)")
     ap.add_argument("--items", type=int, default=36, help="reports in the pack (36 ≈ 400 pages)")
@@ -50,8 +53,33 @@ def main() -> None:
     args = ap.parse_args()
     if args.section in ("all", "pack"):
         pack(args)
+    if args.section in ("all", "triggers"):
+        load = os.getloadavg()[0]
+        print("lifecycle triggers against raw SQL ...")
+        results = triggers.run(args.scale_runs)
+        keep_section(args.out, triggers.section(results, (load, os.getloadavg()[0])))
+    if args.section in ("all", "scheduler"):
+        load = os.getloadavg()[0]
+        print("process_due over a year ...")
+        due = scheduler.run(args.scale_runs)
+        keep_section(args.out, scheduler.section(due, (load, os.getloadavg()[0])))
     if args.section in ("all", "startup"):
         startup.run(args.out, args.runs)
+
+
+def keep_section(out: Path, section: str) -> None:
+    """Write ``section`` (headed ``## ...``) into ``out``, replacing the last run's, before the
+    machine and start-up sections."""
+    heading = section.split("\n", 1)[0]
+    old = out.read_text() if out.exists() else "# Benchmarks\n"
+    if heading in old:
+        start = old.index(heading)
+        nxt = old.find("\n## ", start + len(heading))
+        old = old[:start] + (old[nxt + 1:] if nxt != -1 else "")
+    anchor = old.find("## Machine")
+    text = (old[:anchor] + section + "\n" + old[anchor:]) if anchor != -1 else \
+        old.rstrip("\n") + "\n\n" + section
+    out.write_text(text)
 
 
 def pack(args: argparse.Namespace) -> None:
@@ -66,6 +94,7 @@ def pack(args: argparse.Namespace) -> None:
     print(f"  {one.pages} pages in {t_one:.1f} s")
 
     with Renderer(MemoryCache(), workers=workers) as renderer:
+        workers = min(workers, free_cores())  # what the renderer chooses from the free cores
         print(f"parts: {len(view.reports) + 1} parts on {workers} worker processes, linked ...")
         t, c = time.perf_counter(), _cpu_all()
         full = build_pack(view, renderer)
@@ -116,7 +145,8 @@ pages. Both ways produce a tagged PDF/UA-1 document with the same content.
 | run | time | ratio |
 |---|---|---|
 | WeasyPrint, the same HTML in one go, one process ({one.pages} pages) | {t_one:.1f} s | 1.00 |
-| s75 pack: parts in {workers} processes, linked (tags, outline, "Page x of y" kept) \
+| s75 pack: parts in {workers} process(es) (from the free cores), linked \
+(tags, outline, "Page x of y" kept) \
 | {t_full:.1f} s | **{speedup:.2f}x faster** (goal ≥ 1.6x) |
 | re-render after one report changed ({parts_again} part rendered, the rest cached) \
 | {t_again:.2f} s | **{ratio:.3f} of the full render** (goal ≤ 0.1) |
@@ -147,6 +177,11 @@ Load average {load_fonts:.1f} after the font runs.
         text = startup.replace_section(text, old[old.index(startup.HEADING):])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
+    for heading in (triggers.HEADING, scheduler.HEADING):  # keep the other sections' figures
+        if heading in old:
+            start = old.index(heading)
+            end = old.find("\n## ", start + len(heading))
+            keep_section(args.out, old[start:end + 1 if end != -1 else None])
     print(f"wrote {args.out}")
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import holidays
 
@@ -30,12 +30,20 @@ class WorkingCalendar:
         name = self._bank_holidays.get(day)
         return str(name) if name else None
 
+    @cached_property
+    def _working(self) -> dict[date, bool]:
+        """Days already asked about (a calendar is immutable, so the answer never changes)."""
+        return {}
+
     def is_working_day(self, day: date) -> bool:
-        return (
-            day.weekday() < 5
-            and day not in self._bank_holidays
-            and day not in self.extra_closure_days
-        )
+        known = self._working.get(day)
+        if known is None:
+            known = self._working[day] = (
+                day.weekday() < 5
+                and day not in self._bank_holidays
+                and day not in self.extra_closure_days
+            )
+        return known
 
     def next_working_day(self, day: date) -> date:
         """``day`` itself if it is a working day, else the first working day after it."""
@@ -96,4 +104,11 @@ class WorkingCalendar:
 
 
 def calendar_for(extra_closure_days: Iterable[date] = ()) -> WorkingCalendar:
-    return WorkingCalendar(frozenset(extra_closure_days))
+    """The calendar with these closure days: one per set of days, built once per process (its
+    bank-holiday table and the days already looked up are shared by every deadline)."""
+    return _calendar(frozenset(extra_closure_days))
+
+
+@lru_cache(maxsize=64)
+def _calendar(extra_closure_days: frozenset[date]) -> WorkingCalendar:
+    return WorkingCalendar(extra_closure_days)

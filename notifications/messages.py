@@ -14,8 +14,8 @@ from sqlmodel import Session
 
 from decisions.access import LGA_1972, regime_of
 from decisions.terms import LocalityConfig
+from notifications import outbox
 from notifications.deadlines import local_date, secretary_email, tz
-from notifications.outbox import queue
 from notifications.tables import DeadlineRow
 
 SIGNATURE = "\n\n-- \ns75 governance engine for {locality}\nThis message was sent automatically."
@@ -32,12 +32,11 @@ def send_all(session: Session, cfg: LocalityConfig, now: datetime, key: str,
              ) -> list[str]:
     """Queue one message per distinct recipient; returns those newly queued."""
     text = body + SIGNATURE.format(locality=cfg.locality.name)
-    queued = []
-    for to in dict.fromkeys(r for r in recipients if r):
-        if queue(session, key=f"{key}:{to}", recipient=to, subject=subject, body=text, now=now,
-                 kind=kind, attachments=attachments, deadline_id=deadline_id):
-            queued.append(to)
-    return queued
+    to_all = list(dict.fromkeys(r for r in recipients if r))
+    queued = outbox.queue_many(session, [
+        outbox.Outgoing(f"{key}:{to}", to, subject, text, kind, attachments, deadline_id)
+        for to in to_all], now)
+    return [to for to in to_all if f"{key}:{to}"[:255] in queued]
 
 
 def tell_owner(session: Session, cfg: LocalityConfig, now: datetime, row: DeadlineRow, *,

@@ -47,23 +47,59 @@ def register_attachment_resolver(resolver: Resolver) -> None:
         RESOLVERS.append(resolver)
 
 
+_QUEUE: dict[str, Any] = {}
+
+
+def _queue_statement(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT (key) DO NOTHING RETURNING key, built once per dialect; the
+    messages are its parameters (one statement for many messages)."""
+    stmt = _QUEUE.get(dialect)
+    if stmt is None:
+        table: Any = OutboxRow.__table__  # type: ignore[attr-defined]
+        ins: Any = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+        stmt = _QUEUE[dialect] = (ins.on_conflict_do_nothing(index_elements=["key"])
+                                  .returning(table.c.key))
+    return stmt
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to queue (see :func:`queue_many`)."""
+
+    key: str
+    recipient: str
+    subject: str
+    body: str
+    kind: str = "notice"
+    attachments: Sequence[dict[str, Any]] = ()
+    deadline_id: int | None = None
+
+
+def queue_many(session: Session, messages: Sequence[Outgoing], now: datetime) -> set[str]:
+    """Queue every message in one statement (the keys already queued are left as they are);
+    returns the keys newly queued."""
+    for m in messages:
+        if not m.recipient or "@" not in m.recipient:
+            raise InvalidInput(f"outbox: recipient {m.recipient!r} for {m.key!r} is not an "
+                               "email address; set the member's email in config.toml")
+    if not messages:
+        return set()
+    rows = [{"key": m.key[:255], "kind": m.kind, "recipient": m.recipient,
+             "subject": m.subject, "body": m.body, "created_at": now, "state": "pending",
+             "attempts": 0, "next_attempt_at": now, "attachments": list(m.attachments),
+             "deadline_id": m.deadline_id} for m in messages]
+    stmt = _queue_statement(session.get_bind().dialect.name)
+    if len(rows) == 1:
+        return {str(k) for k in session.execute(stmt, rows[0]).scalars()}
+    return {str(k) for k in session.execute(stmt, rows).scalars()}
+
+
 def queue(session: Session, *, key: str, recipient: str, subject: str, body: str,
           now: datetime, kind: str = "notice", attachments: Sequence[dict[str, Any]] = (),
           deadline_id: int | None = None) -> bool:
     """Queue one message; False if a message with this key was already queued."""
-    if not recipient or "@" not in recipient:
-        raise InvalidInput(f"outbox: recipient {recipient!r} for {key!r} is not an email "
-                           "address; set the member's email in config.toml")
-    values = {"key": key[:255], "kind": kind, "recipient": recipient, "subject": subject,
-              "body": body, "created_at": now, "state": "pending", "attempts": 0,
-              "next_attempt_at": now, "attachments": list(attachments),
-              "deadline_id": deadline_id}
-    table: Any = OutboxRow.__table__  # type: ignore[attr-defined]
-    dialect = session.get_bind().dialect.name
-    ins: Any = (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table))
-    stmt = (ins.values(**values).on_conflict_do_nothing(index_elements=["key"])
-            .returning(table.c.id))
-    return session.execute(stmt).first() is not None
+    return bool(queue_many(session, [Outgoing(key, recipient, subject, body, kind,
+                                              attachments, deadline_id)], now))
 
 
 @dataclass

@@ -80,7 +80,7 @@ def plan_meeting(uow: UnitOfWork, m: MeetingRow) -> None:
     assert m.id is not None
     body = uow.config.body_by_id(m.body_id)
     for p in dl.meeting_deadlines(uow.config, body, m.id, m.starts_at):
-        store.upsert(uow.session, p, uow.now)
+        store.plan(uow.session, p, uow.now)
 
 
 def _meeting(uow: UnitOfWork, meeting_id: int) -> MeetingRow:
@@ -109,7 +109,7 @@ def on_meeting_held(uow: UnitOfWork, ev: MeetingHeld) -> None:
     assert m.id is not None
     body = cfg.body_by_id(m.body_id)
     held = m.local_date or dl.local_date(cfg, m.starts_at)
-    store.upsert(uow.session, dl.minutes_deadline(cfg, body, m.id, held), uow.now)
+    store.plan(uow.session, dl.minutes_deadline(cfg, body, m.id, held), uow.now)
     _waive(uow, "meeting held", meeting_id=m.id, kind=("agenda_items", "notice"))
 
 
@@ -154,7 +154,7 @@ def _item_submitted(uow: UnitOfWork, item: AgendaItemRow) -> None:
             and body.key_decision_threshold is not None
             and item.amount >= body.key_decision_threshold):
         day = m.local_date or dl.local_date(cfg, m.starts_at)
-        store.upsert(uow.session, dl.forward_plan_deadline(
+        store.plan(uow.session, dl.forward_plan_deadline(
             cfg, body, item.meeting_id, day, item.id, item.title), uow.now)
 
 
@@ -175,7 +175,7 @@ def on_decision_recorded(uow: UnitOfWork, ev: DecisionRecorded) -> None:
     on = d.decision_date or dl.local_date(cfg, d.decided_at)
     expires = d.call_in_expires or _day(ev.call_in_expires)
     for p in dl.decision_deadlines(cfg, body, d.id, on, ev.meeting_id, expires):
-        store.upsert(uow.session, p, uow.now)
+        store.plan(uow.session, p, uow.now)
 
 
 def on_called_in(uow: UnitOfWork, ev: DecisionCalledIn) -> None:

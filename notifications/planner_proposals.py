@@ -28,6 +28,16 @@ SHADOW_STATES = ("shadow_operation", "paused")
 AFTER_SHADOW = ("s75_drafting", "s75_approval", "signing", "live", "variation")
 SIGNED_STATES = ("live",)
 ENDED_STATES = ("stopped", "withdrawn")
+SIGNING_INPUTS = ("variation", "start_date", "signing_deadline")
+"""What a transition's effects return when they change what the signing deadline is computed
+from (the variation, the start date): only then is it recomputed on a move (it is planned when
+the proposal is created and when a decision moves the start)."""
+
+
+def _signing_inputs_changed(ev: ProposalCreated | ProposalMoved | StartMoved) -> bool:
+    if not isinstance(ev, ProposalMoved):
+        return True
+    return ev.from_state in SIGNED_STATES or any(k in ev.extra for k in SIGNING_INPUTS)
 
 
 def install(bus: EventBus) -> None:
@@ -46,7 +56,7 @@ def live_from(uow: UnitOfWork, p: ProposalRow) -> date:
 
 def plan_gateway(uow: UnitOfWork, p: ProposalRow, month: date) -> None:
     assert p.id is not None
-    store.upsert(uow.session, dl.gateway_deadline(uow.config, p.id, p.title, month.year,
+    store.plan(uow.session, dl.gateway_deadline(uow.config, p.id, p.title, month.year,
                                                   month.month), uow.now)
 
 
@@ -65,8 +75,8 @@ def on_proposal(uow: UnitOfWork, ev: ProposalCreated | ProposalMoved | StartMove
         for row in rows:
             store.close(row, "met", "s75 agreement signed", uow.now)
             uow.session.add(row)
-    else:
-        store.upsert(uow.session, dl.signing_deadline(cfg, p.id, p.title, start,
+    elif _signing_inputs_changed(ev):
+        store.plan(uow.session, dl.signing_deadline(cfg, p.id, p.title, start,
                                                       moved=p.start_moved,
                                                       variation=p.variation), uow.now)
     if state in AFTER_SHADOW:
@@ -77,7 +87,7 @@ def on_proposal(uow: UnitOfWork, ev: ProposalCreated | ProposalMoved | StartMove
         plan_gateway(uow, p, date(today.year, today.month, 1))
     if state == "live":
         for q in dl.quarterly_report_deadlines(cfg, start, f"proposal{p.id}", p.id):
-            store.upsert(uow.session, q, uow.now)
+            store.plan(uow.session, q, uow.now)
 
 
 def on_gateway(uow: UnitOfWork, ev: GatewayRecorded) -> None:

@@ -73,7 +73,7 @@ def plan_standing(uow: UnitOfWork) -> None:
     start = dl.financial_year_start(cfg, cfg.pool.start_year)
     for p in dl.quarterly_report_deadlines(cfg, start):
         if p.due_at > uow.now and not _exists(uow, p.key):
-            store.upsert(uow.session, p, uow.now)
+            store.plan(uow.session, p, uow.now)
 
 
 def _exists(uow: UnitOfWork, key: str) -> bool:

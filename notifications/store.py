@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -46,6 +47,31 @@ def upsert(session: Session, p: PlannedDeadline, now: datetime) -> DeadlineRow:
     session.add(row)
     session.flush()
     return row
+
+
+_COMPARED = ("state", "title", "rule", "owner_id", "owner_email", "body_id", "meeting_id",
+             "proposal_id", "due_at", "reminder_at", "details")
+
+
+def plan(session: Session, p: PlannedDeadline, now: datetime) -> None:
+    """:func:`upsert`, for callers that do not need the row: when the deadline exists and the
+    plan changes nothing in it (or it is closed), only its compared columns are read (one Core
+    SELECT, no ORM row); otherwise it is written as :func:`upsert` writes it."""
+    table: Any = DeadlineRow.__table__  # type: ignore[attr-defined]
+    found = session.execute(select(*(table.c[c] for c in _COMPARED))
+                            .where(table.c.key == p.key)).first()
+    if found is not None:
+        have = dict(zip(_COMPARED, found, strict=True))
+        if have["state"] != OPEN:
+            return
+        want = {"title": p.title, "rule": p.rule, "owner_id": p.owner_id,
+                "owner_email": p.owner_email, "body_id": p.body_id, "meeting_id": p.meeting_id,
+                "proposal_id": p.proposal_id, "due_at": p.due_at,
+                "reminder_at": [t.isoformat() for t in p.reminder_at],
+                "details": {**have["details"], **p.details}}
+        if all(have[k] == v for k, v in want.items()):
+            return
+    upsert(session, p, now)
 
 
 def close(row: DeadlineRow, state: str, outcome: str, now: datetime) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Float, LargeBinary, Unicode
+from sqlalchemy import Column, Float, Index, LargeBinary, Unicode
 from sqlmodel import Field, SQLModel
 
 from workflows.sqltypes import JSONType, UTCDateTime
@@ -19,6 +19,12 @@ class DeadlineRow(SQLModel, table=True):
     """
 
     __tablename__ = "deadline"
+    __table_args__ = (
+        # process_due and the scheduler's next wake: pending deadlines by their next moment;
+        # the deadline lists: by state and due time (migration 0002_speed).
+        Index("ix_deadline_state_next_at", "state", "next_at"),
+        Index("ix_deadline_state_due_at", "state", "due_at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=255)
     kind: str = Field(index=True, max_length=64)

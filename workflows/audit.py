@@ -8,8 +8,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import Connection, bindparam, delete, func, insert, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from workflows.tables import AuditEventRow, AuditHeadRow
@@ -34,36 +36,90 @@ def hashed_fields(row: AuditEventRow) -> dict[str, Any]:
     }
 
 
-def _head(session: Session) -> AuditHeadRow:
-    head = session.exec(select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()
-                        ).first()
-    if head is None:
-        head = AuditHeadRow(id=1)
-        session.add(head)
-        session.flush()
-    return head
+_HEAD_KEY = "s75.audit_head"
+"""Where a database connection remembers the head it last wrote: (count, last hash)."""
+
+_EVENTS = AuditEventRow.__table__  # type: ignore[attr-defined]
+_HEADS = AuditHeadRow.__table__  # type: ignore[attr-defined]
+_FIELDS = ("at", "actor", "subject_type", "subject_id", "action", "from_state", "to_state",
+           "payload", "prev_hash", "hash")
+_CAS = (_HEADS.c.id == 1, _HEADS.c.count == bindparam("old_count"),
+        _HEADS.c.last_hash == bindparam("old_hash"))
+_INSERT = insert(_EVENTS)
+_MOVE = update(_HEADS).where(*_CAS).values(count=bindparam("new_count"),
+                                           last_id=bindparam("new_id"),
+                                           last_hash=bindparam("new_hash"))
+_UNDO = delete(_EVENTS).where(_EVENTS.c.id == bindparam("new_id"))
+_MOVED = (update(_HEADS).where(*_CAS)
+          .values(count=bindparam("new_count"), last_hash=bindparam("new_hash"),
+                  last_id=func.nextval(func.pg_get_serial_sequence("audit_event", "id")))
+          .returning(_HEADS.c.last_id).cte("moved"))
+_ONE_TRIP = (insert(_EVENTS).from_select(
+    ["id", *_FIELDS],
+    sa_select(_MOVED.c.last_id, *(bindparam(f, type_=_EVENTS.c[f].type) for f in _FIELDS)))
+    .returning(_EVENTS.c.id))
+"""PostgreSQL: the head's UPDATE takes the event's id from the sequence, and the event is
+inserted only if the head moved (one round trip)."""
+
+
+def _read_head(conn: Connection) -> tuple[int, str]:
+    """The head row, locked (FOR UPDATE: other appenders wait until this transaction ends);
+    created on the first append to an empty log."""
+    found = conn.execute(select(_HEADS.c.count, _HEADS.c.last_hash)
+                         .where(_HEADS.c.id == 1).with_for_update()).first()
+    if found is None:
+        conn.execute(insert(_HEADS).values(id=1, count=0, last_id=0, last_hash=GENESIS))
+        return 0, GENESIS
+    return int(found[0]), str(found[1])
+
+
+def _extend(conn: Connection, known: tuple[int, str], row: AuditEventRow) -> bool:
+    """Insert ``row`` after the head ``known`` and move the head to it, if the head is still
+    ``known`` (compare and swap: the UPDATE locks the head and matches its count and hash, so
+    a concurrent appender's event in between is noticed and nothing is left half-written)."""
+    count, prev = known
+    row.prev_hash = prev
+    row.hash = event_hash(prev, hashed_fields(row))
+    params = {"old_count": count, "old_hash": prev, "new_count": count + 1,
+              "new_hash": row.hash}
+    if conn.dialect.name == "postgresql":
+        found = conn.execute(_ONE_TRIP, {**params, **_values(row)}).first()
+        if found is None:
+            return False
+        row.id = int(found[0])
+    else:
+        result = conn.execute(_INSERT, _values(row))
+        row.id = int(cast(Any, result.inserted_primary_key)[0])
+        moved = conn.execute(_MOVE, {**params, "new_id": row.id})
+        if cast(Any, moved).rowcount != 1:
+            conn.execute(_UNDO, {"new_id": row.id})
+            return False
+    conn.info[_HEAD_KEY] = (count + 1, row.hash)
+    return True
+
+
+def _values(row: AuditEventRow) -> dict[str, Any]:
+    return {f: getattr(row, f) for f in _FIELDS}
 
 
 def append_event(session: Session, *, at: datetime, actor: str, subject_type: str,
                  subject_id: str, action: str, from_state: str | None = None,
                  to_state: str | None = None, payload: dict[str, Any] | None = None
                  ) -> AuditEventRow:
-    head = _head(session)  # locks the head: one appender at a time
-    last = session.exec(select(AuditEventRow).order_by(col(AuditEventRow.id).desc()).limit(1)
-                        ).first()
-    prev = last.hash if last is not None else GENESIS
+    """Append one event after the chain's head: two Core statements, an INSERT of the event and
+    an UPDATE of the head that succeeds only if the head is still the one the event links to.
+    The head this connection last wrote is remembered, so the log is not re-read; if another
+    writer moved the head since, the event is removed again, the head read under its lock
+    (FOR UPDATE) and the event linked to it (so appends stay one at a time, in chain order)."""
+    conn = session.connection()
     row = AuditEventRow(at=at, actor=actor, subject_type=subject_type, subject_id=subject_id,
                         action=action, from_state=from_state, to_state=to_state,
-                        payload=json.loads(canonical(payload or {})), prev_hash=prev, hash="")
-    row.hash = event_hash(prev, hashed_fields(row))
-    session.add(row)
-    session.flush()
-    assert row.id is not None
-    head.count += 1
-    head.last_id = row.id
-    head.last_hash = row.hash
-    session.add(head)
-    session.flush()
+                        payload=json.loads(canonical(payload or {})), prev_hash="", hash="")
+    known = conn.info.get(_HEAD_KEY)
+    if known is None or not _extend(conn, known, row):
+        conn.info.pop(_HEAD_KEY, None)
+        if not _extend(conn, _read_head(conn), row):  # pragma: no cover - the head is locked
+            raise RuntimeError("the audit head changed while locked")
     return row
 
 

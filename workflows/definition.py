@@ -145,8 +145,15 @@ def available_definitions() -> list[str]:
     return sorted(p.stem for p in DEFINITIONS_DIR.glob("*.toml"))
 
 
+_BY_NAME: dict[str, WorkflowDefinition] = {}
+"""The package's own definitions by name, read once per process (they are part of the code; a
+definition given by path is re-read whenever its file changes)."""
+
+
 def load_definition(name_or_path: str | Path) -> WorkflowDefinition:
     """Load and validate a definition by name (``"proposal"``) or path; cached per file."""
+    if isinstance(name_or_path, str) and name_or_path in _BY_NAME:
+        return _BY_NAME[name_or_path]
     path = definition_path(name_or_path)
     try:
         st = path.stat()
@@ -169,6 +176,9 @@ def load_definition(name_or_path: str | Path) -> WorkflowDefinition:
                            f"{exc.strerror}; expected a TOML file or one of "
                            f"{available_definitions()}") from None
         _CACHE[key] = parse_definition(data, str(path))
+    if isinstance(name_or_path, str) and path.parent == DEFINITIONS_DIR \
+            and path.stem == name_or_path:
+        _BY_NAME[name_or_path] = _CACHE[key]
     return _CACHE[key]
 
 

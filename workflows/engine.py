@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from decisions.errors import ConflictError, RuleRefused
@@ -24,6 +24,21 @@ from workflows.definition import TransitionDef, WorkflowDefinition, load_definit
 from workflows.events import TRANSITION_EVENTS, SubjectMoved, UnitOfWork
 from workflows.guards import EFFECTS, GUARDS
 from workflows.machine import next_state, transition, triggers_from
+
+_UPDATES: dict[type, Any] = {}
+
+
+def _versioned_update(table: type) -> Any:
+    """``UPDATE <table> SET state, version WHERE id AND version``, built once per table (a Core
+    statement: the row's new state and version are then set on the loaded object without the
+    ORM's unit of work)."""
+    stmt = _UPDATES.get(table)
+    if stmt is None:
+        t = cast(Any, table).__table__
+        stmt = _UPDATES[table] = (
+            update(t).where(t.c.id == bindparam("row_id"), t.c.version == bindparam("old_version"))
+            .values(state=bindparam("new_state"), version=bindparam("new_version")))
+    return stmt
 
 
 def _defn(definition: str | WorkflowDefinition) -> WorkflowDefinition:
@@ -136,15 +151,10 @@ def fire(uow: UnitOfWork, subject: Any, definition: str | WorkflowDefinition, tr
     if dest is None:  # pragma: no cover - the definition and the machine agree by construction
         raise RuleRefused(rule, f"{who} is {state!r}, where {trigger!r} cannot be fired")
 
-    table = type(subject)
-    table_any = cast(Any, table)
     version = int(subject.version)
-    result = uow.session.exec(
-        update(table)
-        .where(table_any.id == subject.id, table_any.version == version)
-        .values(state=dest, version=version + 1)
-        .execution_options(synchronize_session=False)
-    )
+    result = uow.session.connection().execute(_versioned_update(type(subject)), {
+        "row_id": subject.id, "old_version": version, "new_state": dest,
+        "new_version": version + 1})
     if cast(Any, result).rowcount != 1:
         raise ConflictError(
             f"{who} was changed by someone else since you loaded it (it is no longer version "

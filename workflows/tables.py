@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column
+from sqlalchemy import Column, Index
 from sqlmodel import Field, SQLModel
 
 from workflows.sqltypes import JSONType, UTCDateTime
@@ -35,6 +35,11 @@ class ProposalRow(SQLModel, table=True):
 
 class AuditEventRow(SQLModel, table=True):
     __tablename__ = "audit_event"
+    __table_args__ = (
+        # A subject's history (``s75 item history``, a proposal's timeline) without scanning
+        # the whole log (migration 0002_speed).
+        Index("ix_audit_event_subject", "subject_type", "subject_id", "id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     actor: str

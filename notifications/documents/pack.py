@@ -93,6 +93,19 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def free_cores(total: int | None = None, load: float | None = None) -> int:
+    """The cores not already busy: the usable cores less the 1-minute load average (of which
+    this process, about to render, is one), at least 1. Parallel rendering costs more CPU in
+    all than one go; on busy cores it only loses, so the pool is sized by this."""
+    total = cores() if total is None else total
+    if load is None:
+        try:
+            load = os.getloadavg()[0]
+        except OSError:  # pragma: no cover - no load average on this system
+            return total
+    return max(1, min(total, int(total - max(load - 1.0, 0.0) + 0.5)))
+
+
 # Work done in worker processes (module-level so it pickles) --------------------------------
 def _render_part(job: tuple[str, bool]) -> bytes:
     """Render ``(html, full_fonts)`` and make it linkable; the result is what the cache keeps
@@ -150,6 +163,9 @@ class Renderer:
     """Embed whole font faces (shared by the linker) rather than per-part subsets."""
     share_fonts: bool = True
     """Link identical font objects once per pack (off only to measure what it saves)."""
+    adaptive: bool = True
+    """Use only the free cores (:func:`free_cores`, at most ``workers``), and render in this
+    process when fewer than two are free (parallel would lose)."""
     rendered: int = 0
     reused: int = 0
     _pool: ProcessPoolExecutor | None = None
@@ -170,9 +186,12 @@ class Renderer:
     def pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-            self._pool = ProcessPoolExecutor(max_workers=self.workers,
+            self._pool = ProcessPoolExecutor(max_workers=self._workers_now(),
                                              mp_context=multiprocessing.get_context(method))
         return self._pool
+
+    def _workers_now(self) -> int:
+        return min(self.workers, free_cores()) if self.adaptive else self.workers
 
     def _run(self, jobs: Sequence[tuple[str, Callable[[Any], bytes], Any, str, int]],
              count: bool = True) -> dict[str, bytes]:
@@ -193,7 +212,8 @@ class Renderer:
         total, done = len(todo), 0
         if self.progress and total:
             self.progress(0, total, "rendering")
-        if total > 1 and self.workers > 1:
+        if total > 1 and self.workers > 1 and (self._pool is not None
+                                               or self._workers_now() > 1):
             order = sorted(todo, key=lambda k: -todo[k][3])
             futures: dict[Future[bytes], str] = {
                 self.pool().submit(todo[k][0], todo[k][1]): k for k in order}

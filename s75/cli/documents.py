@@ -112,7 +112,8 @@ def _progress_renderer(workers: int | None) -> tuple[Renderer, Progress]:
         progress.update(task, completed=done, total=total,
                         description=f"rendering parts: {what[:40]}")
 
-    return Renderer(default_cache(), workers=workers or cores(), progress=update), progress
+    return Renderer(default_cache(), workers=workers or cores(), progress=update,
+                    adaptive=workers is None), progress
 
 
 @render_app.command("pack")
@@ -120,7 +121,7 @@ def render_pack(ctx: typer.Context, meeting_id: Annotated[int, typer.Argument(
         help="Meeting id (0 with --sample)")] = 0, out: OutOpt = Path("pack.pdf"),
                 public: PublicOpt = False, member: MemberOpt = None, sample: SampleOpt = False,
                 workers: Annotated[int | None, typer.Option(
-                    min=1, help="Worker processes [default: the cores]")] = None,
+                    min=1, help="Worker processes [default: the free cores]")] = None,
                 keep: StoreOpt = False) -> None:
     """The decision pack: agenda, cover sheets, reports and appendices, one outline entry per
     item, continuous "Page x of y". Parts render in parallel and are cached by content."""

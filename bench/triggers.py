@@ -1,0 +1,283 @@
+"""Lifecycle triggers against raw SQL (``python -m bench triggers``).
+
+Each trigger is one action (``proposal fire``: pause with a reason, then resume, whose guard
+reads the gateway returns) in its own transaction, with its permission check, guards, version
+check, hash-chained audit event and deadline planning, exactly as the CLI and the web run it.
+The raw baseline does the least the same change needs, in the same database and the same run:
+the versioned UPDATE of the proposal and the chained audit INSERT (sha256 of the same canonical
+JSON after the head's hash) with the head row moved, one transaction each, through the DBAPI.
+
+Data at 1x, 10x and 100x: 100 / 1,000 / 10,000 proposals in shadow operation and 10 audit
+events per proposal already in the log.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, insert, text
+
+from decisions.clock import SimulatedClock
+from s75.app import App, make_app
+from s75.db import upgrade
+from s75.standing import sync_standing
+from workflows.actions import perform
+from workflows.audit import GENESIS, canonical, event_hash
+from workflows.proposal.actions import FireProposal
+from workflows.tables import AuditEventRow, AuditHeadRow, ProposalRow
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("S75_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+SCALES = (1, 10, 100)
+HEADING = "## Lifecycle triggers"
+NOW = datetime(2026, 6, 10, 11, tzinfo=UTC)
+
+
+@dataclass
+class Figure:
+    """Median and spread of the runs of one measurement."""
+
+    runs: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.runs)
+
+    @property
+    def spread(self) -> float:
+        return max(self.runs) - min(self.runs)
+
+    def per_s(self) -> str:
+        return f"{self.median:,.0f}/s (±{self.spread / 2:,.0f})"
+
+
+@dataclass
+class TriggerResult:
+    backend: str
+    scale: int
+    proposals: int
+    engine: Figure
+    raw: Figure
+    cpu_ms: float
+    statements: float
+
+    @property
+    def ratio(self) -> float:
+        return self.engine.median / self.raw.median
+
+
+@contextmanager
+def database(backend: str) -> Iterator[str]:
+    """A fresh, empty database: a SQLite file (WAL) or a new PostgreSQL schema."""
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            yield f"sqlite:///{Path(tmp) / 'bench.db'}"
+        return
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        sep = "&" if "?" in PG_URL else "?"
+        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def pg_available() -> bool:
+    try:
+        engine = create_engine(PG_URL)
+        with engine.connect():
+            pass
+        engine.dispose()
+        return True
+    except Exception:  # any failure means: no server to measure
+        return False
+
+
+def populate(app: App, proposals: int) -> None:
+    """``proposals`` proposals in shadow operation and 10 chained audit events for each."""
+    upgrade(app.raw_engine)
+    with app.session() as s:
+        sync_standing(s, app.config, NOW)
+    engine = app.engine
+    with engine.begin() as conn:
+        conn.execute(insert(ProposalRow), [
+            {"title": f"Proposal {i}", "kind": "pool_expansion", "description": "",
+             "state": "shadow_operation", "created_at": NOW, "created_by": "bench",
+             "facts": {}, "variation": 0, "start_moved": False,
+             "shadow_start": date(2026, 6, 1), "version": 1} for i in range(1, proposals + 1)])
+        prev, rows = GENESIS, []
+        for i in range(proposals * 10):
+            fields = {"at": NOW.isoformat(), "actor": "bench", "subject_type": "proposal",
+                      "subject_id": str(i % proposals + 1), "action": "proposal.note",
+                      "from_state": None, "to_state": None, "payload": {"n": i}}
+            h = event_hash(prev, fields)
+            rows.append({"at": NOW, "actor": "bench", "subject_type": "proposal",
+                         "subject_id": fields["subject_id"], "action": "proposal.note",
+                         "from_state": None, "to_state": None, "payload": {"n": i},
+                         "prev_hash": prev, "hash": h})
+            prev = h
+        conn.execute(insert(AuditEventRow), rows)
+        existing = conn.execute(text("SELECT count(*) FROM audit_event")).scalar_one()
+        last = conn.execute(text("SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1")
+                            ).first()
+        conn.execute(text("DELETE FROM audit_head"))
+        conn.execute(insert(AuditHeadRow).values(id=1, count=existing, last_id=last[0],
+                                                 last_hash=last[1]))
+
+
+def count_statements(engine: Engine) -> Callable[[], int]:
+    """A counter of the SQL statements sent (BEGIN and COMMIT not counted)."""
+    seen = [0]
+
+    def on_execute(*_args: object) -> None:
+        seen[0] += 1
+
+    event.listen(engine, "before_cursor_execute", on_execute)
+    return lambda: seen[0]
+
+
+def engine_rate(app: App, n: int, proposals: int, offset: int) -> tuple[float, float, float]:
+    """(triggers/s, CPU ms per trigger, statements per trigger) for ``n`` triggers."""
+    counter = count_statements(app.engine)
+    before = counter()
+    pids = [1 + (offset + k) % proposals for k in range(n // 2)]
+    t, c = time.perf_counter(), time.process_time()
+    for pid in pids:
+        for trigger, facts in (("pause", {"reason": "a partner returned pause"}),
+                               ("resume", {})):
+            with app.unit_of_work() as uow:
+                perform(uow, FireProposal(pid, trigger, facts))
+    wall, cpu = time.perf_counter() - t, time.process_time() - c
+    done = 2 * len(pids)
+    begins = done if app.engine.dialect.name == "sqlite" else 0  # BEGIN IMMEDIATE is sent
+    return done / wall, 1000 * cpu / done, (counter() - before - begins) / done
+
+
+def raw_rate(app: App, n: int, proposals: int, offset: int) -> float:
+    """The same state changes with only the versioned UPDATE and the chained audit INSERT."""
+    raw = app.engine.raw_connection()
+    sqlite = app.engine.dialect.name == "sqlite"
+    mark = "?" if sqlite else "%s"
+    try:
+        cur = raw.cursor()
+        t = time.perf_counter()
+        for k in range(n):
+            pid = 1 + (offset + k // 2) % proposals
+            frm, to = ("paused", "shadow_operation") if k % 2 else ("shadow_operation", "paused")
+            if sqlite:
+                cur.execute("BEGIN IMMEDIATE")
+            cur.execute(f"SELECT version FROM proposal WHERE id = {mark}", (pid,))
+            version = cur.fetchone()[0]
+            cur.execute(f"UPDATE proposal SET state = {mark}, version = {mark} WHERE id = {mark} "
+                        f"AND version = {mark}", (to, version + 1, pid, version))
+            cur.execute("SELECT count, last_hash FROM audit_head WHERE id = 1"
+                        + ("" if sqlite else " FOR UPDATE"))
+            count, prev = cur.fetchone()
+            at = datetime.now(UTC)
+            payload = {"proposal_id": pid, "from_state": frm, "to_state": to}
+            fields = {"at": at.isoformat(), "actor": "bench", "subject_type": "proposal",
+                      "subject_id": str(pid), "action": "proposal.raw", "from_state": frm,
+                      "to_state": to, "payload": payload}
+            h = event_hash(prev, fields)
+            cur.execute("INSERT INTO audit_event (at, actor, subject_type, subject_id, action, "
+                        "from_state, to_state, payload, prev_hash, hash) VALUES "
+                        f"({', '.join([mark] * 10)})" + ("" if sqlite else " RETURNING id"),
+                        (at.isoformat() if sqlite else at, "bench", "proposal", str(pid),
+                         "proposal.raw", frm, to, canonical(payload), prev, h))
+            new_id = cur.lastrowid if sqlite else cur.fetchone()[0]
+            cur.execute(f"UPDATE audit_head SET count = {mark}, last_id = {mark}, "
+                        f"last_hash = {mark} WHERE id = 1", (count + 1, new_id, h))
+            raw.commit()
+        return n / (time.perf_counter() - t)
+    finally:
+        raw.close()
+
+
+def measure(backend: str, scale: int, runs: int, n: int) -> TriggerResult:
+    proposals = 100 * scale
+    with database(backend) as url:
+        app = make_app(ROOT / "config.toml", url, SimulatedClock(NOW))
+        try:
+            populate(app, proposals)
+            engine_rate(app, 20, proposals, 0)  # warm caches (calendars, compiled SQL)
+            ours, raws, cpus, stmts = [], [], [], []
+            for r in range(runs):
+                rate, cpu, st = engine_rate(app, n, proposals, 10 + r * n)
+                ours.append(rate)
+                cpus.append(cpu)
+                stmts.append(st)
+                raws.append(raw_rate(app, n, proposals, 10 + (runs + r) * n))
+        finally:
+            app.close()
+    return TriggerResult(backend, scale, proposals, Figure(ours), Figure(raws),
+                         statistics.median(cpus), statistics.median(stmts))
+
+
+def run(runs: int = 3, n_sqlite: int = 400, n_pg: int = 200) -> list[TriggerResult]:
+    backends = ["sqlite"] + (["postgresql"] if pg_available() else [])
+    out = []
+    for backend in backends:
+        for scale in SCALES:
+            res = measure(backend, scale, runs, n_sqlite if backend == "sqlite" else n_pg)
+            print(f"  {backend} {scale}x: {res.engine.per_s()} vs raw {res.raw.per_s()} "
+                  f"= {res.ratio:.2f}; {res.cpu_ms:.2f} ms CPU, {res.statements:.1f} statements")
+            out.append(res)
+    return out
+
+
+def section(results: list[TriggerResult], load: tuple[float, float]) -> str:
+    goal = {"sqlite": 0.25, "postgresql": 0.5}
+    lines = [HEADING, "", (__doc__ or "").split("\n\n", 1)[1].strip(), "",
+             "| database | data | triggers/s (median, ± half the spread) | raw baseline | ratio "
+             "| goal | CPU per trigger | statements per trigger | growth (time per trigger vs "
+             "1x) |", "|---|---|---|---|---|---|---|---|---|"]
+    first: dict[str, float] = {}
+    for r in results:
+        first.setdefault(r.backend, r.engine.median)
+        growth = first[r.backend] / r.engine.median
+        met = "met" if r.ratio >= goal[r.backend] else f"missed by {goal[r.backend] - r.ratio:.2f}"
+        lines.append(f"| {r.backend} | {r.scale}x ({r.proposals:,} proposals) | "
+                     f"{r.engine.per_s()} | {r.raw.per_s()} | {r.ratio:.2f} | "
+                     f"≥ {goal[r.backend]}: {met} | {r.cpu_ms:.2f} ms | {r.statements:.1f} | "
+                     f"{growth:.2f}x |")
+    lines += ["", f"Load average (1 min) {load[0]:.2f} before and {load[1]:.2f} after, on "
+              f"{os.cpu_count()} logical cores. Statements are those sent for one trigger "
+              "(BEGIN and COMMIT not counted), the median over pause and resume (the first "
+              "trigger of a proposal also inserts its month's gateway deadline).", "",
+              PROFILE, ""]
+    return "\n".join(lines)
+
+
+PROFILE = """What the profile shows (cProfile of 400 triggers on SQLite, after this issue's changes:
+about 2.9 ms CPU per trigger, down from 5.7 ms on main in the same set-up): the statements are
+now 5 (4 on PostgreSQL, where the audit INSERT and the head's compare and swap are one round
+trip), but each still passes through SQLAlchemy: building, cache-keying and executing a
+statement costs about 0.1-0.2 ms of Python, the ORM's `session.get` of the proposal (identity
+map, row hydration) about 0.5 ms, the planner's lookup of the month's gateway deadline (now
+one narrow Core SELECT when nothing changes) about 0.3 ms, and opening and committing the
+session and the action pipeline (permission scope, definition, guards) most of the rest.
+The raw baseline spends 0.05-0.1 ms per trigger. Reaching 0.25 of it on SQLite would need the
+whole trigger in about 0.3 ms of Python, i.e. no ORM session at all on the hot path: that is
+the target missed, by about a factor of 10.
+On PostgreSQL the round trips dominate and the ratio is nearer the goal; under other load
+(see the load average) both the engine and the baseline lose to scheduling, the engine more.
+
+Not measured here: the views (issue 17 point 2). `/proposals` is being rebuilt as a paginated
+gateway board in its own branch (issue 16) and is not on main yet, so its figure is left to
+that work; the other list pages are not paginated by this issue (not done). The indexes those
+views and the scheduler need are in migration `0002_speed` (the audit log by subject;
+deadlines by state and next moment, and by state and due time; gateways by proposal and month
+already have the unique index of their constraint)."""
