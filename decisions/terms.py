@@ -46,8 +46,11 @@ class Smtp(_Strict):
     port: int = Field(default=25, ge=1, le=65535)
     tls: Literal["none", "starttls", "ssl"] = "none"
     sender: str = "s75@example.org"
-    max_attempts: int = Field(default=5, ge=1)
+    max_attempts: int = Field(default=5, ge=1, le=50)
     """After this many failed attempts a message is dead-lettered."""
+    unhealthy_after_minutes: int = Field(default=60, ge=1, le=10080)
+    """``/health`` turns unhealthy (503) when the oldest pending message has waited longer
+    than this, or when any message is dead-lettered."""
 
 
 class Locality(_Strict):

@@ -7,7 +7,9 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,6 +19,7 @@ from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from decisions.errors import ConflictError, InvalidInput, NotFound, RuleRefused, S75Error
+from notifications.outbox_health import OutboxHealth, outbox_health
 from s75.app import App
 from s75.web.background import BackgroundScheduler
 from s75.web.pages import page, router
@@ -90,6 +93,15 @@ def database_ok(app: App) -> bool:
     return True
 
 
+def mail_health(app: App) -> OutboxHealth | None:
+    try:
+        with app.session() as s:
+            return outbox_health(s, app.clock.now(),
+                                 timedelta(minutes=app.config.smtp.unhealthy_after_minutes))
+    except Exception:
+        return None
+
+
 def create_app(app: App, *, start_scheduler: bool = True) -> FastAPI:
     """The public, read-only web app over ``app``'s database. With ``start_scheduler`` the
     notifications scheduler runs in the background for the life of the server (one leader
@@ -120,11 +132,14 @@ def create_app(app: App, *, start_scheduler: bool = True) -> FastAPI:
     def health(request: Request) -> JSONResponse:
         runner: BackgroundScheduler | None = request.app.state.scheduler
         db = database_ok(app)
-        body = {"database": "reachable" if db else "unreachable",
+        body: dict[str, Any] = {"database": "reachable" if db else "unreachable",
                 "scheduler": "off" if runner is None else runner.state,
                 "scheduler_running": bool(runner and runner.running)}
         if runner is not None and runner.error:
             body["scheduler_error"] = runner.error
-        return JSONResponse(body, status_code=200 if db else 503)
+        mail = mail_health(app) if db else None  # pending / failing / dead (issue 18)
+        if mail is not None:
+            body["outbox"] = mail.as_dict()
+        return JSONResponse(body, status_code=200 if db and mail and mail.healthy else 503)
 
     return api
