@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import text
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from decisions.errors import ConflictError, InvalidInput, NotFound, RuleRefused, S75Error
@@ -68,6 +69,11 @@ def install_error_pages(api: FastAPI) -> None:
             for e in exc.errors())
         return error_page(request, 400, "Bad request", problems)
 
+    async def out_of_range(request: Request, exc: Exception) -> HTMLResponse:
+        # an id beyond any table's (SQLite: 2^63, PostgreSQL: 2^31): no such record
+        return error_page(request, 404, "Not found",
+                          f"There is no page at {request.url.path}; start from the home page.")
+
     async def server_error(request: Request, exc: Exception) -> HTMLResponse:
         log.exception("error serving %s", request.url.path, exc_info=exc)
         return error_page(request, 500, "Something went wrong",
@@ -81,6 +87,8 @@ def install_error_pages(api: FastAPI) -> None:
     api.add_exception_handler(S75Error, bad_input)
     api.add_exception_handler(StarletteHTTPException, http_error)
     api.add_exception_handler(RequestValidationError, invalid_path)
+    api.add_exception_handler(OverflowError, out_of_range)
+    api.add_exception_handler(DataError, out_of_range)
     api.add_exception_handler(Exception, server_error)
 
 
