@@ -4,8 +4,9 @@ exempt content, so no body text, figure or appendix can reach public output.
 
 Every public view of a Part 2 item is built from :class:`ExemptItem` (number, title, ground of
 exemption in the words of :mod:`decisions.access`; nothing else): the agenda line, the report,
-the minute, the decision notice, the action log. Declarations of interest on a Part 2 item
-are left out of the public minutes; they stand in the Part 2 minutes."""
+the minute, the decision notice, the action log. A declaration of interest on a Part 2 item
+shows in the public minutes only as one line saying that a declaration on that item is
+recorded in the Part 2 minutes (no member, no interest, no management)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from notifications.documents.views import (
     AgendaView,
     CoverSheet,
     DecisionNoticeView,
+    DeclarationView,
     MinuteItem,
     MinutesView,
     ReportView,
@@ -82,6 +84,11 @@ def public_minutes(m: MinutesView) -> MinutesView:
                    part=EXEMPT_PART, exempt_paragraph=exempt[i.number].exempt_paragraph)
         if i.number in exempt else i for i in m.items)
     declarations = tuple(d for d in m.declarations if d.item_number not in exempt)
+    declared = dict.fromkeys(d.item_number for d in m.declarations if d.item_number in exempt)
+    declarations += tuple(  # that a declaration was made is public; who and what is not
+        DeclarationView("–", exempt[n].number, exempt[n].title,
+                        "Declared on exempt business: recorded in the Part 2 minutes", "")
+        for n in declared)
     return replace(m, items=items, declarations=declarations, public=True)
 
 
