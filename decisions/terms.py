@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
-from typing import Literal, TypeVar
+from typing import Annotated, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -21,6 +21,10 @@ from decisions.errors import NotFound
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 TBC = "tbc"
+MAX_DAYS = 366
+"""No deadline, reminder or lead time in a locality's config is longer than a year."""
+MAX_POUNDS = Decimal("1e12")
+"""The money columns hold 12 digits of pounds (and 2 of pence)."""
 
 
 @dataclass(frozen=True)
@@ -46,8 +50,11 @@ class Smtp(_Strict):
     port: int = Field(default=25, ge=1, le=65535)
     tls: Literal["none", "starttls", "ssl"] = "none"
     sender: str = "s75@example.org"
-    max_attempts: int = Field(default=5, ge=1)
+    max_attempts: int = Field(default=5, ge=1, le=50)
     """After this many failed attempts a message is dead-lettered."""
+    unhealthy_after_minutes: int = Field(default=60, ge=1, le=10080)
+    """``/health`` turns unhealthy (503) when the oldest pending message has waited longer
+    than this, or when any message is dead-lettered."""
 
 
 class Locality(_Strict):
@@ -58,7 +65,7 @@ class Locality(_Strict):
     financial_year_start: str = Field(default="04-01", pattern=r"^\d\d-\d\d$")
     signing_deadline: str = Field(default="03-31", pattern=r"^\d\d-\d\d$")
     """Month-day by which the s75 agreement must be signed, before the financial year starts."""
-    consecutive_go_gateways: int = Field(default=3, ge=1)
+    consecutive_go_gateways: int = Field(default=3, ge=1, le=24)
     secretary_name: str = "Committee Secretary"
     secretary_email: str = "secretary@example.org"
     operator: str | None = None
@@ -84,8 +91,8 @@ class Partner(_Strict):
 
 
 class Quorum(_Strict):
-    min_members: int = Field(ge=1)
-    min_per_partner: int = Field(default=0, ge=0)
+    min_members: int = Field(ge=1, le=500)
+    min_per_partner: int = Field(default=0, ge=0, le=500)
 
 
 class MeetingSchedule(_Strict):
@@ -93,7 +100,7 @@ class MeetingSchedule(_Strict):
     """An RFC 5545 recurrence rule, e.g. ``FREQ=MONTHLY;BYDAY=2WE``."""
     time: time
     venue: str
-    duration_minutes: int = Field(default=120, ge=15)
+    duration_minutes: int = Field(default=120, ge=15, le=1440)
     on_bank_holiday: Literal["next_working_day", "previous_working_day", "keep"] = (
         "next_working_day"
     )
@@ -109,15 +116,15 @@ class MeetingSchedule(_Strict):
 class Deadlines(_Strict):
     """Per-body deadline settings; the defaults are the statutory minimums and common practice."""
 
-    agenda_items_working_days: int = Field(default=10, ge=0)
-    publication_clear_days: int = Field(default=5, ge=0)
-    notice_clear_days: int = Field(default=5, ge=0)
-    forward_plan_clear_days: int = Field(default=28, ge=0)
+    agenda_items_working_days: int = Field(default=10, ge=0, le=MAX_DAYS)
+    publication_clear_days: int = Field(default=5, ge=0, le=MAX_DAYS)
+    notice_clear_days: int = Field(default=5, ge=0, le=MAX_DAYS)
+    forward_plan_clear_days: int = Field(default=28, ge=0, le=MAX_DAYS)
     forward_plan_calendar_days: bool = True
-    draft_minutes_working_days: int = Field(default=10, ge=0)
-    decision_notice_working_days: int = Field(default=2, ge=0)
-    call_in_working_days: int = Field(default=5, ge=0)
-    reminder_working_days: tuple[int, ...] = (5, 2)
+    draft_minutes_working_days: int = Field(default=10, ge=0, le=MAX_DAYS)
+    decision_notice_working_days: int = Field(default=2, ge=0, le=MAX_DAYS)
+    call_in_working_days: int = Field(default=5, ge=0, le=MAX_DAYS)
+    reminder_working_days: tuple[Annotated[int, Field(ge=0, le=MAX_DAYS)], ...] = (5, 2)
 
 
 class Body(_Strict):
@@ -139,12 +146,12 @@ class Body(_Strict):
     decision_rule: Literal["consensus", "majority", "one_vote_per_partner"] = "consensus"
     casting_vote: bool = False
     on_no_consensus: Literal["refer", "fail"] = "refer"
-    delegated_limit: Decimal | None = Field(default=None, ge=0)
+    delegated_limit: Decimal | None = Field(default=None, ge=0, le=MAX_POUNDS)
     delegated_stages: tuple[Literal["approval_in_principle", "heads_of_terms", "s75_approval",
                                     "variation"], ...] = ()
     """Proposal stages this joint body may approve on its partners' behalf (delegated
     authority), e.g. ["heads_of_terms"]; otherwise each partner's sovereign body approves."""
-    key_decision_threshold: Decimal | None = Field(default=None, ge=0)
+    key_decision_threshold: Decimal | None = Field(default=None, ge=0, le=MAX_POUNDS)
     substitutes_allowed: bool = False
     meetings: MeetingSchedule | None = None
     deadlines: Deadlines = Deadlines()
@@ -347,8 +354,10 @@ def cross_reference_problems(cfg: LocalityConfig) -> list[Problem]:
         if isinstance(line.contributions, dict):
             for pid, amount in line.contributions.items():
                 need(partners, pid, f"pool.line[{i}].contributions.{pid}", "partner ids")
-                if amount < 0:
+                if not 0 <= amount <= MAX_POUNDS:
                     problems.append(
-                        Problem(f"pool.line[{i}].contributions.{pid}", amount, "an amount >= 0")
+                        Problem(f"pool.line[{i}].contributions.{pid}", amount,
+                                "an amount >= 0" if amount < 0 else
+                                f"an amount in pounds below {MAX_POUNDS:,.0f}")
                     )
     return problems

@@ -62,7 +62,9 @@ class SmtpMailer:
             self._conn = self._connect()
         try:
             self._conn.send_message(message)
-        except (smtplib.SMTPServerDisconnected, smtplib.SMTPSenderRefused, OSError):
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError):
+            raise  # the server refused this message; the connection is still good
+        except Exception:  # anything else may leave the session mid-command: start afresh
             self.close()
             raise
 

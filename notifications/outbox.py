@@ -10,11 +10,17 @@ then delivered by :func:`deliver_due`.
   that a crash in the instant between the server's "250 OK" and the commit could produce.
 * Failures retry with exponential backoff; after ``smtp.max_attempts`` (or a permanent 5xx
   refusal) the message is dead-lettered; ``retry`` puts it back in the queue.
+* Any error building or sending one message (a header the email library refuses, an
+  attachment that fails to resolve, a server error) is an attempt on that message alone: it is
+  recorded on the row and the sender goes on to the next message. Headers built from user
+  text (subject, recipient) are folded to one line first (:func:`one_line`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import re
 import smtplib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +36,8 @@ from sqlmodel import Session, col, select
 from decisions.errors import InvalidInput, NotFound
 from notifications.mailer import Mailer
 from notifications.tables import OutboxRow
+
+log = logging.getLogger("s75.outbox")
 
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=6)
@@ -85,8 +93,9 @@ def queue_many(session: Session, messages: Sequence[Outgoing], now: datetime) ->
     if not messages:
         return set()
     rows = [{"key": m.key[:255], "kind": m.kind, "recipient": m.recipient,
-             "subject": m.subject, "body": m.body, "created_at": now, "state": "pending",
-             "attempts": 0, "next_attempt_at": now, "attachments": list(m.attachments),
+             "subject": one_line(m.subject), "body": m.body, "created_at": now,
+             "state": "pending", "attempts": 0, "next_attempt_at": now,
+             "attachments": list(m.attachments),
              "deadline_id": m.deadline_id} for m in messages]
     stmt = _queue_statement(session.get_bind().dialect.name)
     if len(rows) == 1:
@@ -114,6 +123,18 @@ class AttachmentPending(Exception):
     pass
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
+SUBJECT_MAX = 250
+
+
+def one_line(text: str, limit: int = SUBJECT_MAX) -> str:
+    """``text`` as one header line: line breaks and other control characters become single
+    spaces (a header cannot hold them: RFC 5322 s2.2), runs of spaces are closed up and the
+    result is cut at ``limit`` characters with an ellipsis."""
+    flat = " ".join(_CONTROL.sub(" ", text).split())
+    return flat if len(flat) <= limit else flat[:limit - 1].rstrip() + "…"
+
+
 def message_id(row: OutboxRow) -> str:
     digest = hashlib.sha256(row.key.encode()).hexdigest()[:20]
     return f"<s75.{row.id}.{digest}@s75.invalid>"
@@ -128,11 +149,11 @@ def build_message(session: Session, row: OutboxRow, sender: str,
     missing: list[str] = []
     msg = EmailMessage()
     msg["From"] = sender
-    msg["To"] = row.recipient
-    msg["Subject"] = row.subject
+    msg["To"] = one_line(row.recipient, 320)
+    msg["Subject"] = one_line(row.subject) or "(no subject)"
     msg["Message-ID"] = message_id(row)
     msg["Date"] = format_datetime(row.created_at)
-    msg["X-S75-Key"] = row.key
+    msg["X-S75-Key"] = one_line(row.key, 255)
     attached: list[tuple[bytes, str, str]] = []
     for att in row.attachments:
         filename = str(att.get("filename") or "attachment")
@@ -179,6 +200,44 @@ def _claim(session: Session, now: datetime, skip: set[int]) -> OutboxRow | None:
     return session.exec(stmt).first()
 
 
+def _failed(row: OutboxRow, exc: Exception, now: datetime, max_attempts: int,
+            report: DeliveryReport) -> None:
+    """Count ``exc`` as one attempt on ``row``; dead-letter it after ``max_attempts`` or on
+    a permanent refusal."""
+    assert row.id is not None
+    row.attempts += 1
+    row.last_error = f"{type(exc).__name__}: {exc}"[:500]
+    if row.attempts >= max_attempts or _permanent(exc):
+        row.state = "dead"
+        row.next_attempt_at = None
+        report.dead.append(row.id)
+        log.warning("outbox message %s dead-lettered after %s attempt(s): %s", row.id,
+                    row.attempts, row.last_error)
+    else:
+        row.next_attempt_at = now + backoff(row.attempts)
+        report.failed.append(row.id)
+
+
+def _attempt(session: Session, row: OutboxRow, now: datetime, mailer: Mailer,
+             max_attempts: int, report: DeliveryReport) -> None:
+    assert row.id is not None
+    try:
+        mailer.send(build_message(session, row, mailer.sender, now))
+    except AttachmentPending as exc:
+        row.next_attempt_at = now + ATTACHMENT_WAIT
+        row.last_error = str(exc)
+        report.waiting.append(row.id)
+    except Exception as exc:  # one message's fault never stops the rest
+        _failed(row, exc, now, max_attempts, report)
+    else:
+        row.attempts += 1
+        row.state = "sent"
+        row.sent_at = now
+        row.next_attempt_at = None
+        row.last_error = None
+        report.sent.append(row.id)
+
+
 def deliver_due(session: Session, now: datetime, mailer: Mailer, *, max_attempts: int = 5,
                 limit: int | None = None) -> DeliveryReport:
     """Send every pending message due by ``now``; one commit per message (see module doc)."""
@@ -191,29 +250,7 @@ def deliver_due(session: Session, now: datetime, mailer: Mailer, *, max_attempts
             session.rollback()
             break
         seen.add(row.id)
-        try:
-            mailer.send(build_message(session, row, mailer.sender, now))
-        except AttachmentPending as exc:
-            row.next_attempt_at = now + ATTACHMENT_WAIT
-            row.last_error = str(exc)
-            report.waiting.append(row.id)
-        except (smtplib.SMTPException, OSError) as exc:
-            row.attempts += 1
-            row.last_error = f"{type(exc).__name__}: {exc}"[:500]
-            if row.attempts >= max_attempts or _permanent(exc):
-                row.state = "dead"
-                row.next_attempt_at = None
-                report.dead.append(row.id)
-            else:
-                row.next_attempt_at = now + backoff(row.attempts)
-                report.failed.append(row.id)
-        else:
-            row.attempts += 1
-            row.state = "sent"
-            row.sent_at = now
-            row.next_attempt_at = None
-            row.last_error = None
-            report.sent.append(row.id)
+        _attempt(session, row, now, mailer, max_attempts, report)
         session.add(row)
         session.commit()
     return report

@@ -37,6 +37,9 @@ from notifications.tables import SchedulerRunRow
 from workflows.events import EventBus
 
 ADVISORY_KEY = 0x5375  # "S75"
+SCOPE = "hashtext(current_database() || '/' || current_schema())"
+"""The second half of the advisory lock's key: one leader per database and schema, so two
+localities (or two test schemas) on one PostgreSQL server do not block each other."""
 LATE_AFTER = timedelta(minutes=2)
 JOB_REF = "notifications.scheduler:tick"
 
@@ -55,7 +58,7 @@ class LeaderLock:
         url = self.engine.url
         if url.get_backend_name() == "sqlite":
             return f"{url.database}.scheduler.lock"
-        return f"PostgreSQL advisory lock {ADVISORY_KEY}"
+        return f"PostgreSQL advisory lock ({ADVISORY_KEY}, this database and schema)"
 
     def acquire(self) -> bool:
         if self.engine.url.get_backend_name() == "postgresql":
@@ -64,7 +67,7 @@ class LeaderLock:
             if self._own is None:
                 self._own = create_engine(self.engine.url, poolclass=NullPool)
             conn = self._own.connect()
-            got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"),
+            got = bool(conn.execute(text(f"SELECT pg_try_advisory_lock(:k, {SCOPE})"),
                                     {"k": ADVISORY_KEY}).scalar())
             conn.commit()
             if got:
@@ -93,7 +96,8 @@ class LeaderLock:
 
     def release(self) -> None:
         if self._conn is not None:
-            self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY})
+            self._conn.execute(text(f"SELECT pg_advisory_unlock(:k, {SCOPE})"),
+                               {"k": ADVISORY_KEY})
             self._conn.commit()
             self._conn.close()
             self._conn = None

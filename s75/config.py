@@ -75,7 +75,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> LocalityConfig:
                                            f"({exc.strerror}); pass --config PATH to a "
                                            "readable TOML file")]) from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = tomllib.loads(raw.decode("utf-8-sig"))  # a UTF-8 BOM (Windows editors) is fine
     except UnicodeDecodeError as exc:
         raise ConfigError(str(p), [Problem("(file)", None, f"{p} is not UTF-8 text (byte "
                                            f"{exc.start}); save the config as UTF-8")]) from None

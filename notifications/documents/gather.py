@@ -304,12 +304,15 @@ def action_log_view(session: Session, cfg: LocalityConfig, body_id: str,
     body = cfg.body_by_id(body_id)
     rows = session.exec(select(ActionRow).where(ActionRow.body_id == body_id)
                         .order_by(col(ActionRow.due_on), col(ActionRow.id))).all()
-    titles = {i.id: i.title for i in session.exec(select(AgendaItemRow).where(
+    found = {i.id: i for i in session.exec(select(AgendaItemRow).where(
         col(AgendaItemRow.id).in_([r.item_id for r in rows if r.item_id]))).all()} if rows else {}
+    none = AgendaItemRow(meeting_id=0, title="", part=1)
     return ActionLogView(body.name, cfg.locality.name, as_of, tuple(
-        ActionView(f"A{r.id}", titles.get(r.item_id, "") if r.item_id else "",
+        ActionView(f"A{r.id}", (item := found.get(r.item_id, none)).title,
                    r.description, _member(cfg, r.owner) if r.owner else "", r.due_on, r.status,
-                   r.closing_note) for r in rows))
+                   r.closing_note, part=item.part,
+                   exempt_paragraph=item.exempt_paragraph if is_exempt(item) else None)
+        for r in rows), regime=body.access_regime)
 
 
 def forward_plan_view(session: Session, cfg: LocalityConfig, now: datetime,

@@ -74,8 +74,12 @@ def minutes_html(m: MinutesView, *, public: bool = False) -> str:
         else "Contains Part 2 (exempt) minutes – not for publication")))
 
 
-def actions_html(v: ActionLogView) -> str:
-    return render_html("actions.html", **_ctx(v.title, v=v))
+def actions_html(v: ActionLogView, *, public: bool = False) -> str:
+    if public:
+        v = redact.public_actions(v)
+    return render_html("actions.html", **_ctx(v.title, v=v, marking=(
+        "" if public or not any(is_exempt(a) for a in v.actions)
+        else "Contains actions on Part 2 (exempt) business – not for publication")))
 
 
 def notice_html(n: DecisionNoticeView, *, public: bool = False) -> str:

@@ -293,6 +293,10 @@ class ActionView:
     due_on: date
     status: str
     note: str = ""
+    part: int = 1
+    """The part of the agenda item it arises from (2: exempt business)."""
+    exempt_paragraph: int | None = None
+    item_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -301,6 +305,8 @@ class ActionLogView:
     locality: str
     as_of: date
     actions: tuple[ActionView, ...]
+    public: bool = False
+    regime: str = "lga1972"
 
     @property
     def title(self) -> str:

@@ -69,8 +69,26 @@ def _write(out: Path, pdf: bytes, pages: int, title: str, refused: list[str] | N
                  **({"refused_urls": refused} if refused else {})}, False)
 
 
-def _member_check(ctx: typer.Context, member: str | None) -> None:
-    member_check(_app(ctx).config, member, "--member")
+def _member_check(ctx: typer.Context, member: str | None, public: bool,
+                  meeting_id: int = 0) -> None:
+    """``--member`` names a member of the meeting's body: a member of another body is the
+    public for its Part 2 business, so gets no personal (unredacted) pack."""
+    if public and member:
+        raise InvalidInput("--public and --member: give one or the other; the public version "
+                           "is the same for everyone, a member's personal pack is not public")
+    a = _app(ctx)
+    cfg = a.config
+    member_check(cfg, member, "--member")
+    if member is None or not meeting_id:
+        return
+    from workflows.committee.common import meeting
+
+    with a.session() as s:
+        body_id = meeting(s, meeting_id).body_id
+    if member not in {m.id for m in cfg.members_of(body_id)}:
+        raise InvalidInput(f"--member: {member!r} is not a member of "
+                           f"{cfg.body_by_id(body_id).name}, so has no personal pack for its "
+                           "meetings; use --public for the public version")
 
 
 def _single(ctx: typer.Context, out: Path, html: str, title: str, kind: str,
@@ -128,7 +146,7 @@ def render_pack(ctx: typer.Context, meeting_id: Annotated[int, typer.Argument(
     from notifications.documents import gather, samples
     from notifications.documents.pack import build_pack
 
-    _member_check(ctx, member)
+    _member_check(ctx, member, public, 0 if sample else meeting_id)
     if sample:
         view = samples.sample_pack(public=public, member=member)
     else:
@@ -164,7 +182,7 @@ def render_supplement(ctx: typer.Context, meeting_id: Annotated[int, typer.Argum
     from notifications.documents import gather, samples
     from notifications.documents.pack import build_pack, build_supplement
 
-    _member_check(ctx, member)
+    _member_check(ctx, member, public, 0 if sample else meeting_id)
     renderer, progress = _progress_renderer(None)
     with progress, renderer:
         if sample:
@@ -200,7 +218,7 @@ def render_agenda(ctx: typer.Context, meeting_id: Annotated[int, typer.Argument(
     """The agenda: file 000's columns, Part 1 then Part 2, the next meeting and its deadline."""
     from notifications.documents import gather, kinds, samples
 
-    _member_check(ctx, member)
+    _member_check(ctx, member, public, 0 if sample else meeting_id)
     if sample:
         view = samples.sample_agenda()
     else:
@@ -253,8 +271,11 @@ def render_notice(ctx: typer.Context, decision_id: Annotated[int, typer.Argument
 @render_app.command("actions")
 def render_actions(ctx: typer.Context, body: Annotated[str, typer.Argument(
         help="Body id, e.g. jcc")] = "jcc", out: OutOpt = Path("actions.pdf"),
-                   sample: SampleOpt = False, keep: StoreOpt = False) -> None:
-    """The action log of a body: actions arising, owners, due dates, status."""
+                   public: PublicOpt = False, sample: SampleOpt = False,
+                   keep: StoreOpt = False) -> None:
+    """The action log of a body: actions arising, owners, due dates, status. With --public,
+    an action on Part 2 business shows only its reference, due date, status and the ground
+    of exemption."""
     from notifications.documents import gather, kinds, samples
 
     a = _app(ctx)
@@ -264,8 +285,8 @@ def render_actions(ctx: typer.Context, body: Annotated[str, typer.Argument(
         _body_check(ctx, body)
         with a.session() as s:
             view = gather.action_log_view(s, a.config, body, _today(a.clock.now(), a))
-    _single(ctx, out, kinds.actions_html(view), view.title, "actions", "body", body,
-            keep and not sample)
+    _single(ctx, out, kinds.actions_html(view, public=public), view.title, "actions", "body",
+            body, keep and not sample, public)
 
 
 @render_app.command("forward-plan")

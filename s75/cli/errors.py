@@ -79,6 +79,10 @@ def run_command(command: Any, argv: Sequence[str] | None) -> int:
     except (OperationalError, ProgrammingError, DBAPIError) as exc:
         err.print(_db_message(exc), markup=False)
         return EXIT_BAD_INPUT
+    except OverflowError as exc:  # the net under bound_integers / parse_date
+        err.print(f"error: a number or date given is out of range ({exc}); give a smaller "
+                  "one", markup=False)
+        return EXIT_BAD_INPUT
     except OSError as exc:
         # A file the user named (to read or to write) that the system refused; the command
         # modules name the option where they can, this is the net under them.

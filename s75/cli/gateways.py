@@ -1,5 +1,6 @@
-"""Commands ``s75 gateway``, ``s75 workflow`` and ``s75 audit``. Gateway returns and closing
-conditions are actions (workflows/proposal/actions.py) performed as the acting principal."""
+"""Commands ``s75 gateway`` and ``s75 workflow`` (``s75 audit``: s75/cli/audit.py). Gateway
+returns and closing conditions are actions (workflows/proposal/actions.py) performed as the
+acting principal."""
 
 from __future__ import annotations
 
@@ -9,8 +10,7 @@ import typer
 
 from decisions.errors import InvalidInput
 from s75.cli.options import JsonOpt, get_app, maybe_date, parse_date, parse_month
-from s75.cli.output import console, emit_object, emit_rows, to_json
-from workflows.audit import count_events, verify_chain
+from s75.cli.output import emit_object, emit_rows, to_json
 from workflows.definition import available_definitions, load_definition
 from workflows.events import UnitOfWork
 from workflows.machine import mermaid
@@ -31,7 +31,9 @@ def _shown(value: object) -> dict[str, Any]:
 def register(app: typer.Typer) -> None:
     app.add_typer(_gateway(), name="gateway", help="Monthly gateways in shadow operation.")
     app.add_typer(_workflow(), name="workflow", help="Workflow definitions.")
-    app.add_typer(_audit(), name="audit", help="The hash-chained audit log.")
+    from s75.cli.audit import audit_app
+
+    app.add_typer(audit_app, name="audit")
 
 
 # gateway -------------------------------------------------------------------------------------
@@ -149,28 +151,5 @@ def _workflow() -> typer.Typer:
             rows.append({"name": d.name, "subject": d.subject, "states": len(d.states),
                          "triggers": len(d.triggers), "file": d.source})
         emit_rows(rows, as_json, "Workflows")
-
-    return cmd
-
-
-def _audit() -> typer.Typer:
-    cmd = typer.Typer(no_args_is_help=True)
-
-    @cmd.command()
-    def verify(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-        """Check the audit chain: exit 0 if intact, 1 naming the first broken event."""
-        with get_app(ctx).session() as s:
-            broken = verify_chain(s)
-            total = count_events(s)
-        if as_json:
-            print(to_json({"intact": broken is None, "events": total,
-                           "broken_event": broken.event_id if broken else None,
-                           "reason": str(broken) if broken else None}))
-        elif broken is None:
-            console().print(f"audit log intact: {total} event(s), every hash verified")
-        else:
-            console().print(f"audit log BROKEN at {broken}", markup=False)
-        if broken is not None:
-            raise typer.Exit(1)
 
     return cmd

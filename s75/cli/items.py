@@ -15,7 +15,7 @@ import typer
 from decisions.agenda_rules import COMMON_WORDINGS
 from decisions.checklist import ANSWERS, STATUTORY
 from decisions.errors import InvalidInput
-from s75.cli.options import JsonOpt, get_app, maybe_date
+from s75.cli.options import JsonOpt, clean_text, get_app, maybe_date, one_line
 from s75.cli.output import emit_object, emit_rows
 from workflows.committee import common
 from workflows.committee.interest_actions import (
@@ -66,7 +66,7 @@ def _item(_uow: UnitOfWork, i: AgendaItemRow) -> dict[str, Any]:
 
 def _read(path: Path, what: str) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return clean_text(path.read_text(encoding="utf-8-sig"), what)
     except OSError as exc:
         raise InvalidInput(f"{what}: {path} cannot be read ({exc.strerror}); give a readable "
                            "text file") from None
@@ -155,7 +155,11 @@ def item_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Add a draft item (with its cover sheet) to a meeting's agenda."""
-    body = _read(text_file, "--text-file") if text_file else text
+    if text and text_file:
+        raise InvalidInput("--text and --text-file: give one or the other, not both")
+    body = _read(text_file, "--text-file") if text_file else clean_text(text, "--text")
+    title = one_line(title, "TITLE")
+    lead = one_line(lead, "--lead")
     apps = [_appendix(k, Path(v)) for k, v in _pairs(appendix or [], "--appendix").items()]
     cover = {"decisions_required": decisions, "key_points": key_points, "impacts": impacts,
              "business_plan_link": business_plan, "conflicts_of_interest": conflicts,

@@ -161,7 +161,9 @@ def config_summary(cfg: LocalityConfig) -> dict[str, Any]:
 def _command() -> Any:
     """The click command, built once per process (building it costs ~0.2 s; it holds no
     per-run state, so in-process callers such as the tests reuse it)."""
-    return typer.main.get_command(build_app())
+    from s75.cli.options import bound_integers
+
+    return bound_integers(typer.main.get_command(build_app()))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,16 +7,20 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import text
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from decisions.errors import ConflictError, InvalidInput, NotFound, RuleRefused, S75Error
+from notifications.outbox_health import OutboxHealth, outbox_health
 from s75.app import App
 from s75.web.background import BackgroundScheduler
 from s75.web.board_pages import router as board_router
@@ -67,6 +71,11 @@ def install_error_pages(api: FastAPI) -> None:
             for e in exc.errors())
         return error_page(request, 400, "Bad request", problems)
 
+    async def out_of_range(request: Request, exc: Exception) -> HTMLResponse:
+        # an id beyond any table's (SQLite: 2^63, PostgreSQL: 2^31): no such record
+        return error_page(request, 404, "Not found",
+                          f"There is no page at {request.url.path}; start from the home page.")
+
     async def server_error(request: Request, exc: Exception) -> HTMLResponse:
         log.exception("error serving %s", request.url.path, exc_info=exc)
         return error_page(request, 500, "Something went wrong",
@@ -80,6 +89,8 @@ def install_error_pages(api: FastAPI) -> None:
     api.add_exception_handler(S75Error, bad_input)
     api.add_exception_handler(StarletteHTTPException, http_error)
     api.add_exception_handler(RequestValidationError, invalid_path)
+    api.add_exception_handler(OverflowError, out_of_range)
+    api.add_exception_handler(DataError, out_of_range)
     api.add_exception_handler(Exception, server_error)
 
 
@@ -90,6 +101,15 @@ def database_ok(app: App) -> bool:
     except Exception:
         return False
     return True
+
+
+def mail_health(app: App) -> OutboxHealth | None:
+    try:
+        with app.session() as s:
+            return outbox_health(s, app.clock.now(),
+                                 timedelta(minutes=app.config.smtp.unhealthy_after_minutes))
+    except Exception:
+        return None
 
 
 def create_app(app: App, *, start_scheduler: bool = True) -> FastAPI:
@@ -124,11 +144,14 @@ def create_app(app: App, *, start_scheduler: bool = True) -> FastAPI:
     def health(request: Request) -> JSONResponse:
         runner: BackgroundScheduler | None = request.app.state.scheduler
         db = database_ok(app)
-        body = {"database": "reachable" if db else "unreachable",
+        body: dict[str, Any] = {"database": "reachable" if db else "unreachable",
                 "scheduler": "off" if runner is None else runner.state,
                 "scheduler_running": bool(runner and runner.running)}
         if runner is not None and runner.error:
             body["scheduler_error"] = runner.error
-        return JSONResponse(body, status_code=200 if db else 503)
+        mail = mail_health(app) if db else None  # pending / failing / dead (issue 18)
+        if mail is not None:
+            body["outbox"] = mail.as_dict()
+        return JSONResponse(body, status_code=200 if db and mail and mail.healthy else 503)
 
     return api

@@ -133,7 +133,12 @@ def test_pages_of_an_empty_record_and_health(client: TestClient) -> None:
     assert "No deadlines fall due" in visible(client.get("/deadlines").text)
     r = client.get("/health")
     assert r.status_code == 200
-    assert r.json() == {"database": "reachable", "scheduler": "off", "scheduler_running": False}
+    body = r.json()
+    assert body["outbox"] == {"pending": 0, "failing": 0, "dead": 0,
+                              "oldest_pending_seconds": None, "unhealthy_after_seconds": 3600,
+                              "healthy": True, "problems": []}
+    del body["outbox"]
+    assert body == {"database": "reachable", "scheduler": "off", "scheduler_running": False}
 
 
 def test_markup_in_titles_is_escaped(engine: Engine, config: LocalityConfig,
