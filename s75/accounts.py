@@ -165,7 +165,7 @@ def login(session: Session, cfg: LocalityConfig, username: str, password: str, a
         row.password_hash = _hasher.hash(password)
     row.last_login_at = now
     session.add(row)
-    session.exec(delete(LoginFailureRow).where(  # type: ignore[call-overload]
+    session.exec(delete(LoginFailureRow).where(
         col(LoginFailureRow.username) == username))
     return SignedIn(row, find_principal(cfg, row.principal_id, "account"))
 
