@@ -180,3 +180,23 @@ def resume(session: Session, cfg: LocalityConfig, account_id: int, epoch: int
         return SignedIn(row, find_principal(cfg, row.principal_id, "account"))
     except NotFound:  # the member was removed from the configuration
         return None
+
+
+def demo_login(session: Session, cfg: LocalityConfig, now: datetime) -> tuple[str, str, str]:
+    """A secretary's account for the demo year (username, password, what they clerk): the
+    first member who is a body's secretary, preferring one who is not also an admin."""
+    secretaries = [m for m in cfg.member if m.secretary_of]
+    if not secretaries:
+        raise NotFound("the configuration names no body's secretary (member.secretary_of)")
+    member = next((m for m in secretaries if "admin" not in m.roles), secretaries[0])
+    username = re.sub(r"[^a-z0-9._@-]", ".", member.id.lower())
+    if len(username) < 2:
+        username = f"{username}.sec"
+    password = new_password()
+    existing = session.exec(select(AccountRow).where(AccountRow.username == username)).first()
+    if existing is None:
+        add(session, cfg, username, member.id, password, now)
+    else:
+        reset_password(session, username, password)
+    names = {b.id: b.name for b in cfg.body}
+    return username, password, ", ".join(names.get(b, b) for b in member.secretary_of)
