@@ -135,6 +135,7 @@ async def perform_form(request: Request, meeting_id: int, form_name: str) -> Res
         raise NotFound(f"there is no form {form_name!r}; expected one of "
                        f"{', '.join(FORMS)}")
     a = _app(request)
+    _meeting_allowed(a, who, meeting_id, f"the {form_name} form")  # the page's gate first
     values = {k: v for k, v in data.items() if isinstance(v, str) and k != "csrf"}
     try:
         action = form.build(meeting_id, data)
