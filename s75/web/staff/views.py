@@ -58,7 +58,9 @@ def rag(d: DeadlineRow, now: datetime) -> tuple[str, str]:
 
 
 def clerked(cfg: LocalityConfig, p: Principal) -> list[str]:
-    return [b.id for b in cfg.body if permits(p, SECRETARY, body_scope(cfg, b.id, b.id))]
+    """The bodies ``p`` is secretary of (an admin who clerks none: every body)."""
+    return [b.id for b in cfg.body if b.id in p.secretary_of or (
+        not p.secretary_of and permits(p, SECRETARY, body_scope(cfg, b.id, b.id)))]
 
 
 def _when(cfg: LocalityConfig, m: MeetingRow) -> str:
