@@ -5,8 +5,12 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 FONTS   := templates/static/fonts/.installed
 ARIMO   := 5.3.0
+WEBKIT  := templates/static/vendor/.installed
+GOVUK   := 6.6.0
+HTMX    := 2.0.11
+AXE     := 4.14.1
 
-.PHONY: demo test lint typecheck pytest serve bench fonts browser clean migration
+.PHONY: demo test lint typecheck pytest serve bench fonts web-assets browser clean migration
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -16,7 +20,7 @@ $(STAMP): pyproject.toml
 
 # Arimo (metric-compatible with Arial, SIL OFL), pinned, from the npm registry.
 $(FONTS):
-	mkdir -p templates/static/fonts
+	mkdir -p templates/static/fonts templates/static/vendor
 	cd templates/static/fonts && tmp=$$(mktemp -d) && \
 	  npm pack --silent --pack-destination $$tmp @fontsource/arimo@$(ARIMO) >/dev/null && \
 	  tar -xzf $$tmp/fontsource-arimo-$(ARIMO).tgz -C $$tmp && \
@@ -27,7 +31,27 @@ $(FONTS):
 
 fonts: $(FONTS)
 
-demo: $(STAMP) $(FONTS)
+# GOV.UK Frontend (built CSS/JS, without the crown images or the GDS Transport typeface: its
+# @font-face rules are removed so text falls back to Arial), htmx and axe-core (for the
+# accessibility tests only), pinned, from the npm registry.
+$(WEBKIT):
+	rm -rf templates/static/vendor && mkdir -p templates/static/vendor
+	cd templates/static/vendor && tmp=$$(mktemp -d) && \
+	  npm pack --silent --pack-destination $$tmp govuk-frontend@$(GOVUK) htmx.org@$(HTMX) \
+	    axe-core@$(AXE) >/dev/null && \
+	  for f in $$tmp/*.tgz; do mkdir -p $${f%.tgz}; tar -xzf $$f -C $${f%.tgz}; done && \
+	  g=$$tmp/govuk-frontend-$(GOVUK)/package && \
+	  sed -E 's/@font-face\{[^}]*\}//g' $$g/dist/govuk/govuk-frontend.min.css > govuk-frontend.min.css && \
+	  cp $$g/dist/govuk/govuk-frontend.min.js . && \
+	  cp $$tmp/htmx.org-$(HTMX)/package/dist/htmx.min.js . && \
+	  cp $$tmp/axe-core-$(AXE)/package/axe.min.js . && \
+	  cp $$tmp/axe-core-$(AXE)/package/LICENSE LICENSE-axe-core && \
+	  cp $$tmp/htmx.org-$(HTMX)/package/LICENSE LICENSE-htmx && rm -rf $$tmp
+	touch $@
+
+web-assets: $(WEBKIT)
+
+demo: $(STAMP) $(FONTS) $(WEBKIT)
 	$(BIN)/s75 demo
 
 lint: $(STAMP)
@@ -36,12 +60,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) $(FONTS)
+pytest: $(STAMP) $(FONTS) $(WEBKIT)
 	$(BIN)/pytest -q -rs
 
 test: lint typecheck pytest
 
-serve: $(STAMP) $(FONTS)
+serve: $(STAMP) $(FONTS) $(WEBKIT)
 	$(BIN)/s75 serve
 
 bench: $(STAMP) $(FONTS)
@@ -51,4 +75,4 @@ migration: $(STAMP)
 	$(BIN)/python scripts/regen_migration.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache templates/static/fonts
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache templates/static/fonts templates/static/vendor

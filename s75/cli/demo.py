@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -9,6 +10,21 @@ import typer
 
 from s75.cli.options import get_app, parse_date
 from s75.cli.output import console
+
+
+def _staff_login(cfg_path: Path, db_url: str, at: datetime) -> tuple[str, str]:
+    """A secretary's web account on the demo database (s75/accounts.py), printed once."""
+    from s75 import accounts
+    from s75.app import make_app
+
+    a = make_app(cfg_path, db_url)
+    try:
+        with a.session() as s:
+            username, password, bodies = accounts.demo_login(s, a.config, at)
+            s.commit()
+    finally:
+        a.close()
+    return username, f"{password} (secretary of {bodies})"
 
 
 def register(app: typer.Typer) -> None:
@@ -47,6 +63,9 @@ def register(app: typer.Typer) -> None:
         browse = (f"s75 --config {cfg_path} --db {summary.database_url} "
                   f"--now {end:%Y-%m-%d} serve --no-scheduler")
         out_console.print("")
+        username, password = _staff_login(cfg_path, summary.database_url, end)
+        out_console.print(f"Staff sign-in: http://127.0.0.1:{port}/login as {username} with "
+                          f"password {password}", markup=False, soft_wrap=True)
         if not serve:
             out_console.print(f"Browse the year on the web: {browse}", markup=False, soft_wrap=True)
             return

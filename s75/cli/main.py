@@ -13,14 +13,26 @@ import typer
 
 from decisions.terms import LocalityConfig
 from s75.app import make_app
-from s75.cli import demo, documents, gateways, items, meetings, pool, proposals, scheduler, serve
+from s75.cli import (
+    demo,
+    documents,
+    gateways,
+    items,
+    meetings,
+    pool,
+    proposals,
+    scheduler,
+    serve,
+    users,
+)
 from s75.cli.errors import run_command
 from s75.cli.options import JsonOpt, get_app
 from s75.cli.output import console, emit_object, emit_rows, money
 from s75.config import load_config
 
 # Command modules: each defines ``register(app: typer.Typer) -> None``.
-COMMAND_MODULES = (proposals, gateways, meetings, items, pool, scheduler, documents, demo, serve)
+COMMAND_MODULES = (proposals, gateways, meetings, items, pool, scheduler, documents, demo, serve,
+                   users)
 
 
 def _version(value: bool) -> None:

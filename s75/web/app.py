@@ -13,21 +13,29 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import text
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from decisions.errors import ConflictError, InvalidInput, NotFound, RuleRefused, S75Error
+from decisions.principals import PermissionRefused
 from notifications.outbox_health import OutboxHealth, outbox_health
 from s75.app import App
 from s75.web.background import BackgroundScheduler
 from s75.web.board_pages import router as board_router
 from s75.web.documents_pages import router as documents_router
-from s75.web.pages import page, router
+from s75.web.pages import page
+from s75.web.pages import router as public_pages
+from s75.web.security import Hardening
+from s75.web.staff import sessions
+from s75.web.staff.routes import SignInNeeded
+from s75.web.staff.routes import router as staff_pages
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "web"
+STATIC = TEMPLATES.parent / "static"
 log = logging.getLogger("s75.web")
 
 
@@ -50,6 +58,16 @@ def install_error_pages(api: FastAPI) -> None:
 
     async def refused(request: Request, exc: Exception) -> HTMLResponse:
         return error_page(request, 409, "Not allowed", str(exc))
+
+    async def conflict(request: Request, exc: Exception) -> HTMLResponse:
+        return error_page(request, 409, "Someone else changed this",
+                          f"{exc}. Reload the page to see the latest version and try again.")
+
+    async def forbidden(request: Request, exc: Exception) -> HTMLResponse:
+        return error_page(request, 403, "You cannot do this", str(exc))
+
+    async def sign_in(request: Request, exc: Exception) -> Response:
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
 
     async def bad_input(request: Request, exc: Exception) -> HTMLResponse:
         return error_page(request, 400, "Bad request", str(exc))
@@ -84,7 +102,10 @@ def install_error_pages(api: FastAPI) -> None:
 
     api.add_exception_handler(NotFound, not_found)
     api.add_exception_handler(RuleRefused, refused)
-    api.add_exception_handler(ConflictError, refused)
+    api.add_exception_handler(ConflictError, conflict)
+    api.add_exception_handler(PermissionRefused, forbidden)
+    api.add_exception_handler(sessions.CsrfRefused, forbidden)
+    api.add_exception_handler(SignInNeeded, sign_in)
     api.add_exception_handler(InvalidInput, bad_input)
     api.add_exception_handler(S75Error, bad_input)
     api.add_exception_handler(StarletteHTTPException, http_error)
@@ -112,10 +133,14 @@ def mail_health(app: App) -> OutboxHealth | None:
         return None
 
 
-def create_app(app: App, *, start_scheduler: bool = True) -> FastAPI:
+def create_app(app: App, *, start_scheduler: bool = True, secret: str | None = None
+               ) -> FastAPI:
     """The public, read-only web app over ``app``'s database. With ``start_scheduler`` the
     notifications scheduler runs in the background for the life of the server (one leader
-    per database: a second server waits to take over)."""
+    per database: a second server waits to take over). ``secret`` signs the session cookies
+    (default: ``S75_SECRET_KEY``, else a random key: sessions end when the server stops).
+
+    Routers are included below, one line each; a new group of pages adds its own."""
 
     @asynccontextmanager
     async def lifespan(api: FastAPI) -> AsyncIterator[None]:
@@ -134,11 +159,22 @@ def create_app(app: App, *, start_scheduler: bool = True) -> FastAPI:
     api.state.s75 = app
     api.state.templates = make_env()
     api.state.scheduler = None
+
+    api.state.signer = sessions.make_signer(secret)
     install_error_pages(api)
 
-    api.include_router(router)
+    @api.middleware("http")
+    async def session_cookie(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        sessions.save(request, response)
+        return response
+
+    api.add_middleware(Hardening)
+    api.mount("/static", StaticFiles(directory=STATIC), name="static")
+    api.include_router(public_pages)
     api.include_router(board_router)
     api.include_router(documents_router)
+    api.include_router(staff_pages)
 
     @api.get("/health")
     def health(request: Request) -> JSONResponse:

@@ -14,7 +14,7 @@ from jinja2 import Environment
 from decisions.errors import NotFound
 from notifications.ical import body_feed
 from s75.app import App
-from s75.web import views
+from s75.web import security, views  # noqa: F401  security: the {name:id} convertor
 
 router = APIRouter()
 
@@ -50,7 +50,7 @@ def body(request: Request, body_id: str) -> HTMLResponse:
     return page(request, "body.html", title=data.name, b=data)
 
 
-@router.get("/meetings/{meeting_id}", response_class=HTMLResponse)
+@router.get("/meetings/{meeting_id:id}", response_class=HTMLResponse)
 def meeting(request: Request, meeting_id: int) -> HTMLResponse:
     a = _app(request)
     with a.session() as s:
@@ -60,7 +60,7 @@ def meeting(request: Request, meeting_id: int) -> HTMLResponse:
                 title=f"{m.body_name}, {m.starts_at:%-d %B %Y}", p=data)
 
 
-@router.get("/documents/{document_id}.pdf")
+@router.get("/documents/{document_id:id}.pdf")
 def document(request: Request, document_id: int) -> Response:
     a = _app(request)
     with a.session() as s:

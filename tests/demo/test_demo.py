@@ -163,5 +163,16 @@ def test_the_year_can_be_browsed_on_the_web(bolton: tuple[Result, Path]) -> None
             pages = [client.get(url).text for url in meeting]
             assert any("consensus" in page.lower() for page in pages)
             assert not [p for p in pages if "Noted. Noted." in p]  # each rule said once
+        login = re.search(r"Staff sign-in: http://127\.0\.0\.1:\d+/login as (\S+) with "
+                          r"password (\S+) \(secretary of ([^)]+)\)", result.out)
+        assert login, result.out[-600:]
+        with TestClient(create_app(app, start_scheduler=False),
+                        base_url="https://testserver") as staff:
+            token = re.search(r'name="csrf" value="([^"]+)"', staff.get("/login").text)
+            assert token
+            r = staff.post("/login", data={"csrf": token.group(1), "username": login.group(1),
+                                           "password": login.group(2)})
+            assert r.status_code == 200 and "Your committees" in r.text
+            assert login.group(3).split(", ")[0] in r.text
     finally:
         app.close()

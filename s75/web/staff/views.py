@@ -1,0 +1,109 @@
+"""Plain data for the staff pages: the bodies a principal clerks, their meetings with each
+deadline's RAG status, and one meeting's workspace (every item, Part 2 included: staff only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from decisions.principals import SECRETARY, Principal, permits
+from decisions.terms import LocalityConfig
+from notifications.tables import DeadlineRow
+from workflows.actions import body_scope
+from workflows.committee import common
+from workflows.committee.records import AttendanceRow
+from workflows.committee.tables import AgendaItemRow, MeetingRow
+
+AMBER = timedelta(days=3)
+"""A pending deadline this close is amber."""
+
+
+@dataclass(frozen=True)
+class Deadline:
+    title: str
+    due: str
+    state: str
+    rag: str
+    """red (missed, or overdue), amber (due within 3 days), green (met, or further off)."""
+    words: str
+
+
+@dataclass(frozen=True)
+class MeetingSummary:
+    id: int
+    body: str
+    when: str
+    status: str
+    deadlines: tuple[Deadline, ...]
+
+
+@dataclass(frozen=True)
+class Workspace:
+    meeting: MeetingSummary
+    body_id: str
+    items: tuple[AgendaItemRow, ...]
+    attendance: tuple[tuple[str, str], ...]
+    members: tuple[tuple[str, str], ...]
+    other_meetings: tuple[tuple[int, str], ...]
+
+
+def rag(d: DeadlineRow, now: datetime) -> tuple[str, str]:
+    if d.state == "missed" or (d.state == "pending" and d.due_at < now):
+        return "red", "Missed" if d.state == "missed" else "Overdue"
+    if d.state == "pending" and d.due_at - now <= AMBER:
+        return "amber", "Due soon"
+    return "green", {"met": "Met", "waived": "Waived"}.get(d.state, "On track")
+
+
+def clerked(cfg: LocalityConfig, p: Principal) -> list[str]:
+    """The bodies ``p`` is secretary of (an admin who clerks none: every body)."""
+    return [b.id for b in cfg.body if b.id in p.secretary_of or (
+        not p.secretary_of and permits(p, SECRETARY, body_scope(cfg, b.id, b.id)))]
+
+
+def _when(cfg: LocalityConfig, m: MeetingRow) -> str:
+    return f"{m.starts_at.astimezone(cfg.zone):%-d %B %Y, %H:%M}"
+
+
+def summary(session: Session, cfg: LocalityConfig, m: MeetingRow, now: datetime
+            ) -> MeetingSummary:
+    rows = session.exec(select(DeadlineRow).where(DeadlineRow.meeting_id == m.id)
+                        .order_by(col(DeadlineRow.due_at))).all()
+    lines = []
+    for d in rows:
+        colour, words = rag(d, now)
+        lines.append(Deadline(d.title, f"{d.due_at.astimezone(cfg.zone):%-d %b %Y %H:%M}",
+                              d.state, colour, words))
+    assert m.id is not None
+    return MeetingSummary(m.id, cfg.body_by_id(m.body_id).name, _when(cfg, m), m.status,
+                          tuple(lines))
+
+
+def dashboard(session: Session, cfg: LocalityConfig, p: Principal, now: datetime
+              ) -> list[tuple[str, list[MeetingSummary]]]:
+    """Each body ``p`` clerks with its meetings from 60 days ago on (at most 12)."""
+    out = []
+    for body_id in clerked(cfg, p):
+        ms = session.exec(select(MeetingRow).where(
+            MeetingRow.body_id == body_id, col(MeetingRow.starts_at) >= now - timedelta(60))
+            .order_by(col(MeetingRow.starts_at)).limit(12)).all()
+        out.append((cfg.body_by_id(body_id).name, [summary(session, cfg, m, now) for m in ms]))
+    return out
+
+
+def workspace(session: Session, cfg: LocalityConfig, meeting_id: int, now: datetime
+              ) -> Workspace:
+    m = common.meeting(session, meeting_id)
+    names = {x.id: x.name for x in cfg.member}
+    att = session.exec(select(AttendanceRow).where(AttendanceRow.meeting_id == meeting_id)).all()
+    others = session.exec(select(MeetingRow).where(MeetingRow.id != meeting_id,
+                                                   MeetingRow.status != "cancelled")
+                          .order_by(col(MeetingRow.starts_at))).all()
+    return Workspace(
+        summary(session, cfg, m, now), m.body_id, tuple(common.items_of(session, meeting_id)),
+        tuple((names.get(a.person, a.person), a.status.replace("_", " ")) for a in att),
+        tuple((x.id, x.name) for x in cfg.member),
+        tuple((o.id, f"{cfg.body_by_id(o.body_id).name}, {_when(cfg, o)}") for o in others
+              if o.id is not None))
