@@ -106,11 +106,15 @@ def gateway_html(g: GatewayReportView) -> str:
 class PoolTotals:
     contributions: tuple[Decimal, ...]
     budget: Decimal
-    forecast: Decimal
-    variance: Decimal
+    forecast: Decimal | None
+    """The forecast outturn of the lines that have one (None: no line is forecast yet)."""
+    variance: Decimal | None
+    """Forecast less budget over the forecast lines only: no variance from missing figures."""
     variance_pct: Decimal | None
     tbc: tuple[str, ...]
     shares: tuple[tuple[str, Decimal, Decimal], ...]
+    """Each partner's share of the variance; empty while nothing is forecast."""
+    unforecast: tuple[str, ...] = ()
 
 
 def pool_totals(p: PoolStatementView) -> PoolTotals:
@@ -118,14 +122,19 @@ def pool_totals(p: PoolStatementView) -> PoolTotals:
     contributions = tuple(sum((ln.contributions[i] or Decimal(0) for ln in known), Decimal(0))
                           for i in range(len(p.partners)))
     budget = sum((ln.budget or Decimal(0) for ln in known), Decimal(0))
-    forecast = sum(((ln.forecast if ln.forecast is not None else ln.budget or Decimal(0))
-                    for ln in known), Decimal(0))
-    variance = forecast - budget
-    pct = (variance * 100 / budget).quantize(Decimal("0.1")) if budget else None
-    shares = tuple((name, share, (variance * share).quantize(Decimal(1)))
-                   for name, share in zip(p.partners, p.risk_shares, strict=True))
+    forecast_lines = [ln for ln in known if ln.forecast is not None]
+    forecast = variance = pct = None
+    shares: tuple[tuple[str, Decimal, Decimal], ...] = ()
+    if forecast_lines:
+        forecast = sum((ln.forecast or Decimal(0) for ln in forecast_lines), Decimal(0))
+        their_budget = sum((ln.budget or Decimal(0) for ln in forecast_lines), Decimal(0))
+        variance = forecast - their_budget
+        pct = (variance * 100 / their_budget).quantize(Decimal("0.1")) if their_budget else None
+        shares = tuple((name, share, (variance * share).quantize(Decimal(1)))
+                       for name, share in zip(p.partners, p.risk_shares, strict=True))
     return PoolTotals(contributions, budget, forecast, variance, pct,
-                      tuple(ln.service for ln in p.lines if ln.budget is None), shares)
+                      tuple(ln.service for ln in p.lines if ln.budget is None), shares,
+                      tuple(ln.service for ln in known if ln.forecast is None))
 
 
 def pool_html(p: PoolStatementView) -> str:

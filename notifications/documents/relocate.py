@@ -205,6 +205,7 @@ def relocatable(pdf: bytes, *, untagged: bool = False) -> Relocatable:
         stop.add(st_ref.idnum)
     starts: list[Any] = [*page_refs, *tops, *(v for _, v in nums), *(d for _, d in dests)]
     ids = _walk(reader, starts, stop)
+    _scope_headers(reader, ids)
     w = _Writer()
     objects = []
     top_ids = {t.idnum for t in tops}
@@ -251,6 +252,27 @@ def relocatable(pdf: bytes, *, untagged: bool = False) -> Relocatable:
     return Relocatable(tuple(objects), tuple(r.idnum for r in page_refs if r is not None),
                        tuple(top_ids), tuple(num_chunks), next_key, tuple(dest_chunks),
                        tuple(headings), _fonts(reader, ids))
+
+
+def _scope_headers(reader: PdfReader, ids: Sequence[int]) -> None:
+    """Give each table header cell (/TH) the /Scope its HTML ``scope`` meant, which
+    WeasyPrint does not write (PDF/UA-1 7.5, the ``pdfua`` checker's UA-15-003): a header in
+    the table head heads its column, one in the body its row."""
+    for idnum in ids:
+        elem = reader.get_object(idnum)
+        if not isinstance(elem, DictionaryObject) or elem.get("/S") != "/TH":
+            continue
+        attrs = elem.get("/A")
+        attrs = attrs.get_object() if attrs is not None else None
+        if attrs is not None and (not isinstance(attrs, DictionaryObject)
+                                  or attrs.get("/O") != "/Table" or "/Scope" in attrs):
+            continue  # already scoped, or attributes of another owner: left as they are
+        row = elem.get("/P")
+        group = row.get_object().get("/P") if row is not None else None
+        in_head = group is not None and group.get_object().get("/S") == "/THead"
+        scoped = DictionaryObject({NameObject("/O"): NameObject("/Table")})
+        scoped[NameObject("/Scope")] = NameObject("/Column" if in_head else "/Row")
+        elem[NameObject("/A")] = scoped
 
 
 def _untagged(reader: PdfReader) -> Relocatable:

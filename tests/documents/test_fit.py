@@ -73,3 +73,22 @@ def test_a_wide_gateway_report_keeps_every_month_on_the_page(months: int) -> Non
     _check("gateway", pdf)
     text = " ".join(p.extract_text() for p in PdfReader(BytesIO(pdf)).pages)
     assert all(m in text for m in labels)
+
+
+def test_pool_statement_says_not_yet_forecast_and_shares_no_missing_figures() -> None:
+    from dataclasses import replace
+
+    from notifications.documents import kinds
+    from notifications.documents import samples as S
+
+    p = S.sample_pool()
+    blank = replace(p, lines=tuple(replace(ln, forecast=None) for ln in p.lines))
+    totals = kinds.pool_totals(blank)
+    assert totals.forecast is None and totals.variance is None and totals.shares == ()
+    words = " ".join(PdfReader(BytesIO(kinds.render(kinds.pool_html(blank)).pdf))
+                     .pages[0].extract_text().split())
+    assert "not yet forecast" in words and "no overspend or underspend to share" in words
+    assert "n/a" not in words
+    full = " ".join(PdfReader(BytesIO(kinds.render(kinds.pool_html(p)).pdf))
+                    .pages[0].extract_text().split())
+    assert re.search(r"£\d{1,3},\d{3},\d{3}", full), "money to the pound"
