@@ -201,4 +201,5 @@ deadline planning) and the ORM's flushes between savepoints. The baseline only m
 and inserts the same number of messages, so the ratio is the cost of those rules. The work
 per deadline (CPU, which other load inflates least) is in the growth column: nothing re-reads
 all deadlines or all messages per step (the pending deadlines are found by the
-``(state, next_at)`` index)."""
+``(state, next_at)`` index). With the load average above the number of cores, the wall
+times (and both ratios) are inflated by the waiting for a core: compare the CPU column."""
