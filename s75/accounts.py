@@ -184,11 +184,11 @@ def resume(session: Session, cfg: LocalityConfig, account_id: int, epoch: int
 
 def demo_login(session: Session, cfg: LocalityConfig, now: datetime) -> tuple[str, str, str]:
     """A secretary's account for the demo year (username, password, what they clerk): the
-    first member who is a body's secretary, preferring one who is not also an admin."""
+    member who clerks the most bodies (on a tie, one who is not also an admin)."""
     secretaries = [m for m in cfg.member if m.secretary_of]
     if not secretaries:
         raise NotFound("the configuration names no body's secretary (member.secretary_of)")
-    member = next((m for m in secretaries if "admin" not in m.roles), secretaries[0])
+    member = min(secretaries, key=lambda m: (-len(m.secretary_of), "admin" in m.roles))
     username = re.sub(r"[^a-z0-9._@-]", ".", member.id.lower())
     if len(username) < 2:
         username = f"{username}.sec"

@@ -24,6 +24,9 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def all_tables() -> type[SQLModel]:
     """Import every layer's tables so ``SQLModel.metadata`` is complete."""
+    import notifications.documents.tables
+    import notifications.tables  # noqa: F401
+    import s75.accounts  # noqa: F401
     import workflows.committee.records
     import workflows.committee.tables
     import workflows.proposal.tables
