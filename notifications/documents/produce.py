@@ -64,14 +64,9 @@ def on_decision(uow: UnitOfWork, event: DecisionRecorded) -> None:
 def on_meeting_held(uow: UnitOfWork, event: MeetingHeld) -> None:
     if not enabled():
         return
-    meeting_id = event.meeting_id
-    view = gather.minutes_view(uow.session, uow.config, meeting_id)
-    r = kinds.render(kinds.minutes_html(view))
-    row = store.save(uow.session, kind="minutes", title=view.title, pdf=r.pdf, pages=r.pages,
-                     subject_type="meeting", subject_id=meeting_id, now=uow.now,
-                     meeting_id=meeting_id, event=event.name)
-    assert row.id is not None
-    uow.emit(DocumentRendered(document_id=row.id, kind="minutes", meeting_id=meeting_id))
+    from notifications.documents.minutes_issue import issue
+
+    issue(uow, event.meeting_id, "draft", event=event.name)
 
 
 def on_meeting_published(uow: UnitOfWork, event: MeetingPublished) -> None:

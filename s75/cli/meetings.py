@@ -29,6 +29,7 @@ from workflows.committee.meeting_actions import (
     RecordAttendance,
     ScheduleMeetings,
     SignMinutes,
+    WriteMinute,
 )
 from workflows.committee.tables import MeetingRow
 from workflows.events import UnitOfWork
@@ -314,6 +315,21 @@ def minutes_approve(
                          "approved_at_meeting": r.approved_at_meeting_id,
                          "approved_on": r.approved_on, "amended": r.amended,
                          "amendments": r.amendments, "signed_by": r.signed_by})
+    emit_object(out, as_json)
+
+
+@minutes_app.command("write")
+def minutes_write(
+    ctx: typer.Context, meeting: Annotated[int, typer.Argument(help="Meeting minuted")],
+    item: Annotated[int, typer.Argument(help="Agenda item of that meeting")],
+    text: Annotated[str, typer.Option("--text", help="The minute: a summary of the "
+                                      "discussion (paragraphs separated by a blank line)")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Write the minute of one item before the minutes are circulated (replaces any before)."""
+    out = get_app(ctx).perform(
+        WriteMinute(meeting, item, text),
+        lambda _uow, r: {"meeting": meeting, "item": item, "text": r.text})
     emit_object(out, as_json)
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date, time
 
+from sqlmodel import select
+
 from s75.app import App
 from tests.actions.support import Case, case
 from workflows.committee.interest_actions import (
@@ -38,7 +40,9 @@ from workflows.committee.meeting_actions import (
     RecordAttendance,
     ScheduleMeetings,
     SignMinutes,
+    WriteMinute,
 )
+from workflows.committee.tables import AgendaItemRow
 
 APRIL = (date(2019, 4, 1), date(2019, 4, 30))
 QUARTER = (date(2019, 4, 1), date(2019, 6, 30))
@@ -140,6 +144,16 @@ def _minutes_sign(app: App) -> Case:
     first = _held_with_next(app)
     app.perform(ApproveMinutes(first, sign=False))
     return Case(SignMinutes(first), "board_secretary", "ccg_chair")
+
+
+@case("minutes write")
+def _minutes_write(app: App) -> Case:
+    first = _held_with_next(app)
+    with app.session() as s:
+        i = s.exec(select(AgendaItemRow.id).where(AgendaItemRow.meeting_id == first,
+                                                  AgendaItemRow.standing == "aob")).one()
+    return Case(WriteMinute(first, i, "The Chair thanked the outgoing Chief Financial Officer."),
+                "board_secretary", "cfo")
 
 
 # Items -------------------------------------------------------------------------------------

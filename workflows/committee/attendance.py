@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from decisions.errors import InvalidInput, RuleRefused
 from decisions.quorum import Attendee
+from decisions.record_dates import check_attendance
 from workflows.committee import common
 from workflows.committee.events import AttendanceRecorded
 from workflows.committee.meetings import refresh_chair
@@ -27,6 +28,8 @@ def record(uow: UnitOfWork, meeting_id: int, person: str, status: str = "present
     if status not in ATTENDANCE_STATUSES:
         raise InvalidInput(f"status: {status!r} is not valid; expected one of "
                            f"{', '.join(ATTENDANCE_STATUSES)}")
+    check_attendance(common.describe_meeting(cfg, m), m.starts_at.astimezone(cfg.zone),
+                     uow.now.astimezone(cfg.zone), status)
     b = cfg.body_by_id(m.body_id)
     member_id: str | None = None
     partner_id: str | None = None

@@ -309,3 +309,16 @@ class MinutesSigned(DomainEvent):
 
     def states(self) -> tuple[str | None, str | None]:
         return "approved", "signed"
+
+
+@dataclass(frozen=True)
+class MinuteWritten(DomainEvent):
+    """The secretary wrote (or rewrote) the minute of one item before circulation."""
+
+    name: ClassVar[str] = "minutes.written"
+    subject_type: ClassVar[str] = "agenda_item"
+    subject_field: ClassVar[str] = "item_id"
+    item_id: int
+    meeting_id: int
+    body_id: str
+    chars: int
