@@ -235,7 +235,8 @@ def take(uow: UnitOfWork, item: AgendaItemRow, m: MeetingRow, motion: Motion) ->
     # (decisions/outcomes.py), so a referral never reads "approved".
     text = motion.resolution.strip()
     if body.executive and motion.outcome != "noted":
-        DecisionRecordFields(text or "That the recommendations be approved.", decision_date, motion.reasons, motion.alternatives_rejected,
+        DecisionRecordFields(text or "That the recommendations be approved.", decision_date,
+                             motion.reasons, motion.alternatives_rejected,
                              tuple(d.member_id for d in decls)).validate()
     final, rule, explanation, referrals = _route(uow, item, m, body, motion.outcome, o)
     _record_votes(uow, item.id or 0, motion.objections, motion.votes, motion.partner_votes)
