@@ -350,7 +350,7 @@ def notice_view(session: Session, cfg: LocalityConfig, decision_id: int,
                if d.call_in_state == "exempt" else "")
     f = decision_facts(session, cfg, d)
     minute = ""
-    if m is not None and m.status == "held":
+    if m is not None and m.status != "cancelled":
         minute = numbers(session, cfg, m, minuted_items(session, m.id or 0)).get(item.id or 0, "")
     return DecisionNoticeView(
         reference(session, cfg, d), item.title, body.name, decided, resolution(f),
