@@ -11,7 +11,10 @@ from typing import Any
 
 from pypdf import PdfReader
 
+from s75.web.app import create_app
 from tests.committee.test_cli_decide import CCG, COUNCIL, ready_item
+from tests.web.client import TestClient
+from tests.web.web_helpers import web_app
 
 Result = Any
 IDS = re.compile(r"\b(exec_adults|exec_children|ccg_chair|accountable_officer|gp_director_\d|"
@@ -127,7 +130,7 @@ def test_not_approved_at_cabinet(jcc: list[dict[str, Any]], s75: Callable[..., R
 
 def test_full_meeting_then_approval_with_amendment(
         jcc: list[dict[str, Any]], s75: Callable[..., Result], s75json: Callable[..., Any],
-        tmp_path: Path) -> None:
+        tmp_path: Path, db_url: str) -> None:
     m1, m2 = jcc[0]["id"], jcc[1]["id"]
     open_item = ready_item(s75json, m1, "Intermediate care beds")
     quorum_item = ready_item(s75json, m1, "GP out-of-hours contract")
@@ -179,3 +182,12 @@ def test_full_meeting_then_approval_with_amendment(
     docs = s75json("documents", "list", "--meeting", m1)
     kinds = [(d["kind"], d["audience"]) for d in docs]
     assert ("minutes", "public") in kinds and kinds.count(("minutes", "members")) == 2
+    # The meeting's public page lists the approved public minutes (and no Part 2 text).
+    app = web_app(db_url)
+    with TestClient(create_app(app, start_scheduler=False)) as client:
+        page = client.get(f"/meetings/{m1}")
+        public_id = next(d["id"] for d in docs
+                         if d["audience"] == "public" and d["kind"] == "minutes")
+        assert page.status_code == 200 and f"/documents/{public_id}.pdf" in page.text
+        assert "Disclosure would prejudice" not in page.text
+    app.close()

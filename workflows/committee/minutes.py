@@ -40,14 +40,17 @@ def approve(uow: UnitOfWork, meeting_id: int, *, at_meeting_id: int | None = Non
             col(MeetingRow.starts_at) > m.starts_at).order_by(col(MeetingRow.starts_at))).first()
         if nxt is None:
             raise RuleRefused("minutes", "minutes are approved at the body's next meeting; "
-                              f"{m.body_id} has none scheduled after meeting {meeting_id}")
+                              f"{uow.config.body_by_id(m.body_id).name} has none scheduled "
+                              f"after {common.describe_meeting(uow.config, m)}")
         at = nxt
     else:
         at = common.meeting(uow.session, at_meeting_id)
     if at.body_id != m.body_id or at.starts_at <= m.starts_at or at.status == "cancelled":
-        raise RuleRefused("minutes", f"the minutes of meeting {meeting_id} are approved at a "
-                          f"later meeting of {m.body_id} that is not cancelled; meeting {at.id} "
-                          "is not one")
+        raise RuleRefused("minutes (approved by the body that took them, at a later meeting "
+                          "that is not cancelled)",
+                          f"the minutes of {common.describe_meeting(uow.config, m)} are approved "
+                          f"at a later meeting of the {uow.config.body_by_id(m.body_id).name}; "
+                          f"{common.describe_meeting(uow.config, at)} is not one")
     tz = uow.config.zone
     check_approving_meeting(common.describe_meeting(uow.config, at), at.starts_at.astimezone(tz),
                             uow.now.astimezone(tz))
