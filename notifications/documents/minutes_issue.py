@@ -4,6 +4,8 @@ each issue stored, recorded in ``minutes_version`` and superseding the one befor
 
 from __future__ import annotations
 
+import os
+
 from sqlmodel import col, select
 
 from notifications.documents import kinds, minutes_gather, store
@@ -11,6 +13,11 @@ from notifications.documents.events import DocumentRendered
 from workflows.committee.events import MinutesSigned
 from workflows.committee.records import MinutesVersionRow
 from workflows.events import EventBus, UnitOfWork
+
+
+def enabled() -> bool:
+    """Documents are rendered on events unless ``S75_DOCUMENTS_ON_EVENTS=0``."""
+    return os.environ.get("S75_DOCUMENTS_ON_EVENTS", "1") not in ("0", "false", "no")
 
 
 def issue(uow: UnitOfWork, meeting_id: int, status: str, reason: str = "",
@@ -45,8 +52,6 @@ def issue(uow: UnitOfWork, meeting_id: int, status: str, reason: str = "",
 
 
 def on_signed(uow: UnitOfWork, event: MinutesSigned) -> None:
-    from notifications.documents.produce import enabled
-
     if not enabled():
         return
     row = minutes_gather.minutes_row(uow.session, event.meeting_id)

@@ -16,13 +16,13 @@ documents can be made later with ``s75 render``.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from notifications.documents import gather, kinds, store
 from notifications.documents.events import DocumentRendered
+from notifications.documents.minutes_issue import enabled, issue
 from notifications.documents.pack import MemoryCache, Renderer, build_pack
 from notifications.documents.tables import DocumentRow
 from notifications.outbox import register_attachment_resolver
@@ -32,10 +32,6 @@ from workflows.committee.tables import AgendaItemRow
 from workflows.events import EventBus, UnitOfWork
 
 _CACHE = MemoryCache()
-
-
-def enabled() -> bool:
-    return os.environ.get("S75_DOCUMENTS_ON_EVENTS", "1") not in ("0", "false", "no")
 
 
 def _renderer() -> Renderer:
@@ -64,8 +60,6 @@ def on_decision(uow: UnitOfWork, event: DecisionRecorded) -> None:
 def on_meeting_held(uow: UnitOfWork, event: MeetingHeld) -> None:
     if not enabled():
         return
-    from notifications.documents.minutes_issue import issue
-
     issue(uow, event.meeting_id, "draft", event=event.name)
 
 

@@ -191,3 +191,26 @@ def test_full_meeting_then_approval_with_amendment(
         assert page.status_code == 200 and f"/documents/{public_id}.pdf" in page.text
         assert "Disclosure would prejudice" not in page.text
     app.close()
+
+
+def test_impossible_dates_are_refused_and_back_entry_allowed(
+        jcc: list[dict[str, Any]], s75: Callable[..., Result],
+        s75json: Callable[..., Any]) -> None:
+    m1, m2 = jcc[0]["id"], jcc[1]["id"]
+    early = ("--now", "2019-04-01T09:00")
+    r = s75(*early, "meeting", "hold", m1)
+    assert r.code == 2 and "starts at 14:00 on Wednesday 10 April 2019" in r.err
+    assert "a meeting is held only once it has begun" in r.err and "--now" in r.err
+    r = s75(*early, "meeting", "attend", m1, "leader")
+    assert r.code == 2 and "before it" in r.err and "Wednesday 10 April 2019" in r.err
+    assert s75json(*early, "meeting", "apologies", m1, "dass")  # apologies may come first
+    assert s75json("meeting", "show", m1)["status"] == "scheduled"
+    on_the_day = ("--now", "2019-04-10T16:00")
+    s75json(*on_the_day, "meeting", "attend", m1, *COUNCIL[:1], *CCG)
+    s75json(*on_the_day, "meeting", "hold", m1)
+    r = s75(*on_the_day, "minutes", "approve", m1, "--at", m2)
+    assert r.code == 2 and "the approving meeting, starts at 14:00 on Wednesday 8 May 2019" \
+        in r.err
+    r = s75(*on_the_day, "minutes", "approve", m1, "--at", jcc[2]["id"] + 100)
+    assert r.code == 2
+    assert s75json("minutes", "approve", m1, "--at", m2, "--no-sign")["state"] == "approved"

@@ -28,8 +28,6 @@ def record(uow: UnitOfWork, meeting_id: int, person: str, status: str = "present
     if status not in ATTENDANCE_STATUSES:
         raise InvalidInput(f"status: {status!r} is not valid; expected one of "
                            f"{', '.join(ATTENDANCE_STATUSES)}")
-    check_attendance(common.describe_meeting(cfg, m), m.starts_at.astimezone(cfg.zone),
-                     uow.now.astimezone(cfg.zone), status)
     b = cfg.body_by_id(m.body_id)
     member_id: str | None = None
     partner_id: str | None = None
@@ -55,6 +53,8 @@ def record(uow: UnitOfWork, meeting_id: int, person: str, status: str = "present
     else:
         mem = common.member(cfg, person, b.id)
         member_id, partner_id = mem.id, mem.partner
+    check_attendance(common.describe_meeting(cfg, m), m.starts_at.astimezone(cfg.zone),
+                     uow.now.astimezone(cfg.zone), status)
     row = uow.session.exec(select(AttendanceRow).where(AttendanceRow.meeting_id == meeting_id,
                                                        AttendanceRow.person == person)).first()
     if row is None:
