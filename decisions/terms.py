@@ -158,6 +158,17 @@ class Body(_Strict):
     reference: str = Field(default="{code}/{yyyy}/{n}", pattern=r"\{n\}")
     """Decision references, counted per body per calendar year (``JCC/2019/3``)."""
 
+    @field_validator("minute_number", "reference")
+    @classmethod
+    def _number_pattern(cls, value: str) -> str:
+        try:
+            value.format(code="JCC", yyyy="2019", yy="19", n=1)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"{value!r} is not a numbering pattern: use {{code}}, {{yyyy}}, "
+                             f"{{yy}} and {{n}} (e.g. \"{{code}}/{{yy}}/{{n}}\" or \"{{n}}.\")"
+                             ) from exc
+        return value
+
     @property
     def short_code(self) -> str:
         return self.code or self.id.upper().replace("_", "-")
