@@ -266,6 +266,8 @@ class MinutesView:
     """The amendments made when the minutes were approved."""
     next_meeting: str = ""
     superseded: bool = False
+    corrections: tuple[str, ...] = ()
+    """Corrections made after approval, each dated with its reason."""
 
     @property
     def title(self) -> str:

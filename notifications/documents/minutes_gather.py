@@ -31,6 +31,7 @@ from workflows.committee.records import (
     DeclarationRow,
     KeyDecisionRow,
     MinutesRow,
+    MinutesVersionRow,
     MinuteTextRow,
     ReferralRow,
 )
@@ -321,7 +322,14 @@ def minutes_view(session: Session, cfg: LocalityConfig, meeting_id: int) -> Minu
                        row.state if row is not None else "draft", regime=body.access_regime,
                        approval=approval,
                        amendments=row.amendments if row is not None and row.amended else "",
-                       next_meeting=_next_meeting(session, cfg, m))
+                       next_meeting=_next_meeting(session, cfg, m),
+                       corrections=tuple(
+                           f"Corrected on {day(v.created_at.astimezone(cfg.zone).date())}: "
+                           f"{v.reason.rstrip('.')}." for v in session.exec(
+                               select(MinutesVersionRow).where(
+                                   MinutesVersionRow.meeting_id == meeting_id,
+                                   MinutesVersionRow.status == "corrected")
+                               .order_by(col(MinutesVersionRow.version))).all()))
 
 
 def reference(session: Session, cfg: LocalityConfig, d: DecisionRow) -> str:

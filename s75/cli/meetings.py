@@ -24,6 +24,7 @@ from workflows.committee.meeting_actions import (
     ApproveMinutes,
     CancelMeeting,
     CloseAction,
+    CorrectMinute,
     HoldMeeting,
     PublishMeeting,
     RecordAttendance,
@@ -330,6 +331,22 @@ def minutes_write(
     out = get_app(ctx).perform(
         WriteMinute(meeting, item, text),
         lambda _uow, r: {"meeting": meeting, "item": item, "text": r.text})
+    emit_object(out, as_json)
+
+
+@minutes_app.command("correct")
+def minutes_correct(
+    ctx: typer.Context, meeting: Annotated[int, typer.Argument(help="Meeting minuted")],
+    item: Annotated[int, typer.Argument(help="Agenda item of that meeting")],
+    text: Annotated[str, typer.Option("--text", help="The corrected minute")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the approved minutes are "
+                                        "corrected (recorded and printed)")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Correct one minute of approved minutes: reissued as a new version, the earlier kept."""
+    out = get_app(ctx).perform(
+        CorrectMinute(meeting, item, text, reason),
+        lambda _uow, r: {"meeting": meeting, "item": item, "text": r.text, "reason": reason})
     emit_object(out, as_json)
 
 

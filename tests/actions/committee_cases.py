@@ -35,6 +35,7 @@ from workflows.committee.meeting_actions import (
     ApproveMinutes,
     CancelMeeting,
     CloseAction,
+    CorrectMinute,
     HoldMeeting,
     PublishMeeting,
     RecordAttendance,
@@ -153,6 +154,17 @@ def _minutes_write(app: App) -> Case:
         i = s.exec(select(AgendaItemRow.id).where(AgendaItemRow.meeting_id == first,
                                                   AgendaItemRow.standing == "aob")).one()
     return Case(WriteMinute(first, i, "The Chair thanked the outgoing Chief Financial Officer."),
+                "board_secretary", "cfo")
+
+
+@case("minutes correct")
+def _minutes_correct(app: App) -> Case:
+    first = _held_with_next(app)
+    with app.session() as s:
+        i = s.exec(select(AgendaItemRow.id).where(AgendaItemRow.meeting_id == first,
+                                                  AgendaItemRow.standing == "aob")).one()
+    app.perform(ApproveMinutes(first, sign=False))
+    return Case(CorrectMinute(first, i, "There was no other business.", "Typing error"),
                 "board_secretary", "cfo")
 
 

@@ -182,6 +182,15 @@ def test_full_meeting_then_approval_with_amendment(
     docs = s75json("documents", "list", "--meeting", m1)
     kinds = [(d["kind"], d["audience"]) for d in docs]
     assert ("minutes", "public") in kinds and kinds.count(("minutes", "members")) == 2
+    # A correction reissues the minutes as a new version, with the reason.
+    r = s75("minutes", "write", m1, aob, "--text", "Late change")
+    assert r.code == 2 and "correction" in r.err
+    s75json("minutes", "correct", m1, aob, "--text", "The Chair thanked the Director of People "
+            "and the Director of Public Health.", "--reason", "The minute omitted the DPH")
+    corrected = minutes(s75, m1, tmp_path, "--public")
+    assert "Corrected on" in corrected and "The minute omitted the DPH." in corrected
+    assert "and the Director of Public Health." in corrected
+    docs = s75json("documents", "list", "--meeting", m1)
     # The meeting's public page lists the approved public minutes (and no Part 2 text).
     app = web_app(db_url)
     with TestClient(create_app(app, start_scheduler=False)) as client:

@@ -256,3 +256,25 @@ class WriteMinute(_OnMeeting[MinuteTextRow]):
 
     def write(self, uow: UnitOfWork, loaded: Any) -> MinuteTextRow:
         return minutes.write_text(uow, self.meeting_id, self.item_id, self.text)
+
+
+@dataclass(frozen=True)
+class CorrectMinute(_OnMeeting[MinuteTextRow]):
+    """Correct the minute of one item in approved minutes, with the reason: the minutes are
+    reissued as a new version; the earlier issue is kept, marked superseded."""
+
+    name = "minutes correct"
+    permission = SECRETARY
+    meeting_id: int
+    item_id: int
+    text: str
+    reason: str
+
+    def validate(self, cfg: LocalityConfig) -> None:
+        if not self.text.strip():
+            raise InvalidInput("text: missing; give the corrected minute of the item")
+        _reason(self.reason, "say why the approved minutes are corrected (it is recorded)")
+
+    def write(self, uow: UnitOfWork, loaded: Any) -> MinuteTextRow:
+        return minutes.write_text(uow, self.meeting_id, self.item_id, self.text,
+                                  correction=self.reason.strip())

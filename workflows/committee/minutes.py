@@ -8,7 +8,12 @@ from sqlmodel import col, select
 from decisions.errors import InvalidInput, NotFound, RuleRefused
 from decisions.record_dates import check_approving_meeting
 from workflows.committee import common
-from workflows.committee.events import MinutesApproved, MinutesSigned, MinuteWritten
+from workflows.committee.events import (
+    MinuteCorrected,
+    MinutesApproved,
+    MinutesSigned,
+    MinuteWritten,
+)
 from workflows.committee.records import MinutesRow, MinuteTextRow
 from workflows.committee.tables import MeetingRow
 from workflows.events import UnitOfWork
@@ -100,7 +105,8 @@ def get(uow: UnitOfWork, meeting_id: int) -> MinutesRow:
     return _minutes(uow, meeting_id)
 
 
-def write_text(uow: UnitOfWork, meeting_id: int, item_id: int, text: str) -> MinuteTextRow:
+def write_text(uow: UnitOfWork, meeting_id: int, item_id: int, text: str, *,
+               correction: str = "") -> MinuteTextRow:
     """The secretary's minute of one item (a summary of the discussion), written after the
     meeting and before its minutes are approved; writing again replaces it."""
     cfg = uow.config
@@ -113,18 +119,25 @@ def write_text(uow: UnitOfWork, meeting_id: int, item_id: int, text: str) -> Min
                           f"{common.describe_meeting(cfg, other)}, not of "
                           f"{common.describe_meeting(cfg, m)}")
     row = _minutes(uow, meeting_id)
-    if row.state != "draft":
-        raise RuleRefused("minutes (text is written while they are a draft)",
-                          f"the minutes of {common.describe_meeting(cfg, m)} are already "
-                          f"{row.state}; a change now is a correction")
+    if (row.state == "draft") == bool(correction):
+        raise RuleRefused("minutes (text is written while they are a draft; approved minutes "
+                          "are changed only by a correction with its reason)",
+                          f"the minutes of {common.describe_meeting(cfg, m)} are {row.state}"
+                          + ("; use 's75 minutes correct' with --reason" if not correction
+                             else "; write the minute with 's75 minutes write'"))
     text_row = uow.session.exec(select(MinuteTextRow).where(
         MinuteTextRow.item_id == item_id)).first()
+    previous = text_row.text if text_row is not None else ""
     if text_row is None:
         text_row = MinuteTextRow(item_id=item_id, meeting_id=meeting_id, text=text,
                                  written_by=uow.actor, written_at=uow.now)
     text_row.text, text_row.written_by, text_row.written_at = text.strip(), uow.actor, uow.now
     uow.session.add(text_row)
     uow.session.flush()
-    uow.emit(MinuteWritten(item_id=item_id, meeting_id=meeting_id, body_id=m.body_id,
-                           chars=len(text_row.text)))
+    if correction:
+        uow.emit(MinuteCorrected(item_id=item_id, meeting_id=meeting_id, body_id=m.body_id,
+                                 reason=correction, previous_text=previous))
+    else:
+        uow.emit(MinuteWritten(item_id=item_id, meeting_id=meeting_id, body_id=m.body_id,
+                               chars=len(text_row.text)))
     return text_row
