@@ -156,11 +156,40 @@ class Body(_Strict):
     meetings: MeetingSchedule | None = None
     deadlines: Deadlines = Deadlines()
     secretary_email: str | None = None
+    code: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$")
+    """Short code in references and minute numbers (default: the id in capitals, "-" for
+    "_": ``CCG-BOARD``)."""
+    minute_number: str = Field(default="{code}/{yy}/{n}", pattern=r"\{n\}")
+    """Minute numbers, counted per body per calendar year: ``{code}`` ``{yyyy}`` ``{yy}``
+    ``{n}`` (``"{code}/{yy}/{n}"`` gives ``JCC/19/23``; ``"{n}."`` gives ``23.``)."""
+    reference: str = Field(default="{code}/{yyyy}/{n}", pattern=r"\{n\}")
+    """Decision references, counted per body per calendar year (``JCC/2019/3``)."""
+
+    @field_validator("minute_number", "reference")
+    @classmethod
+    def _number_pattern(cls, value: str) -> str:
+        try:
+            value.format(code="JCC", yyyy="2019", yy="19", n=1)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"{value!r} is not a numbering pattern: use {{code}}, {{yyyy}}, "
+                             f"{{yy}} and {{n}} (e.g. \"{{code}}/{{yy}}/{{n}}\" or \"{{n}}.\")"
+                             ) from exc
+        return value
+
+    @property
+    def short_code(self) -> str:
+        return self.code or self.id.upper().replace("_", "-")
 
 
 class Member(_Strict):
     id: str = Field(pattern=ID_PATTERN)
     name: str
+    """The office or role held ("Leader of the Council")."""
+    title: str | None = None
+    """Optional form of address ("Cllr", "Dr")."""
+    personal_name: str | None = None
+    """Optional personal name ("Jane Smith"); with it a person reads
+    "Cllr Jane Smith, Leader of the Council"."""
     partner: str
     bodies: tuple[str, ...] = ()
     email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -169,6 +198,15 @@ class Member(_Strict):
     """Roles held everywhere (decisions/principals.py)."""
     secretary_of: tuple[str, ...] = ()
     """Bodies this member clerks: their meetings, agendas, attendance, decisions, minutes."""
+
+    @property
+    def display(self) -> str:
+        """How a person reads this member: "Cllr Jane Smith, Leader of the Council", or the
+        role alone when no personal name is configured."""
+        if not self.personal_name:
+            return self.name
+        who = " ".join(x for x in (self.title, self.personal_name) if x)
+        return f"{who}, {self.name}"
 
 
 class PoolLine(_Strict):

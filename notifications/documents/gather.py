@@ -18,6 +18,7 @@ from decisions.access import contact_line, is_exempt, regime_of
 from decisions.agenda_rules import ACTION_LABELS
 from decisions.errors import NotFound
 from decisions.terms import LocalityConfig
+from notifications.documents import minutes_gather
 from notifications.documents.publication import chair_of_the_day, clock_text, first_publication
 from notifications.documents.reports import is_supplementary, report_view
 from notifications.documents.views import (
@@ -25,15 +26,12 @@ from notifications.documents.views import (
     ActionView,
     AgendaEntry,
     AgendaView,
-    Attendee,
     DecisionNoticeView,
-    DeclarationView,
     ForwardPlanEntry,
     ForwardPlanView,
     GatewayCell,
     GatewayProposal,
     GatewayReportView,
-    MinuteItem,
     MinutesView,
     NextMeeting,
     OpenCondition,
@@ -42,10 +40,8 @@ from notifications.documents.views import (
 )
 from workflows.committee.records import (
     ActionRow,
-    AttendanceRow,
     DeclarationRow,
     KeyDecisionRow,
-    MinutesRow,
 )
 from workflows.committee.tables import AgendaItemRow, DecisionRow, ItemAppendixRow, MeetingRow
 
@@ -210,93 +206,14 @@ def _rule(d: DecisionRow, body_rule: str) -> str:
 
 
 def minutes_view(session: Session, cfg: LocalityConfig, meeting_id: int) -> MinutesView:
-    m = meeting(session, meeting_id)
-    body = cfg.body_by_id(m.body_id)
-    tz = _tz(cfg)
-    att = session.exec(select(AttendanceRow).where(AttendanceRow.meeting_id == meeting_id)
-                       .order_by(col(AttendanceRow.id))).all()
-
-    def person(a: AttendanceRow) -> Attendee:
-        name = _member(cfg, a.member_id) if a.member_id else a.person
-        role = _partner(cfg, a.partner_id) if a.partner_id else ""
-        note = f"substitute for {_member(cfg, a.substitute_for)}" if a.substitute_for else a.note
-        return Attendee(name, role, note)
-
-    present = tuple(person(a) for a in att if a.status == "present")
-    apologies = tuple(person(a) for a in att if a.status == "apologies")
-    in_att = tuple(person(a) for a in att if a.status == "in_attendance")
-    items = _items(session, meeting_id)
-    numbers = numbering(items)
-    by_id = {i.id: i for i in items}
-    decls = session.exec(select(DeclarationRow).where(DeclarationRow.meeting_id == meeting_id)
-                         .order_by(col(DeclarationRow.id))).all()
-    declarations = tuple(
-        DeclarationView(_member(cfg, d.member_id), numbers.get(d.item_id, "?"),
-                        by_id[d.item_id].title if d.item_id in by_id else "",
-                        f"{d.nature.replace('_', '-').capitalize()}: {d.description}",
-                        MANAGED_TEXT.get(d.managed, d.managed) + (
-                            f"; dispensation granted by {d.dispensation_by}: "
-                            f"{d.dispensation_reason}" if d.dispensation_by else ""))
-        for d in decls)
-    minute_items = []
-    for i in items:
-        d = session.exec(select(DecisionRow).where(DecisionRow.item_id == i.id)
-                         .order_by(col(DecisionRow.id).desc())).first()
-        decision, rule = "", ""
-        if d is not None:
-            decision = d.text or f"{d.outcome.replace('_', ' ').capitalize()}."
-            rule = _rule(d, body.decision_rule)
-        elif i.state == "deferred":
-            decision = "Deferred."
-            rule = "Deferral: the item was not taken at this meeting"
-        elif i.standing is not None:
-            continue
-        notes = tuple(f"{v.member}: {v.interest}. {v.managed}." for v in declarations
-                      if v.item_number == numbers.get(i.id or 0))
-        minute_items.append(MinuteItem(
-            numbers.get(i.id or 0, ""), i.title, i.part, i.exempt_paragraph,
-            (), decision, rule, i.urgency_reason or "", notes))
-    row = session.exec(select(MinutesRow).where(MinutesRow.meeting_id == meeting_id)).first()
-    status = row.state if row is not None else "draft"
-    part2 = sorted({i.exempt_paragraph for i in items if is_exempt(i) and i.exempt_paragraph})
-    exclusion = (regime_of(body).exclusion_resolution(part2)
-                 if any(is_exempt(i) for i in items) else "")
-    quorate = not any(i.state == "deferred" for i in items)
-    return MinutesView(body.name, cfg.locality.name, m.starts_at.astimezone(tz), m.venue,
-                       _member(cfg, m.chair_id) or "not recorded", present, apologies, in_att,
-                       declarations, tuple(minute_items), exclusion, quorate, status,
-                       regime=body.access_regime)
+    """The minutes: built in minutes_gather.py (every item in agenda order, in names)."""
+    return minutes_gather.minutes_view(session, cfg, meeting_id)
 
 
 def notice_view(session: Session, cfg: LocalityConfig, decision_id: int,
                 now: datetime) -> DecisionNoticeView:
-    d = session.get(DecisionRow, decision_id)
-    if d is None:
-        raise NotFound(f"decision {decision_id} does not exist")
-    item = session.get(AgendaItemRow, d.item_id)
-    if item is None:  # pragma: no cover - foreign key
-        raise NotFound(f"agenda item {d.item_id} of decision {decision_id} does not exist")
-    m = meeting(session, item.meeting_id)
-    body = cfg.body_by_id(d.body_id or m.body_id)
-    tz = _tz(cfg)
-    decided = d.decision_date or d.decided_at.astimezone(tz).date()
-    key = session.exec(select(KeyDecisionRow).where(KeyDecisionRow.item_id == item.id)).first()
-    urgency = ""
-    if d.call_in_state == "exempt":
-        urgency = "exempted from call-in for urgency with the scrutiny chair's consent."
-    return DecisionNoticeView(
-        f"{body.id.upper()}/{decided:%Y}/{d.id}", item.title, body.name, decided,
-        d.text or f"{d.outcome.replace('_', ' ').capitalize()}.", d.reasons or "Not stated.",
-        tuple(x for x in (d.alternatives_rejected or "").splitlines() if x.strip()),
-        tuple(f"{_member(cfg, x.get('member_id'))}: {x.get('nature', '')} – "
-              f"{x.get('description', '')} ({MANAGED_TEXT.get(x.get('managed', ''), '')})"
-              for x in d.interests_declared or []),
-        tuple(f"{_member(cfg, x.get('member_id'))}: granted by {x.get('granted_by')} – "
-              f"{x.get('reason', '')}" for x in d.dispensations or []),
-        now.astimezone(tz).date(), d.call_in_expires, _rule(d, body.decision_rule),
-        bool(d.key_decision), f"item {item.id}" if key is not None else "", urgency,
-        body.secretary_email or cfg.locality.secretary_email, cfg.locality.name, item.part,
-        item.exempt_paragraph, regime=body.access_regime)
+    """The decision notice: built in minutes_gather.py."""
+    return minutes_gather.notice_view(session, cfg, decision_id, now)
 
 
 def action_log_view(session: Session, cfg: LocalityConfig, body_id: str,

@@ -257,6 +257,10 @@ class MinuteItem:
     urgent_reason: str = ""
     """Special circumstances for an item taken as urgent (LGA 1972 s100B(4)(b))."""
     interests: tuple[str, ...] = ()
+    outcome: str = ""
+    """approved | amended | not_approved | noted | referred | deferred | withdrawn | ""."""
+    standing: str = ""
+    """The standing business this minute records (apologies, declarations, minutes, ...)."""
 
 
 @dataclass(frozen=True)
@@ -277,6 +281,14 @@ class MinutesView:
     status: str = "draft"
     public: bool = False
     regime: str = "lga1972"
+    approval: str = ""
+    """Approved minutes: at which meeting, on which day, signed by which chair."""
+    amendments: str = ""
+    """The amendments made when the minutes were approved."""
+    next_meeting: str = ""
+    superseded: bool = False
+    corrections: tuple[str, ...] = ()
+    """Corrections made after approval, each dated with its reason."""
 
     @property
     def title(self) -> str:

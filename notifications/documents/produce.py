@@ -17,7 +17,6 @@ documents can be made later with ``s75 render``.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -25,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from notifications.documents import gather, kinds, store
 from notifications.documents.events import DocumentRendered
+from notifications.documents.minutes_issue import enabled, issue
 from notifications.documents.pack import MemoryCache, Renderer, build_pack, build_supplement
 from notifications.documents.publication import first_publication
 from notifications.documents.tables import DocumentRow
@@ -44,10 +44,6 @@ from workflows.events import EventBus, UnitOfWork
 
 _CACHE = MemoryCache()
 V = TypeVar("V", PackView, SupplementView)
-
-
-def enabled() -> bool:
-    return os.environ.get("S75_DOCUMENTS_ON_EVENTS", "1") not in ("0", "false", "no")
 
 
 def _renderer() -> Renderer:
@@ -76,14 +72,7 @@ def on_decision(uow: UnitOfWork, event: DecisionRecorded) -> None:
 def on_meeting_held(uow: UnitOfWork, event: MeetingHeld) -> None:
     if not enabled():
         return
-    meeting_id = event.meeting_id
-    view = gather.minutes_view(uow.session, uow.config, meeting_id)
-    r = kinds.render(kinds.minutes_html(view))
-    row = store.save(uow.session, kind="minutes", title=view.title, pdf=r.pdf, pages=r.pages,
-                     subject_type="meeting", subject_id=meeting_id, now=uow.now,
-                     meeting_id=meeting_id, event=event.name)
-    assert row.id is not None
-    uow.emit(DocumentRendered(document_id=row.id, kind="minutes", meeting_id=meeting_id))
+    issue(uow, event.meeting_id, "draft", event=event.name)
 
 
 def on_meeting_published(uow: UnitOfWork, event: MeetingPublished) -> None:

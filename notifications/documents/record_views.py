@@ -40,6 +40,11 @@ class DecisionNoticeView:
     exempt_paragraph: int | None = None
     public: bool = False
     regime: str = "lga1972"
+    minute: str = ""
+    """The minute number recording the decision."""
+    outcome: str = ""
+    referred_to: tuple[str, ...] = ()
+    """Each body the decision is referred to, with the meeting it is placed at (in words)."""
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,13 @@ from workflows.committee.meeting_actions import (
     ApproveMinutes,
     CancelMeeting,
     CloseAction,
+    CorrectMinute,
     HoldMeeting,
     PublishMeeting,
     RecordAttendance,
     ScheduleMeetings,
     SignMinutes,
+    WriteMinute,
 )
 from workflows.committee.tables import MeetingRow
 from workflows.events import UnitOfWork
@@ -314,6 +316,37 @@ def minutes_approve(
                          "approved_at_meeting": r.approved_at_meeting_id,
                          "approved_on": r.approved_on, "amended": r.amended,
                          "amendments": r.amendments, "signed_by": r.signed_by})
+    emit_object(out, as_json)
+
+
+@minutes_app.command("write")
+def minutes_write(
+    ctx: typer.Context, meeting: Annotated[int, typer.Argument(help="Meeting minuted")],
+    item: Annotated[int, typer.Argument(help="Agenda item of that meeting")],
+    text: Annotated[str, typer.Option("--text", help="The minute: a summary of the "
+                                      "discussion (paragraphs separated by a blank line)")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Write the minute of one item before the minutes are circulated (replaces any before)."""
+    out = get_app(ctx).perform(
+        WriteMinute(meeting, item, text),
+        lambda _uow, r: {"meeting": meeting, "item": item, "text": r.text})
+    emit_object(out, as_json)
+
+
+@minutes_app.command("correct")
+def minutes_correct(
+    ctx: typer.Context, meeting: Annotated[int, typer.Argument(help="Meeting minuted")],
+    item: Annotated[int, typer.Argument(help="Agenda item of that meeting")],
+    text: Annotated[str, typer.Option("--text", help="The corrected minute")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the approved minutes are "
+                                        "corrected (recorded and printed)")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Correct one minute of approved minutes: reissued as a new version, the earlier kept."""
+    out = get_app(ctx).perform(
+        CorrectMinute(meeting, item, text, reason),
+        lambda _uow, r: {"meeting": meeting, "item": item, "text": r.text, "reason": reason})
     emit_object(out, as_json)
 
 

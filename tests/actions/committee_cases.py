@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date, time
 
+from sqlmodel import select
+
 from s75.app import App
 from tests.actions.support import Case, case
 from tests.principals import FULL_COVER
@@ -36,12 +38,15 @@ from workflows.committee.meeting_actions import (
     ApproveMinutes,
     CancelMeeting,
     CloseAction,
+    CorrectMinute,
     HoldMeeting,
     PublishMeeting,
     RecordAttendance,
     ScheduleMeetings,
     SignMinutes,
+    WriteMinute,
 )
+from workflows.committee.tables import AgendaItemRow
 
 APRIL = (date(2019, 4, 1), date(2019, 4, 30))
 QUARTER = (date(2019, 4, 1), date(2019, 6, 30))
@@ -142,6 +147,27 @@ def _minutes_sign(app: App) -> Case:
     first = _held_with_next(app)
     app.perform(ApproveMinutes(first, sign=False))
     return Case(SignMinutes(first), "board_secretary", "ccg_chair")
+
+
+@case("minutes write")
+def _minutes_write(app: App) -> Case:
+    first = _held_with_next(app)
+    with app.session() as s:
+        i = s.exec(select(AgendaItemRow.id).where(AgendaItemRow.meeting_id == first,
+                                                  AgendaItemRow.standing == "aob")).one()
+    return Case(WriteMinute(first, i, "The Chair thanked the outgoing Chief Financial Officer."),
+                "board_secretary", "cfo")
+
+
+@case("minutes correct")
+def _minutes_correct(app: App) -> Case:
+    first = _held_with_next(app)
+    with app.session() as s:
+        i = s.exec(select(AgendaItemRow.id).where(AgendaItemRow.meeting_id == first,
+                                                  AgendaItemRow.standing == "aob")).one()
+    app.perform(ApproveMinutes(first, sign=False))
+    return Case(CorrectMinute(first, i, "There was no other business.", "Typing error"),
+                "board_secretary", "cfo")
 
 
 # Items -------------------------------------------------------------------------------------

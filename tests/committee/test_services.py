@@ -47,6 +47,7 @@ def test_events_carry_what_subscribers_need(engine: Engine, config: LocalityConf
         items.submit(uow, item.id, submitted_by="dass", submitted_on=date(2019, 3, 20))
         items.accept(uow, item.id)
         items.publish(uow, item.id, published_on=date(2019, 4, 1))
+        uow.now = datetime(2019, 4, 10, 13, tzinfo=UTC)  # attendance on the day of the meeting
         for who in ("exec_adults", "exec_children", "dass", "ccg_chair", "cfo", "gp_director_1"):
             attendance.record(uow, m1.id, who)
         attendance.record(uow, m1.id, "Head of Commissioning", "in_attendance")

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from decisions.errors import InvalidInput, RuleRefused
 from decisions.quorum import Attendee
+from decisions.record_dates import check_attendance
 from workflows.committee import common
 from workflows.committee.events import AttendanceRecorded
 from workflows.committee.meetings import refresh_chair
@@ -52,6 +53,8 @@ def record(uow: UnitOfWork, meeting_id: int, person: str, status: str = "present
     else:
         mem = common.member(cfg, person, b.id)
         member_id, partner_id = mem.id, mem.partner
+    check_attendance(common.describe_meeting(cfg, m), m.starts_at.astimezone(cfg.zone),
+                     uow.now.astimezone(cfg.zone), status)
     row = uow.session.exec(select(AttendanceRow).where(AttendanceRow.meeting_id == meeting_id,
                                                        AttendanceRow.person == person)).first()
     if row is None:

@@ -231,11 +231,12 @@ def take(uow: UnitOfWork, item: AgendaItemRow, m: MeetingRow, motion: Motion) ->
         o = decide(body, cfg, eligible, item_chair, objections=motion.objections,
                    votes=motion.votes, partner_votes=motion.partner_votes,
                    casting=motion.casting)
-    text = motion.resolution.strip() or {"approved": "The recommendations were approved.",
-                                         "amended": "",
-                                         "noted": "The report was noted."}[motion.outcome]
+    # The resolution as moved; an empty one is worded from the outcome in the documents
+    # (decisions/outcomes.py), so a referral never reads "approved".
+    text = motion.resolution.strip()
     if body.executive and motion.outcome != "noted":
-        DecisionRecordFields(text, decision_date, motion.reasons, motion.alternatives_rejected,
+        DecisionRecordFields(text or "That the recommendations be approved.", decision_date,
+                             motion.reasons, motion.alternatives_rejected,
                              tuple(d.member_id for d in decls)).validate()
     final, rule, explanation, referrals = _route(uow, item, m, body, motion.outcome, o)
     _record_votes(uow, item.id or 0, motion.objections, motion.votes, motion.partner_votes)

@@ -333,3 +333,31 @@ class MinutesSigned(DomainEvent):
 
     def states(self) -> tuple[str | None, str | None]:
         return "approved", "signed"
+
+
+@dataclass(frozen=True)
+class MinuteWritten(DomainEvent):
+    """The secretary wrote (or rewrote) the minute of one item before circulation."""
+
+    name: ClassVar[str] = "minutes.written"
+    subject_type: ClassVar[str] = "agenda_item"
+    subject_field: ClassVar[str] = "item_id"
+    item_id: int
+    meeting_id: int
+    body_id: str
+    chars: int
+
+
+@dataclass(frozen=True)
+class MinuteCorrected(DomainEvent):
+    """Approved minutes corrected: the minute of one item replaced, the reason stated; the
+    earlier text is kept here (and in the earlier issue's stored document)."""
+
+    name: ClassVar[str] = "minutes.corrected"
+    subject_type: ClassVar[str] = "agenda_item"
+    subject_field: ClassVar[str] = "item_id"
+    item_id: int
+    meeting_id: int
+    body_id: str
+    reason: str
+    previous_text: str

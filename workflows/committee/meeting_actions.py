@@ -15,7 +15,13 @@ from decisions.principals import SECRETARY, Scope
 from decisions.terms import LocalityConfig
 from workflows.actions import Action
 from workflows.committee import actions, attendance, common, items, meetings, minutes
-from workflows.committee.records import ATTENDANCE_STATUSES, ActionRow, AttendanceRow, MinutesRow
+from workflows.committee.records import (
+    ATTENDANCE_STATUSES,
+    ActionRow,
+    AttendanceRow,
+    MinutesRow,
+    MinuteTextRow,
+)
 from workflows.committee.scopes import action_scope, body_business, meeting_scope
 from workflows.committee.tables import AgendaItemRow, MeetingRow
 from workflows.events import UnitOfWork
@@ -233,3 +239,44 @@ class SignMinutes(_OnMeeting[MinutesRow]):
 
     def write(self, uow: UnitOfWork, loaded: Any) -> MinutesRow:
         return minutes.sign_minutes(uow, self.meeting_id, signed_by=self.signed_by)
+
+
+@dataclass(frozen=True)
+class WriteMinute(_OnMeeting[MinuteTextRow]):
+    """The secretary's minute of one item of a held meeting, before the minutes are approved."""
+
+    name = "minutes write"
+    permission = SECRETARY
+    meeting_id: int
+    item_id: int
+    text: str
+
+    def validate(self, cfg: LocalityConfig) -> None:
+        if not self.text.strip():
+            raise InvalidInput("text: missing; write the minute of the item (a summary of the "
+                               "discussion; paragraphs separated by a blank line)")
+
+    def write(self, uow: UnitOfWork, loaded: Any) -> MinuteTextRow:
+        return minutes.write_text(uow, self.meeting_id, self.item_id, self.text)
+
+
+@dataclass(frozen=True)
+class CorrectMinute(_OnMeeting[MinuteTextRow]):
+    """Correct the minute of one item in approved minutes, with the reason: the minutes are
+    reissued as a new version; the earlier issue is kept, marked superseded."""
+
+    name = "minutes correct"
+    permission = SECRETARY
+    meeting_id: int
+    item_id: int
+    text: str
+    reason: str
+
+    def validate(self, cfg: LocalityConfig) -> None:
+        if not self.text.strip():
+            raise InvalidInput("text: missing; give the corrected minute of the item")
+        _reason(self.reason, "say why the approved minutes are corrected (it is recorded)")
+
+    def write(self, uow: UnitOfWork, loaded: Any) -> MinuteTextRow:
+        return minutes.write_text(uow, self.meeting_id, self.item_id, self.text,
+                                  correction=self.reason.strip())

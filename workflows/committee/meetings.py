@@ -22,6 +22,7 @@ from decisions.agenda_rules import (
 from decisions.chairs import ChairChoice, ChairRecord, chair_for_meeting
 from decisions.errors import InvalidInput, RuleRefused
 from decisions.meetings import scheduled_meetings
+from decisions.record_dates import check_held
 from decisions.terms import Body
 from workflows.committee import common
 from workflows.committee.common import CLOSING_POSITION
@@ -205,6 +206,9 @@ def hold(uow: UnitOfWork, meeting_id: int) -> MeetingRow:
     if m.status != "scheduled":
         raise RuleRefused("meeting lifecycle", f"{common.describe_meeting(uow.config, m)} is "
                           f"{m.status}; only a scheduled meeting can be held")
+    tz = uow.config.zone
+    check_held(common.describe_meeting(uow.config, m), m.starts_at.astimezone(tz),
+               uow.now.astimezone(tz))
     earlier = uow.session.exec(select(MeetingRow).where(
         MeetingRow.body_id == m.body_id, MeetingRow.status == "scheduled",
         col(MeetingRow.starts_at) < m.starts_at)).first()

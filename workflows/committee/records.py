@@ -194,3 +194,36 @@ class CallInRow(SQLModel, table=True):
     outcome: str = "pending"  # pending | upheld | referred_back
     details: dict[str, Any] = Field(default_factory=dict,
                                     sa_column=Column(JSONType, nullable=False))
+
+
+class MinuteTextRow(SQLModel, table=True):
+    """The secretary's minute of one agenda item: the summary of the discussion, written
+    before the minutes are circulated (``s75 minutes write``)."""
+
+    __tablename__ = "minute_text"
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="agenda_item.id", unique=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    text: str
+    written_by: str = Field(max_length=64)
+    written_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class MinutesVersionRow(SQLModel, table=True):
+    """One issue of a meeting's minutes: the draft, the approved minutes (with the amendments
+    made on approval), or a correction. Each later issue supersedes the one before; the
+    stored documents of each issue are kept."""
+
+    __tablename__ = "minutes_version"
+    __table_args__ = (UniqueConstraint("meeting_id", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    version: int = 1
+    status: str = "draft"  # draft | approved | corrected
+    reason: str = ""
+    """Why this issue was made: the amendments on approval, the correction."""
+    document_id: int | None = None
+    public_document_id: int | None = None
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    superseded_at: datetime | None = Field(default=None,
+                                           sa_column=Column(UTCDateTime, nullable=True))
