@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from decisions.access import contact_line, is_exempt, regime_of
+from decisions.access import contact_line, decision_record_basis, is_exempt, regime_of
 from decisions.agenda_rules import ACTION_LABELS
 from decisions.errors import NotFound
 from decisions.terms import LocalityConfig
@@ -339,7 +339,8 @@ def notice_view(session: Session, cfg: LocalityConfig, decision_id: int,
         now.astimezone(tz).date(), d.call_in_expires, _rule(d, body.decision_rule),
         bool(d.key_decision), f"item {item.id}" if key is not None else "", urgency,
         body.secretary_email or cfg.locality.secretary_email, cfg.locality.name, item.part,
-        item.exempt_paragraph, regime=body.access_regime)
+        item.exempt_paragraph, regime=body.access_regime,
+        legal_basis=decision_record_basis(body))
 
 
 def action_log_view(session: Session, cfg: LocalityConfig, body_id: str,

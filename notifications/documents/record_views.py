@@ -40,6 +40,8 @@ class DecisionNoticeView:
     exempt_paragraph: int | None = None
     public: bool = False
     regime: str = "lga1972"
+    legal_basis: str = ""
+    """Under which law the body records the decision (decisions.access.decision_record_basis)."""
 
 
 @dataclass(frozen=True)
