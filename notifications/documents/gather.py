@@ -17,7 +17,9 @@ from sqlmodel import Session, col, select
 
 from decisions.access import contact_line, decision_record_basis, is_exempt, regime_of
 from decisions.agenda_rules import ACTION_LABELS
+from decisions.calendar import calendar_for
 from decisions.errors import NotFound
+from decisions.key_decisions import implementation_wording
 from decisions.terms import LocalityConfig
 from notifications.documents.views import (
     ActionLogView,
@@ -340,7 +342,10 @@ def notice_view(session: Session, cfg: LocalityConfig, decision_id: int,
         bool(d.key_decision), f"item {item.id}" if key is not None else "", urgency,
         body.secretary_email or cfg.locality.secretary_email, cfg.locality.name, item.part,
         item.exempt_paragraph, regime=body.access_regime,
-        legal_basis=decision_record_basis(body))
+        legal_basis=decision_record_basis(body),
+        implementation=implementation_wording(
+            decided, None if d.call_in_state == "exempt" else d.call_in_expires,
+            calendar_for(cfg.locality.extra_closure_days)))
 
 
 def action_log_view(session: Session, cfg: LocalityConfig, body_id: str,

@@ -41,6 +41,8 @@ class DecisionNoticeView:
     public: bool = False
     regime: str = "lga1972"
     legal_basis: str = ""
+    implementation: str = ""
+    """From which date the decision may be implemented (decisions.key_decisions)."""
     """Under which law the body records the decision (decisions.access.decision_record_basis)."""
 
 

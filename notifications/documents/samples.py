@@ -299,7 +299,8 @@ def sample_notice() -> DecisionNoticeView:
         ("GP Board Director (1): non-pecuniary interest; left the room.",), (),
         date(2019, 6, 14), date(2019, 6, 21), rule_applied="Majority", key_decision=True,
         forward_plan_ref="FP/2019/031", contact="cabinet.clerk@example.org", locality=LOCALITY,
-        legal_basis=EXECUTIVE_RECORD_BASIS)
+        legal_basis=EXECUTIVE_RECORD_BASIS,
+        implementation="This decision may be implemented from Monday 24 June 2019.")
 
 
 def sample_forward_plan() -> ForwardPlanView:
