@@ -342,7 +342,15 @@ def cross_reference_problems(cfg: LocalityConfig) -> list[Problem]:
     for i, m in enumerate(cfg.member):
         need(partners, m.partner, f"member[{i}].partner", "partner ids")
         for j, bid in enumerate(m.bodies):
-            need(bodies, bid, f"member[{i}].bodies[{j}]", "body ids")
+            if not need(bodies, bid, f"member[{i}].bodies[{j}]", "body ids"):
+                continue
+            body = cfg.body_by_id(bid)
+            if m.partner in partners and m.partner not in body.partners:
+                problems.append(Problem(
+                    f"member[{i}].bodies[{j}]", bid,
+                    f"{m.id} is a member for partner {m.partner}, which is not a partner of "
+                    f"{bid} (its partners: {list(body.partners)}); seat {m.id} on a body of "
+                    f"{m.partner} or add {m.partner} to {bid}'s partners"))
         if m.substitute is not None:
             need(members, m.substitute, f"member[{i}].substitute", "member ids")
         for j, bid in enumerate(m.secretary_of):

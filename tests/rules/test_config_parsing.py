@@ -56,3 +56,12 @@ def test_signing_deadline_on_the_start_day_is_refused(cli, tmp_path: Path) -> No
     assert r.code == 2, r.text
     assert ("locality.signing_deadline: '04-01' is not valid; a month-day before the financial "
             "year start (locality.financial_year_start = '04-01')") in r.err
+
+
+def test_member_on_a_body_their_partner_is_not_part_of_is_refused(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = _with(tmp_path, (r'^bodies = \["ccg_board", "sbpb", "jcc"\]$',
+                            'bodies = ["ccg_board", "sbpb", "jcc", "cabinet"]'))
+    r = cli("check-config", path)
+    assert r.code == 2, r.text
+    assert ("bodies[3]: 'cabinet' is not valid; ccg_chair is a member for partner ccg, which is "
+            "not a partner of cabinet (its partners: ['council'])") in r.err
