@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from decisions.agenda_rules import SCHEDULE_12A
+from decisions.terms import Body
 
 PUBLIC_PART = 1
 EXEMPT_PART = 2
@@ -147,3 +148,37 @@ def regime_of(body: HasRegime) -> Regime:
 def contact_line(secretary_name: str, email: str) -> str:
     """Who to ask about a meeting's papers, as agendas and pages print it."""
     return f"{secretary_name}, {email}"
+
+
+EXECUTIVE_RECORD_BASIS = (
+    "Published under regulation 12 of the Local Authorities (Executive Arrangements) (Meetings "
+    "and Access to Information) (England) Regulations 2012 (SI 2012/2089).")
+
+
+def decision_record_basis(body: Body) -> str:
+    """The sentence a decision notice opens with: under which law its body records decisions.
+    Only an executive body publishes a record under SI 2012/2089 reg 12 and is subject to
+    call-in; a council committee or joint committee decides under the Local Government Act 1972
+    Part VA, and an NHS board under the Public Bodies (Admission to Meetings) Act 1960, each in
+    its own decision record."""
+    if body.executive:
+        return EXECUTIVE_RECORD_BASIS
+    what = {"joint": "a joint committee of the partners", "board": "a partnership board",
+            "sovereign": "a committee"}[body.kind]
+    law = "Part VA of the Local Government Act 1972"
+    if body.access_regime == "pbama1960":
+        what, law = "an NHS board", regime_of(body).act
+    return (f"The decision record of {body.name}, {what} meeting under {law}. It is not an "
+            "executive decision under SI 2012/2089 and is "
+            "not subject to call-in.")
+
+
+def call_in_terms(body: Body) -> str:
+    """What a body's terms of reference say about call-in, agreeing with its notices."""
+    if body.executive:
+        return (f"Its executive decisions may be called in within "
+                f"{body.deadlines.call_in_working_days} working days of the publication of the "
+                "decision notice (Local Government Act 2000 s9F), and are not implemented "
+                "until then.")
+    return ("Its decisions are not executive decisions and are not subject to call-in; they "
+            "may be implemented once recorded.")

@@ -17,7 +17,7 @@ Act 2000.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
 
@@ -112,6 +112,23 @@ def call_in_expires(decision_date: date, body: Body, cal: WorkingCalendar) -> da
     the decision is published (Local Government Act 2000 s9F; default 5). The decision may be
     implemented from the next working day."""
     return cal.add_working_days(decision_date, body.deadlines.call_in_working_days)
+
+
+def implementable_from(decided_on: date, call_in_expires: date | None,
+                       cal: WorkingCalendar) -> date:
+    """The first day a decision may be implemented: the working day after its call-in window
+    closes, or (not subject to call-in, or exempted for urgency) the day it was taken."""
+    if call_in_expires is None:
+        return decided_on
+    return cal.next_working_day(call_in_expires + timedelta(days=1))
+
+
+def implementation_wording(decided_on: date, call_in_expires: date | None,
+                           cal: WorkingCalendar) -> str:
+    """The sentence notices and listings print: from which date the decision may be
+    implemented."""
+    day = implementable_from(decided_on, call_in_expires, cal)
+    return f"This decision may be implemented from {day:%A} {day.day} {day:%B %Y}."
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Annotated, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dateutil.rrule import rrulestr
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from decisions.errors import NotFound
@@ -62,8 +63,8 @@ class Locality(_Strict):
     timezone: str = "Europe/London"
     bank_holidays: Literal["england-and-wales"] = "england-and-wales"
     extra_closure_days: tuple[date, ...] = ()
-    financial_year_start: str = Field(default="04-01", pattern=r"^\d\d-\d\d$")
-    signing_deadline: str = Field(default="03-31", pattern=r"^\d\d-\d\d$")
+    financial_year_start: str = "04-01"
+    signing_deadline: str = "03-31"
     """Month-day by which the s75 agreement must be signed, before the financial year starts."""
     consecutive_go_gateways: int = Field(default=3, ge=1, le=24)
     secretary_name: str = "Committee Secretary"
@@ -79,6 +80,28 @@ class Locality(_Strict):
         except (ValueError, ZoneInfoNotFoundError):
             raise ValueError("expected an IANA time zone name such as 'Europe/London'") from None
         return value
+
+    @field_validator("financial_year_start", "signing_deadline")
+    @classmethod
+    def _month_day(cls, value: str) -> str:
+        month_day(value)
+        return value
+
+
+def month_day(value: str) -> tuple[int, int]:
+    """``"MM-DD"`` parsed as a day that exists in every year (so not ``02-29``); ValueError
+    naming what is valid otherwise."""
+    allowed = "expected a month-day MM-DD that exists in every year, such as '04-01'"
+    if not re.fullmatch(r"\d\d-\d\d", value):
+        raise ValueError(allowed)
+    month, day = int(value[:2]), int(value[3:])
+    try:
+        date(2027, month, day)  # 2027 is not a leap year: 02-29 is refused
+    except ValueError:
+        why = (f"there is no month {month}" if not 1 <= month <= 12 else
+               f"month {month} has no day {day} every year")
+        raise ValueError(f"{allowed}; {why}") from None
+    return month, day
 
 
 class Partner(_Strict):
@@ -108,8 +131,17 @@ class MeetingSchedule(_Strict):
     @field_validator("rule")
     @classmethod
     def _rule_shape(cls, value: str) -> str:
+        allowed = "expected an RFC 5545 rule such as 'FREQ=MONTHLY;BYDAY=2WE'"
         if not re.match(r"^FREQ=(DAILY|WEEKLY|MONTHLY|YEARLY)(;[A-Z]+=[A-Z0-9,+-]+)*$", value):
-            raise ValueError("expected an RFC 5545 rule such as 'FREQ=MONTHLY;BYDAY=2WE'")
+            raise ValueError(allowed)
+        start = datetime(2027, 1, 1)
+        try:
+            rule = rrulestr(value, dtstart=start)
+            first = rule.after(start, inc=True)
+        except (ValueError, TypeError, KeyError, IndexError) as exc:
+            raise ValueError(f"{allowed} ({exc or type(exc).__name__})") from None
+        if "UNTIL=" not in value and (first is None or first > start.replace(year=2032)):
+            raise ValueError(f"{allowed}; this rule gives no meeting in five years")
         return value
 
 
@@ -355,12 +387,26 @@ def cross_reference_problems(cfg: LocalityConfig) -> list[Problem]:
     for i, m in enumerate(cfg.member):
         need(partners, m.partner, f"member[{i}].partner", "partner ids")
         for j, bid in enumerate(m.bodies):
-            need(bodies, bid, f"member[{i}].bodies[{j}]", "body ids")
+            if not need(bodies, bid, f"member[{i}].bodies[{j}]", "body ids"):
+                continue
+            body = cfg.body_by_id(bid)
+            if m.partner in partners and m.partner not in body.partners:
+                problems.append(Problem(
+                    f"member[{i}].bodies[{j}]", bid,
+                    f"{m.id} is a member for partner {m.partner}, which is not a partner of "
+                    f"{bid} (its partners: {list(body.partners)}); seat {m.id} on a body of "
+                    f"{m.partner} or add {m.partner} to {bid}'s partners"))
         if m.substitute is not None:
             need(members, m.substitute, f"member[{i}].substitute", "member ids")
         for j, bid in enumerate(m.secretary_of):
             need(bodies, bid, f"member[{i}].secretary_of[{j}]", "body ids")
 
+    loc = cfg.locality
+    if month_day(loc.signing_deadline) == month_day(loc.financial_year_start):
+        problems.append(Problem("locality.signing_deadline", loc.signing_deadline,
+                                "a month-day before the financial year start "
+                                f"(locality.financial_year_start = {loc.financial_year_start!r}), "
+                                "such as the day before it"))
     op = cfg.locality.operator
     if (op is not None and need(members, op, "locality.operator", "member ids")
             and "admin" not in cfg.member_by_id(op).roles):

@@ -117,6 +117,12 @@ def _block(body: Body, cfg: LocalityConfig, eligible: Sequence[Attendee],
         if position not in POSITIONS:
             problems.append(f"partner_votes.{pid}: {position!r} is not valid; "
                             f"expected one of {', '.join(POSITIONS)}")
+    missing = [p for p in body.partners if p in represented and p not in partner_votes]
+    if missing:
+        problems.append(f"partner_votes: no block vote recorded for {', '.join(missing)}; "
+                        f"{body.name} decides one vote per partner, so record a vote for, "
+                        "against or abstain for each partner present "
+                        f"({', '.join(p for p in body.partners if p in represented)})")
     if problems:
         raise InvalidInput("; ".join(problems))
     votes = {p: partner_votes.get(p) for p in body.partners}

@@ -42,7 +42,7 @@ def _shape_problems(exc: ValidationError) -> list[Problem]:
             continue
         seen.add(path)
         value = err.get("input") if err["type"] != "missing" else None
-        msg = err["msg"]
+        msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "missing":
             msg = "this key is required"
         elif err["type"] == "extra_forbidden":

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from decisions.access import regime_of
+from decisions.access import call_in_terms, regime_of
 from decisions.terms import Body, LocalityConfig
 from notifications.documents.views import (
     PoolLineView,
@@ -112,8 +112,8 @@ def _clauses(cfg: LocalityConfig, b: Body) -> list[TermsClause]:
         "a meeting.",
         f"Draft minutes are produced within {d.draft_minutes_working_days} working days and "
         "approved at the next meeting.",
-        f"Decision notices are published within {d.decision_notice_working_days} working days; "
-        f"the call-in period is {d.call_in_working_days} working days.",
+        f"Decision notices are published within {d.decision_notice_working_days} working "
+        "days. " + call_in_terms(b),
     )))
     return out
 

@@ -10,8 +10,10 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
-from decisions.access import is_exempt, regime_of
+from decisions.access import decision_record_basis, is_exempt, regime_of
+from decisions.calendar import calendar_for
 from decisions.errors import NotFound
+from decisions.key_decisions import implementation_wording
 from decisions.outcomes import DecisionFacts, Destination, account, day, names, resolution
 from decisions.outcomes import deferred as deferred_words
 from decisions.outcomes import minute_number as format_number
@@ -375,7 +377,11 @@ def notice_view(session: Session, cfg: LocalityConfig, decision_id: int,
         bool(d.key_decision), f"FP/{key.id}" if key is not None else "", urgency,
         body.secretary_email or cfg.locality.secretary_email, cfg.locality.name, item.part,
         item.exempt_paragraph, regime=body.access_regime, minute=minute, outcome=d.outcome,
-        referred_to=tuple(x.words() for x in f.referrals))
+        referred_to=tuple(x.words() for x in f.referrals),
+        legal_basis=decision_record_basis(body),
+        implementation=implementation_wording(
+            decided, None if d.call_in_state == "exempt" else d.call_in_expires,
+            calendar_for(cfg.locality.extra_closure_days)))
 
 
 def minutes_row(session: Session, meeting_id: int) -> MinutesRow | None:

@@ -45,6 +45,10 @@ class DecisionNoticeView:
     outcome: str = ""
     referred_to: tuple[str, ...] = ()
     """Each body the decision is referred to, with the meeting it is placed at (in words)."""
+    legal_basis: str = ""
+    """Under which law the body records the decision (decisions.access.decision_record_basis)."""
+    implementation: str = ""
+    """From which date the decision may be implemented (decisions.key_decisions)."""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from decisions.access import EXECUTIVE_RECORD_BASIS
 from notifications.documents.views import (
     ActionLogView,
     ActionView,
@@ -289,14 +290,17 @@ def sample_actions() -> ActionLogView:
 
 def sample_notice() -> DecisionNoticeView:
     return DecisionNoticeView(
-        "JCC/2019/06/5", "Stockport Together funding update", BODY, date(2019, 6, 12),
+        "CABINET/2019/06/5", "Stockport Together funding update", "Council Cabinet",
+        date(2019, 6, 12),
         "That the plan for the use of CCG resources in support of the programme be approved "
         "and quarterly progress reports received.",
         "The programme is fundamental to improving care and financial sustainability.",
         ("Not to invest: rejected because the change is beyond existing teams' capacity.",),
         ("GP Board Director (1): non-pecuniary interest; left the room.",), (),
-        date(2019, 6, 14), date(2019, 6, 21), rule_applied="Consensus", key_decision=True,
-        forward_plan_ref="FP/2019/031", contact="jcc.secretary@example.org", locality=LOCALITY)
+        date(2019, 6, 14), date(2019, 6, 21), rule_applied="Majority", key_decision=True,
+        forward_plan_ref="FP/2019/031", contact="cabinet.clerk@example.org", locality=LOCALITY,
+        legal_basis=EXECUTIVE_RECORD_BASIS,
+        implementation="This decision may be implemented from Monday 24 June 2019.")
 
 
 def sample_forward_plan() -> ForwardPlanView:

@@ -163,16 +163,15 @@ class Year:
         notes = []
         rule = self.cast.cfg.body_by_id(body_id).decision_rule
         for key, outcome, objections in take:
+            if key not in self.item_ids:  # e.g. the referred item when nothing was referred
+                notes.append(f"nothing to take for {key}")
+                continue
             declared = {m for k, m, _ in declarations if k == key}
-            votes: dict[str, Any] | None = None
-            partner_votes: dict[str, Any] | None = None
-            if rule == "majority" and outcome != "noted":
-                votes = {m: "for" for m in self.cast.members(body_id)
-                         if m not in apologies and m not in declared}
-            if rule == "one_vote_per_partner" and outcome != "noted":
-                partner_votes = {p: "for" for p in self.cast.cfg.body_by_id(body_id).partners}
+            votes, partner_votes = self._positions(body_id, outcome, objections,
+                                                   set(apologies) | declared)
             result = perform(uow, Decide(self.item_ids[key], outcome=outcome,
-                                         objections=tuple(objections), votes=votes,
+                                         objections=tuple(objections) if rule == "consensus"
+                                         else (), votes=votes,
                                          partner_votes=partner_votes,
                                          reasons="As set out in the report.",
                                          alternatives_rejected="To do nothing: rejected, as "
@@ -187,7 +186,9 @@ class Year:
                 self.tally.decisions += 1
                 self.tally.referrals += len(result.referrals)
                 d = result.decision
-                how = {"noted": "noted", "referred": "no consensus, referred"}.get(
+                why = {"consensus": "no consensus", "delegated_limit": "above the delegated "
+                       "limit"}.get(d.rule_applied, "not every partner voted for")
+                how = {"noted": "noted", "referred": f"{why}, referred"}.get(
                     d.outcome, f"{d.outcome} ({d.rule_applied.replace('_', ' ')})")
                 notes.append(f"{title}: {how}")
                 for ref in result.referrals:
@@ -199,6 +200,20 @@ class Year:
         m = perform(uow, HoldMeeting(mid), sec)
         self.tally.meetings_held += 1
         return f"{body_id} {day:%d %b} held, chair {m.chair_id}. " + "; ".join(notes)
+
+    def _positions(self, body_id: str, outcome: str, objections: Sequence[str],
+                   absent: set[str]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """The votes the body's decision rule needs, objectors voting against: under one vote
+        per partner an objector's partner votes against (no decision, so referred); under a
+        majority each objector votes against and the rest for."""
+        body = self.cast.cfg.body_by_id(body_id)
+        if outcome == "noted" or body.decision_rule == "consensus":
+            return None, None
+        if body.decision_rule == "majority":
+            return {m: "against" if m in objections else "for"
+                    for m in self.cast.members(body_id) if m not in absent}, None
+        against = {self.cast.cfg.member_by_id(m).partner for m in objections}
+        return None, {p: "against" if p in against else "for" for p in body.partners}
 
     def decision_of(self, uow: UnitOfWork, key: str) -> tuple[int, str]:
         from workflows.committee.tables import DecisionRow

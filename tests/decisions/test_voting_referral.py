@@ -124,8 +124,9 @@ def test_one_block_vote_per_partner(config: LocalityConfig) -> None:
                  partner_votes={"council": "for", "ccg": "against"})
     assert out.result == "no_consensus"
     assert "NHS Bolton CCG voted against" in out.explanation
-    out = decide(jcc, config, present, "leader", partner_votes={"council": "for"})
-    assert out.result == "no_consensus" and "NHS Bolton CCG did not vote" in out.explanation
+    # A partner present without a recorded block vote is refused, naming it (issue 13).
+    with pytest.raises(InvalidInput, match=r"no block vote recorded for ccg; .* \(council, ccg\)"):
+        decide(jcc, config, present, "leader", partner_votes={"council": "for"})
     council_only = attendees(config, ["leader", "dass"])
     with pytest.raises(InvalidInput, match=r"partner_votes\.ccg: no eligible member of ccg"):
         decide(jcc, config, council_only, "leader",

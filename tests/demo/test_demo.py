@@ -176,3 +176,18 @@ def test_the_year_can_be_browsed_on_the_web(bolton: tuple[Result, Path]) -> None
             assert login.group(3).split(", ")[0] in r.text
     finally:
         app.close()
+
+
+def test_demo_on_three_partners_voting_one_vote_each_makes_a_referral(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A joint committee deciding one vote per partner: the referral scene's objector's partner
+    votes against, the item is referred to that partner's sovereign body, and it is taken there."""
+    out = tmp_path / "out"
+    r = cli("--config", str(ROOT / "examples" / "three_partners.toml"), "demo", "--out", str(out))
+    assert r.code == 0, r.text
+    assert "internal error" not in r.text
+    assert re.search(r"decisions\s+\d+ \(1 referred,", r.out), r.out[-800:]
+    assert "not every partner voted for, referred" in r.out
+    assert "approved (one vote per partner)" in r.out
+    assert "referred item" in r.out and "accepted for the Board's agenda" in r.out
+    assert "proposal now live" in r.out
+    assert "Chief Executive of the Foundation Trust" in r.out  # the third partner signs
