@@ -10,7 +10,7 @@ import workflows.sqltypes
 
 
 revision = "0002_record"
-down_revision = "0001"
+down_revision = "0002_web"
 branch_labels = None
 depends_on = None
 

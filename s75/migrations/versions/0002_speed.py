@@ -11,7 +11,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0002_speed"
-down_revision = "0001"
+down_revision = "0002_publishing"
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ import workflows.sqltypes
 
 
 revision = '0002_web'
-down_revision = '0001'
+down_revision = '0002_speed'
 branch_labels = None
 depends_on = None
 
