@@ -244,6 +244,15 @@ class DeclarationView:
     """How it was managed, in words: left the room, took no part in the vote, dispensation."""
 
 
+def declared_sentences(decls: tuple[DeclarationView, ...]) -> tuple[str, ...]:
+    """The declarations minute: one sentence per declaration, or that none was declared."""
+    return tuple(
+        f"{v.member} declared a {v.interest.split(':')[0].lower()} interest in minute "
+        f"{v.item_number} ({v.item_title}): {v.interest.split(': ', 1)[-1]}. {v.managed}."
+        if v.managed else f"{v.interest}: minute {v.item_number} ({v.item_title})."
+        for v in decls) or ("No interests were declared.",)
+
+
 @dataclass(frozen=True)
 class MinuteItem:
     number: str

@@ -20,6 +20,7 @@ from decisions.outcomes import minute_number as format_number
 from decisions.outcomes import withdrawn as withdrawn_words
 from decisions.terms import Body, LocalityConfig
 from notifications.documents.config_views import terms_view
+from notifications.documents.meeting_views import declared_sentences
 from notifications.documents.views import (
     Attendee,
     DecisionNoticeView,
@@ -234,12 +235,6 @@ def _declarations(session: Session, cfg: LocalityConfig, m: MeetingRow,
     return tuple(out)
 
 
-def _declared(decls: tuple[DeclarationView, ...]) -> tuple[str, ...]:
-    return tuple(f"{v.member} declared a {v.interest.split(':')[0].lower()} interest in minute "
-                 f"{v.item_number} ({v.item_title}): {v.interest.split(': ', 1)[-1]}. "
-                 f"{v.managed}." for v in decls) or ("No interests were declared.",)
-
-
 def _business(session: Session, cfg: LocalityConfig, i: AgendaItemRow,
               body: Body) -> tuple[str, str, str]:
     """(outcome, resolution, account) of a business item."""
@@ -284,7 +279,8 @@ def minutes_view(session: Session, cfg: LocalityConfig, meeting_id: int) -> Minu
     texts = {t.item_id: t.text for t in session.exec(select(MinuteTextRow).where(
         MinuteTextRow.meeting_id == meeting_id)).all()}
     standing: dict[str, Callable[[], tuple[str, ...]]] = {
-        "apologies": lambda: _apologies(cfg, att), "declarations": lambda: _declared(decls),
+        "apologies": lambda: _apologies(cfg, att),
+        "declarations": lambda: declared_sentences(decls),
         "minutes": lambda: _previous(session, cfg, m),
         "matters_arising": lambda: _matters(session, cfg, m)}
     entries = []

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from decisions.access import EXEMPT_PART, REGIMES, RegimeId, is_exempt
+from notifications.documents.meeting_views import declared_sentences
 from notifications.documents.views import (
     ActionLogView,
     ActionView,
@@ -89,6 +90,10 @@ def public_minutes(m: MinutesView) -> MinutesView:
         DeclarationView("–", exempt[n].number, exempt[n].title,
                         "Declared on exempt business: recorded in the Part 2 minutes", "")
         for n in declared)
+    generated = len(declared_sentences(m.declarations))
+    items = tuple(  # the declarations minute, retold from the public declarations only
+        replace(i, discussion=declared_sentences(declarations) + i.discussion[generated:])
+        if i.standing == "declarations" else i for i in items)
     return replace(m, items=items, declarations=declarations, public=True)
 
 

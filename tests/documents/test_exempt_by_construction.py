@@ -27,7 +27,7 @@ from s75.web.app import create_app
 from s75.wiring import build_bus
 from tests.documents.doc_helpers import text
 from tests.documents.meeting_setup import publish_and_attend
-from tests.principals import as_principal
+from tests.principals import FULL_COVER, as_principal
 from tests.web.client import TestClient
 from tests.web.web_helpers import CONFIG, web_app
 from workflows.committee import actions, decide, interests, items, meetings
@@ -49,7 +49,7 @@ def _build(engine: Engine, config: LocalityConfig) -> tuple[int, int]:
         [m1, _m2] = meetings.schedule(uow, "jcc", date(2019, 4, 1), date(2019, 5, 31))
         assert m1.id is not None
         public = items.add(uow, m1.id, "Intermediate care beds", lead="DASS",
-                           cover={"decisions_required": "Approve beds"},
+                           cover={**FULL_COVER, "decisions_required": "Approve beds"},
                            body_text="# Background\n\nDemand rose.")
         exempt = items.add(
             uow, m1.id, TITLE, lead=MARK["lead"], indicative_time="15:47", part=2,

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tests.principals import COVER_ARGS
+
 ROOT = Path(__file__).resolve().parents[2]
 THREE = ROOT / "examples" / "three_partners.toml"
 JCC = ["leader", "exec_adults", "dass", "ccg_chair", "accountable_officer", "cfo",
@@ -25,7 +27,7 @@ def test_block_vote_missing_a_partner_is_refused(cli: Callable[..., Any], db_url
 
     assert s75("init").code == 0
     [m1, *_] = js("meeting", "schedule", "jcc", "--from", "2019-04-01", "--to", "2019-04-30")
-    item = js("item", "add", m1["id"], "Care homes quality scheme", "--decisions", "Approve")
+    item = js("item", "add", m1["id"], "Care homes quality scheme", *COVER_ARGS)
     js("--as", "commissioning_lead", "item", "submit", item["id"], "--on", "2019-03-20")
     js("item", "accept", item["id"])
     js("item", "publish", item["id"], "--on", "2019-04-01")

@@ -14,6 +14,7 @@ from s75 import accounts
 from s75.web.app import create_app
 from s75.web.staff.forms import FORMS
 from s75.web.staff.sessions import COOKIE
+from tests.principals import FULL_COVER
 from tests.web.client import TestClient
 from tests.web.staff_helpers import BASE, PASSWORD, SECRET, add_accounts, csrf_of, sign_in
 from tests.web.web_helpers import Record, build_record, web_app
@@ -137,7 +138,7 @@ def test_the_agenda_builder_performs_one_action_per_form(
     r = client.post(f"/staff/meetings/{mid}/add-item",
                     data={"csrf": token, "title": "Falls prevention", "action": "for_decision",
                           "part": "1", "lead": "DASS", "body_text": "# Summary\n\nFewer falls.",
-                          "decisions_required": "Approve the falls service"},
+                          **FULL_COVER, "decisions_required": "Approve the falls service"},
                     follow_redirects=False)
     assert r.status_code == 303
     assert items_on(engine, mid) == before + 1
