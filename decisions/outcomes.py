@@ -34,7 +34,8 @@ def names(items: Sequence[str]) -> str:
     items = [x for x in items if x]
     if len(items) <= 1:
         return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"
+    sep = "; " if any("," in x for x in items) else ", "  # "Cllr A, Leader; Dr B, Chair"
+    return f"{sep.join(items[:-1])} and {items[-1]}"
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,9 @@ def _taken(f: DecisionFacts) -> str:
     """How the meeting reached its view, before any referral."""
     if f.rule in ("consensus", "delegated_limit") and f.counts is None and not f.partner_votes:
         if f.objectors:
-            return f"Consensus was not reached: {names(list(f.objectors))} objected."
+            who = names(list(f.objectors))
+            comma = "," if "," in f.objectors[-1] else ""  # "Cllr A, Leader of the Council,"
+            return f"Consensus was not reached: {who}{comma} objected."
         return (f"Agreed by consensus: none of the {f.eligible} members entitled to take part "
                 "objected.")
     if f.counts is not None:

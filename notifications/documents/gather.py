@@ -71,8 +71,8 @@ def _member(cfg: LocalityConfig, member_id: str | None) -> str:
     if not member_id:
         return ""
     try:
-        return cfg.member_by_id(member_id).name
-    except StopIteration:
+        return cfg.member_by_id(member_id).display
+    except (StopIteration, NotFound):
         return member_id
 
 

@@ -83,7 +83,7 @@ def test_every_outcome_in_its_own_words(jcc: list[dict[str, Any]], s75: Callable
     assert ("Resolved: That the recommendations be approved as amended: That the strategy be "
             "approved with a review after six months.") in text
     assert "Resolved: That the report be noted." in text
-    assert ("Consensus was not reached: Cllr Amir Hussain, Executive Member for Adults "
+    assert ("Consensus was not reached: Cllr Amir Hussain, Executive Member for Adults, "
             "objected. Under paragraph 5.2 of the terms of reference the decision is referred "
             "to CCG Board, at its meeting on Friday 26 April 2019.") in text
     assert "The recommendations were approved" not in text
@@ -100,7 +100,7 @@ def test_every_outcome_in_its_own_words(jcc: list[dict[str, Any]], s75: Callable
     no_ids(ref)
     assert "Resolved" not in ref and "That the decision be referred to CCG Board." in ref
     assert "CCG Board, at its meeting on Friday 26 April 2019" in ref
-    assert "Cllr Amir Hussain, Executive Member for Adults objected" in ref
+    assert "Cllr Amir Hussain, Executive Member for Adults, objected" in ref
     assert "JCC/19/8" in ref and "JCC/2019/4" in ref
     ok = notice(s75, decisions["approved"], tmp_path)
     assert "JCC/2019/1" in ok and "That the recommendations in the report be approved." in ok
