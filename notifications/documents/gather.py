@@ -44,6 +44,7 @@ from workflows.committee.records import (
     KeyDecisionRow,
 )
 from workflows.committee.tables import AgendaItemRow, DecisionRow, ItemAppendixRow, MeetingRow
+from workflows.proposal.rules import MonthStatus
 
 MANAGED_TEXT = {
     "left_room": "Left the room for the item and took no part in the discussion or vote",
@@ -265,6 +266,25 @@ RAG_LABEL = {"green": "Go", "amber": "Go with conditions or pause", "red": "Stop
              "due": "Due: returns awaited"}
 
 
+def _cell_label(cfg: LocalityConfig, st: MonthStatus, partners: list[str]) -> str:
+    """A month's gateway in words, partners by name: "Go", "Pause: NHS Bolton CCG",
+    "Missed: no return from Bolton Council", "Due by 31 March 2020: awaiting ..."."""
+    def who(decision: str) -> str:
+        return ", ".join(_partner(cfg, p) for p, d in st.returns.items() if d == decision)
+    missing = ", ".join(_partner(cfg, p) for p in partners if p not in st.returns)
+    if "stop" in st.returns.values():
+        return f"Stop: {who('stop')}"
+    if st.rag == "red":
+        return f"Missed: no return from {missing}" if st.returns else "Missed: no gateway held"
+    if st.rag == "due":
+        return f"Due: awaiting {missing}"
+    if "pause" in st.returns.values():
+        return f"Pause: {who('pause')}"
+    if st.rag == "amber":
+        return f"Go with conditions: {who('go_with_conditions')}"
+    return "Go"
+
+
 def gateway_view(session: Session, cfg: LocalityConfig, now: datetime) -> GatewayReportView:
     from workflows.proposal.queries import gateway_status, open_conditions
     from workflows.tables import ProposalRow
@@ -280,8 +300,7 @@ def gateway_view(session: Session, cfg: LocalityConfig, now: datetime) -> Gatewa
             GatewayCell(f"{mo:%b %Y}", "grey", "No gateway") if mo not in by_month else
             GatewayCell(f"{mo:%b %Y}", "grey" if by_month[mo].rag == "due"  # type: ignore[arg-type]
                         else by_month[mo].rag,
-                        f"{RAG_LABEL.get(by_month[mo].rag, by_month[mo].rag)}: "
-                        f"{by_month[mo].summary}")
+                        _cell_label(cfg, by_month[mo], [x.id for x in cfg.partner]))
             for mo in months)
         conds = tuple(OpenCondition(c.text, _member(cfg, c.owner_id), c.due,
                                     _partner(cfg, c.partner_id))

@@ -92,7 +92,7 @@ def test_public_pdfs_keep_part_2_out(bolton: tuple[Result, Path]) -> None:
 def test_gateway_report_and_chair_rotation_read_back(bolton: tuple[Result, Path]) -> None:
     result, out = bolton
     gateway = " ".join(text(next(out.glob("*_gateway-report.pdf"))).split())  # labels wrap
-    assert "Expand" in gateway and "Go with conditions or pause: pause (ccg)" in gateway
+    assert "Expand" in gateway and "Pause: NHS Bolton CCG" in gateway
     chairs = re.findall(r"jcc \d\d \w+ held, chair (\w+)", result.out)
     assert len(chairs) == 12
     assert chairs[:2] == ["leader", "ccg_chair"]
