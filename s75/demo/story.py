@@ -199,7 +199,9 @@ class Year:
             perform(uow, AddAction(mid, text, owner, due), sec)
         m = perform(uow, HoldMeeting(mid), sec)
         self.tally.meetings_held += 1
-        return f"{body_id} {day:%d %b} held, chair {m.chair_id}. " + "; ".join(notes)
+        chair = self.cast.cfg.member_by_id(m.chair_id).name if m.chair_id else "not recorded"
+        body = self.cast.cfg.body_by_id(body_id).name
+        return f"{body} {day:%d %b} held, chair {chair}. " + "; ".join(notes)
 
     def _positions(self, body_id: str, outcome: str, objections: Sequence[str],
                    absent: set[str]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
