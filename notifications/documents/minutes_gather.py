@@ -50,6 +50,10 @@ MANAGED_TEXT = {
 MINUTED_STATES = ("published", "considered", "decided", "deferred")
 
 
+NOT_IMPLEMENTED = ("referred", "deferred", "withdrawn", "not_approved")
+"""Outcomes with nothing to implement: the notice gives no implementation date."""
+
+
 def person(cfg: LocalityConfig, member_id: str | None) -> str:
     """A member as a person reads them ("Cllr Jane Smith, Leader of the Council")."""
     if not member_id:
@@ -375,7 +379,7 @@ def notice_view(session: Session, cfg: LocalityConfig, decision_id: int,
         item.exempt_paragraph, regime=body.access_regime, minute=minute, outcome=d.outcome,
         referred_to=tuple(x.words() for x in f.referrals),
         legal_basis=decision_record_basis(body),
-        implementation=implementation_wording(
+        implementation="" if d.outcome in NOT_IMPLEMENTED else implementation_wording(
             decided, None if d.call_in_state == "exempt" else d.call_in_expires,
             calendar_for(cfg.locality.extra_closure_days)))
 
