@@ -5,7 +5,6 @@ queries, CSV and XLSX read back, and bad query strings refused with the field na
 from __future__ import annotations
 
 import csv
-import html
 import io
 import re
 from collections.abc import Iterator
@@ -21,7 +20,7 @@ from bench.board import seed
 from decisions.terms import LocalityConfig
 from s75.web.app import create_app
 from tests.web.client import TestClient
-from tests.web.web_helpers import Record, build_record, web_app
+from tests.web.web_helpers import Record, build_record, visible, web_app
 from workflows.tables import ProposalRow
 
 TODAY = date(2019, 4, 11)  # web_helpers.NOW
@@ -29,10 +28,6 @@ QUERIES_PER_PAGE = 5
 """The board's three (count, page, returns) and the deadlines at risk (deadlines, exempt
 actions)."""
 
-
-def visible(page: str) -> str:
-    page = re.sub(r"<style>.*?</style>", " ", page, flags=re.S)
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
 
 
 @pytest.fixture

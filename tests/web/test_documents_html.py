@@ -3,7 +3,6 @@ title and ground of exemption only, nothing before it is published."""
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
 
@@ -13,12 +12,15 @@ from sqlalchemy import Engine
 from decisions.terms import LocalityConfig
 from s75.web.app import create_app
 from tests.web.client import TestClient
-from tests.web.web_helpers import PART1_TITLE, PART2_TITLE, SECRETS, Record, build_record, web_app
-
-
-def visible(page: str) -> str:
-    page = re.sub(r"<style>.*?</style>", " ", page, flags=re.S)
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+from tests.web.web_helpers import (
+    PART1_TITLE,
+    PART2_TITLE,
+    SECRETS,
+    Record,
+    build_record,
+    visible,
+    web_app,
+)
 
 
 @pytest.fixture

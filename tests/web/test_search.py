@@ -3,7 +3,6 @@ text, and nothing exempt ever found (a marker planted in every Part 2 field)."""
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
 
@@ -14,11 +13,7 @@ from decisions.terms import LocalityConfig
 from s75.web.app import create_app
 from s75.web.search import fts5_query, parse
 from tests.web.client import TestClient
-from tests.web.web_helpers import PART2_TITLE, SECRETS, Record, build_record, web_app
-
-
-def visible(page: str) -> str:
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+from tests.web.web_helpers import PART2_TITLE, SECRETS, Record, build_record, visible, web_app
 
 
 @pytest.fixture

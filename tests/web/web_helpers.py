@@ -4,6 +4,8 @@ action arising from the exempt item; and a proposal in shadow operation with gat
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -86,3 +88,10 @@ def build_record(engine: Engine, config: LocalityConfig) -> Record:
 
 def web_app(db_url: str) -> App:
     return make_app(CONFIG, db_url, SimulatedClock(NOW))
+
+
+def visible(page: str) -> str:
+    """A page's text as a reader gets it: styles and tags dropped, entities decoded,
+    whitespace collapsed."""
+    page = re.sub(r"<style>.*?</style>", " ", page, flags=re.S)
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
