@@ -15,6 +15,7 @@ import typer
 from decisions.agenda_rules import COMMON_WORDINGS
 from decisions.checklist import ANSWERS, STATUTORY
 from decisions.errors import InvalidInput
+from s75.cli.decision_app import decision_app
 from s75.cli.options import JsonOpt, clean_text, get_app, maybe_date, one_line
 from s75.cli.output import emit_object, emit_rows
 from workflows.committee import common
@@ -470,7 +471,7 @@ def call_in_command(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("call-in")(call_in_command)
+    decision_app.command("call-in")(call_in_command)
     app.add_typer(item_app, name="item")
     app.add_typer(interest_app, name="interest")
     app.command("decide")(decide_command)

@@ -35,7 +35,7 @@ def test_a_dispensation_for_a_body_is_recorded_by_its_secretary(
 
 
 def test_call_in_and_sign_name_what_does_not_exist(s75: Callable[..., Any]) -> None:
-    r = s75("call-in", "99", "--requested-by", "Chair of Scrutiny", "--reason", "Costs")
+    r = s75("decision", "call-in", "99", "--requested-by", "Chair of Scrutiny", "--reason", "Costs")
     assert r.code == 2 and "decision 99 does not exist" in r.err
     r = s75("minutes", "sign", "99")
     assert r.code == 2 and "meeting 99 does not exist" in r.err
