@@ -13,7 +13,9 @@ refusals and the :class:`~decisions.principals.Permission` it needs::
         def scope(self, uow, item): return item_scope(uow, item)
         def write(self, uow, item): return items.accept(uow, item)
 
-:func:`perform` runs ``validate`` (the input alone, no database), ``load`` (rows; NotFound),
+:func:`perform` first cleans every text field (decisions/user_text.py: control characters
+removed, names folded to one line, lengths bounded), then runs ``validate`` (the input
+alone, no database), ``load`` (rows; NotFound),
 the permission check against ``scope`` (always: there is no way round it), ``check`` (the
 rules; RuleRefused), then ``write`` (the rows, and the events raised with ``uow.emit``), all
 inside the caller's unit of work, which commits whole or not at all. The CLI, the web and the
@@ -22,10 +24,12 @@ demo call actions and nothing else.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, ClassVar, Generic, TypeVar
 
 from decisions.principals import Permission, Principal, Scope, require
 from decisions.terms import LocalityConfig
+from decisions.user_text import clean_fields
 from workflows.events import UnitOfWork
 
 R = TypeVar("R")
@@ -76,6 +80,8 @@ class Action(Generic[R]):
 def perform(uow: UnitOfWork, action: Action[R], principal: Principal | None = None) -> R:
     """Run ``action`` in ``uow`` as ``principal`` (default: the unit of work's)."""
     who = principal or uow.principal
+    if dataclasses.is_dataclass(action) and (cleaned := clean_fields(action)):
+        action = dataclasses.replace(action, **cleaned)
     action.validate(uow.config)
     loaded = action.load(uow)
     require(action.name, who, action.required(uow, loaded), action.scope(uow, loaded))
