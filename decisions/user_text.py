@@ -64,7 +64,7 @@ def clean_fields(obj: Any) -> dict[str, Any]:
         value = getattr(obj, f.name)
         if not isinstance(value, str | tuple | Mapping):
             continue
-        new = _cleaned(value, f.name.replace("_", " "), f.name in SINGLE_LINE)
+        new = _cleaned(value, f.name, f.name in SINGLE_LINE)
         if new != value:
             changed[f.name] = new
     return changed

@@ -6,6 +6,7 @@ at the top of the form); a permission refused is 403 with the pipeline's own wor
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -152,5 +153,13 @@ async def perform_form(request: Request, meeting_id: int, form_name: str) -> Res
         status = 422 if isinstance(exc, InvalidInput) else 409
         return _workspace(request, meeting_id, status, failed=form_name, message=message,
                           errors={field: message} if field else {}, values=values)
+    except NotFound as exc:  # a value typed into a field (a member, a meeting) that is not there
+        message = str(exc)
+        named = [f for f in form.fields
+                 if values.get(f) and re.search(rf"\b{re.escape(values[f])}\b", message)]
+        if not named:
+            raise
+        return _workspace(request, meeting_id, 422, failed=form_name, message=message,
+                          errors={named[0]: message}, values=values)
     return RedirectResponse(f"/staff/meetings/{meeting_id}?done={quote(form_name)}",
                             status_code=303)
