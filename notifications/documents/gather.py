@@ -20,7 +20,12 @@ from decisions.errors import NotFound
 from decisions.terms import LocalityConfig
 from notifications.documents import minutes_gather
 from notifications.documents.publication import chair_of_the_day, clock_text, first_publication
-from notifications.documents.reports import is_supplementary, report_view
+from notifications.documents.reports import (
+    is_followed,
+    is_supplementary,
+    is_urgent_late,
+    report_view,
+)
 from notifications.documents.views import (
     ActionLogView,
     ActionView,
@@ -99,9 +104,10 @@ def _items(session: Session, meeting_id: int) -> list[AgendaItemRow]:
 
 
 def numbering(items: Sequence[AgendaItemRow]) -> dict[int, str]:
-    """Main agenda first, then supplementary items, numbered on from the main agenda."""
-    main = [i for i in items if not is_supplementary(i)]
-    late = [i for i in items if is_supplementary(i)]
+    """Main agenda first (reports to follow keep their place), then urgent late items,
+    numbered on from the main agenda."""
+    main = [i for i in items if not is_urgent_late(i)]
+    late = [i for i in items if is_urgent_late(i)]
     return {i.id or 0: str(n) for n, i in enumerate(main + late, start=1)}
 
 
@@ -122,7 +128,7 @@ def agenda_view(session: Session, cfg: LocalityConfig, meeting_id: int, *,
     numbers = numbering(items)
     interests = _interests(session, meeting_id, member_id)
     entries = tuple(AgendaEntry(
-        numbers[i.id or 0], i.title, i.report,
+        numbers[i.id or 0], i.title, "Report to follow" if i.report == "To follow" else i.report,
         i.action_text or ACTION_LABELS.get(i.action, i.action),
         clock_text(i.indicative_time), i.lead, i.part, i.exempt_paragraph,
         i.public_interest_reason or "", (i.id or 0) in interests,
@@ -150,7 +156,9 @@ def agenda_view(session: Session, cfg: LocalityConfig, meeting_id: int, *,
 
 
 def _has_report(item: AgendaItemRow) -> bool:
-    return item.standing is None and (bool(item.body_text.strip()) or bool(item.cover))
+    """A report to bind into the pack (none while it is "to follow")."""
+    return item.standing is None and item.report != "To follow" and (
+        bool(item.body_text.strip()) or bool(item.cover))
 
 
 def pack_view(session: Session, cfg: LocalityConfig, meeting_id: int, *, public: bool = False,
@@ -176,6 +184,18 @@ def has_supplement(session: Session, meeting_id: int) -> bool:
     return any(is_supplementary(i) and _has_report(i) for i in _items(session, meeting_id))
 
 
+def supplement_contents(session: Session, meeting_id: int) -> str:
+    """What the supplement carries, for the email that sends it."""
+    late = [i for i in _items(session, meeting_id) if is_supplementary(i) and _has_report(i)]
+    parts = []
+    if any(is_followed(i) for i in late):
+        parts.append("reports listed on the agenda as to follow")
+    if any(is_urgent_late(i) for i in late):
+        parts.append("reports accepted after the agenda with the chair's consent to their "
+                     "being considered as a matter of urgency")
+    return " and ".join(parts)
+
+
 def supplement_view(session: Session, cfg: LocalityConfig, meeting_id: int, *,
                     first_page: int, public: bool = False,
                     member_id: str | None = None) -> SupplementView:
@@ -185,6 +205,7 @@ def supplement_view(session: Session, cfg: LocalityConfig, meeting_id: int, *,
     late = [i for i in items if is_supplementary(i) and _has_report(i)]
     if not late:
         raise NotFound("this meeting has no supplementary items: a supplement carries reports "
+                       "listed to follow and since supplied, and reports "
                        "accepted after publication with the chair's urgency consent")
     interests = _interests(session, meeting_id, member_id)
     from dataclasses import replace
@@ -192,10 +213,14 @@ def supplement_view(session: Session, cfg: LocalityConfig, meeting_id: int, *,
     reports = tuple(report_view(cfg, i, numbers[i.id or 0], interests.get(i.id or 0, ""),
                                 agenda.regime, _pdf_loader(session))
                     for i in late)
-    consent = "; ".join(sorted({f"{i.urgency_reason}" for i in late if i.urgency_reason}))
+    urgent = [i for i in late if is_urgent_late(i)]
+    consent = "; ".join(sorted({f"{i.urgency_reason}" for i in urgent if i.urgency_reason}))
+    followed = tuple(numbers[i.id or 0] for i in late if is_followed(i))
     return SupplementView(1, replace(agenda, entries=entries), reports, first_page,
-                          _member(cfg, late[0].urgency_consent_by), consent or "not stated",
-                          public=public, member_name=agenda.member_name)
+                          _member(cfg, urgent[0].urgency_consent_by) if urgent else "",
+                          consent or ("not stated" if urgent else ""), public=public,
+                          member_name=agenda.member_name, urgent=len(urgent),
+                          followed=followed)
 
 
 def _rule(d: DecisionRow, body_rule: str) -> str:

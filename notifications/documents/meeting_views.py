@@ -208,7 +208,8 @@ class PackView:
 @dataclass(frozen=True)
 class SupplementView:
     """Reports accepted after publication with the chair's urgency consent (LGA 1972
-    s100B(4)): a numbered supplement that follows on from the main pack."""
+    s100B(4)), and reports listed "to follow" on the agenda and supplied since: a numbered
+    supplement that follows on from the main pack."""
 
     number: int
     agenda: AgendaView
@@ -219,6 +220,10 @@ class SupplementView:
     consent_reason: str
     public: bool = False
     member_name: str | None = None
+    urgent: int = 1
+    """How many of its reports are urgent late items (the chair's consent applies to them)."""
+    followed: tuple[str, ...] = ()
+    """The agenda numbers of the reports listed "to follow" on the published agenda."""
 
     @property
     def title(self) -> str:

@@ -190,8 +190,8 @@ def _mail_supplement(uow: UnitOfWork, meeting_id: int) -> None:
              body_members(cfg, body.id),
              f"Supplementary agenda: {body.name}, {when(cfg, m.starts_at)}",
              f"A supplementary agenda for the {body.name} on {when(cfg, m.starts_at)} is "
-             "published: reports accepted after the agenda with the chair's consent to "
-             "their being considered as a matter of urgency.\nThe supplement is attached.\n",
+             f"published: {gather.supplement_contents(uow.session, meeting_id)}.\n"
+             "The supplement is attached.\n",
              kind="supplement_published",
              attachments=[{"filename": f"{body.id}-{m.local_date or m.starts_at.date()}"
                            "-supplement.pdf", "content_type": "application/pdf",

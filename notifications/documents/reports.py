@@ -23,9 +23,21 @@ NOT_PROVIDED = "Not provided"
 """What a cover sheet prints for a field its author left blank: never invented text."""
 
 
-def is_supplementary(item: AgendaItemRow) -> bool:
-    """A late item the chair accepted as urgent: it goes in the supplement."""
+def is_urgent_late(item: AgendaItemRow) -> bool:
+    """A late item the chair accepted as urgent: it goes in the supplement, numbered on from
+    the main agenda."""
     return bool(item.late and item.urgency_consent_by and item.standing is None)
+
+
+def is_followed(item: AgendaItemRow) -> bool:
+    """A report listed "to follow" on the published agenda and supplied since: it goes in the
+    supplement, keeping its place and number on the agenda."""
+    return item.report_followed_at is not None and item.standing is None
+
+
+def is_supplementary(item: AgendaItemRow) -> bool:
+    """The report is published in the supplement, not the main pack."""
+    return is_urgent_late(item) or is_followed(item)
 
 
 def _lines(text: str) -> tuple[str, ...]:

@@ -131,7 +131,9 @@ def item_add(
                                            "(keys " + ", ".join(STATUTORY) + "; answers "
                                            + ", ".join(ANSWERS) + ")")] = None,
     lead: Annotated[str, Opt(help="Lead officer or member (agenda 'Lead')")] = "",
-    report: Annotated[str, Opt(help="Written Report | Verbal | Presentation")] = "Written Report",
+    report: Annotated[str, Opt(
+        help="Written Report | To follow (listed, the report supplied later with `item edit`"
+             " --text-file) | Verbal | Presentation")] = "Written Report",
     at: Annotated[str | None, Opt("--time", help="Indicative time HH:MM")] = None,
     minutes: Annotated[int | None, Opt("--minutes", help="Time allowed")] = None,
     part: Annotated[int, Opt(help="1 public, 2 exempt")] = 1,

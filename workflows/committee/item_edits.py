@@ -20,6 +20,7 @@ from decisions.report_text import check_report_text
 from workflows.committee import common
 from workflows.committee.common import CLOSING_POSITION
 from workflows.committee.events import AgendaReordered, ItemEdited
+from workflows.committee.items import TO_FOLLOW, check_cover
 from workflows.committee.tables import COVER_FIELDS, AgendaItemRow
 from workflows.events import UnitOfWork
 
@@ -57,6 +58,9 @@ def edit(uow: UnitOfWork, item_id: int, changes: Mapping[str, Any],
     if item.state not in OPEN_STATES + PUBLISHED_STATES:
         raise RuleRefused("the record", f"{common.describe_item(item)} is {item.state}; it is "
                           "part of the meeting's record and is not edited")
+    supplying = item.report == TO_FOLLOW and bool(str(changes.get("body_text", "")).strip())
+    if supplying and not reason.strip():
+        reason = "the report to follow is supplied"
     if item.state in PUBLISHED_STATES and not reason.strip():
         raise InvalidInput(f"reason: missing; {common.describe_item(item)} is published, so "
                            "an edit needs a reason (it is recorded, and the pack is "
@@ -70,6 +74,12 @@ def edit(uow: UnitOfWork, item_id: int, changes: Mapping[str, Any],
         if getattr(item, key) != new:
             setattr(item, key, new)
             changed.append(key)
+    if supplying:  # the report listed "to follow" arrives: a written report from now on
+        item.report = "Written Report"
+        changed.append("report")
+        check_cover(item)  # with its cover sheet, as any written report is submitted
+        if item.state in PUBLISHED_STATES:
+            item.report_followed_at = uow.now
     if not changed:
         return item
     common.bump(item)

@@ -27,7 +27,10 @@ from workflows.events import UnitOfWork
 from workflows.proposal.queries import get_proposal
 
 WORKFLOW = "agenda_item"
-REPORT_KINDS = ("Written Report", "Verbal", "Presentation")
+REPORT_KINDS = ("Written Report", "To follow", "Verbal", "Presentation")
+TO_FOLLOW = "To follow"
+"""An item on the agenda whose report is not yet available: listed "Report to follow", then
+supplied with ``item edit`` (a supplement if the agenda is already published)."""
 MAX_MINUTES = 480
 MAX_AMOUNT = Decimal("1e12")  # the money columns hold 12 digits of pounds and 2 of pence
 

@@ -147,7 +147,7 @@ class AgendaItemRow(SQLModel, table=True):
     action_text: str = ""
     """The agenda's "Action" as the secretary words it ("To debate and approve"); blank
     prints the action's own label ("For decision")."""
-    report: str = "Written Report"  # "Written Report" | "Verbal" | "Presentation"
+    report: str = "Written Report"  # "Written Report" | "To follow" | "Verbal" | "Presentation"
     lead: str = ""
     """Lead officer or member presenting the item (the agenda's "Lead" column)."""
     indicative_time: str | None = None
@@ -186,6 +186,10 @@ class AgendaItemRow(SQLModel, table=True):
     urgency_reason: str | None = None
     """The special circumstances the chair accepted (LGA 1972 s100B(4)); minuted."""
     urgency_consent_by: str | None = None
+    report_followed_at: datetime | None = Field(default=None,
+                                                sa_column=Column(UTCDateTime, nullable=True))
+    """When a report listed "to follow" on the published agenda was supplied: it is published
+    in the supplement, the item keeping its place and number on the agenda."""
     deferred_to_item_id: int | None = None
     carried_from_item_id: int | None = None
     """The item this one continues (deferred from an earlier meeting, or a referral)."""
