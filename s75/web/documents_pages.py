@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session, col, select
 
@@ -118,11 +118,13 @@ def decision_ids(session: Session, meeting_id: int) -> list[tuple[int, str, bool
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search_page(request: Request, q: str = "") -> HTMLResponse:
+def search_page(request: Request, q: str = "", page_: str = Query("1", alias="page")
+                ) -> HTMLResponse:
+    from s75.web.paging import parse_page
     from s75.web.search import MAX_QUERY, search
 
     a = _app(request)
     with a.session() as s:
-        hits = search(s, q, a.db_url)
+        hits, paged = search(s, q, a.db_url, parse_page(page_))
     return page(request, "search.html", title="Search published documents and decisions",
-                q=q, hits=hits, max_query=MAX_QUERY)
+                q=q, hits=hits, paged=paged, max_query=MAX_QUERY)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment
 
@@ -15,6 +15,7 @@ from decisions.errors import NotFound
 from notifications.ical import body_feed
 from s75.app import App
 from s75.web import security, views  # noqa: F401  security: the {name:id} convertor
+from s75.web.paging import parse_page
 
 router = APIRouter()
 
@@ -43,10 +44,11 @@ def home(request: Request) -> HTMLResponse:
 
 
 @router.get("/bodies/{body_id}", response_class=HTMLResponse)
-def body(request: Request, body_id: str) -> HTMLResponse:
+def body(request: Request, body_id: str, page_: str = Query("1", alias="page")
+         ) -> HTMLResponse:
     a = _app(request)
     with a.session() as s:
-        data = views.body_page(s, a.config, body_id, a.clock.now())
+        data = views.body_page(s, a.config, body_id, a.clock.now(), parse_page(page_))
     return page(request, "body.html", title=data.name, b=data)
 
 
@@ -81,13 +83,13 @@ def document(request: Request, document_id: int) -> Response:
 
 
 @router.get("/deadlines", response_class=HTMLResponse)
-def deadlines(request: Request) -> HTMLResponse:
+def deadlines(request: Request, page_: str = Query("1", alias="page")) -> HTMLResponse:
     a = _app(request)
     now = a.clock.now()
     with a.session() as s:
-        rows = views.deadlines(s, a.config, now)
+        rows, paged = views.deadlines(s, a.config, now, parse_page(page_))
     return page(request, "deadlines.html", title="Upcoming deadlines", deadlines=rows,
-                limit=views.DEADLINE_LIMIT)
+                paged=paged)
 
 
 @router.get("/calendar/{body_id}.ics")

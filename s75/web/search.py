@@ -23,6 +23,7 @@ from sqlmodel import Session, col
 
 from decisions.access import exempt_clause
 from decisions.errors import InvalidInput
+from s75.web.paging import Paging, paging
 from workflows.committee.tables import AgendaItemRow, DecisionRow, MeetingRow
 from workflows.tables import AuditEventRow
 
@@ -158,24 +159,33 @@ def _index(session: Session, key: str) -> sqlite3.Connection:
         return db
 
 
-def _sqlite(session: Session, key: str, terms: list[Term]) -> list[tuple[Any, ...]]:
+def _sqlite(session: Session, key: str, terms: list[Term], page: int
+            ) -> tuple[list[tuple[Any, ...]], Paging]:
     db = _index(session, key)
+    match = fts5_query(terms)
     with _lock:
+        total = db.execute("SELECT count(*) FROM doc WHERE doc MATCH ?", (match,)).fetchone()[0]
+        p = paging(total, page, "the results", LIMIT)
         return db.execute(
             "SELECT kind, id, meeting, title, snippet(doc, -1, ?, ?, '…', 24) FROM doc "
-            "WHERE doc MATCH ? ORDER BY bm25(doc, 0, 0, 0, 5.0, 1.0) LIMIT ?",
-            (START, STOP, fts5_query(terms), LIMIT)).fetchall()
+            "WHERE doc MATCH ? ORDER BY bm25(doc, 0, 0, 0, 5.0, 1.0), id LIMIT ? OFFSET ?",
+            (START, STOP, match, p.size, p.offset)).fetchall(), p
 
 
-def _postgres(session: Session, terms: list[Term]) -> list[tuple[Any, ...]]:
+def _postgres(session: Session, terms: list[Term], page: int
+              ) -> tuple[list[tuple[Any, ...]], Paging]:
     doc = public_corpus()
     q = func.websearch_to_tsquery("english", web_query(terms))
     vector = func.to_tsvector("english", doc.c.title + " " + doc.c.body)
+    total = session.execute(select(func.count()).select_from(doc)
+                            .where(vector.op("@@")(q))).scalar_one()
+    p = paging(int(total), page, "the results", LIMIT)
     headline = func.ts_headline("english", doc.c.title + " " + doc.c.body, q,
                                 f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=10")
     stmt = (select(doc.c.kind, doc.c.id, doc.c.meeting, doc.c.title, headline)
-            .where(vector.op("@@")(q)).order_by(func.ts_rank(vector, q).desc()).limit(LIMIT))
-    return [tuple(r) for r in session.execute(stmt).all()]
+            .where(vector.op("@@")(q)).order_by(func.ts_rank(vector, q).desc(), doc.c.kind,
+                                                doc.c.id).offset(p.offset).limit(p.size))
+    return [tuple(r) for r in session.execute(stmt).all()], p
 
 
 def _snippet(raw: str) -> Markup:
@@ -183,14 +193,16 @@ def _snippet(raw: str) -> Markup:
     return Markup(safe.replace(START, "<mark>").replace(STOP, "</mark>"))
 
 
-def search(session: Session, query: str, db_key: str) -> list[Hit]:
+def search(session: Session, query: str, db_key: str, page: int = 1
+           ) -> tuple[list[Hit], Paging]:
+    """One page of the hits (two queries: the count and the page)."""
     terms = parse(query)
     if not terms:
-        return []
+        return [], Paging(1, LIMIT, 0)
     dialect = session.get_bind().dialect.name
-    rows = _postgres(session, terms) if dialect == "postgresql" else \
-        _sqlite(session, db_key, terms)
+    rows, p = _postgres(session, terms, page) if dialect == "postgresql" else \
+        _sqlite(session, db_key, terms, page)
     return [Hit(kind, title, f"/decisions/{id_}" if kind == "decision"
                 else f"/meetings/{meeting}/agenda", _snippet(snip))
-            for kind, id_, meeting, title, snip in rows]
+            for kind, id_, meeting, title, snip in rows], p
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from decisions.access import REGIMES, is_exempt
 from decisions.terms import LocalityConfig
@@ -21,12 +21,13 @@ from notifications.documents.record_views import TermsView
 from notifications.documents.tables import DocumentRow
 from notifications.ical import exempt_action_ids, public_title
 from notifications.tables import DeadlineRow
+from s75.web.paging import PAGE_SIZE, Paging, paging
 from workflows.committee import common
 from workflows.committee.tables import AgendaItemRow, MeetingRow
 
 PUBLISHED_STATES = ("published", "considered", "decided")
 """An item in one of these states has been open to inspection with the agenda."""
-DEADLINE_LIMIT = 200
+DEADLINE_PAGE = 100
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class BodyPage:
     terms: TermsView
     upcoming: tuple[MeetingLine, ...]
     past: tuple[MeetingLine, ...]
+    past_pages: Paging
 
 
 @dataclass(frozen=True)
@@ -122,14 +124,24 @@ def home(session: Session, cfg: LocalityConfig, now: datetime) -> list[BodyLine]
     return out
 
 
-def body_page(session: Session, cfg: LocalityConfig, body_id: str, now: datetime) -> BodyPage:
+def body_page(session: Session, cfg: LocalityConfig, body_id: str, now: datetime,
+              page: int = 1) -> BodyPage:
+    """The body's terms, its next meetings (at most a page) and one page of its past
+    meetings, latest first: three queries whatever the number of meetings."""
     b = cfg.body_by_id(body_id)  # NotFound naming the bodies that exist
-    rows = session.exec(select(MeetingRow).where(MeetingRow.body_id == body_id)
-                        .order_by(col(MeetingRow.starts_at))).all()
-    lines = [meeting_line(cfg, m) for m in rows]
-    upcoming = tuple(x for x, m in zip(lines, rows, strict=True) if m.starts_at >= now)
-    past = tuple(reversed([x for x, m in zip(lines, rows, strict=True) if m.starts_at < now]))
-    return BodyPage(b.id, b.name, terms_view(cfg, body_id), upcoming, past)
+    mine = MeetingRow.body_id == body_id
+    upcoming = session.exec(select(MeetingRow).where(mine, col(MeetingRow.starts_at) >= now)
+                            .order_by(col(MeetingRow.starts_at)).limit(PAGE_SIZE)).all()
+    earlier = col(MeetingRow.starts_at) < now
+    total = session.exec(select(func.count()).select_from(MeetingRow).where(mine, earlier)
+                         ).one()
+    p = paging(total, page, f"the past meetings of {b.name}")
+    past = session.exec(select(MeetingRow).where(mine, earlier)
+                        .order_by(col(MeetingRow.starts_at).desc(), col(MeetingRow.id).desc())
+                        .offset(p.offset).limit(p.size)).all()
+    return BodyPage(b.id, b.name, terms_view(cfg, body_id),
+                    tuple(meeting_line(cfg, m) for m in upcoming),
+                    tuple(meeting_line(cfg, m) for m in past), p)
 
 
 def agenda_is_public(session: Session, m: MeetingRow) -> bool:
@@ -181,14 +193,19 @@ def public_document(session: Session, document_id: int) -> DocumentRow | None:
     return row
 
 
-def deadlines(session: Session, cfg: LocalityConfig, now: datetime) -> list[DeadlineLine]:
-    """Deadlines falling due from the start of today (local), soonest first."""
+def deadlines(session: Session, cfg: LocalityConfig, now: datetime,
+              page: int = 1) -> tuple[list[DeadlineLine], Paging]:
+    """One page of the deadlines falling due from the start of today (local), soonest first:
+    three queries (the count, the page, the exempt action ids) whatever their number."""
     start = datetime.combine(common.local_day(cfg, now), datetime.min.time(), cfg.zone)
-    rows = session.exec(select(DeadlineRow).where(col(DeadlineRow.due_at) >= start)
+    due = col(DeadlineRow.due_at) >= start
+    total = session.exec(select(func.count()).select_from(DeadlineRow).where(due)).one()
+    p = paging(total, page, "the deadlines from today", DEADLINE_PAGE)
+    rows = session.exec(select(DeadlineRow).where(due)
                         .order_by(col(DeadlineRow.due_at), col(DeadlineRow.id))
-                        .limit(DEADLINE_LIMIT)).all()
+                        .offset(p.offset).limit(p.size)).all()
     names = {b.id: b.name for b in cfg.body}
     exempt = exempt_action_ids(session)
     return [DeadlineLine(r.kind.replace("_", " "), public_title(r, exempt),
                          r.due_at.astimezone(cfg.zone),
-                         r.state, names.get(r.body_id or "", "")) for r in rows]
+                         r.state, names.get(r.body_id or "", "")) for r in rows], p
