@@ -24,6 +24,7 @@ from decisions.errors import ConflictError, InvalidInput, NotFound, RuleRefused,
 from decisions.principals import PermissionRefused
 from notifications.outbox_health import OutboxHealth, outbox_health
 from s75.app import App
+from s75.web import formats
 from s75.web.background import BackgroundScheduler
 from s75.web.board_pages import router as board_router
 from s75.web.documents_pages import router as documents_router
@@ -40,9 +41,11 @@ log = logging.getLogger("s75.web")
 
 
 def make_env() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES),
-                       autoescape=select_autoescape(default=True, default_for_string=True),
-                       trim_blocks=True, lstrip_blocks=True)
+    env = Environment(loader=FileSystemLoader(TEMPLATES),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    formats.install(env)
+    return env
 
 
 def error_page(request: Request, status: int, title: str, message: str) -> HTMLResponse:
