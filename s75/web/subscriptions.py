@@ -23,9 +23,10 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from decisions.errors import InvalidInput
 from decisions.terms import LocalityConfig
+from notifications.documents.publication import first_publication
 from notifications.documents.tables import DocumentRow
 from notifications.messages import send_all, when
-from workflows.committee.events import MeetingPublished
+from workflows.committee.events import ItemMoved, MeetingPublished
 from workflows.committee.tables import MeetingRow
 from workflows.events import EventBus, UnitOfWork
 from workflows.sqltypes import UTCDateTime
@@ -146,9 +147,9 @@ def subscribers(session: Session, body_id: str) -> list[SubscriptionRow]:
         .order_by(col(SubscriptionRow.id))).all())
 
 
-def public_pack(session: Session, meeting_id: int) -> DocumentRow | None:
+def public_pack(session: Session, meeting_id: int, kind: str = "pack") -> DocumentRow | None:
     return session.exec(select(DocumentRow).where(
-        DocumentRow.meeting_id == meeting_id, DocumentRow.kind == "pack",
+        DocumentRow.meeting_id == meeting_id, DocumentRow.kind == kind,
         col(DocumentRow.public).is_(True), DocumentRow.audience == "public")
         .order_by(col(DocumentRow.version).desc(), col(DocumentRow.id).desc())).first()
 
@@ -175,5 +176,31 @@ def on_meeting_published(uow: UnitOfWork, event: MeetingPublished) -> None:
                  f"open:\n{stop}\n", kind="subscription_published")
 
 
+def on_item_published(uow: UnitOfWork, event: ItemMoved) -> None:
+    """An urgent late item published after the agenda: its public supplement's link (once
+    per supplement version), to each confirmed subscriber."""
+    if event.trigger != "published" or first_publication(uow.session, event.meeting_id) is None:
+        return
+    supplement = public_pack(uow.session, event.meeting_id, "supplement")
+    m = uow.session.get(MeetingRow, event.meeting_id)
+    if supplement is None or m is None or m.id is None:
+        return
+    cfg = uow.config
+    body = cfg.body_by_id(m.body_id)
+    for sub in subscribers(uow.session, body.id):
+        stop = page_url(cfg, f"/subscriptions/unsubscribe?token={sub.unsubscribe_token}")
+        send_all(uow.session, cfg, uow.now,
+                 f"subscription.supplement:{m.id}:{supplement.version}:{sub.id}", [sub.email],
+                 f"Supplementary agenda: {body.name}, {when(cfg, m.starts_at)}",
+                 f"A supplementary agenda for the {body.name} on {when(cfg, m.starts_at)} is "
+                 "published.\n\n"
+                 f"The meeting's page: {page_url(cfg, f'/meetings/{m.id}')}\n"
+                 "The public supplement (PDF): "
+                 f"{page_url(cfg, f'/documents/{supplement.id}.pdf')}\n\n"
+                 f"You are sent this because you subscribed to the {body.name}. To stop, "
+                 f"open:\n{stop}\n", kind="subscription_published")
+
+
 def install(bus: EventBus) -> None:
     bus.subscribe(MeetingPublished, on_meeting_published)
+    bus.subscribe(ItemMoved, on_item_published)

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -22,16 +23,14 @@ from s75.config import load_config
 from s75.web.app import create_app
 from s75.web.subscriptions import SubscriptionRow
 from s75.wiring import build_bus
-from tests.principals import as_principal
+from tests.principals import FULL_COVER, as_principal
 from tests.web.client import TestClient
 from tests.web.staff_helpers import BASE, SECRET, csrf_of
 from tests.web.test_members import NEXT_SECRET, NEXT_SECRET_TITLE, publish_next_meeting
 from tests.web.web_helpers import CONFIG, NOW, SECRETS, build_record, visible
-from workflows.committee import interests
+from workflows.committee import interests, items
 from workflows.committee.records import InterestRow
 from workflows.events import UnitOfWork
-
-pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 
 def published_config(tmp_path: Path) -> Path:
@@ -96,6 +95,7 @@ def confirm_link(engine: Engine, email: str) -> str:
     return found.group(1)
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_subscribe_confirm_publish_unsubscribe(client: TestClient, engine: Engine,
                                                config: LocalityConfig, tmp_path: Path) -> None:
     record = build_record(engine, config)
@@ -152,6 +152,26 @@ def test_subscribe_confirm_publish_unsubscribe(client: TestClient, engine: Engin
     assert members_mail is not None and (
         f"https://meetings.example.org/members/meetings/{record.next_meeting_id}"
         in members_mail.body)
+    # an urgent late item after the agenda: the public supplement's link only
+    with Session(engine) as s:
+        uow = UnitOfWork(s, config, datetime(2019, 5, 1, 9, tzinfo=UTC),
+                         as_principal("secretary"), build_bus())
+        late = items.add(uow, record.next_meeting_id, "Urgent winter funding", lead="DASS",
+                         cover={**FULL_COVER}, body_text="# Proposal\n\nTen more beds.")
+        assert late.id is not None
+        items.submit(uow, late.id, submitted_by="dass", submitted_on=date(2019, 5, 1),
+                     urgency_reason="The offer expires.", chair_consent_by="leader")
+        items.accept(uow, late.id)
+        items.publish(uow, late.id, published_on=date(2019, 5, 1))
+        s.commit()
+        supp = s.exec(select(DocumentRow).where(
+            DocumentRow.meeting_id == record.next_meeting_id, DocumentRow.kind == "supplement",
+            DocumentRow.audience == "public")).one()
+        later = s.exec(select(OutboxRow).where(OutboxRow.kind == "subscription_published")
+                       .order_by(col(OutboxRow.id))).all()
+    assert len(later) == 2 and "Supplementary agenda" in later[1].subject
+    assert f"https://meetings.example.org/documents/{supp.id}.pdf" in later[1].body
+    assert not later[1].attachments and NEXT_SECRET not in later[1].body
     stop = re.search(r"https://meetings\.example\.org(/subscriptions/unsubscribe\?token=\S+)",
                      text)
     assert stop
@@ -163,3 +183,13 @@ def test_subscribe_confirm_publish_unsubscribe(client: TestClient, engine: Engin
     with Session(engine) as s:
         assert s.exec(select(SubscriptionRow)).one().state == "unsubscribed"
     assert client.get("/subscriptions/unsubscribe?token=nope").status_code == 404
+
+
+def test_cli_registers_a_sensitive_interest(cli: Any, db_url: str, engine: Engine) -> None:
+    r = cli("--db", db_url, "--config", str(CONFIG), "--as", "democratic_services", "interest",
+            "register", "dass", "--nature", "non_pecuniary", "--description",
+            "Lives at 4 Secret Street", "--sensitive")
+    assert r.code == 0, r.text
+    with Session(engine) as s:
+        row = s.exec(select(InterestRow)).one()
+    assert row.sensitive and row.member_id == "dass"
