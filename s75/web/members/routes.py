@@ -21,6 +21,7 @@ from s75.web.members import calendar_tokens, views
 from s75.web.staff import sessions
 from s75.web.staff.forms import choice, number, text
 from s75.web.staff.routes import signed_in, staff_page
+from s75.web.subscriptions import page_url
 from workflows.committee.interest_actions import DeclareInterest
 from workflows.committee.records import INTEREST_NATURES, MANAGED
 
@@ -172,7 +173,7 @@ async def calendar_reset(request: Request) -> HTMLResponse:
     with a.session() as s:
         token = calendar_tokens.issue(s, who.id, a.clock.now())
         s.commit()
-    link = f"{str(request.base_url).rstrip('/')}/members/calendar/{token}.ics"
+    link = page_url(a.config, f"/members/calendar/{token}.ics", str(request.base_url))
     return _calendar(request, who, link=link, done="Your new calendar link is ready. Copy it "
                      "now: it is shown only once.")
 
