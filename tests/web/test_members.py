@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from decisions.terms import LocalityConfig
+from notifications.documents import gather
 from notifications.documents.tables import DocumentRow
 from notifications.tables import OutboxRow
 from s75 import accounts
@@ -162,6 +163,9 @@ def test_declare_an_interest(setup: tuple[Record, int, TestClient], engine: Engi
         mail = s.exec(select(OutboxRow).where(OutboxRow.kind == "interest_declared")).all()
         d = s.exec(select(DeclarationRow).where(DeclarationRow.member_id == "leader")).one()
     assert d.item_id == item_id and d.nature == "pecuniary"
+    with Session(engine) as s:  # and it is in the minutes
+        minutes = repr(gather.minutes_view(s, accounts_config(), record.next_meeting_id))
+    assert "Leader of the Council" in minutes and "director of the <b>discharge</b>" in minutes
     assert [m.recipient for m in mail] == ["jcc.secretary@example.org"]  # the jcc's clerk
     assert "Leader of the Council has declared a disclosable pecuniary interest in item " \
            f"'{NEXT_TITLE}'" in mail[0].body
