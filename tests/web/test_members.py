@@ -194,6 +194,14 @@ def test_my_actions(setup: tuple[Record, int, TestClient], engine: Engine) -> No
     shown = visible(client.get("/members/actions").text)
     assert SECRETS[6] in shown  # their own action, from a Part 2 item of their own body
     assert "1 May 2019" in shown and "Joint Commissioning Committee, 10 April 2019" in shown
+    # the personal feed leaves the site (calendar services keep copies): the Part 2 action is
+    # titled as in the public feed
+    page = client.get("/members/calendar")
+    r = client.post("/members/calendar/reset", data={"csrf": csrf_of(page.text)})
+    link = r.text.split('id="calendar-link"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
+    feed = client.get(link.removeprefix("https://testserver")).text.replace("\r\n ", "")
+    assert "Action arising from exempt (Part 2) business" in feed
+    assert SECRETS[6] not in feed
 
 
 def accounts_config() -> LocalityConfig:
