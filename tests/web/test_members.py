@@ -1,4 +1,5 @@
-"""The members' pages over HTTP (real session cookie and CSRF): my meetings, my packs (Part 2
+"""The members' pages over HTTP (real session cookie and CSRF; SQLite, and PostgreSQL when
+configured): my meetings, my packs (Part 2
 only for bodies the member sits on: another body's members' pack is 404 with nothing exempt),
 declaring an interest (the pipeline's action; the secretary is e-mailed; the refusal beside
 the field), my actions, and the personal calendar link (hash stored, reset, revoked)."""
@@ -29,7 +30,6 @@ from workflows.committee import items
 from workflows.committee.records import DeclarationRow
 from workflows.events import UnitOfWork
 
-pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 NEXT_TITLE = "Winter discharge to assess"
 NEXT_SECRET_TITLE = "Provider failure contingency"
 NEXT_SECRET = "The provider's cash runs out in March"
