@@ -54,6 +54,7 @@ def test_register_hidden_unless_the_locality_publishes_it(db_url: str, engine: E
     app = make_app(CONFIG, db_url, SimulatedClock(NOW))
     with TestClient(create_app(app, start_scheduler=False, secret=SECRET), base_url=BASE) as c:
         r = c.get("/register-of-interests")
+        assert 'href="/register-of-interests"' not in c.get("/").text
     app.close()
     assert r.status_code == 404 and "does not publish its register" in r.text
 
@@ -73,6 +74,7 @@ def test_register_shows_current_entries_never_sensitive_ones(
         s.commit()
         assert s.exec(select(InterestRow).where(col(InterestRow.sensitive))).one().member_id \
             == "dass"
+    assert 'href="/register-of-interests"' in client.get("/").text  # linked from every page
     r = client.get("/register-of-interests")
     assert r.status_code == 200
     shown = visible(r.text)
