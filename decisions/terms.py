@@ -71,6 +71,12 @@ class Locality(_Strict):
     secretary_email: str = "secretary@example.org"
     operator: str | None = None
     """Member id of the principal the CLI acts as without ``--as`` / ``S75_AS`` (an admin)."""
+    publish_register_of_interests: bool = False
+    """Publish the members' register of interests at ``/register-of-interests`` (sensitive
+    interests, Localism Act 2011 s32, are never shown)."""
+    site_url: str = ""
+    """The web site's public address (``https://meetings.example.org``): e-mails link to its
+    pages. Empty: e-mails give the page's path only."""
 
     @field_validator("timezone")
     @classmethod

@@ -132,9 +132,10 @@ def body_feed(session: Session, cfg: LocalityConfig, body_id: str, now: datetime
 
 
 def member_feed(session: Session, cfg: LocalityConfig, member_id: str, now: datetime,
-                base_url: str = "") -> bytes:
+                base_url: str = "", redact_exempt: bool = False) -> bytes:
     """The member's bodies' meetings; the deadlines they own, and their bodies' calls for
-    agenda items."""
+    agenda items. ``redact_exempt``: an action arising from Part 2 business is titled as in
+    the public feed (a subscription link leaves the site: calendar services keep copies)."""
     member = cfg.member_by_id(member_id)  # NotFound naming the known members
     cal = _calendar(f"{member.name} — {cfg.locality.name} meetings and deadlines")
     bodies = list(member.bodies)
@@ -144,6 +145,8 @@ def member_feed(session: Session, cfg: LocalityConfig, member_id: str, now: date
     owned = or_(col(DeadlineRow.owner_id) == member.id,
                 col(DeadlineRow.owner_email) == member.email,
                 (col(DeadlineRow.kind) == "agenda_items") & col(DeadlineRow.body_id).in_(bodies))
+    exempt = exempt_action_ids(session) if redact_exempt else set()
     for d in session.exec(select(DeadlineRow).where(owned).order_by(col(DeadlineRow.due_at))):
-        cal.add_component(_deadline_event(cfg, d, now, base_url=base_url))
+        title = public_title(d, exempt) if redact_exempt else None
+        cal.add_component(_deadline_event(cfg, d, now, title, base_url=base_url))
     return _finish(cal)

@@ -39,6 +39,12 @@ def send_all(session: Session, cfg: LocalityConfig, now: datetime, key: str,
     return [to for to in to_all if f"{key}:{to}"[:255] in queued]
 
 
+def members_page_line(cfg: LocalityConfig, meeting_id: int | None) -> str:
+    """Where the member finds their packs (members' and personal versions) on the site."""
+    return (f"\nYour packs for this meeting (sign in): "
+            f"{cfg.locality.site_url.rstrip('/')}/members/meetings/{meeting_id}\n")
+
+
 def tell_owner(session: Session, cfg: LocalityConfig, now: datetime, row: DeadlineRow, *,
                key: str, title: str, due: date, kind: str) -> None:
     """Tell the owner of an owned deadline (an action arising, a gateway condition) that it is

@@ -17,7 +17,7 @@ from typing import Any
 from notifications import deadlines as dl
 from notifications import store
 from notifications.documents.events import DocumentRendered, PoolReportSent
-from notifications.messages import body_members, send_all, tell_owner, when
+from notifications.messages import body_members, members_page_line, send_all, tell_owner, when
 from workflows.committee.events import (
     ActionAdded,
     ActionClosed,
@@ -124,7 +124,8 @@ def on_meeting_published(uow: UnitOfWork, ev: MeetingPublished) -> None:
              f"Agenda published: {body.name}, {when(cfg, m.starts_at)}",
              f"The agenda and reports for the {body.name} on {when(cfg, m.starts_at)} at "
              f"{m.venue or 'the usual venue'} are published.\nThe agenda pack is attached "
-             "where it has been rendered.\n", kind="agenda_published",
+             "where it has been rendered.\n" + members_page_line(cfg, m.id),
+             kind="agenda_published",
              attachments=[{"filename": f"{body.id}-{m.local_date or m.starts_at.date()}"
                            "-pack.pdf", "content_type": "application/pdf",
                            "ref": {"kind": "meeting_pack", "meeting_id": m.id}}])

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from notifications import planner, planner_proposals
 from notifications.documents import minutes_issue, produce
+from s75.web import subscriptions
+from s75.web.members import alerts
 from workflows.events import EventBus
 
-INSTALLERS = (planner, planner_proposals, produce, minutes_issue)
+INSTALLERS = (planner, planner_proposals, produce, minutes_issue,
+              subscriptions, alerts)  # after produce: the public pack is stored by then
 
 
 def build_bus() -> EventBus:

@@ -29,7 +29,7 @@ from notifications.documents.pack import MemoryCache, Renderer, build_pack, buil
 from notifications.documents.publication import first_publication
 from notifications.documents.tables import DocumentRow
 from notifications.documents.views import PackView, SupplementView
-from notifications.messages import body_members, send_all, when
+from notifications.messages import body_members, members_page_line, send_all, when
 from notifications.outbox import register_attachment_resolver
 from workflows.committee.events import (
     DecisionRecorded,
@@ -191,7 +191,7 @@ def _mail_supplement(uow: UnitOfWork, meeting_id: int) -> None:
              f"Supplementary agenda: {body.name}, {when(cfg, m.starts_at)}",
              f"A supplementary agenda for the {body.name} on {when(cfg, m.starts_at)} is "
              f"published: {gather.supplement_contents(uow.session, meeting_id)}.\n"
-             "The supplement is attached.\n",
+             "The supplement is attached.\n" + members_page_line(cfg, meeting_id),
              kind="supplement_published",
              attachments=[{"filename": f"{body.id}-{m.local_date or m.starts_at.date()}"
                            "-supplement.pdf", "content_type": "application/pdf",

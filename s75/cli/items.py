@@ -347,11 +347,13 @@ def interest_register(
     nature: Annotated[str, Opt(help="pecuniary | non_pecuniary | indirect")],
     description: Annotated[str, Opt(help="What the interest is")],
     on: Annotated[str | None, Opt(help="Registered on [default: today]")] = None,
+    sensitive: Annotated[bool, Opt(help="Sensitive (Localism Act 2011 s32): the published "
+                                   "register withholds its details")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Add an interest to a member's register (as the member, or a secretary of their body)."""
     out = get_app(ctx).perform(
-        RegisterInterest(member, nature, description, maybe_date(on, "--on")),
+        RegisterInterest(member, nature, description, maybe_date(on, "--on"), sensitive),
         lambda _uow, r: {"id": r.id, "member": r.member_id, "nature": r.nature,
                          "description": r.description, "registered_on": r.registered_on})
     emit_object(out, as_json)

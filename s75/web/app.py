@@ -28,12 +28,15 @@ from s75.web import formats
 from s75.web.background import BackgroundScheduler
 from s75.web.board_pages import router as board_router
 from s75.web.documents_pages import router as documents_router
+from s75.web.members.routes import router as members_pages
 from s75.web.pages import page
 from s75.web.pages import router as public_pages
+from s75.web.public_register import router as register_pages
 from s75.web.security import Hardening
 from s75.web.staff import sessions
 from s75.web.staff.routes import SignInNeeded
 from s75.web.staff.routes import router as staff_pages
+from s75.web.subscription_pages import router as subscription_pages
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "web"
 STATIC = TEMPLATES.parent / "static"
@@ -161,6 +164,8 @@ def create_app(app: App, *, start_scheduler: bool = True, secret: str | None = N
                   docs_url=None, redoc_url=None, openapi_url=None)
     api.state.s75 = app
     api.state.templates = make_env()
+    api.state.templates.globals["register_published"] = (  # the footer links it
+        app.config.locality.publish_register_of_interests)
     api.state.scheduler = None
 
     api.state.signer = sessions.make_signer(secret)
@@ -178,6 +183,9 @@ def create_app(app: App, *, start_scheduler: bool = True, secret: str | None = N
     api.include_router(board_router)
     api.include_router(documents_router)
     api.include_router(staff_pages)
+    api.include_router(members_pages)
+    api.include_router(register_pages)
+    api.include_router(subscription_pages)
 
     @api.get("/health")
     def health(request: Request) -> JSONResponse:

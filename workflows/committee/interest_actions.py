@@ -30,6 +30,7 @@ class RegisterInterest(Action[InterestRow]):
     nature: str
     description: str
     registered_on: date | None = None
+    sensitive: bool = False
 
     def load(self, uow: UnitOfWork) -> Any:
         return common.member(uow.config, self.member_id)
@@ -39,7 +40,8 @@ class RegisterInterest(Action[InterestRow]):
 
     def write(self, uow: UnitOfWork, loaded: Any) -> InterestRow:
         return interests.register(uow, self.member_id, self.nature, self.description,
-                                  registered_on=self.registered_on)
+                                  registered_on=self.registered_on,
+                                  sensitive=self.sensitive)
 
 
 @dataclass(frozen=True)

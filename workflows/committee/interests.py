@@ -22,14 +22,14 @@ from workflows.events import UnitOfWork
 
 
 def register(uow: UnitOfWork, member_id: str, nature: str, description: str, *,
-             registered_on: date | None = None) -> InterestRow:
+             registered_on: date | None = None, sensitive: bool = False) -> InterestRow:
     """Add an entry to the member's register of interests."""
     common.member(uow.config, member_id)
     on = registered_on or common.local_day(uow.config, uow.now)
     validate_registered_interest(RegisteredInterest(member_id, nature,  # type: ignore[arg-type]
                                                     description, on))
     row = InterestRow(member_id=member_id, nature=nature, description=description.strip(),
-                      registered_on=on)
+                      registered_on=on, sensitive=sensitive)
     uow.session.add(row)
     uow.session.flush()
     assert row.id is not None

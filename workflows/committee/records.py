@@ -49,6 +49,9 @@ class InterestRow(SQLModel, table=True):
     description: str
     registered_on: date
     ended_on: date | None = None
+    sensitive: bool = False
+    """A sensitive interest (Localism Act 2011 s32): the published register says only that
+    the member has an interest whose details are withheld."""
 
 
 class DeclarationRow(SQLModel, table=True):
