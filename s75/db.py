@@ -26,7 +26,8 @@ def all_tables() -> type[SQLModel]:
     """Import every layer's tables so ``SQLModel.metadata`` is complete."""
     import notifications.documents.tables
     import notifications.tables  # noqa: F401
-    import s75.accounts  # noqa: F401
+    import s75.accounts
+    import s75.api_tokens  # noqa: F401
     import workflows.committee.records
     import workflows.committee.tables
     import workflows.proposal.tables
