@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import String, cast, func
 from sqlmodel import Session, col, select
 
 from decisions.access import EXEMPT_PART
@@ -131,8 +131,15 @@ def public_items_query() -> Any:
 
 
 def public_files_query() -> Any:
-    return select(DocumentRow).where(col(DocumentRow.public).is_(True),
-                                     DocumentRow.audience == "public")
+    """The stored public documents, but not a (redacted) notice of a Part 2 item's decision:
+    an exempt item's file never appears, not even by title."""
+    exempt_decisions = select(cast(DecisionRow.id, String)).join(
+        AgendaItemRow, col(AgendaItemRow.id) == DecisionRow.item_id).where(
+        AgendaItemRow.part == EXEMPT_PART)
+    return select(DocumentRow).where(
+        col(DocumentRow.public).is_(True), DocumentRow.audience == "public",
+        ~(col(DocumentRow.subject_type) == "decision")
+        | ~col(DocumentRow.subject_id).in_(exempt_decisions))
 
 
 def count(session: Session, query: Any) -> int:
