@@ -40,14 +40,14 @@ class World:
     client: TestClient
 
 
-def build_world(path: Path) -> Iterator[World]:
+def build_world(path: Path, url: str | None = None) -> Iterator[World]:
+    """The record, a token per role and a client, on ``url`` (default: a SQLite file)."""
     from datetime import UTC, datetime
 
-    from decisions.terms import LocalityConfig  # noqa: F401
     from s75.config import load_config
 
     config = load_config(CONFIG)
-    url = f"sqlite:///{path / 's75.db'}"
+    url = url or f"sqlite:///{path / 's75.db'}"
     eng = make_engine(url)
     upgrade(eng)
     with Session(eng) as s:

@@ -6,6 +6,7 @@ anonymous client finds no exempt (Part 2) content through any API route or searc
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,9 @@ import pytest
 from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
+from sqlalchemy import create_engine, text
 
+from tests.conftest import PG_SKIP, PG_URL, _pg_schema_url
 from tests.web.test_api import World, bearer, build_world
 from tests.web.web_helpers import PART2_TITLE, SECRETS, visible
 
@@ -55,11 +58,30 @@ def check(obj: dict[str, Any]) -> str:
     return kind
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    for w in build_world(tmp_path_factory.mktemp("oparl")):
-        _publish_an_exempt_item(w)
-        yield w
+@pytest.fixture(scope="module",
+                params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+          ) -> Iterator[World]:
+    """The record on a SQLite file, and on PostgreSQL when S75_TEST_DATABASE_URL is set."""
+    if request.param == "sqlite":
+        for w in build_world(tmp_path_factory.mktemp("oparl")):
+            _publish_an_exempt_item(w)
+            yield w
+        return
+    if not PG_URL:
+        pytest.skip(PG_SKIP)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        for w in build_world(tmp_path_factory.mktemp("oparl"), _pg_schema_url(schema)):
+            _publish_an_exempt_item(w)
+            yield w
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 def _publish_an_exempt_item(w: World) -> None:
