@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openapi_spec_validator import validate
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -295,6 +296,7 @@ def test_openapi_document_has_the_api_routes_only_and_is_valid(world: World) -> 
     r = world.client.get("/openapi.json")
     assert r.status_code == 200
     doc = r.json()
+    validate(doc)  # the OpenAPI 3.1 specification's own schema (openapi-spec-validator)
     assert doc["openapi"].startswith("3.") and doc["info"]["title"] == "s75 API"
     paths: dict[str, dict[str, Any]] = doc["paths"]
     assert all(p.startswith(("/api/v1/", "/oparl/v1/")) for p in paths), sorted(paths)
