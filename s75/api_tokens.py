@@ -11,7 +11,8 @@ apart in ``s75 token list``. The secret is shown once, when issued. Revoking kee
 (who, when) and refuses the secret from then on.
 
 The functions for other parts of the app: :func:`issue_token`, :func:`principal_for`,
-:func:`revoke` (and :func:`tokens_of` to list a member's)."""
+:func:`revoke` (and :func:`tokens_of` to list a member's, :func:`calendar_path` for the
+link)."""
 
 from __future__ import annotations
 
@@ -120,6 +121,11 @@ def revoke(session: Session, token_id: int, *, now: datetime | None = None) -> A
     session.add(row)
     session.flush()
     return row
+
+
+def calendar_path(secret: str) -> str:
+    """Where a calendar token's feed is served (after the site's address)."""
+    return f"/calendar/personal/{secret}.ics"
 
 
 def tokens_of(session: Session, member_id: str | None = None) -> list[ApiTokenRow]:

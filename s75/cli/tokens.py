@@ -38,7 +38,7 @@ def token_add(
                   f" ({member}): {row.name}", highlight=False)
         out.print(f"secret (shown once, keep it safe): {secret}", highlight=False)
         if scope == "calendar":
-            out.print(f"calendar link: /calendar/personal/{secret}.ics (after the site's "
+            out.print(f"calendar link: {api_tokens.calendar_path(secret)} (after the site's "
                       "address)", highlight=False)
 
 

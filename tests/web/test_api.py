@@ -328,3 +328,18 @@ def test_openapi_document_has_the_api_routes_only_and_is_valid(world: World) -> 
     assert add["additionalProperties"] is False and add["required"] == ["title"]
     assert schemas["DecideIn"]["properties"]["outcome"]["enum"] == ["approved", "amended",
                                                                     "noted"]
+
+
+def test_an_unexpected_error_is_a_json_500_without_traceback(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from s75.web.api import actions
+
+    def boom(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(actions, "_run", boom)
+    r = world.client.post(f"/api/v1/items/{first_item(world, 1).id}/accept",
+                          headers=bearer(world, "secretary"))
+    assert r.status_code == 500 and r.headers["content-type"] == "application/json"
+    assert "has been logged" in r.json()["message"]
+    assert "disk on fire" not in r.text and "Traceback" not in r.text

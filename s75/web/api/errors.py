@@ -10,7 +10,8 @@ HTML error pages (s75/web/app.py) never see an API error.
 | ``NotFound`` (an unknown meeting, item, person...); an id beyond any table | 404 |
 | ``RuleRefused``, ``ConflictError`` (the rules; a changed or double-submitted row) | 409 |
 | the body's validation, ``InvalidInput`` | 422, naming the field |
-| any other ``S75Error`` | 400 |"""
+| any other ``S75Error`` | 400 |
+| anything else (logged) | 500, no traceback |"""
 
 from __future__ import annotations
 
@@ -94,7 +95,9 @@ def to_problem(exc: Exception) -> JSONResponse:
         return problem(400, str(exc))
     if isinstance(exc, StarletteHTTPException):
         return problem(exc.status_code, str(exc.detail))
-    raise exc
+    log.exception("error answering an API request", exc_info=exc)
+    return problem(500, "the request could not be answered; the error has been logged; "
+                   "please tell the committee secretary")
 
 
 class JsonRoute(APIRoute):
@@ -106,7 +109,7 @@ class JsonRoute(APIRoute):
         async def answer(request: Request) -> Response:
             try:
                 return await handler(request)
-            except Exception as exc:
+            except Exception as exc:  # every error answered as JSON, never a traceback
                 return to_problem(exc)
 
         return answer
