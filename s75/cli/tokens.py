@@ -64,8 +64,10 @@ def token_revoke(ctx: typer.Context,
     with a.session() as s:
         row = api_tokens.revoke(s, token_id, now=a.clock.now())
         s.commit()
-        console().print(f"token {row.id} ({row.name}, {row.principal_id}) revoked",
-                        highlight=False)
+        names = {m.id: m.name for m in a.config.member}
+        who = names.get(row.principal_id, row.principal_id)
+        console().print(f"token {row.id} ({row.name}, {who}) revoked; its secret is refused "
+                        "from now on", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
