@@ -117,6 +117,7 @@ def crawl(w: World) -> dict[str, Any]:
         r = w.client.get(parts.path + (f"?{parts.query}" if parts.query else ""))
         assert r.status_code == 200, (url, r.text)
         assert r.headers["content-type"] == "application/json"
+        assert r.headers["access-control-allow-origin"] == "*"
         seen[url] = r.json()
         todo += [u for u in _urls(seen[url]) if "/oparl/v1/" in u and u not in seen]
     return seen

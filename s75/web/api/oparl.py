@@ -40,7 +40,9 @@ def _ctx(request: Request) -> tuple[App, ov.Links]:
 
 
 def oparl_json(data: Any) -> JSONResponse:
-    return JSONResponse(data, media_type="application/json")
+    """OParl 1.1 asks for CORS on the public API: any site's script may read it."""
+    return JSONResponse(data, media_type="application/json",
+                        headers={"Access-Control-Allow-Origin": "*"})
 
 
 def object_list(request: Request, data: list[Any], total: int, page: int, limit: int
