@@ -159,7 +159,12 @@ def meeting(request: Request, meeting_id: int) -> JSONResponse:
 def agenda_items(request: Request, page: int = Page, limit: int = Limit) -> JSONResponse:
     a, L = _ctx(request)
     q = ov.public_items_query().order_by(col(AgendaItemRow.id))
-    return _db_list(request, q, page, limit, lambda s, i: ov.agenda_item(s, a.config, L, i))
+    contexts: dict[int, ov.ItemContext] = {}  # one per session: numbers per meeting, once
+
+    def build(s: Session, i: AgendaItemRow) -> Any:
+        return ov.agenda_item(s, a.config, L, i, contexts.setdefault(id(s), ov.ItemContext(s)))
+
+    return _db_list(request, q, page, limit, build)
 
 
 @router.get("/agendaitem/{item_id:id}", summary="An AgendaItem (Part 1, published)")

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import String, cast, func
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from decisions.access import EXEMPT_PART
@@ -132,11 +133,11 @@ def public_items_query() -> Any:
 
 def public_files_query() -> Any:
     """The stored public documents, but not a (redacted) notice of a Part 2 item's decision:
-    an exempt item's file never appears, not even by title."""
+    an exempt item's file never appears, not even by title. The PDF bytes are not loaded."""
     exempt_decisions = select(cast(DecisionRow.id, String)).join(
         AgendaItemRow, col(AgendaItemRow.id) == DecisionRow.item_id).where(
         AgendaItemRow.part == EXEMPT_PART)
-    return select(DocumentRow).where(
+    return select(DocumentRow).options(defer(DocumentRow.content)).where(  # type: ignore[arg-type]
         col(DocumentRow.public).is_(True), DocumentRow.audience == "public",
         ~(col(DocumentRow.subject_type) == "decision")
         | ~col(DocumentRow.subject_id).in_(exempt_decisions))
@@ -172,18 +173,46 @@ def _numbers(session: Session, meeting_id: int) -> dict[int, str]:
                       and r.deferred_to_item_id is None])
 
 
-def _decision(session: Session, item_id: int) -> DecisionRow | None:
-    return session.exec(select(DecisionRow).where(DecisionRow.item_id == item_id)
-                        .order_by(col(DecisionRow.id).desc())).first()
+def decisions_of(session: Session, item_ids: Sequence[int]) -> dict[int, DecisionRow]:
+    """The latest decision on each of ``item_ids`` (one query)."""
+    rows = session.exec(select(DecisionRow).where(col(DecisionRow.item_id).in_(item_ids))
+                        .order_by(col(DecisionRow.id))).all()
+    return {d.item_id: d for d in rows}
+
+
+class ItemContext:
+    """Agenda numbers and decisions, each fetched once per meeting or page."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.numbers: dict[int, dict[int, str]] = {}
+        self.decisions: dict[int, DecisionRow] = {}
+        self.loaded: set[int] = set()
+
+    def prefetch(self, items: Sequence[AgendaItemRow]) -> ItemContext:
+        wanted = [i.id or 0 for i in items if (i.id or 0) not in self.loaded]
+        if wanted:
+            self.decisions.update(decisions_of(self.session, wanted))
+            self.loaded.update(wanted)
+        return self
+
+    def number(self, i: AgendaItemRow) -> str | None:
+        if i.meeting_id not in self.numbers:
+            self.numbers[i.meeting_id] = _numbers(self.session, i.meeting_id)
+        return self.numbers[i.meeting_id].get(i.id or 0)
+
+    def decision(self, i: AgendaItemRow) -> DecisionRow | None:
+        self.prefetch([i])
+        return self.decisions.get(i.id or 0)
 
 
 def agenda_item(session: Session, cfg: LocalityConfig, L: Links, i: AgendaItemRow,
-                numbers: dict[int, str] | None = None, embedded: bool = False) -> Obj:
-    numbers = numbers if numbers is not None else _numbers(session, i.meeting_id)
-    d = _decision(session, i.id or 0)
+                ctx: ItemContext | None = None, embedded: bool = False) -> Obj:
+    ctx = ctx or ItemContext(session)
+    d = ctx.decision(i)
     out = _clean({"id": L.api(f"agendaitem/{i.id}"), "type": f"{OPARL}AgendaItem",
                   "meeting": None if embedded else L.api(f"meeting/{i.meeting_id}"),
-                  "number": numbers.get(i.id or 0), "name": i.title, "public": True,
+                  "number": ctx.number(i), "name": i.title, "public": True,
                   "result": OUTCOME_WORDS.get(d.outcome, d.outcome) if d else None,
                   "resolutionText": d.text or None if d else None,
                   "web": L.web(f"meetings/{i.meeting_id}/agenda")})
@@ -214,10 +243,10 @@ def meeting(session: Session, cfg: LocalityConfig, L: Links, m: MeetingRow) -> O
         out["keyword"] = [f"venue: {m.venue}"]
     if not agenda_is_public(session, m):
         return out  # the agenda is not yet open to inspection: no items, no files
-    numbers = _numbers(session, m.id or 0)
     items = session.exec(public_items_query().where(AgendaItemRow.meeting_id == m.id)
                          .order_by(col(AgendaItemRow.position), col(AgendaItemRow.id))).all()
-    out["agendaItem"] = [agenda_item(session, cfg, L, i, numbers, embedded=True) for i in items]
+    ctx = ItemContext(session).prefetch(items)
+    out["agendaItem"] = [agenda_item(session, cfg, L, i, ctx, embedded=True) for i in items]
     docs = _meeting_files(session, m.id or 0)
     latest = {d.kind: d for d in docs}  # the latest version of each kind
     if "agenda" in latest or "pack" in latest:
