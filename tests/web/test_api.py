@@ -179,6 +179,17 @@ def test_personal_calendar_link(world: World) -> None:
     assert world.client.get(f"/calendar/personal/{world.tokens['secretary']}.ics"
                             ).status_code == 401  # an api token is not a calendar link
     assert world.client.get("/calendar/personal/s75_nothing.ics").status_code == 401
+    with world.app.session() as s:
+        row, secret = api_tokens.issue_token(s, "dass", "tablet", "calendar",
+                                             cfg=world.app.config)
+        s.commit()
+    link = api_tokens.calendar_path(secret)
+    assert world.client.get(link).status_code == 200
+    with world.app.session() as s:
+        api_tokens.revoke(s, row.id or 0)
+        s.commit()
+    r = world.client.get(link)
+    assert r.status_code == 401 and "revoked" in r.json()["message"]
 
 
 # Actions ------------------------------------------------------------------------------------
