@@ -24,6 +24,7 @@ from s75.cli import (
     proposals,
     scheduler,
     serve,
+    tokens,
     users,
 )
 from s75.cli.errors import run_command
@@ -33,7 +34,7 @@ from s75.config import load_config
 
 # Command modules: each defines ``register(app: typer.Typer) -> None``.
 COMMAND_MODULES = (proposals, gateways, meetings, items, pool, scheduler, documents, demo, serve,
-                   users, decision_app)
+                   users, decision_app, tokens)
 
 
 def _version(value: bool) -> None:

@@ -19,8 +19,8 @@ from notifications.documents import gather
 from notifications.documents.tables import DocumentRow
 from notifications.tables import OutboxRow
 from s75 import accounts
+from s75.api_tokens import ApiTokenRow
 from s75.web.app import create_app
-from s75.web.members.calendar_tokens import CalendarTokenRow
 from s75.wiring import build_bus
 from tests.principals import FULL_COVER, as_principal
 from tests.web.client import TestClient
@@ -222,26 +222,27 @@ def test_calendar_link_is_hashed_reset_and_revoked(setup: tuple[Record, int, Tes
     path = link.removeprefix("https://testserver")
     token = path.rsplit("/", 1)[1].removesuffix(".ics")
     with Session(engine) as s:
-        rows = s.exec(select(CalendarTokenRow)).all()
-    assert len(rows) == 1 and token not in rows[0].token_hash and len(rows[0].token_hash) == 64
+        rows = s.exec(select(ApiTokenRow)).all()
+    assert len(rows) == 1 and token not in rows[0].secret_hash and len(rows[0].secret_hash) == 64
+    assert rows[0].scope == "calendar" and rows[0].principal_id == "leader"
     client.cookies.clear()  # the feed needs no sign-in
     feed = client.get(path)
     assert feed.status_code == 200 and feed.text.startswith("BEGIN:VCALENDAR")
     assert "Joint Commissioning Committee" in feed.text and "BEGIN:VTIMEZONE" in feed.text
     assert not [s for s in SECRETS if s in feed.text.replace("\r\n ", "")]
-    assert client.get(path.replace(token, token[:-2] + "xx")).status_code == 404
+    assert client.get(path.replace(token, token[:-2] + "xx")).status_code == 401
     assert sign_in(client, "member") == 303
     page = client.get("/members/calendar")
     assert "it is working" in visible(page.text) and token not in page.text
     r = client.post("/members/calendar/reset", data={"csrf": csrf_of(page.text)})
-    assert client.get(path).status_code == 404  # the old link stopped
+    assert client.get(path).status_code == 401  # the old link stopped
     new_path = r.text.split('id="calendar-link"', 1)[1].split('value="', 1)[1].split('"', 1)[0] \
         .removeprefix("https://testserver")
     assert client.get(new_path).status_code == 200
     r = client.post("/members/calendar/revoke", data={"csrf": csrf_of(r.text)},
                     follow_redirects=False)
     assert r.status_code == 303
-    assert client.get(new_path).status_code == 404
+    assert client.get(new_path).status_code == 401
     assert "You have no calendar link yet." in visible(client.get("/members/calendar").text)
     r = client.post("/members/calendar/reset", data={"csrf": "forged"})
     assert r.status_code == 403

@@ -17,20 +17,6 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
-        "member_calendar_token",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("member_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("token_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("created_at", workflows.sqltypes.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("revoked_at", workflows.sqltypes.UTCDateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("token_hash"),
-    )
-    with op.batch_alter_table("member_calendar_token", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_member_calendar_token_member_id"), ["member_id"],
-                              unique=False)
-
-    op.create_table(
         "body_subscription",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("body_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -63,6 +49,3 @@ def downgrade() -> None:
     with op.batch_alter_table("body_subscription", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_body_subscription_body_id"))
     op.drop_table("body_subscription")
-    with op.batch_alter_table("member_calendar_token", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_member_calendar_token_member_id"))
-    op.drop_table("member_calendar_token")

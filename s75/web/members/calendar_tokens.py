@@ -1,54 +1,40 @@
-"""Personal calendar links: one secret token per member, stored only as its SHA-256 hash.
+"""Personal calendar links: a member's own token of scope ``calendar`` (s75/api_tokens.py, the
+same table as API tokens, stored only as its SHA-256 hash).
 
-A member's link is ``/members/calendar/<token>.ics``; it works without signing in (calendar
-programs cannot sign in), so the token is the credential. :func:`issue` revokes the member's
-current token and makes a new one (the "Reset my link" button); the plain token is shown once,
-on the page that made it. A revoked or unknown token finds nobody (:func:`member_for`).
-
-(A separate table from the API tokens; the two may be merged later.)"""
+A member's link is ``/calendar/personal/<token>.ics`` (``api_tokens.calendar_path``); it works
+without signing in (calendar programs cannot sign in), so the token is the credential.
+:func:`issue` revokes the member's live calendar tokens and makes a new one (the "Reset my
+link" button); the plain token is shown once, on the page that made it. A revoked or unknown
+token finds nobody (:func:`member_for`). The same tokens can be issued from the command line
+(``s75 token add MEMBER --name ... --scope calendar``) and are listed by ``s75 token list``.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from datetime import datetime
 
-from sqlalchemy import Column
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
-from workflows.sqltypes import UTCDateTime
+from s75.api_tokens import ApiTokenRow, issue_token, principal_for
 
-PREFIX = "cal_"
-
-
-class CalendarTokenRow(SQLModel, table=True):
-    __tablename__ = "member_calendar_token"
-    id: int | None = Field(default=None, primary_key=True)
-    member_id: str = Field(max_length=64, index=True)
-    """The member (principal id) whose meetings and deadlines the feed holds."""
-    token_hash: str = Field(max_length=64, unique=True)
-    """sha256 hex of the token; the token itself is never stored."""
-    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
-    revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+NAME = "Personal calendar link"
 
 
-def digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def _live(session: Session, member_id: str) -> list[ApiTokenRow]:
+    return list(session.exec(select(ApiTokenRow).where(
+        ApiTokenRow.principal_id == member_id, ApiTokenRow.scope == "calendar",
+        col(ApiTokenRow.revoked_at).is_(None)).order_by(col(ApiTokenRow.id).desc())))
 
 
-def current(session: Session, member_id: str) -> CalendarTokenRow | None:
-    """The member's live token row, if they have made a link."""
-    return session.exec(select(CalendarTokenRow).where(
-        CalendarTokenRow.member_id == member_id, col(CalendarTokenRow.revoked_at).is_(None))
-        .order_by(col(CalendarTokenRow.id).desc())).first()
+def current(session: Session, member_id: str) -> ApiTokenRow | None:
+    """The member's newest live calendar token, if they have made a link."""
+    live = _live(session, member_id)
+    return live[0] if live else None
 
 
 def revoke(session: Session, member_id: str, now: datetime) -> int:
-    """End every live link of the member; returns how many."""
-    rows = session.exec(select(CalendarTokenRow).where(
-        CalendarTokenRow.member_id == member_id,
-        col(CalendarTokenRow.revoked_at).is_(None))).all()
+    """End every live calendar link of the member; returns how many."""
+    rows = _live(session, member_id)
     for row in rows:
         row.revoked_at = now
         session.add(row)
@@ -56,22 +42,12 @@ def revoke(session: Session, member_id: str, now: datetime) -> int:
 
 
 def issue(session: Session, member_id: str, now: datetime) -> str:
-    """A new token for the member (the old one stops working); the caller commits."""
+    """A new token for the member (the old ones stop working); the caller commits."""
     revoke(session, member_id, now)
-    token = PREFIX + secrets.token_urlsafe(32)
-    session.add(CalendarTokenRow(member_id=member_id, token_hash=digest(token), created_at=now))
-    session.flush()
-    return token
+    _row, secret = issue_token(session, member_id, NAME, "calendar", now=now)
+    return secret
 
 
-def member_for(session: Session, token: str) -> str | None:
-    """The member a live token belongs to; None for a wrong, malformed or revoked one."""
-    if not token.startswith(PREFIX) or len(token) > 100:
-        return None
-    wanted = digest(token)
-    row = session.exec(select(CalendarTokenRow).where(
-        CalendarTokenRow.token_hash == wanted)).first()
-    if row is None or row.revoked_at is not None or not hmac.compare_digest(row.token_hash,
-                                                                           wanted):
-        return None
-    return row.member_id
+def member_for(session: Session, token: str, now: datetime | None = None) -> str | None:
+    """The member a live calendar token belongs to; None for a wrong or revoked one."""
+    return principal_for(session, token, "calendar", now=now)

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from decisions.errors import ConflictError, InvalidInput, NotFound, RuleRefused
 from decisions.principals import Principal
-from notifications.ical import member_feed
+from s75.api_tokens import calendar_path
 from s75.app import App
 from s75.web.members import calendar_tokens, views
 from s75.web.staff import sessions
@@ -173,7 +173,7 @@ async def calendar_reset(request: Request) -> HTMLResponse:
     with a.session() as s:
         token = calendar_tokens.issue(s, who.id, a.clock.now())
         s.commit()
-    link = page_url(a.config, f"/members/calendar/{token}.ics", str(request.base_url))
+    link = page_url(a.config, calendar_path(token), str(request.base_url))
     return _calendar(request, who, link=link, done="Your new calendar link is ready. Copy it "
                      "now: it is shown only once.")
 
@@ -187,19 +187,3 @@ async def calendar_revoke(request: Request) -> Response:
         calendar_tokens.revoke(s, who.id, a.clock.now())
         s.commit()
     return RedirectResponse("/members/calendar?done=revoked", status_code=303)
-
-
-@router.get("/members/calendar/{token}.ics")
-def calendar_feed(request: Request, token: str) -> Response:
-    """The personal feed: no sign-in (calendar programs cannot), the token is the key."""
-    a = _app(request)
-    with a.session() as s:
-        member = calendar_tokens.member_for(s, token)
-        if member is None:
-            raise NotFound("this calendar link is not valid: it was reset or stopped, or "
-                           "mistyped; sign in and open Your calendar link for a new one")
-        data = member_feed(s, a.config, member, a.clock.now(), base_url=str(request.base_url),
-                           redact_exempt=True)
-    return Response(data, media_type="text/calendar; charset=utf-8", headers={
-        "Content-Disposition": 'inline; filename="my-meetings.ics"',
-        "Cache-Control": "private, no-store"})

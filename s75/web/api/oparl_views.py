@@ -1,0 +1,295 @@
+"""The OParl 1.1 objects, built from the **published Part 1 record only** (docs/api.md has the
+mapping). Exempt (Part 2) items never appear, not even by title; a meeting's agenda items,
+papers and files appear only once its agenda is open to inspection (s75/web/views.py's
+``agenda_is_public``); files are the stored public documents (the redacted versions).
+
+Every function returns plain dicts ready for JSON; :class:`Links` makes the object URLs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import String, cast, func
+from sqlalchemy.orm import defer
+from sqlmodel import Session, col, select
+
+from decisions.access import EXEMPT_PART
+from decisions.agenda_rules import ACTION_LABELS
+from decisions.errors import NotFound
+from decisions.terms import Body, LocalityConfig, Member
+from notifications.documents.gather import SKIP_STATES, numbering
+from notifications.documents.tables import DocumentRow
+from s75.web.views import PUBLISHED_STATES, agenda_is_public
+from workflows.committee.records import AttendanceRow
+from workflows.committee.tables import AgendaItemRow, DecisionRow, MeetingRow
+
+OPARL = "https://schema.oparl.org/1.1/"
+OUTCOME_WORDS = {"approved": "Approved", "amended": "Approved as amended", "noted": "Noted",
+                 "rejected": "Rejected", "referred": "Referred", "no_decision": "No decision"}
+Obj = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Links:
+    base: str
+    """The site's address with a trailing slash (``https://s75.example.org/``)."""
+
+    def api(self, path: str) -> str:
+        return f"{self.base}oparl/v1/{path}"
+
+    def web(self, path: str) -> str:
+        return f"{self.base}{path}"
+
+
+def _iso(moment: datetime | None, cfg: LocalityConfig) -> str | None:
+    return moment.astimezone(cfg.zone).isoformat() if moment is not None else None
+
+
+def _clean(obj: Obj) -> Obj:
+    """OParl leaves out a property without a value (no nulls)."""
+    return {k: v for k, v in obj.items() if v is not None}
+
+
+# The standing arrangements: config ---------------------------------------------------------
+def system(cfg: LocalityConfig, L: Links) -> Obj:
+    return {"id": L.api("system"), "type": f"{OPARL}System", "oparlVersion": OPARL,
+            "name": f"s75: {cfg.locality.name} Section 75 meetings and decisions",
+            "body": L.api("bodies"), "website": L.web(""), "web": L.web(""),
+            "contactEmail": cfg.locality.secretary_email,
+            "contactName": "Committee secretary"}
+
+
+def body(cfg: LocalityConfig, L: Links) -> Obj:
+    """The locality: one OParl Body holding every decision-making body as an Organization."""
+    lists = {k: L.api(f"body/{v}") for k, v in (
+        ("organization", "organizations"), ("person", "people"), ("meeting", "meetings"),
+        ("paper", "papers"), ("agendaItem", "agenda-items"), ("file", "files"),
+        ("membership", "memberships"))}
+    return {"id": L.api("body"), "type": f"{OPARL}Body", "system": L.api("system"),
+            "name": cfg.locality.name, "shortName": cfg.locality.name,
+            "classification": "Section 75 partnership (NHS Act 2006)", **lists,
+            "legislativeTerm": [], "website": L.web(""), "web": L.web(""),
+            "contactEmail": cfg.locality.secretary_email}
+
+
+def people(cfg: LocalityConfig) -> list[Member]:
+    """The members who sit on a body (their membership is public on the body pages)."""
+    return [m for m in cfg.member if m.bodies]
+
+
+def person(cfg: LocalityConfig, L: Links, member_id: str) -> Obj:
+    m = next((x for x in people(cfg) if x.id == member_id), None)
+    if m is None:
+        raise NotFound(f"person {member_id!r} is not a member of any body; "
+                       f"{L.api('body/people')} lists them")
+    partner = next((p.name for p in cfg.partner if p.id == m.partner), m.partner)
+    return {"id": L.api(f"person/{m.id}"), "type": f"{OPARL}Person", "body": L.api("body"),
+            "name": m.name, "status": [partner],
+            "membership": [membership(cfg, L, m.id, b, embedded=True) for b in m.bodies]}
+
+
+def membership(cfg: LocalityConfig, L: Links, member_id: str, body_id: str,
+               embedded: bool = False) -> Obj:
+    m = next((x for x in people(cfg) if x.id == member_id and body_id in x.bodies), None)
+    if m is None:
+        raise NotFound(f"membership of {member_id!r} in {body_id!r} does not exist; "
+                       f"{L.api('body/memberships')} lists them")
+    b = cfg.body_by_id(body_id)
+    role = "chair" if b.chair == m.id else "co-chair" if m.id in b.chair_rotation else "member"
+    out = {"id": L.api(f"membership/{m.id}/{body_id}"), "type": f"{OPARL}Membership",
+           "organization": L.api(f"organization/{body_id}"), "role": role}
+    if not embedded:
+        out["person"] = L.api(f"person/{m.id}")
+    return out
+
+
+def memberships(cfg: LocalityConfig) -> list[tuple[str, str]]:
+    return [(m.id, b) for m in people(cfg) for b in m.bodies]
+
+
+def organization(session: Session, cfg: LocalityConfig, L: Links, body_id: str) -> Obj:
+    b: Body = cfg.body_by_id(body_id)  # NotFound naming the bodies
+    meetings = session.exec(select(MeetingRow.id).where(MeetingRow.body_id == body_id)
+                            .order_by(col(MeetingRow.starts_at))).all()
+    return {"id": L.api(f"organization/{b.id}"), "type": f"{OPARL}Organization",
+            "body": L.api("body"), "name": b.name, "shortName": b.id,
+            "classification": b.kind,
+            "membership": [L.api(f"membership/{m}/{b.id}") for m, x in memberships(cfg)
+                           if x == b.id],
+            "meeting": [L.api(f"meeting/{i}") for i in meetings],
+            "website": L.web(f"bodies/{b.id}"), "web": L.web(f"bodies/{b.id}")}
+
+
+# The record: the database -------------------------------------------------------------------
+def public_items_query() -> Any:
+    """Agenda items open to the public: Part 1, published with the agenda (or since)."""
+    return select(AgendaItemRow).where(
+        AgendaItemRow.part != EXEMPT_PART, col(AgendaItemRow.state).in_(PUBLISHED_STATES),
+        col(AgendaItemRow.deferred_to_item_id).is_(None))
+
+
+def public_files_query() -> Any:
+    """The stored public documents, but not a (redacted) notice of a Part 2 item's decision:
+    an exempt item's file never appears, not even by title. The PDF bytes are not loaded."""
+    exempt_decisions = select(cast(DecisionRow.id, String)).join(
+        AgendaItemRow, col(AgendaItemRow.id) == DecisionRow.item_id).where(
+        AgendaItemRow.part == EXEMPT_PART)
+    return select(DocumentRow).options(defer(DocumentRow.content)).where(  # type: ignore[arg-type]
+        col(DocumentRow.public).is_(True), DocumentRow.audience == "public",
+        ~(col(DocumentRow.subject_type) == "decision")
+        | ~col(DocumentRow.subject_id).in_(exempt_decisions))
+
+
+def count(session: Session, query: Any) -> int:
+    total: int = session.exec(select(func.count()).select_from(query.subquery())).one()
+    return total
+
+
+def file(cfg: LocalityConfig, L: Links, d: DocumentRow) -> Obj:
+    url = L.web(f"documents/{d.id}.pdf")
+    return _clean({"id": L.api(f"file/{d.id}"), "type": f"{OPARL}File", "name": d.title,
+                   "fileName": f"s75-{d.kind}-{d.id}.pdf", "mimeType": "application/pdf",
+                   "size": d.size, "date": _iso(d.published_at or d.created_at, cfg),
+                   "accessUrl": url, "downloadUrl": url, "fileRole": d.kind,
+                   "meetings": [L.api(f"meeting/{d.meeting_id}")] if d.meeting_id else None,
+                   "created": _iso(d.created_at, cfg)})
+
+
+def public_file(session: Session, cfg: LocalityConfig, L: Links, file_id: int) -> Obj:
+    d = session.exec(public_files_query().where(DocumentRow.id == file_id)).first()
+    if d is None:  # the same answer whether missing or not public
+        raise NotFound(f"file {file_id} is not a published document; "
+                       f"{L.api('body/files')} lists them")
+    return file(cfg, L, d)
+
+
+def _numbers(session: Session, meeting_id: int) -> dict[int, str]:
+    rows = session.exec(select(AgendaItemRow).where(AgendaItemRow.meeting_id == meeting_id)
+                        .order_by(col(AgendaItemRow.position), col(AgendaItemRow.id))).all()
+    return numbering([r for r in rows if r.state not in SKIP_STATES
+                      and r.deferred_to_item_id is None])
+
+
+def decisions_of(session: Session, item_ids: Sequence[int]) -> dict[int, DecisionRow]:
+    """The latest decision on each of ``item_ids`` (one query)."""
+    rows = session.exec(select(DecisionRow).where(col(DecisionRow.item_id).in_(item_ids))
+                        .order_by(col(DecisionRow.id))).all()
+    return {d.item_id: d for d in rows}
+
+
+class ItemContext:
+    """Agenda numbers and decisions, each fetched once per meeting or page."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.numbers: dict[int, dict[int, str]] = {}
+        self.decisions: dict[int, DecisionRow] = {}
+        self.loaded: set[int] = set()
+
+    def prefetch(self, items: Sequence[AgendaItemRow]) -> ItemContext:
+        wanted = [i.id or 0 for i in items if (i.id or 0) not in self.loaded]
+        if wanted:
+            self.decisions.update(decisions_of(self.session, wanted))
+            self.loaded.update(wanted)
+        return self
+
+    def number(self, i: AgendaItemRow) -> str | None:
+        if i.meeting_id not in self.numbers:
+            self.numbers[i.meeting_id] = _numbers(self.session, i.meeting_id)
+        return self.numbers[i.meeting_id].get(i.id or 0)
+
+    def decision(self, i: AgendaItemRow) -> DecisionRow | None:
+        self.prefetch([i])
+        return self.decisions.get(i.id or 0)
+
+
+def agenda_item(session: Session, cfg: LocalityConfig, L: Links, i: AgendaItemRow,
+                ctx: ItemContext | None = None, embedded: bool = False) -> Obj:
+    ctx = ctx or ItemContext(session)
+    d = ctx.decision(i)
+    out = _clean({"id": L.api(f"agendaitem/{i.id}"), "type": f"{OPARL}AgendaItem",
+                  "meeting": None if embedded else L.api(f"meeting/{i.meeting_id}"),
+                  "number": ctx.number(i), "name": i.title, "public": True,
+                  "result": OUTCOME_WORDS.get(d.outcome, d.outcome) if d else None,
+                  "resolutionText": d.text or None if d else None,
+                  "web": L.web(f"meetings/{i.meeting_id}/agenda")})
+    return out
+
+
+def public_item(session: Session, cfg: LocalityConfig, L: Links, item_id: int) -> Obj:
+    i = session.exec(public_items_query().where(AgendaItemRow.id == item_id)).first()
+    if i is None:  # the same answer for an exempt, unpublished or missing item
+        raise NotFound(f"agenda item {item_id} is not on a published agenda; "
+                       f"{L.api('body/agenda-items')} lists them")
+    return agenda_item(session, cfg, L, i)
+
+
+def _meeting_files(session: Session, meeting_id: int) -> list[DocumentRow]:
+    return list(session.exec(public_files_query().where(DocumentRow.meeting_id == meeting_id)
+                             .order_by(col(DocumentRow.id))))
+
+
+def meeting(session: Session, cfg: LocalityConfig, L: Links, m: MeetingRow) -> Obj:
+    name = f"{cfg.body_by_id(m.body_id).name}, {m.starts_at.astimezone(cfg.zone):%-d %B %Y}"
+    out: Obj = {"id": L.api(f"meeting/{m.id}"), "type": f"{OPARL}Meeting", "name": name,
+                "meetingState": m.status, "cancelled": m.status == "cancelled",
+                "start": _iso(m.starts_at, cfg),
+                "organization": [L.api(f"organization/{m.body_id}")],
+                "web": L.web(f"meetings/{m.id}")}
+    if m.venue:
+        out["keyword"] = [f"venue: {m.venue}"]
+    if not agenda_is_public(session, m):
+        return out  # the agenda is not yet open to inspection: no items, no files
+    items = session.exec(public_items_query().where(AgendaItemRow.meeting_id == m.id)
+                         .order_by(col(AgendaItemRow.position), col(AgendaItemRow.id))).all()
+    ctx = ItemContext(session).prefetch(items)
+    out["agendaItem"] = [agenda_item(session, cfg, L, i, ctx, embedded=True) for i in items]
+    docs = _meeting_files(session, m.id or 0)
+    latest = {d.kind: d for d in docs}  # the latest version of each kind
+    if "agenda" in latest or "pack" in latest:
+        out["invitation"] = file(cfg, L, latest.get("pack") or latest["agenda"])
+    if "minutes" in latest:
+        out["resultsProtocol"] = file(cfg, L, latest["minutes"])
+    used = {out[k]["id"] for k in ("invitation", "resultsProtocol") if k in out}
+    out["auxiliaryFile"] = [f for f in (file(cfg, L, d) for d in docs) if f["id"] not in used]
+    if m.status == "held":
+        present = session.exec(select(AttendanceRow.person).where(
+            AttendanceRow.meeting_id == m.id, AttendanceRow.status == "present")).all()
+        known = {p.id for p in people(cfg)}
+        out["participant"] = [L.api(f"person/{p}") for p in present if p in known]
+    return out
+
+
+def paper(session: Session, cfg: LocalityConfig, L: Links, i: AgendaItemRow) -> Obj:
+    """A Part 1 item's report as an OParl Paper; its main file is the public pack."""
+    m = session.get(MeetingRow, i.meeting_id)
+    assert m is not None
+    docs = {d.kind: d for d in _meeting_files(session, i.meeting_id)}
+    main = docs.get("pack") or docs.get("agenda")
+    return _clean({"id": L.api(f"paper/{i.id}"), "type": f"{OPARL}Paper", "body": L.api("body"),
+                   "name": i.title, "reference": f"{m.body_id}/{m.local_date or ''}/item-{i.id}",
+                   "date": (m.local_date or m.starts_at.astimezone(cfg.zone).date()).isoformat(),
+                   "paperType": i.action_text or ACTION_LABELS.get(i.action, i.action),
+                   "mainFile": file(cfg, L, main) if main is not None else None,
+                   "underDirectionOf": [L.api(f"organization/{m.body_id}")],
+                   "web": L.web(f"meetings/{i.meeting_id}/agenda")})
+
+
+def papers_query() -> Any:
+    """Items carrying a report (not standing business, not a verbal update)."""
+    return public_items_query().where(col(AgendaItemRow.standing).is_(None))
+
+
+def public_paper(session: Session, cfg: LocalityConfig, L: Links, item_id: int) -> Obj:
+    i = session.exec(papers_query().where(AgendaItemRow.id == item_id)).first()
+    if i is None:
+        raise NotFound(f"paper {item_id} is not a published report; "
+                       f"{L.api('body/papers')} lists them")
+    return paper(session, cfg, L, i)
+
+
+def page_of(items: Sequence[Any], page: int, size: int) -> list[Any]:
+    return list(items[(page - 1) * size: page * size])
