@@ -22,6 +22,7 @@ from s75.cli import (
     meetings,
     pool,
     proposals,
+    referrals,
     scheduler,
     serve,
     users,
@@ -33,7 +34,7 @@ from s75.config import load_config
 
 # Command modules: each defines ``register(app: typer.Typer) -> None``.
 COMMAND_MODULES = (proposals, gateways, meetings, items, pool, scheduler, documents, demo, serve,
-                   users, decision_app)
+                   users, decision_app, referrals)
 
 
 def _version(value: bool) -> None:

@@ -163,9 +163,11 @@ def listing(uow: UnitOfWork, state: str | None = None) -> list[dict[str, Any]]:
 
 # Placement ----------------------------------------------------------------------------------
 def copy_referred(uow: UnitOfWork, item: AgendaItemRow, target: MeetingRow, *, rule: str,
-                  reason: str) -> AgendaItemRow:
+                  reason: str, urgency_reason: str | None = None,
+                  chair_consent_by: str | None = None) -> AgendaItemRow:
     """The referred item on the receiving body's meeting, submitted on the day it was
-    referred."""
+    referred (after that meeting's item deadline: as a late item, with the chair's consent
+    and the special circumstances)."""
     cfg = uow.config
     m = common.meeting(uow.session, item.meeting_id)
     body = cfg.body_by_id(m.body_id)
@@ -178,15 +180,23 @@ def copy_referred(uow: UnitOfWork, item: AgendaItemRow, target: MeetingRow, *, r
         uow, item, target, state="draft", title=f"Referral from {body.name}: {item.title}",
         action="for_decision", cover=cover, body_text=f"{reason}\n\n{item.body_text}".strip())
     new.carried_from_item_id = item.id
+    if urgency_reason or chair_consent_by:
+        assert new.id is not None
+        return items.submit(uow, new.id, submitted_by=f"referral from {body.id}",
+                            submitted_on=day, urgency_reason=urgency_reason,
+                            chair_consent_by=chair_consent_by)
     new.submitted_by = f"referral from {body.id}"
     items.move(uow, new, "submitted", {"submitted_on": day.isoformat()},
                referral=True, from_item_id=item.id)
     return new
 
 
-def _place(uow: UnitOfWork, r: ReferralRow, target: MeetingRow, how: str) -> AgendaItemRow:
+def _place(uow: UnitOfWork, r: ReferralRow, target: MeetingRow, how: str,
+           urgency_reason: str | None = None, chair_consent_by: str | None = None
+           ) -> AgendaItemRow:
     new = copy_referred(uow, common.item(uow.session, r.from_item_id), target, rule=r.rule,
-                        reason=r.reason)
+                        reason=r.reason, urgency_reason=urgency_reason,
+                        chair_consent_by=chair_consent_by)
     r.to_meeting_id, r.to_item_id = target.id, new.id
     uow.session.add(r)
     uow.session.flush()
@@ -221,9 +231,10 @@ def place_waiting(uow: UnitOfWork, m: MeetingRow) -> None:
             _report(uow, r, d, m)
 
 
-def check_place(uow: UnitOfWork, r: ReferralRow, m: MeetingRow) -> None:
+def check_place(uow: UnitOfWork, r: ReferralRow, m: MeetingRow, *, urgent: bool = False) -> None:
     """The rules for ``s75 referral place``: an unplaced referral, a scheduled meeting of the
-    receiving body after the meeting that referred it."""
+    receiving body after the meeting that referred it, whose item deadline had not passed
+    when the referral was made (or, ``urgent``, as a late item with the chair's consent)."""
     cfg, s = uow.config, uow.session
     to_body = cfg.body_by_id(r.to_body_id)
     if r.to_item_id is not None:
@@ -243,13 +254,25 @@ def check_place(uow: UnitOfWork, r: ReferralRow, m: MeetingRow) -> None:
             f"before the referring meeting ({_when(uow, ref_m)})"
         raise RuleRefused(RULE, f"--meeting: {common.describe_meeting(cfg, m)} is {why}; a "
                                 f"referral goes to a later scheduled meeting: {valid}")
+    slot = next((x for x in slots(uow, m.body_id) if x.meeting_id == m.id), None)
+    if not urgent and slot is not None and slot.item_deadline <= ref_m.starts_at:
+        ref_day = ref_m.local_date or common.local_day(cfg, ref_m.starts_at)
+        deadline = m.item_deadline.isoformat() if m.item_deadline else "its start"
+        raise RuleRefused(
+            "late items (LGA 1972 s100B(4))",
+            f"--meeting: the item deadline of {common.describe_meeting(cfg, m)} ({deadline}) "
+            f"had passed when the referral was made ({ref_day.isoformat()}); place it there as "
+            "a late item (--urgency-reason and --chair-consent), or on a later meeting "
+            "(it is placed automatically on the first one scheduled)")
 
 
-def place(uow: UnitOfWork, referral_id: int, meeting_id: int) -> AgendaItemRow:
+def place(uow: UnitOfWork, referral_id: int, meeting_id: int, *,
+          urgency_reason: str | None = None, chair_consent_by: str | None = None
+          ) -> AgendaItemRow:
     r = get(uow.session, referral_id)
     m = common.meeting(uow.session, meeting_id)
-    check_place(uow, r, m)
-    return _place(uow, r, m, "by command")
+    check_place(uow, r, m, urgent=bool(urgency_reason or chair_consent_by))
+    return _place(uow, r, m, "by command", urgency_reason, chair_consent_by)
 
 
 # Report back ---------------------------------------------------------------------------------
