@@ -44,7 +44,7 @@ def proposal_scope(uow: UnitOfWork, row: ProposalRow, *body_ids: str) -> Scope:
     """The proposal in words; ``body_ids`` (default: every partner's sovereign body) are those
     whose secretary may act on it."""
     cfg = uow.config
-    bodies = body_ids or tuple(cfg.sovereign_body_of(p.id).id for p in cfg.partner)
+    bodies = body_ids or tuple(cfg.sovereign_body_of(p.id).id for p in cfg.pooling_partners)
     return body_scope(cfg, describe(row, lifecycle.WORKFLOW), *bodies)
 
 

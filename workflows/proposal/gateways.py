@@ -24,6 +24,7 @@ from workflows.proposal.queries import (
 )
 from workflows.proposal.rules import (
     DECISIONS,
+    attending_refusal,
     gateway_month_status,
     month_end,
     month_start,
@@ -84,6 +85,9 @@ def check_return(uow: UnitOfWork, row: ProposalRow, partner_id: str, decision: s
     s = uow.session
     who = describe(row, "proposal")
     today = local_today(uow.config, uow.now)
+    attending = attending_refusal(uow.config, partner_id, "the monthly gateways")
+    if attending:
+        raise RuleRefused("partners that only attend", attending)
     if row.state not in ("shadow_operation", "paused"):
         raise RuleRefused(RULE, f"{who} is {row.state!r}; gateways are held only in shadow "
                                 "operation (or while paused)")

@@ -34,6 +34,7 @@ from workflows.proposal.rules import (
     REG7_CHECKLIST,
     STAGES,
     approval_refusal,
+    attending_refusal,
     consecutive_go,
     missing_approvals,
 )
@@ -104,6 +105,9 @@ def record_approval(uow: UnitOfWork, proposal_id: int, *, partner_id: str, body_
     if s.get(BodyRow, body_id) is None:
         known = list(s.exec(select(BodyRow.id)).all())
         raise InvalidInput(f"--body: {body_id!r} is not a body; expected one of {known}")
+    attending = attending_refusal(uow.config, partner_id, "approvals")
+    if attending:
+        raise RuleRefused("partners that only attend", attending)
     refusal = approval_refusal(uow.config, partner_id, body_id, stage)
     if refusal:
         raise RuleRefused("the scheme of delegation", refusal)

@@ -42,7 +42,9 @@ def get_proposal(session: Session, proposal_id: int) -> ProposalRow:
 
 
 def partner_ids(session: Session) -> list[str]:
-    return list(session.exec(select(PartnerRow.id).order_by(col(PartnerRow.id))).all())
+    """The partners that pool (a partner that only attends returns no gateways)."""
+    return list(session.exec(select(PartnerRow.id).where(col(PartnerRow.pools).is_(True))
+                             .order_by(col(PartnerRow.id))).all())
 
 
 def approvals(session: Session, proposal: ProposalRow, stage: str | None = None

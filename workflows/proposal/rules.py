@@ -72,11 +72,22 @@ def missing_approvals(config: LocalityConfig, stage: str, approved: Iterable[str
     from NHS Bolton CCG (CCG Board)"."""
     done = set(approved)
     out = []
-    for p in config.partner:
+    for p in config.pooling_partners:
         if p.id not in done:
             names = " or ".join(b.name for b in approving_bodies(config, p.id, stage))
             out.append(f"{STAGES.get(stage, stage)} needs approval from {p.name} ({names})")
     return out
+
+
+def attending_refusal(config: LocalityConfig, partner_id: str, what: str) -> str | None:
+    """None if the partner pools; else why it takes no part in ``what`` (approvals, gateway
+    returns, signing)."""
+    if config.pools(partner_id):
+        return None
+    name = config.partner_by_id(partner_id).name
+    pooling = ", ".join(p.id for p in config.pooling_partners)
+    return (f"--partner: {name} ({partner_id}) attends but does not pool (config partner.pools "
+            f"= false), so it takes no part in {what}; the partners that pool: {pooling}")
 
 
 # Gateways ----------------------------------------------------------------------------------

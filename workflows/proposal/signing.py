@@ -22,7 +22,7 @@ from workflows.proposal.queries import (
     signatures,
     start_of,
 )
-from workflows.proposal.rules import REG7_CHECKLIST, checklist_missing
+from workflows.proposal.rules import REG7_CHECKLIST, attending_refusal, checklist_missing
 from workflows.proposal.tables import ChecklistRow, SignatureRow, StartDateChangeRow
 
 RULE = "SI 2000/617 reg 7"
@@ -74,6 +74,9 @@ def record_signature(uow: UnitOfWork, proposal_id: int, *, partner_id: str,
     cfg = uow.config
     row = get_proposal(s, proposal_id)
     who = describe(row, "proposal")
+    attending = attending_refusal(cfg, partner_id, "signing the agreement")
+    if attending:
+        raise RuleRefused("partners that only attend", attending)
     if row.state != "signing":
         raise RuleRefused("the proposal workflow",
                           f"{who} is {row.state!r}; the agreement is signed once every partner "
@@ -111,7 +114,8 @@ def record_signature(uow: UnitOfWork, proposal_id: int, *, partner_id: str,
     uow.emit(SignatureRecorded(proposal_id=proposal_id, partner_id=partner_id,
                                signatory_id=signatory_id, signed_on=day,
                                variation=row.variation, signing_deadline=deadline,
-                               awaiting=tuple(p.id for p in cfg.partner if p.id not in done)))
+                               awaiting=tuple(p.id for p in cfg.pooling_partners
+                                              if p.id not in done)))
     if "go_live" in allowed_triggers(row, "proposal", uow):
         fire(uow, row, "proposal", "go_live", event_data={"start_date": start_of(cfg, row)})
     return sig
