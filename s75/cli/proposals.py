@@ -186,6 +186,8 @@ def _proposal() -> typer.Typer:
             return {"proposal": proposal_id, "stage": a.stage, "partner": a.partner_id,
                     "body": a.body_id, "meeting_date": a.meeting_date, "minute": a.minute_ref,
                     "decision_id": a.decision_id,
+                    "recorded": "from outside s75 (minute and date as given)"
+                    if a.source == "outside" else f"decision {a.decision_id}",
                     "still_needed": awaiting or "none: the stage can be completed"}
 
         emit_object(_shown(get_app(ctx).perform(action, present)), as_json)
@@ -266,7 +268,7 @@ def _print_summary(d: dict[str, Any]) -> None:
         out.print("Approvals:")
         for a in d["approvals"]:
             out.print(f"  - {a['stage']}: {a['partner']} by {a['body']} on {a['meeting_date']} "
-                      f"(minute {a['minute']})", markup=False)
+                      f"(minute {a['minute']}; {a['recorded']})", markup=False)
     if d["gateways"]:
         out.print(f"Gateways ({d['consecutive_go']} consecutive go):")
         for g in d["gateways"]:
