@@ -191,6 +191,14 @@ def summary(uow: UnitOfWork, proposal_id: int) -> dict[str, Any]:
     if row.state in STAGES:
         done = [a.partner_id for a in approvals(s, row, row.state)]
         out["awaiting"] = missing_approvals(uow.config, row.state, done)
+    from workflows.proposal.start_date import awaiting as start_awaiting
+    from workflows.proposal.start_date import pending
+
+    moving = pending(uow, row)
+    if moving:
+        out["start_move"] = {"to": moving[0].new_start,
+                             "decided_by": [m.body_id for m in moving],
+                             "awaiting": start_awaiting(uow, row)}
     return out
 
 
