@@ -23,11 +23,11 @@ def within_delegation(body: Body, amount: Decimal | None) -> bool:
 
 def delegation_route(cfg: LocalityConfig, body: Body, amount: Decimal | None) -> list[str]:
     """Body ids that must take the decision: ``[body.id]`` within delegation, else every
-    partner's sovereign body (in the body's partner order)."""
+    pooling partner's sovereign body (in the body's partner order)."""
     if within_delegation(body, amount):
         return [body.id]
     route: list[str] = []
-    for pid in body.partners:
+    for pid in (p for p in body.partners if cfg.pools(p)):
         sid = cfg.sovereign_body_of(pid).id
         if sid not in route:
             route.append(sid)

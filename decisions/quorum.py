@@ -3,7 +3,9 @@ minimum from each partner (typical joint committee terms of reference), leaving 
 may not take part in the item because of a declared interest (Localism Act 2011 s31; NHS
 England, Managing Conflicts of Interest in the NHS, 2017). A named substitute counts in the
 member's place only where the terms of reference allow substitutes. People "in attendance"
-(officers, advisers) never count.
+(officers, advisers) never count. Members for a partner that only attends (``pools = false``)
+count towards the minimum only where the terms say so (``quorum.attending_count``), and the
+minimum per partner is asked of the pooling partners alone.
 """
 
 from __future__ import annotations
@@ -54,6 +56,10 @@ def _counts(body: Body, cfg: LocalityConfig, a: Attendee, seated: set[str],
         return "in attendance only"
     if a.member_id in excluded:
         return "declared an interest in this item"
+    partner = cfg.member_by_id(a.seat).partner if a.seat in seated else a.partner
+    if not cfg.pools(partner) and not body.quorum.attending_count:
+        return (f"attends for {cfg.partner_by_id(partner).name}, which does not pool; the terms "
+                f"of reference of {body.id} do not count attending partners for quorum")
     if a.capacity == "member":
         if a.member_id not in seated:
             return f"not a member of {body.id}"
@@ -108,7 +114,7 @@ def quorum_for_item(body: Body, cfg: LocalityConfig, attendees: Sequence[Attende
                                       for m, why in not_counted.items())
         shortfalls.append(f"needs {need} members, {len(counted)} can count{detail}")
     if body.quorum.min_per_partner:
-        for pid in body.partners:
+        for pid in (p for p in body.partners if cfg.pools(p)):
             if per_partner[pid] < body.quorum.min_per_partner:
                 name = cfg.partner_by_id(pid).name
                 shortfalls.append(f"needs {body.quorum.min_per_partner} from {name}, "

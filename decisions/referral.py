@@ -1,8 +1,9 @@
 """Referral when consensus fails (file 003, para 4.4: "the previously 'responsible' Board/
 Cabinet have the decision referred to them"): to the sovereign body of the partner that leads
-the affected pool line, or to every partner's sovereign body when lines led by several partners,
-or the whole pool, are affected. The referral is placed on that body's next meeting whose item
-deadline has not passed."""
+the affected pool line, or to every pooling partner's sovereign body when lines led by several
+partners, or the whole pool, are affected (never to a partner that only attends). The referral
+is placed on that body's next meeting whose item deadline has not passed; when it has none, on
+the first one scheduled later (workflows/committee/referrals.py)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def referral_bodies(cfg: LocalityConfig, body: Body,
         leads = {lines[ln].lead for ln in affected_lines}
         if len(leads) == 1:
             return [cfg.sovereign_body_of(leads.pop()).id]
-    partners = list(body.partners)
+    partners = [p for p in body.partners if cfg.pools(p)]  # a partner that only attends: no
     for line in cfg.pool.line:
         if line.lead not in partners:
             partners.append(line.lead)

@@ -9,41 +9,24 @@ Validation happens in two passes: pydantic checks each value's shape, then
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Annotated, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrulestr
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from decisions.errors import NotFound
-
-ID_PATTERN = r"^[a-z][a-z0-9_]*$"
-TBC = "tbc"
-MAX_DAYS = 366
-"""No deadline, reminder or lead time in a locality's config is longer than a year."""
-MAX_POUNDS = Decimal("1e12")
-"""The money columns hold 12 digits of pounds (and 2 of pence)."""
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a configuration: where, what was found, what would be valid."""
-
-    path: str
-    value: object
-    allowed: str
-
-    def __str__(self) -> str:
-        if self.value is None:
-            return f"{self.path}: {self.allowed}"
-        return f"{self.path}: {self.value!r} is not valid; {self.allowed}"
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from decisions.terms_base import ID_PATTERN as ID_PATTERN
+from decisions.terms_base import MAX_DAYS as MAX_DAYS
+from decisions.terms_base import MAX_POUNDS as MAX_POUNDS
+from decisions.terms_base import TBC as TBC
+from decisions.terms_base import Problem as Problem
+from decisions.terms_base import Strict as _Strict
+from decisions.terms_pool import Pool as Pool
+from decisions.terms_pool import PoolLine as PoolLine
+from decisions.terms_pool import pool_problems
 
 
 class Smtp(_Strict):
@@ -117,11 +100,20 @@ class Partner(_Strict):
     sovereign_body: str
     authorised_signatory: str
     """Member id of the officer who signs the s75 agreement for this partner."""
+    pools: bool = True
+    """false: the partner attends the joint bodies it is a partner of but pools nothing: it
+    contributes to no line, takes no part in approvals, gateways, signing or the risk share,
+    counts for quorum and votes only as each body's terms say (``quorum.attending_count``,
+    ``attending_vote``)."""
 
 
 class Quorum(_Strict):
     min_members: int = Field(ge=1, le=500)
     min_per_partner: int = Field(default=0, ge=0, le=500)
+    """From each pooling partner; a partner that only attends (``pools = false``) is not
+    needed for quorum."""
+    attending_count: bool = True
+    """Whether members of a partner that only attends count towards ``min_members``."""
 
 
 class MeetingSchedule(_Strict):
@@ -162,6 +154,9 @@ class Deadlines(_Strict):
     draft_minutes_working_days: int = Field(default=10, ge=0, le=MAX_DAYS)
     decision_notice_working_days: int = Field(default=2, ge=0, le=MAX_DAYS)
     call_in_working_days: int = Field(default=5, ge=0, le=MAX_DAYS)
+    referral_placement_working_days: int = Field(default=20, ge=0, le=MAX_DAYS)
+    """A decision referred to this body is placed on one of its meetings within this many
+    working days of the referring meeting; an unplaced referral then escalates."""
     reminder_working_days: tuple[Annotated[int, Field(ge=0, le=MAX_DAYS)], ...] = (5, 2)
 
 
@@ -183,6 +178,9 @@ class Body(_Strict):
     quorum: Quorum
     decision_rule: Literal["consensus", "majority", "one_vote_per_partner"] = "consensus"
     casting_vote: bool = False
+    attending_vote: bool = False
+    """Whether members of a partner that only attends (``pools = false``) vote (majority or
+    consensus) or cast a block vote (one vote per partner); by default they do not."""
     on_no_consensus: Literal["refer", "fail"] = "refer"
     delegated_limit: Decimal | None = Field(default=None, ge=0, le=MAX_POUNDS)
     delegated_stages: tuple[Literal["approval_in_principle", "heads_of_terms", "s75_approval",
@@ -247,37 +245,6 @@ class Member(_Strict):
         return f"{who}, {self.name}"
 
 
-class PoolLine(_Strict):
-    id: str = Field(pattern=ID_PATTERN)
-    service: str
-    lead: str
-    contributions: dict[str, Decimal] | Literal["tbc"]
-    """Each partner's contribution in pounds, or "tbc" while the value is not yet known."""
-
-    @property
-    def is_tbc(self) -> bool:
-        return self.contributions == TBC
-
-    @property
-    def value(self) -> Decimal | None:
-        if isinstance(self.contributions, str):
-            return None
-        return sum(self.contributions.values(), Decimal(0))
-
-
-class Pool(_Strict):
-    name: str
-    financial_year: str = Field(pattern=r"^\d{4}/\d{2}$")
-    host: str
-    fund_manager: str | None = None
-    risk_share: Literal["proportional"] | dict[str, Decimal] = "proportional"
-    line: tuple[PoolLine, ...] = Field(min_length=1)
-
-    @property
-    def start_year(self) -> int:
-        return int(self.financial_year[:4])
-
-
 class LocalityConfig(_Strict):
     locality: Locality
     smtp: Smtp = Smtp()
@@ -308,6 +275,16 @@ class LocalityConfig(_Strict):
 
     def members_of(self, body_id: str) -> tuple[Member, ...]:
         return tuple(m for m in self.member if body_id in m.bodies)
+
+    @property
+    def pooling_partners(self) -> tuple[Partner, ...]:
+        """The partners that pool: they approve, return gateways, sign and share the risk."""
+        return tuple(p for p in self.partner if p.pools)
+
+    def pools(self, partner_id: str) -> bool:
+        """Whether the partner pools (an unknown id: True, so the caller's own check names
+        it)."""
+        return next((p.pools for p in self.partner if p.id == partner_id), True)
 
     def sovereign_body_of(self, partner_id: str) -> Body:
         return self.body_by_id(self.partner_by_id(partner_id).sovereign_body)
@@ -382,7 +359,7 @@ def cross_reference_problems(cfg: LocalityConfig) -> list[Problem]:
                 Problem(f"body[{i}].quorum.min_members", b.quorum.min_members,
                         f"at most the body's {len(seated)} members")
             )
-        for pid in b.partners:
+        for pid in (p for p in b.partners if cfg.pools(p)):
             from_partner = sum(1 for m in cfg.member if b.id in m.bodies and m.partner == pid)
             if b.quorum.min_per_partner > from_partner:
                 problems.append(
@@ -420,34 +397,9 @@ def cross_reference_problems(cfg: LocalityConfig) -> list[Problem]:
                                 f"a member with roles = [\"admin\"]; {op} has "
                                 f"{list(cfg.member_by_id(op).roles) or 'no roles'}"))
 
-    pool = cfg.pool
-    need(partners, pool.host, "pool.host", "partner ids")
-    if pool.fund_manager is not None:
-        need(members, pool.fund_manager, "pool.fund_manager", "member ids")
-    if isinstance(pool.risk_share, dict):
-        for pid, share in pool.risk_share.items():
-            need(partners, pid, f"pool.risk_share.{pid}", "partner ids")
-            if share < 0:
-                problems.append(Problem(f"pool.risk_share.{pid}", share, "a fraction >= 0"))
-        total = sum(pool.risk_share.values(), Decimal(0))
-        if total != Decimal(1):
-            problems.append(
-                Problem("pool.risk_share", {k: float(v) for k, v in pool.risk_share.items()},
-                        f"fractions that sum to 1 (these sum to {total})")
-            )
-    line_ids: set[str] = set()
-    for i, line in enumerate(pool.line):
-        if line.id in line_ids:
-            problems.append(Problem(f"pool.line[{i}].id", line.id, "each line id is unique"))
-        line_ids.add(line.id)
-        need(partners, line.lead, f"pool.line[{i}].lead", "partner ids")
-        if isinstance(line.contributions, dict):
-            for pid, amount in line.contributions.items():
-                need(partners, pid, f"pool.line[{i}].contributions.{pid}", "partner ids")
-                if not 0 <= amount <= MAX_POUNDS:
-                    problems.append(
-                        Problem(f"pool.line[{i}].contributions.{pid}", amount,
-                                "an amount >= 0" if amount < 0 else
-                                f"an amount in pounds below {MAX_POUNDS:,.0f}")
-                    )
+    if not cfg.pooling_partners:
+        problems.append(Problem("partner", [p.id for p in cfg.partner],
+                                "at least one partner pools (pools = true, the default)"))
+    pool_problems(cfg.pool, partners, {p.id for p in cfg.partner if not p.pools}, members,
+                  problems, need)
     return problems

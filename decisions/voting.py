@@ -9,7 +9,9 @@
 - ``one_vote_per_partner``: one block vote per partner; no decision unless every partner agrees.
 
 ``eligible`` is the attendees who may take part in this item (already without those excluded
-by an interest and without people merely in attendance).
+by an interest and without people merely in attendance). Members for a partner that only
+attends (``pools = false``) vote, object or cast a block vote only where the body's terms say
+so (``attending_vote``).
 """
 
 from __future__ import annotations
@@ -37,6 +39,25 @@ class Outcome:
 
 def _names(ids: Collection[str]) -> str:
     return ", ".join(sorted(ids)) or "none"
+
+
+def voting_partners(body: Body, cfg: LocalityConfig) -> list[str]:
+    """The body's partners that vote: all of them, less those that only attend unless the terms
+    give them a vote (``attending_vote``)."""
+    return [p for p in body.partners if body.attending_vote or cfg.pools(p)]
+
+
+def _no_vote(body: Body, cfg: LocalityConfig, field_name: str, who: Collection[str],
+             voters: list[str]) -> None:
+    """Refuse a vote or objection from members of a partner that only attends."""
+    if not who:
+        return
+    partners = sorted({cfg.member_by_id(m).partner for m in who})
+    names = ", ".join(cfg.partner_by_id(p).name for p in partners)
+    raise RuleRefused(f"terms of reference of {body.id} (attending partners)",
+                      f"{field_name}: {_names(who)} attend for {names}, which does not pool; "
+                      f"the terms of reference of {body.name} do not give attending partners a "
+                      f"vote (body.attending_vote); those who may vote: {_names(voters)}")
 
 
 def _consensus(body: Body, voters: list[str], objections: Collection[str]) -> Outcome:
@@ -105,11 +126,17 @@ def _majority(body: Body, voters: list[str], chair: str,
 def _block(body: Body, cfg: LocalityConfig, eligible: Sequence[Attendee],
            partner_votes: Mapping[str, VotePosition]) -> Outcome:
     represented = {a.partner for a in eligible if a.capacity != "in_attendance"}
+    voting = voting_partners(body, cfg)
     problems = []
     for pid in partner_votes:
         if pid not in body.partners:
             problems.append(f"partner_votes.{pid}: not a partner of {body.id} "
                             f"({', '.join(body.partners)})")
+        elif pid not in voting:
+            problems.append(f"partner_votes.{pid}: {cfg.partner_by_id(pid).name} attends "
+                            f"{body.name} but does not pool, and the terms of reference do not "
+                            f"give it a vote (body.attending_vote); partners who vote: "
+                            f"{', '.join(voting)}")
         elif pid not in represented:
             problems.append(f"partner_votes.{pid}: no eligible member of {pid} is present "
                             "to cast its vote")
@@ -117,21 +144,21 @@ def _block(body: Body, cfg: LocalityConfig, eligible: Sequence[Attendee],
         if position not in POSITIONS:
             problems.append(f"partner_votes.{pid}: {position!r} is not valid; "
                             f"expected one of {', '.join(POSITIONS)}")
-    missing = [p for p in body.partners if p in represented and p not in partner_votes]
+    missing = [p for p in voting if p in represented and p not in partner_votes]
     if missing:
         problems.append(f"partner_votes: no block vote recorded for {', '.join(missing)}; "
                         f"{body.name} decides one vote per partner, so record a vote for, "
                         "against or abstain for each partner present "
-                        f"({', '.join(p for p in body.partners if p in represented)})")
+                        f"({', '.join(p for p in voting if p in represented)})")
     if problems:
         raise InvalidInput("; ".join(problems))
-    votes = {p: partner_votes.get(p) for p in body.partners}
+    votes = {p: partner_votes.get(p) for p in voting}
     tally: dict[str, Any] = {"partner_votes": votes}
-    names = {p: cfg.partner_by_id(p).name for p in body.partners}
+    names = {p: cfg.partner_by_id(p).name for p in voting}
     if all(v == "for" for v in votes.values()):
         return Outcome("agreed", "one_vote_per_partner",
                        "Agreed: every partner voted for (" +
-                       ", ".join(names[p] for p in body.partners) + ").", tally)
+                       ", ".join(names[p] for p in voting) + ").", tally)
     dissent = [f"{names[p]} {'did not vote' if v is None else 'voted ' + v}"
                for p, v in votes.items() if v != "for"]
     result: Result = "no_consensus" if body.on_no_consensus == "refer" else "not_agreed"
@@ -150,7 +177,11 @@ def decide(body: Body, cfg: LocalityConfig, eligible: Sequence[Attendee], chair:
     """Apply the body's decision rule. ``objections`` for consensus; ``votes`` (member ->
     position) for majority, with ``casting`` the chair's casting vote on a tie; ``partner_votes``
     (partner -> position) for one vote per partner."""
-    voters = [a.member_id for a in eligible if a.capacity != "in_attendance"]
+    present = [a for a in eligible if a.capacity != "in_attendance"]
+    voters = [a.member_id for a in present if body.attending_vote or cfg.pools(a.partner)]
+    silent = [a.member_id for a in present if a.member_id not in voters]
+    _no_vote(body, cfg, "objection", [m for m in objections if m in silent], voters)
+    _no_vote(body, cfg, "votes", [m for m in (votes or {}) if m in silent], voters)
     if not voters:
         raise RuleRefused(f"terms of reference of {body.id}",
                           "no eligible member is present to take this decision")
@@ -167,5 +198,6 @@ def decide(body: Body, cfg: LocalityConfig, eligible: Sequence[Attendee], chair:
         return _majority(body, voters, chair, votes, casting)
     if partner_votes is None:
         raise InvalidInput(f"partner_votes: missing; {body.name} takes one vote per partner, so "
-                           f"record each partner's vote ({', '.join(body.partners)})")
+                           f"record each partner's vote "
+                           f"({', '.join(voting_partners(body, cfg))})")
     return _block(body, cfg, eligible, partner_votes)

@@ -5,8 +5,9 @@ the event's fields.
 
 Consumed: MeetingScheduled, MeetingCancelled, MeetingHeld, MeetingPublished, ItemMoved
 (submitted, deferred, withdrawn), KeyDecisionRecorded, DecisionRecorded, DecisionCalledIn,
-ActionAdded, ActionClosed, MinutesApproved, MinutesSigned, ReferralCreated, DocumentRendered,
-PoolReportSent; proposal.*, gateway.recorded, condition.added|closed (planner_proposals.py).
+ActionAdded, ActionClosed, MinutesApproved, MinutesSigned, DocumentRendered,
+PoolReportSent; referral.* (planner_referrals.py); proposal.*, gateway.recorded,
+condition.added|closed (planner_proposals.py).
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from workflows.committee.events import (
     MeetingScheduled,
     MinutesApproved,
     MinutesSigned,
-    ReferralCreated,
 )
 from workflows.committee.records import ActionRow
 from workflows.committee.tables import AgendaItemRow, DecisionRow, MeetingRow
@@ -53,7 +53,9 @@ def install(bus: EventBus) -> None:
     bus.subscribe(PoolReportSent, on_pool_report)
     bus.subscribe(ActionAdded, on_action_added)
     bus.subscribe(ActionClosed, on_action_closed)
-    bus.subscribe(ReferralCreated, on_referral)
+    from notifications import planner_referrals
+
+    planner_referrals.install(bus)
 
 
 def _day(value: Any) -> date | None:
@@ -205,7 +207,7 @@ def on_pool_report(uow: UnitOfWork, ev: PoolReportSent) -> None:
         uow.session.add(rows[0])
 
 
-# Actions and referrals -------------------------------------------------------------
+# Actions -------------------------------------------------------------
 def on_action_added(uow: UnitOfWork, ev: ActionAdded) -> None:
     """An action arising: an owned deadline, and its owner told."""
     cfg = uow.config
@@ -228,16 +230,3 @@ def on_action_closed(uow: UnitOfWork, ev: ActionClosed) -> None:
         _waive(uow, "action dropped", kind="action", subject_id=ev.action_id)
     else:
         _met(uow, "action closed", kind="action", subject_id=ev.action_id)
-
-
-def on_referral(uow: UnitOfWork, ev: ReferralCreated) -> None:
-    cfg = uow.config
-    if ev.to_body_id not in {b.id for b in cfg.body}:
-        return
-    body = cfg.body_by_id(ev.to_body_id)
-    send_all(uow.session, cfg, uow.now, f"referral.created:{ev.referral_id}",
-             [dl.secretary_email(cfg, ev.to_body_id)], f"Referral to the {body.name}",
-             f"A decision has been referred to the {body.name}: {ev.reason}\n"
-             f"It is placed on meeting {ev.to_meeting_id or '(to be scheduled)'}.\n",
-             kind="referral")
-

@@ -41,7 +41,8 @@ def _desired(cfg: LocalityConfig) -> list[tuple[type[SQLModel], tuple[Any, ...],
     for p in cfg.partner:
         rows.append((PartnerRow, (p.id,), {"name": p.name, "kind": p.kind,
                                            "sovereign_body_id": p.sovereign_body,
-                                           "authorised_signatory_id": p.authorised_signatory}))
+                                           "authorised_signatory_id": p.authorised_signatory,
+                                           "pools": p.pools}))
     for b in cfg.body:
         terms = b.model_dump(mode="json", exclude={"id", "name", "kind"})
         rows.append((BodyRow, (b.id,), {"name": b.name, "kind": b.kind, "terms": terms}))

@@ -292,8 +292,16 @@ RAG_LABEL = {"green": "Go", "amber": "Go with conditions or pause", "red": "Stop
 
 
 def _cell_label(cfg: LocalityConfig, st: MonthStatus, partners: list[str]) -> str:
-    """A month's gateway in words, partners by name: "Go", "Pause: NHS Bolton CCG",
-    "Missed: no return from Bolton Council", "Due by 31 March 2020: awaiting ..."."""
+    """A month's gateway in words, partners by name, with any return recorded late: "Go",
+    "Pause: NHS Bolton CCG", "Missed: no return from Bolton Council", "Due by 31 March 2020:
+    awaiting ...", "Go; late: NHS Bolton CCG"."""
+    label = _cell_words(cfg, st, partners)
+    if st.late:
+        label += "; late: " + ", ".join(_partner(cfg, p) for p in st.late)
+    return label
+
+
+def _cell_words(cfg: LocalityConfig, st: MonthStatus, partners: list[str]) -> str:
     def who(decision: str) -> str:
         return ", ".join(_partner(cfg, p) for p, d in st.returns.items() if d == decision)
     missing = ", ".join(_partner(cfg, p) for p in partners if p not in st.returns)
@@ -325,7 +333,7 @@ def gateway_view(session: Session, cfg: LocalityConfig, now: datetime) -> Gatewa
             GatewayCell(f"{mo:%b %Y}", "grey", "No gateway") if mo not in by_month else
             GatewayCell(f"{mo:%b %Y}", "grey" if by_month[mo].rag == "due"  # type: ignore[arg-type]
                         else by_month[mo].rag,
-                        _cell_label(cfg, by_month[mo], [x.id for x in cfg.partner]))
+                        _cell_label(cfg, by_month[mo], [x.id for x in cfg.pooling_partners]))
             for mo in months)
         conds = tuple(OpenCondition(c.text, _member(cfg, c.owner_id), c.due,
                                     _partner(cfg, c.partner_id))

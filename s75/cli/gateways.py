@@ -56,6 +56,9 @@ def _gateway() -> typer.Typer:
                    help="Member id owning the condition, in order.")] = None,
                due: Annotated[list[str] | None, typer.Option(
                    help="Due date of the condition, in order.")] = None,
+               late: Annotated[bool, typer.Option(
+                   "--late", help="For a month already marked missed: recorded late, "
+                                  "--reason saying why.")] = False,
                as_json: JsonOpt = False) -> None:
         """Record a partner's return at a monthly gateway (the secretary of the partner's
         sovereign body, or the programme director)."""
@@ -67,7 +70,7 @@ def _gateway() -> typer.Typer:
                       for t, o, d in zip(conds, owners, dues, strict=True))
         first = parse_month(month) if month is not None else None
         action = RecordGatewayReturn(proposal_id, partner, return_, reason, first,
-                                     maybe_date(held_on, "--held-on"), specs)
+                                     maybe_date(held_on, "--held-on"), specs, late)
 
         def present(uow: UnitOfWork, ret: GatewayReturnRow) -> dict[str, Any]:
             row = proposals.get_proposal(uow.session, proposal_id)
@@ -75,6 +78,8 @@ def _gateway() -> typer.Typer:
                                     "return": return_, "month": first, "state": row.state}
             if first is None:
                 data.pop("month")
+            if ret.late_reason is not None:
+                data["recorded_late"] = ret.late_reason
             return data
 
         emit_object(_shown(get_app(ctx).perform(action, present)), as_json)

@@ -287,10 +287,18 @@ def item_route(
     meeting: Annotated[int, typer.Argument(help="Further meeting for the same report")],
     action: Annotated[str, Opt(help="to_note (information) | for_decision | to_approve")]
     = "to_note",
+    decisions: Annotated[str | None, Opt(help="Cover: decisions required of the receiving "
+                                              "meeting [default: the source item's; 'To note "
+                                              "the report.' with to_note]")] = None,
+    wording: Annotated[str, Opt(help="The agenda's Action wording there [default: the "
+                                     "action's label]")] = "",
     as_json: JsonOpt = False,
 ) -> None:
-    """Send the same report to another body or date (a new draft item there)."""
-    emit_object(get_app(ctx).perform(RouteItem(item, meeting, action), _item), as_json)
+    """Send the same report to another body or date (a new draft item there), with its own
+    action and the decisions required of that meeting."""
+    emit_object(get_app(ctx).perform(RouteItem(item, meeting, action, decisions,
+                                               one_line(wording, "--wording")), _item),
+                as_json)
 
 
 @item_app.command("show")

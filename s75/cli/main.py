@@ -22,6 +22,7 @@ from s75.cli import (
     meetings,
     pool,
     proposals,
+    referrals,
     scheduler,
     serve,
     tokens,
@@ -34,7 +35,7 @@ from s75.config import load_config
 
 # Command modules: each defines ``register(app: typer.Typer) -> None``.
 COMMAND_MODULES = (proposals, gateways, meetings, items, pool, scheduler, documents, demo, serve,
-                   users, decision_app, tokens)
+                   users, referrals, tokens, decision_app)
 
 
 def _version(value: bool) -> None:
@@ -148,7 +149,7 @@ def body_summary(cfg: LocalityConfig, body_id: str) -> dict[str, Any]:
 
 
 def config_summary(cfg: LocalityConfig) -> dict[str, Any]:
-    by_partner: dict[str, Decimal] = {p.id: Decimal(0) for p in cfg.partner}
+    by_partner: dict[str, Decimal] = {p.id: Decimal(0) for p in cfg.pooling_partners}
     total = Decimal(0)
     tbc: list[str] = []
     for line in cfg.pool.line:
@@ -160,7 +161,8 @@ def config_summary(cfg: LocalityConfig) -> dict[str, Any]:
             total += amount
     return {
         "locality": cfg.locality.name,
-        "partners": [f"{p.name} ({p.id})" for p in cfg.partner],
+        "partners": [f"{p.name} ({p.id}{'' if p.pools else '; attends, does not pool'})"
+                     for p in cfg.partner],
         "bodies": [f"{b.name} ({b.id})" for b in cfg.body],
         "members": len(cfg.member),
         "pool": cfg.pool.name,

@@ -22,7 +22,7 @@ from workflows.proposal.actions import (
     RecordApproval,
     RecordSignature,
 )
-from workflows.proposal.queries import deadline_of
+from workflows.proposal.queries import deadline_of, start_of
 from workflows.proposal.rules import REG7_CHECKLIST
 from workflows.proposal.tables import ApprovalRow, SignatureRow, StartDateChangeRow
 from workflows.tables import ProposalRow
@@ -186,6 +186,8 @@ def _proposal() -> typer.Typer:
             return {"proposal": proposal_id, "stage": a.stage, "partner": a.partner_id,
                     "body": a.body_id, "meeting_date": a.meeting_date, "minute": a.minute_ref,
                     "decision_id": a.decision_id,
+                    "recorded": "from outside s75 (minute and date as given)"
+                    if a.source == "outside" else f"decision {a.decision_id}",
                     "still_needed": awaiting or "none: the stage can be completed"}
 
         emit_object(_shown(get_app(ctx).perform(action, present)), as_json)
@@ -241,9 +243,15 @@ def _proposal() -> typer.Typer:
                            parse_date(meeting_date, "--meeting-date"), minute, decision)
 
         def present(uow: UnitOfWork, ch: StartDateChangeRow) -> dict[str, Any]:
+            from workflows.proposal.start_date import awaiting
+
             row = proposals.get_proposal(uow.session, proposal_id)
+            waiting = awaiting(uow, row)
             return {"proposal": proposal_id, "old_start": ch.old_start,
-                    "new_start": ch.new_start, "signing_deadline": deadline_of(uow.config, row)}
+                    "new_start": ch.new_start, "start_date": start_of(uow.config, row),
+                    "signing_deadline": deadline_of(uow.config, row),
+                    "moved": "yes: every partner has decided" if not waiting else
+                    "not yet: awaiting " + "; ".join(waiting)}
 
         emit_object(_shown(get_app(ctx).perform(action, present)), as_json)
 
@@ -258,6 +266,10 @@ def _print_summary(d: dict[str, Any]) -> None:
             "signing deadline": d["signing_deadline"]}
     for k, v in head.items():
         out.print(f"  {k:<17} {v}", markup=False)
+    if d.get("start_move"):
+        sm = d["start_move"]
+        out.print(f"  start moving to {sm['to']}, awaiting " + "; ".join(sm["awaiting"]),
+                  markup=False)
     if d.get("awaiting"):
         out.print("Awaiting approval:")
         for line in d["awaiting"]:
@@ -266,7 +278,7 @@ def _print_summary(d: dict[str, Any]) -> None:
         out.print("Approvals:")
         for a in d["approvals"]:
             out.print(f"  - {a['stage']}: {a['partner']} by {a['body']} on {a['meeting_date']} "
-                      f"(minute {a['minute']})", markup=False)
+                      f"(minute {a['minute']}; {a['recorded']})", markup=False)
     if d["gateways"]:
         out.print(f"Gateways ({d['consecutive_go']} consecutive go):")
         for g in d["gateways"]:

@@ -38,8 +38,9 @@ def cast_for(cfg: LocalityConfig) -> Cast:
         raise InvalidInput("demo: the config needs a [[body]] with kind = \"joint\" and a "
                            "meetings schedule (the committee the year is about)")
     joint = joints[0]
-    sovereign = {p.id: cfg.sovereign_body_of(p.id) for p in cfg.partner}
-    nhs = next((p.id for p in cfg.partner if p.kind == "nhs"), cfg.partner[-1].id)
+    sovereign = {p.id: cfg.sovereign_body_of(p.id) for p in cfg.pooling_partners}
+    pooling = cfg.pooling_partners
+    nhs = next((p.id for p in pooling if p.kind == "nhs"), pooling[-1].id)
     lines = [ln for ln in cfg.pool.line if not ln.is_tbc]
     if not lines:
         raise InvalidInput("demo: the pool needs at least one line with contributions")

@@ -121,7 +121,7 @@ def _vary_day(cal: WorkingCalendar, sign_day: date, start: date) -> date:
 def _gateways(y: Year, plan: Plan, jdays: list[date], hour: int) -> None:
     cast = y.cast
     nhs = cast.nhs_partner
-    others = [p.id for p in cast.cfg.partner if p.id != nhs]
+    others = [p.id for p in cast.cfg.pooling_partners if p.id != nhs]
     for n, ret in enumerate(plan.returns):
         day = jdays[4 + n]
         if ret == MISSED:
@@ -181,7 +181,7 @@ def _drafting(uow: UnitOfWork, *, y: Year, plan: Plan) -> str:
 
 def _signing(uow: UnitOfWork, *, y: Year, plan: Plan, day: date) -> str:
     cfg, pid = y.cast.cfg, y.programme[plan.key]
-    for p in cfg.partner:
+    for p in cfg.pooling_partners:
         perform(uow, RecordSignature(pid, p.id, p.authorised_signatory, day),
                 y.secretary(cfg.sovereign_body_of(p.id).id))
     return f"{plan.key}: s75 agreement signed; proposal {get_proposal(uow.session, pid).state}"

@@ -148,7 +148,8 @@ def script(y: Year) -> None:
           hour=hour(nhs_body.id))
 
     # Gateways at the joint committee's meetings in shadow operation (six months).
-    nhs, others = cast.nhs_partner, [p.id for p in cfg.partner if p.id != cast.nhs_partner]
+    nhs = cast.nhs_partner
+    others = [p.id for p in cfg.pooling_partners if p.id != nhs]
     go = ("go", "Comfortable to proceed.")
     condition = gateways.ConditionSpec("Public health budget due diligence report to the "
                                        "Committee", cast.officer(nhs),
@@ -304,7 +305,7 @@ def _drafting(uow: UnitOfWork, *, y: Year) -> str:
 def _signing(uow: UnitOfWork, *, y: Year, day: date) -> str:
     names = []
     cfg = y.cast.cfg
-    for p in cfg.partner:
+    for p in cfg.pooling_partners:
         perform(uow, RecordSignature(y.proposal_id, p.id, p.authorised_signatory, day),
                 y.secretary(cfg.sovereign_body_of(p.id).id))
         names.append(y.cast.cfg.member_by_id(p.authorised_signatory).name)

@@ -29,6 +29,7 @@ from decisions.principals import (
     secretaries_of,
     with_role,
 )
+from decisions.voting import voting_partners
 from s75.demo import cast as casting
 from s75.demo.content import Report
 from workflows.actions import perform
@@ -215,7 +216,8 @@ class Year:
             return {m: "against" if m in objections else "for"
                     for m in self.cast.members(body_id) if m not in absent}, None
         against = {self.cast.cfg.member_by_id(m).partner for m in objections}
-        return None, {p: "against" if p in against else "for" for p in body.partners}
+        return None, {p: "against" if p in against else "for"
+                      for p in voting_partners(body, self.cast.cfg)}
 
     def decision_of(self, uow: UnitOfWork, key: str) -> tuple[int, str]:
         from workflows.committee.tables import DecisionRow

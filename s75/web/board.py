@@ -246,7 +246,7 @@ def board(session: Session, cfg: LocalityConfig, today: date, f: Filters,
     labels = stage_labels()
     return Board(tuple(board_row(cfg, r, months, returns.get(r.id, {}), today, labels,
                                  f.partner) for r in rows),
-                 months, total, f, pages, tuple((p.id, p.name) for p in cfg.partner),
+                 months, total, f, pages, tuple((p.id, p.name) for p in cfg.pooling_partners),
                  tuple(labels.items()))
 
 

@@ -180,8 +180,8 @@ def signing(session: Session, cfg: LocalityConfig, p: Any, today: date) -> Signi
     signed_by = {s.partner_id: s for s in signatures(session, p)}
     signed = tuple(f"{_partner(cfg, s.partner_id)}: {_who(cfg, s.signatory_id)}, "
                    f"{s.signed_on:%-d %B %Y}" for s in signed_by.values())
-    awaiting = tuple(f"{pt.name} ({_who(cfg, pt.authorised_signatory)})" for pt in cfg.partner
-                     if pt.id not in signed_by)
+    awaiting = tuple(f"{pt.name} ({_who(cfg, pt.authorised_signatory)})"
+                     for pt in cfg.pooling_partners if pt.id not in signed_by)
     days = (deadline - today).days
     if p.state in ("stopped", "withdrawn"):
         ready = f"The proposal was {p.state}; it will not be signed."

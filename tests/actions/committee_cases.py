@@ -287,3 +287,24 @@ def _declare(app: App) -> Case:
     i = item(app, meetings(app, "jcc")[0], "published")
     return Case(DeclareInterest(i, "exec_adults", "non_pecuniary", "Trustee of a care charity"),
                 "exec_adults", "exec_children")
+
+
+# Referrals (issue 13) ------------------------------------------------------------------------
+@case("referral place")
+def _referral_place(app: App) -> Case:
+    from workflows.committee.referral_actions import PlaceReferral
+
+    m = meetings(app, "jcc")[0]
+    iid = app.perform(AddItem(m, "Community services", cover=FULL_COVER,
+                              pool_line_id="adult_community"), lambda _uow, i: i.id)
+    assert iid is not None
+    app.perform(SubmitItem(iid, submitted_on=date(2019, 3, 20)))
+    app.perform(AcceptItem(iid))
+    app.perform(PublishItem(iid, published_on=date(2019, 4, 1)))
+    app.perform(RecordAttendance(m, COUNCIL + CCG))
+    ref = app.perform(Decide(iid, objections=("cfo",)), lambda _uow, r: r.referrals[0].id)
+    board = app.perform(AddMeeting("ccg_board", date(2019, 4, 12), time(9, 30)),
+                        lambda _uow, row: row.id)
+    # a member of the referring body may not place it on the receiving body's agenda
+    return Case(PlaceReferral(ref, board, "The contract ends in May", "ccg_chair"),
+                "board_secretary", "exec_adults")

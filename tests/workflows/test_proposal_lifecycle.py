@@ -12,7 +12,7 @@ from decisions.terms import LocalityConfig
 from s75.db import session_scope
 from tests.workflows.wf_helpers import Driver
 from workflows.audit import verify_chain
-from workflows.proposal import gateways, signing
+from workflows.proposal import gateways, signing, start_date
 from workflows.proposal import lifecycle as proposals
 from workflows.proposal.queries import gateway_status
 from workflows.proposal.rules import REG7_CHECKLIST
@@ -178,8 +178,9 @@ def test_signing_rules(d: Driver) -> None:
     d.today = "2019-04-03"
     with pytest.raises(RuleRefused, match="refused unless a recorded decision moves the start"):
         d.do(signing.record_signature, pid, partner_id="council", signatory_id="director_people")
-    d.do(signing.move_start, pid, new_start=date(2019, 7, 1), body_id="jcc",
-         meeting_date=date(2019, 4, 3), minute_ref="JCC/19/4")
+    for body, minute in (("cabinet", "CAB/19/4"), ("ccg_board", "CCG/19/4")):  # each partner
+        d.do(start_date.move_start, pid, new_start=date(2019, 7, 1), body_id=body,
+             meeting_date=date(2019, 4, 3), minute_ref=minute)
     d.do(signing.record_signature, pid, partner_id="council", signatory_id="director_people")
     with pytest.raises(RuleRefused, match="already signed for Bolton Council"):
         d.do(signing.record_signature, pid, partner_id="council", signatory_id="director_people")

@@ -5,7 +5,8 @@ decision record (SI 2012/2089 reg 12 for executive bodies, with the call-in wind
 
 Emits ``item.considered`` and ``item.decided`` (or ``item.deferred``), ``decision.recorded``
 (decision_id, item_id, meeting_id, body_id, outcome, decision_date, call_in_expires) and one
-``referral.created`` per referral.
+``referral.created`` per referral; deciding a referred item reports the decision back to the
+referring body (``referral.reported``, workflows/committee/referrals.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from datetime import date, datetime
 
 from sqlmodel import select
 
-from decisions.agenda_rules import end_of_day_utc
 from decisions.chairs import chair_for_item
 from decisions.delegation import delegation_message, delegation_route, within_delegation
 from decisions.errors import InvalidInput, RuleRefused
@@ -28,10 +28,11 @@ from decisions.key_decisions import (
     is_key_decision,
 )
 from decisions.quorum import QuorumResult, quorum_for_item
-from decisions.referral import MeetingSlot, next_open_meeting, referral_bodies, referral_reason
+from decisions.referral import next_open_meeting, referral_bodies, referral_reason
 from decisions.terms import Body
 from decisions.voting import Outcome, VotePosition, decide
 from workflows.committee import attendance, common, interests, items, key_decisions
+from workflows.committee import referrals as referral_flow
 from workflows.committee.events import DecisionRecorded, ReferralCreated
 from workflows.committee.meetings import refresh_chair
 from workflows.committee.records import DeclarationRow, ReferralRow, UrgencyConsentRow, VoteRow
@@ -53,40 +54,19 @@ class DecideResult:
     caller reports the refusal after the transaction commits."""
 
 
-def _slots(uow: UnitOfWork, body_id: str) -> list[MeetingSlot]:
-    tz = uow.config.locality.timezone
-    rows = uow.session.exec(select(MeetingRow).where(MeetingRow.body_id == body_id,
-                                                     MeetingRow.status == "scheduled")).all()
-    return [MeetingSlot(m.id, m.body_id, m.starts_at,
-                        end_of_day_utc(m.item_deadline, tz) if m.item_deadline else m.starts_at)
-            for m in rows if m.id is not None]
-
-
 def refer(uow: UnitOfWork, item: AgendaItemRow, body: Body, targets: list[str], *, rule: str,
           reason: str, at: datetime) -> list[ReferralRow]:
     """Place a referral item on each target body's next meeting whose item deadline has not
-    passed at ``at`` (the time of the meeting that referred it)."""
-    m = common.meeting(uow.session, item.meeting_id)
-    day = m.local_date or common.local_day(uow.config, m.starts_at)
+    passed at ``at`` (the time of the meeting that referred it); a target with no such meeting
+    gets it on the first one scheduled later (workflows/committee/referrals.py)."""
     out = []
     lines = [item.pool_line_id] if item.pool_line_id and item.pool_line_id != "*" else []
     for target in targets:
-        slot = next_open_meeting(_slots(uow, target), target, at)
+        slot = next_open_meeting(referral_flow.slots(uow, target), target, at)
         new: AgendaItemRow | None = None
         if slot is not None:
-            target_meeting = common.meeting(uow.session, slot.meeting_id)
-            cover = dict(item.cover or {})
-            cover["previously_discussed"] = "; ".join(x for x in (
-                cover.get("previously_discussed", ""),
-                f"{body.name}, {day:%d %B %Y}: referred ({rule.replace('_', ' ')})") if x)
-            new = items.copy_to(
-                uow, item, target_meeting, state="draft",
-                title=f"Referral from {body.name}: {item.title}", action="for_decision",
-                cover=cover, body_text=f"{reason}\n\n{item.body_text}".strip())
-            new.carried_from_item_id = item.id
-            new.submitted_by = f"referral from {body.id}"
-            items.move(uow, new, "submitted", {"submitted_on": day.isoformat()},
-                       referral=True, from_item_id=item.id)
+            to = common.meeting(uow.session, slot.meeting_id)
+            new = referral_flow.copy_referred(uow, item, to, rule=rule, reason=reason)
         row = ReferralRow(from_item_id=item.id or 0, from_body_id=body.id, to_body_id=target,
                           to_meeting_id=slot.meeting_id if slot else None,
                           to_item_id=new.id if new else None, rule=rule, reason=reason,
@@ -308,6 +288,7 @@ def _record(uow: UnitOfWork, item: AgendaItemRow, m: MeetingRow, body: Body, mot
     if item.state == "published":
         items.move(uow, item, "considered")
     items.move(uow, item, "decided", outcome=r.final, decision_id=d.id)
+    referral_flow.report_back(uow, item, d)
     assert d.id is not None
     uow.emit(DecisionRecorded(
         decision_id=d.id, item_id=item.id, meeting_id=m.id, body_id=body.id, outcome=r.final,

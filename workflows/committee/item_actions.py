@@ -204,12 +204,19 @@ class RouteItem(_OnItem[AgendaItemRow]):
     item_id: int
     meeting_id: int
     action: str = "to_note"
+    decisions: str | None = None
+    """The decisions required of the receiving meeting (default: those of the source item,
+    or "To note the report." when routed to note)."""
+    wording: str = ""
 
     def validate(self, cfg: LocalityConfig) -> None:
         validate_action(self.action)
+        if self.wording:
+            check_wording(self.wording)
 
     def write(self, uow: UnitOfWork, loaded: Any) -> AgendaItemRow:
-        return items.route(uow, self.item_id, self.meeting_id, action=self.action)
+        return items.route(uow, self.item_id, self.meeting_id, action=self.action,
+                           decisions=self.decisions, wording=self.wording)
 
 
 @dataclass(frozen=True)

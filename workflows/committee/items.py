@@ -317,16 +317,38 @@ def defer(uow: UnitOfWork, item_id: int, reason: str) -> AgendaItemRow | None:
 
 
 def route(uow: UnitOfWork, item_id: int, meeting_id: int, *,
-          action: str = "to_note") -> AgendaItemRow:
+          action: str = "to_note", decisions: str | None = None,
+          wording: str = "") -> AgendaItemRow:
     """Send the same report to another meeting (another body or date), for information
-    (to_note) or for decision there; the new item starts as a draft and is submitted there."""
+    (to_note) or for decision there; the new item starts as a draft and is submitted there.
+    It takes its own action and the decisions required of the receiving meeting (``decisions``;
+    a report the source took to note needs them stated before it goes for decision)."""
     item = common.item(uow.session, item_id)
+    if item.standing:
+        raise RuleRefused("routing reports", f"{common.describe_item(item)} is standing "
+                          f"business ({item.standing}) of its own meeting; standing items are "
+                          "on every agenda and cannot be routed; route a business item (a "
+                          "report)")
     target = common.meeting(uow.session, meeting_id)
     if target.status != "scheduled":
         raise RuleRefused("meeting lifecycle", f"{common.describe_meeting(uow.config, target)} "
                           f"is {target.status}; route the report to a scheduled meeting")
     validate_action(action)
-    new = copy_to(uow, item, target, state="draft", action=action)
+    cover = dict(item.cover or {})
+    given = (decisions or "").strip()
+    if given:
+        cover["decisions_required"] = given
+    elif action == "to_note":
+        cover["decisions_required"] = "To note the report."
+    elif item.action == "to_note" or not str(cover.get("decisions_required") or "").strip():
+        body = uow.config.body_by_id(target.body_id)
+        raise InvalidInput(f"--decisions: missing; {common.describe_item(item)} went to its "
+                           f"meeting {item.action.replace('_', ' ')} (decisions required: "
+                           f"{cover.get('decisions_required') or 'none'!r}); say what the "
+                           f"{body.name} is asked to decide, e.g. --decisions 'Approve the "
+                           "recommendations'")
+    new = copy_to(uow, item, target, state="draft", action=action, action_text=wording,
+                  cover=cover)
     new.carried_from_item_id = None
     _drafted(uow, new, target, new.report_id)
     return new

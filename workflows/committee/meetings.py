@@ -24,7 +24,7 @@ from decisions.errors import InvalidInput, RuleRefused
 from decisions.meetings import scheduled_meetings
 from decisions.record_dates import check_held
 from decisions.terms import Body
-from workflows.committee import common
+from workflows.committee import common, referrals
 from workflows.committee.common import CLOSING_POSITION
 from workflows.committee.events import MeetingCancelled, MeetingHeld, MeetingScheduled
 from workflows.committee.items import defer_item
@@ -84,6 +84,7 @@ def _create(uow: UnitOfWork, b: Body, starts_at: datetime, local: date, *, kind:
     add_standing_items(uow.session, m)
     uow.session.flush()
     uow.emit(MeetingScheduled(**_facts(uow, m)))  # type: ignore[arg-type]
+    referrals.place_waiting(uow, m)  # referrals and reports back waiting for a meeting
     return m
 
 

@@ -137,6 +137,8 @@ class ReferralRow(SQLModel, table=True):
     reason: str
     pool_lines: list[Any] = Field(default_factory=list, sa_column=Column(JSONType, nullable=False))
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    report_item_id: int | None = Field(default=None, foreign_key="agenda_item.id")
+    """The "Report back" item on the referring body's agenda once the receiving body decided."""
 
 
 class MinutesRow(SQLModel, table=True):

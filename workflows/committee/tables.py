@@ -24,6 +24,8 @@ class PartnerRow(SQLModel, table=True):
     kind: str
     sovereign_body_id: str = Field(max_length=64)
     authorised_signatory_id: str = Field(max_length=64)
+    pools: bool = True
+    """False for a partner that only attends (config ``partner.pools``)."""
 
 
 class BodyRow(SQLModel, table=True):

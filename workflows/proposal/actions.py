@@ -26,7 +26,7 @@ from decisions.terms import LocalityConfig
 from workflows.actions import Action, body_scope
 from workflows.engine import describe, transition_permission
 from workflows.events import UnitOfWork
-from workflows.proposal import gateways, lifecycle, signing
+from workflows.proposal import gateways, lifecycle, signing, start_date
 from workflows.proposal.queries import get_proposal
 from workflows.proposal.tables import (
     ApprovalRow,
@@ -44,7 +44,7 @@ def proposal_scope(uow: UnitOfWork, row: ProposalRow, *body_ids: str) -> Scope:
     """The proposal in words; ``body_ids`` (default: every partner's sovereign body) are those
     whose secretary may act on it."""
     cfg = uow.config
-    bodies = body_ids or tuple(cfg.sovereign_body_of(p.id).id for p in cfg.partner)
+    bodies = body_ids or tuple(cfg.sovereign_body_of(p.id).id for p in cfg.pooling_partners)
     return body_scope(cfg, describe(row, lifecycle.WORKFLOW), *bodies)
 
 
@@ -215,7 +215,7 @@ class MoveStart(Action[StartDateChangeRow]):
         return proposal_scope(uow, loaded, self.body_id)
 
     def write(self, uow: UnitOfWork, loaded: ProposalRow) -> StartDateChangeRow:
-        return signing.move_start(uow, self.proposal_id, new_start=self.new_start,
+        return start_date.move_start(uow, self.proposal_id, new_start=self.new_start,
                                   body_id=self.body_id, meeting_date=self.meeting_date,
                                   minute_ref=self.minute_ref, decision_id=self.decision_id)
 
@@ -233,10 +233,12 @@ class RecordGatewayReturn(Action[GatewayReturnRow]):
     month: date | None = None
     held_on: date | None = None
     conditions: Sequence[gateways.ConditionSpec] = ()
+    late: bool = False
+    """Recorded after the month was marked missed (``reasons`` says why)."""
 
     def validate(self, cfg: LocalityConfig) -> None:
         _known_partner(cfg, self.partner_id)
-        gateways.validate_return(self.decision, self.reasons, self.conditions)
+        gateways.validate_return(self.decision, self.reasons, self.conditions, self.late)
 
     def load(self, uow: UnitOfWork) -> ProposalRow:
         return get_proposal(uow.session, self.proposal_id)
@@ -246,12 +248,13 @@ class RecordGatewayReturn(Action[GatewayReturnRow]):
 
     def check(self, uow: UnitOfWork, loaded: ProposalRow) -> None:
         gateways.check_return(uow, loaded, self.partner_id, self.decision, self.month,
-                              self.held_on, self.conditions)
+                              self.held_on, self.conditions, self.late)
 
     def write(self, uow: UnitOfWork, loaded: ProposalRow) -> GatewayReturnRow:
         month, held = gateways.gateway_dates(uow, self.month, self.held_on)
         return gateways.write_return(uow, loaded, self.partner_id, self.decision,
-                                     self.reasons.strip(), month, held, tuple(self.conditions))
+                                     self.reasons.strip(), month, held, tuple(self.conditions),
+                                     self.late)
 
 
 @dataclass(frozen=True)

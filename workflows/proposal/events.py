@@ -143,3 +143,21 @@ class StartMoved(DomainEvent):
     minute_ref: str
     decision_id: int | None
     signing_deadline: date
+
+
+@dataclass(frozen=True)
+class StartMoveDecided(DomainEvent):
+    """One partner's body decided to move the start date; the start moves when every pooling
+    partner has decided the same date (``awaiting`` those still to decide)."""
+
+    name = "proposal.start_move_decided"
+    subject_type = "proposal"
+    subject_field = "proposal_id"
+    proposal_id: int
+    partner_id: str
+    body_id: str
+    new_start: date
+    meeting_date: date
+    minute_ref: str
+    decision_id: int | None
+    awaiting: tuple[str, ...]

@@ -24,8 +24,10 @@ from workflows.proposal.queries import (
 )
 from workflows.proposal.rules import (
     DECISIONS,
+    attending_refusal,
     gateway_month_status,
     month_end,
+    month_missed,
     month_start,
     next_month,
 )
@@ -46,24 +48,31 @@ class ConditionSpec:
 
 def record_return(uow: UnitOfWork, proposal_id: int, *, partner_id: str, decision: str,
                   reasons: str = "", month: date | None = None, held_on: date | None = None,
-                  conditions: Sequence[ConditionSpec] = ()) -> GatewayReturnRow:
+                  conditions: Sequence[ConditionSpec] = (), late: bool = False
+                  ) -> GatewayReturnRow:
     """Record one partner's return at the gateway of ``month`` (default: this month), and apply
     it: a stop stops the proposal, a pause pauses it, a go that ends every pause resumes it.
     The steps of the ``gateway record`` action, in its order."""
-    validate_return(decision, reasons, conditions)
+    validate_return(decision, reasons, conditions, late)
     row = get_proposal(uow.session, proposal_id)
-    m, held = check_return(uow, row, partner_id, decision, month, held_on, conditions)
-    return write_return(uow, row, partner_id, decision, reasons.strip(), m, held, conditions)
+    m, held = check_return(uow, row, partner_id, decision, month, held_on, conditions, late)
+    return write_return(uow, row, partner_id, decision, reasons.strip(), m, held, conditions,
+                        late)
 
 
-def validate_return(decision: str, reasons: str, conditions: Sequence[ConditionSpec]) -> None:
-    """The input on its own: a known return, reasons where needed, conditions only with (and
-    always with) go with conditions, each with its text."""
+def validate_return(decision: str, reasons: str, conditions: Sequence[ConditionSpec],
+                    late: bool = False) -> None:
+    """The input on its own: a known return, reasons where needed (a late return always
+    says why), conditions only with (and always with) go with conditions, each with its
+    text."""
     if decision not in DECISIONS:
         raise InvalidInput(f"--return: {decision!r} is not a gateway return; expected one of "
                            f"{', '.join(DECISIONS)}")
     if decision != "go" and not reasons.strip():
         raise InvalidInput(f"--reason: a {decision} return needs the partner's reasons")
+    if late and not reasons.strip():
+        raise InvalidInput("--reason: a return recorded --late says why it is late, e.g. "
+                           "--reason 'Board meeting moved to 5 November'")
     if decision == "go_with_conditions" and not conditions:
         raise InvalidInput("--condition: a go_with_conditions return needs at least one "
                            "condition, each with --owner and --due")
@@ -77,13 +86,17 @@ def validate_return(decision: str, reasons: str, conditions: Sequence[ConditionS
 
 def check_return(uow: UnitOfWork, row: ProposalRow, partner_id: str, decision: str,
                  month: date | None, held_on: date | None,
-                 conditions: Sequence[ConditionSpec]) -> tuple[date, date]:
+                 conditions: Sequence[ConditionSpec], late: bool = False) -> tuple[date, date]:
     """The rules: gateways are held in shadow operation, for a month of it that has begun, once
-    per partner; condition owners are members and due after the gateway. Returns the gateway
-    month and the day it was held."""
+    per partner; a month already marked missed takes a return only recorded as late, with a
+    reason; condition owners are members and due after the gateway. Returns the gateway month
+    and the day it was held."""
     s = uow.session
     who = describe(row, "proposal")
     today = local_today(uow.config, uow.now)
+    attending = attending_refusal(uow.config, partner_id, "the monthly gateways")
+    if attending:
+        raise RuleRefused("partners that only attend", attending)
     if row.state not in ("shadow_operation", "paused"):
         raise RuleRefused(RULE, f"{who} is {row.state!r}; gateways are held only in shadow "
                                 "operation (or while paused)")
@@ -109,6 +122,15 @@ def check_return(uow: UnitOfWork, row: ProposalRow, partner_id: str, decision: s
     if partner_id in before:
         raise RuleRefused(RULE, f"{partner_id} already returned {before[partner_id]} at the "
                                 f"{m:%B %Y} gateway of {who}")
+    missed = month_missed(m, today)
+    if missed and not late:
+        raise RuleRefused(RULE, f"--month: the {m:%B %Y} gateway of {who} was marked missed "
+                                f"(no return from {partner_id} by {month_end(m).isoformat()}); "
+                                "record this return as late with --late and --reason (why it "
+                                f"is late), or for the current month ({today:%Y-%m})")
+    if late and not missed:
+        raise InvalidInput(f"--late: the {m:%B %Y} gateway is not marked missed (it is due by "
+                           f"{month_end(m).isoformat()}); record the return without --late")
     return m, held
 
 
@@ -121,7 +143,7 @@ def gateway_dates(uow: UnitOfWork, month: date | None, held_on: date | None
 
 def write_return(uow: UnitOfWork, row: ProposalRow, partner_id: str, decision: str,
                  reasons: str, m: date, held: date,
-                 conditions: Sequence[ConditionSpec]) -> GatewayReturnRow:
+                 conditions: Sequence[ConditionSpec], late: bool = False) -> GatewayReturnRow:
     """The return, its conditions and their events, then its effect on the proposal."""
     s = uow.session
     assert row.id is not None
@@ -136,7 +158,8 @@ def write_return(uow: UnitOfWork, row: ProposalRow, partner_id: str, decision: s
     before = gateway_returns(s, proposal_id).get(m, {})
     ret = GatewayReturnRow(gateway_id=gateway.id, proposal_id=proposal_id,
                            partner_id=partner_id, decision=decision, reasons=reasons,
-                           recorded_at=uow.now, recorded_by=uow.actor)
+                           recorded_at=uow.now, recorded_by=uow.actor,
+                           late_reason=reasons if late else None)
     s.add(ret)
     s.flush()
     partners = partner_ids(s)

@@ -95,7 +95,7 @@ def _checklist(subject: ProposalRow, facts: Mapping[str, Any], uow: UnitOfWork) 
 def _signed(subject: ProposalRow, facts: Mapping[str, Any], uow: UnitOfWork) -> str | None:
     done = {s.partner_id for s in signatures(uow.session, subject)}
     missing = []
-    for p in uow.config.partner:
+    for p in uow.config.pooling_partners:
         if p.id not in done:
             who = uow.config.member_by_id(p.authorised_signatory).name
             missing.append(f"{p.name} ({who})")

@@ -14,10 +14,10 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from decisions.errors import ConflictError, InvalidInput, RuleRefused
-from workflows.committee import common
 from workflows.committee.tables import BodyRow, PartnerRow
 from workflows.engine import allowed_triggers, describe, fire
 from workflows.events import UnitOfWork
+from workflows.proposal.citations import cited_source
 from workflows.proposal.events import ApprovalRecorded, ProposalCreated
 from workflows.proposal.queries import (
     approvals,
@@ -34,6 +34,7 @@ from workflows.proposal.rules import (
     REG7_CHECKLIST,
     STAGES,
     approval_refusal,
+    attending_refusal,
     consecutive_go,
     missing_approvals,
 )
@@ -104,6 +105,9 @@ def record_approval(uow: UnitOfWork, proposal_id: int, *, partner_id: str, body_
     if s.get(BodyRow, body_id) is None:
         known = list(s.exec(select(BodyRow.id)).all())
         raise InvalidInput(f"--body: {body_id!r} is not a body; expected one of {known}")
+    attending = attending_refusal(uow.config, partner_id, "approvals")
+    if attending:
+        raise RuleRefused("partners that only attend", attending)
     refusal = approval_refusal(uow.config, partner_id, body_id, stage)
     if refusal:
         raise RuleRefused("the scheme of delegation", refusal)
@@ -113,8 +117,7 @@ def record_approval(uow: UnitOfWork, proposal_id: int, *, partner_id: str, body_
     if meeting_date > today:
         raise InvalidInput(f"--meeting-date: {meeting_date.isoformat()} is in the future; an "
                            "approval is recorded after the meeting that gave it")
-    if decision_id is not None:
-        common.decision(s, decision_id, "--decision")
+    source = cited_source(uow, body_id, meeting_date, decision_id)
     existing = [a for a in approvals(s, row, stage) if a.partner_id == partner_id]
     if existing:
         a = existing[0]
@@ -124,7 +127,7 @@ def record_approval(uow: UnitOfWork, proposal_id: int, *, partner_id: str, body_
     approval = ApprovalRow(proposal_id=proposal_id, variation=row.variation, stage=stage,
                            partner_id=partner_id, body_id=body_id, meeting_date=meeting_date,
                            minute_ref=minute_ref.strip(), decision_id=decision_id,
-                           recorded_at=uow.now, recorded_by=uow.actor)
+                           recorded_at=uow.now, recorded_by=uow.actor, source=source)
     s.add(approval)
     s.flush()
     done = [a.partner_id for a in approvals(s, row, stage)]
@@ -169,7 +172,9 @@ def summary(uow: UnitOfWork, proposal_id: int) -> dict[str, Any]:
         "start_date": start_of(uow.config, row), "signing_deadline": deadline_of(uow.config, row),
         "approvals": [
             {"stage": a.stage, "partner": a.partner_id, "body": a.body_id,
-             "meeting_date": a.meeting_date, "minute": a.minute_ref, "decision_id": a.decision_id}
+             "meeting_date": a.meeting_date, "minute": a.minute_ref, "decision_id": a.decision_id,
+             "recorded": "from outside s75" if a.source == "outside"
+             else f"decision {a.decision_id}"}
             for a in approvals(s, row)],
         "gateways": [{"month": m.month.strftime("%Y-%m"), "rag": m.rag, "summary": m.summary}
                      for m in months],
@@ -186,6 +191,14 @@ def summary(uow: UnitOfWork, proposal_id: int) -> dict[str, Any]:
     if row.state in STAGES:
         done = [a.partner_id for a in approvals(s, row, row.state)]
         out["awaiting"] = missing_approvals(uow.config, row.state, done)
+    from workflows.proposal.start_date import awaiting as start_awaiting
+    from workflows.proposal.start_date import pending
+
+    moving = pending(uow, row)
+    if moving:
+        out["start_move"] = {"to": moving[0].new_start,
+                             "decided_by": [m.body_id for m in moving],
+                             "awaiting": start_awaiting(uow, row)}
     return out
 
 

@@ -42,7 +42,9 @@ def get_proposal(session: Session, proposal_id: int) -> ProposalRow:
 
 
 def partner_ids(session: Session) -> list[str]:
-    return list(session.exec(select(PartnerRow.id).order_by(col(PartnerRow.id))).all())
+    """The partners that pool (a partner that only attends returns no gateways)."""
+    return list(session.exec(select(PartnerRow.id).where(col(PartnerRow.pools).is_(True))
+                             .order_by(col(PartnerRow.id))).all())
 
 
 def approvals(session: Session, proposal: ProposalRow, stage: str | None = None
@@ -67,6 +69,20 @@ def gateway_returns(session: Session, proposal_id: int) -> dict[date, dict[str, 
     return out
 
 
+def late_returns(session: Session, proposal_id: int) -> dict[date, dict[str, str]]:
+    """Month -> partner -> the reason its return was recorded late."""
+    rows = session.exec(
+        select(col(GatewayRow.month), col(GatewayReturnRow.partner_id),
+               col(GatewayReturnRow.late_reason))
+        .join(GatewayReturnRow, col(GatewayReturnRow.gateway_id) == col(GatewayRow.id))
+        .where(GatewayRow.proposal_id == proposal_id,
+               col(GatewayReturnRow.late_reason).is_not(None))).all()
+    out: dict[date, dict[str, str]] = {}
+    for month, partner, reason in rows:
+        out.setdefault(month, {})[partner] = reason or ""
+    return out
+
+
 def gateway_status(session: Session, proposal_id: int, today: date) -> list[MonthStatus]:
     """Per-month RAG of a proposal's shadow operation, from the month it started to the month it
     ended (or ``today``): green every partner go; amber conditions or a pause; red a stop or a
@@ -76,8 +92,9 @@ def gateway_status(session: Session, proposal_id: int, today: date) -> list[Mont
         return []
     last = proposal.shadow_end or today
     returns = gateway_returns(session, proposal_id)
+    late = late_returns(session, proposal_id)
     partners = partner_ids(session)
-    return [gateway_month_status(m, partners, returns.get(m, {}), today)
+    return [gateway_month_status(m, partners, returns.get(m, {}), today, late.get(m))
             for m in months_between(proposal.shadow_start, last)]
 
 

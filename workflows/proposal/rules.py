@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from decisions.terms import Body, LocalityConfig
@@ -72,11 +72,22 @@ def missing_approvals(config: LocalityConfig, stage: str, approved: Iterable[str
     from NHS Bolton CCG (CCG Board)"."""
     done = set(approved)
     out = []
-    for p in config.partner:
+    for p in config.pooling_partners:
         if p.id not in done:
             names = " or ".join(b.name for b in approving_bodies(config, p.id, stage))
             out.append(f"{STAGES.get(stage, stage)} needs approval from {p.name} ({names})")
     return out
+
+
+def attending_refusal(config: LocalityConfig, partner_id: str, what: str) -> str | None:
+    """None if the partner pools; else why it takes no part in ``what`` (approvals, gateway
+    returns, signing)."""
+    if config.pools(partner_id):
+        return None
+    name = config.partner_by_id(partner_id).name
+    pooling = ", ".join(p.id for p in config.pooling_partners)
+    return (f"--partner: {name} ({partner_id}) attends but does not pool (config partner.pools "
+            f"= false), so it takes no part in {what}; the partners that pool: {pooling}")
 
 
 # Gateways ----------------------------------------------------------------------------------
@@ -110,11 +121,29 @@ class MonthStatus:
     due (the current month, not yet complete)"""
     summary: str
     returns: Mapping[str, str]
+    late: Mapping[str, str] = field(default_factory=dict)
+    """Partner -> why its return was recorded after the month was marked missed."""
 
 
 def gateway_month_status(month: date, partners: Sequence[str], returns: Mapping[str, str],
-                         today: date) -> MonthStatus:
-    """RAG of one month's gateway given each partner's return so far."""
+                         today: date, late: Mapping[str, str] | None = None) -> MonthStatus:
+    """RAG of one month's gateway given each partner's return so far; returns recorded late
+    (after the month was marked missed) are named in the summary."""
+    st = _month_status(month, partners, returns, today)
+    if not late:
+        return st
+    said = "; ".join(f"{p}: {why}" for p, why in late.items())
+    return MonthStatus(month, st.rag, f"{st.summary}; recorded late ({said})", returns,
+                       dict(late))
+
+
+def month_missed(month: date, today: date) -> bool:
+    """A month's gateway is marked missed once the month has ended without every return."""
+    return month_end(month) < today
+
+
+def _month_status(month: date, partners: Sequence[str], returns: Mapping[str, str],
+                  today: date) -> MonthStatus:
     missing = [p for p in partners if p not in returns]
     decisions = set(returns.values())
     if "stop" in decisions:

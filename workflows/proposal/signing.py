@@ -9,11 +9,9 @@ from typing import Any
 from sqlmodel import Session
 
 from decisions.errors import InvalidInput, RuleRefused
-from workflows.committee import common
-from workflows.committee.tables import BodyRow
 from workflows.engine import allowed_triggers, describe, fire
 from workflows.events import UnitOfWork
-from workflows.proposal.events import ChecklistMarked, SignatureRecorded, StartMoved
+from workflows.proposal.events import ChecklistMarked, SignatureRecorded
 from workflows.proposal.queries import (
     checklist_present,
     deadline_of,
@@ -22,8 +20,8 @@ from workflows.proposal.queries import (
     signatures,
     start_of,
 )
-from workflows.proposal.rules import REG7_CHECKLIST, checklist_missing
-from workflows.proposal.tables import ChecklistRow, SignatureRow, StartDateChangeRow
+from workflows.proposal.rules import REG7_CHECKLIST, attending_refusal, checklist_missing
+from workflows.proposal.tables import ChecklistRow, SignatureRow
 
 RULE = "SI 2000/617 reg 7"
 
@@ -74,6 +72,9 @@ def record_signature(uow: UnitOfWork, proposal_id: int, *, partner_id: str,
     cfg = uow.config
     row = get_proposal(s, proposal_id)
     who = describe(row, "proposal")
+    attending = attending_refusal(cfg, partner_id, "signing the agreement")
+    if attending:
+        raise RuleRefused("partners that only attend", attending)
     if row.state != "signing":
         raise RuleRefused("the proposal workflow",
                           f"{who} is {row.state!r}; the agreement is signed once every partner "
@@ -111,48 +112,8 @@ def record_signature(uow: UnitOfWork, proposal_id: int, *, partner_id: str,
     uow.emit(SignatureRecorded(proposal_id=proposal_id, partner_id=partner_id,
                                signatory_id=signatory_id, signed_on=day,
                                variation=row.variation, signing_deadline=deadline,
-                               awaiting=tuple(p.id for p in cfg.partner if p.id not in done)))
+                               awaiting=tuple(p.id for p in cfg.pooling_partners
+                                              if p.id not in done)))
     if "go_live" in allowed_triggers(row, "proposal", uow):
         fire(uow, row, "proposal", "go_live", event_data={"start_date": start_of(cfg, row)})
     return sig
-
-
-def move_start(uow: UnitOfWork, proposal_id: int, *, new_start: date, body_id: str,
-               meeting_date: date, minute_ref: str, decision_id: int | None = None
-               ) -> StartDateChangeRow:
-    """Record the decision that moved the start date; the signing deadline becomes the day
-    before the new start."""
-    s = uow.session
-    row = get_proposal(s, proposal_id)
-    if row.state in ("live", "stopped", "withdrawn"):
-        raise RuleRefused("the proposal workflow",
-                          f"{describe(row, 'proposal')} is {row.state!r}; its start date can no "
-                          "longer move")
-    if s.get(BodyRow, body_id) is None:
-        raise InvalidInput(f"--body: {body_id!r} is not a body; expected one of "
-                           f"{[b.id for b in uow.config.body]}")
-    if not minute_ref.strip():
-        raise InvalidInput("--minute: give the minute reference of the decision")
-    today = local_today(uow.config, uow.now)
-    if meeting_date > today:
-        raise InvalidInput(f"--meeting-date: {meeting_date.isoformat()} is in the future")
-    if new_start <= today:
-        raise InvalidInput(f"--to: the new start {new_start.isoformat()} must be after today")
-    if decision_id is not None:
-        common.decision(s, decision_id, "--decision")
-    old = start_of(uow.config, row)
-    change = StartDateChangeRow(proposal_id=proposal_id, variation=row.variation,
-                                old_start=old, new_start=new_start, body_id=body_id,
-                                meeting_date=meeting_date, minute_ref=minute_ref.strip(),
-                                decision_id=decision_id, recorded_at=uow.now,
-                                recorded_by=uow.actor)
-    row.start_date = new_start
-    row.start_moved = True
-    s.add(change)
-    s.add(row)
-    s.flush()
-    uow.emit(StartMoved(proposal_id=proposal_id, old_start=old, start_date=new_start,
-                        body_id=body_id, meeting_date=meeting_date, minute_ref=change.minute_ref,
-                        decision_id=decision_id, signing_deadline=deadline_of(uow.config, row)))
-    return change
-

@@ -28,6 +28,9 @@ class ApprovalRow(SQLModel, table=True):
     decision_id: int | None = Field(default=None, foreign_key="decision.id")
     recorded_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     recorded_by: str = ""
+    source: str = Field(default="decision", max_length=16)
+    """"decision": a decision recorded in s75 at a held meeting; "outside": a body whose
+    meetings are recorded outside s75 (minute reference and date as given)."""
 
 
 class GatewayRow(SQLModel, table=True):
@@ -55,6 +58,8 @@ class GatewayReturnRow(SQLModel, table=True):
     reasons: str = ""
     recorded_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     recorded_by: str = ""
+    late_reason: str | None = None
+    """Set when the return was recorded after its month had been marked missed."""
 
 
 class ConditionRow(SQLModel, table=True):
@@ -110,6 +115,10 @@ class StartDateChangeRow(SQLModel, table=True):
     variation: int = 0
     old_start: date
     new_start: date
+    partner_id: str | None = Field(default=None, max_length=64)
+    """The partner whose body decided; None for a joint body deciding for every partner."""
+    applied: bool = True
+    """False while other partners' decisions to move the start are awaited."""
     body_id: str = Field(foreign_key="body.id", max_length=64)
     meeting_date: date
     minute_ref: str
