@@ -19,13 +19,17 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import os
 import re
+import shutil
+import tempfile
 import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from io import BytesIO
+from multiprocessing.util import Finalize
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -46,7 +50,7 @@ from decisions.errors import ConfigError
 from notifications.documents.meeting_views import Block
 
 __all__ = ["HTML", "Rendered", "TemplateOnlyFetcher", "check_fonts", "html_to_pdf",
-           "render_html"]
+           "render_html", "sweep_stale_font_folders"]
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
@@ -202,6 +206,47 @@ class Styles:
 
 
 _STYLES: Styles | None = None
+FONT_FOLDER_PREFIX = "s75-fonts-"
+
+
+def _font_folder() -> Path:
+    """WeasyPrint copies each @font-face font into a temporary folder it removes only when
+    its FontConfiguration is garbage-collected, which never happens to a process's shared
+    configuration, nor in a worker process (ended by ``os._exit``): 192 folders were left
+    after a few demo runs. So the folder is made here, named for this process, and removed
+    when the process ends (a multiprocessing finaliser runs in pool workers and, through
+    atexit, in the main process); :func:`sweep_stale_font_folders` removes those of processes
+    that were killed."""
+    folder = Path(tempfile.mkdtemp(prefix=f"{FONT_FOLDER_PREFIX}{os.getpid()}-"))
+    Finalize(None, _remove_folder, args=(str(folder), os.getpid()), exitpriority=10)
+    return folder
+
+
+def _remove_folder(folder: str, owner: int) -> None:
+    if os.getpid() == owner:  # never a parent's folder from a forked child
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_stale_font_folders(tmp: Path | None = None) -> list[Path]:
+    """Remove the font folders of processes no longer running (killed before they could
+    clean up); returns those removed."""
+    removed = []
+    for folder in Path(tmp or tempfile.gettempdir()).glob(f"{FONT_FOLDER_PREFIX}*"):
+        pid = folder.name[len(FONT_FOLDER_PREFIX):].partition("-")[0]
+        if pid.isdigit() and not _alive(int(pid)) and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
 
 
 def shared_styles() -> Styles:
@@ -209,6 +254,7 @@ def shared_styles() -> Styles:
     if _STYLES is None:
         check_fonts()
         fonts = FontConfiguration()
+        fonts._folder = _font_folder()
         css_dir = TEMPLATES / "static" / "css"
         fetcher = TemplateOnlyFetcher()
         _STYLES = Styles(
