@@ -55,11 +55,21 @@ class RunReport:
         return len(self.stored) + len(self.unchanged) + len(self.failed) + len(self.lost)
 
 
+_MODE: str | None = None
+MODES = ("after-commit", "background")
+
+
 def mode() -> str:
     """``after-commit`` (default): the committing process renders its own jobs at once;
-    ``background``: only workers do (``s75 serve`` sets this for its web requests)."""
-    value = os.environ.get("S75_RENDER_JOBS", "after-commit")
-    return value if value in ("after-commit", "background") else "after-commit"
+    ``background``: only workers do (``s75 serve`` sets this while its worker runs)."""
+    value = _MODE or os.environ.get("S75_RENDER_JOBS", "after-commit")
+    return value if value in MODES else "after-commit"
+
+
+def set_mode(value: str | None) -> None:
+    """Override ``S75_RENDER_JOBS`` for this process (None: back to the environment)."""
+    global _MODE
+    _MODE = value
 
 
 def _renderer() -> Renderer:
