@@ -165,7 +165,11 @@ _LOCAL = threading.local()
 
 
 def _after_commit(session: Session) -> None:
-    """Render the jobs this session recorded, now that they are committed."""
+    """Render the jobs this session recorded, now that they are committed. (The event also
+    fires when a savepoint is released, inside a transaction still open: not then.)"""
+    outer = session.get_transaction()
+    if outer is not None and outer.is_active:
+        return
     keys = session.info.pop(render_jobs.RECORDED, None)
     if not keys or mode() != "after-commit" or getattr(_LOCAL, "busy", False):
         return
