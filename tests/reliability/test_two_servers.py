@@ -72,7 +72,9 @@ def _until(what: str, test: Callable[[], bool], bound: float) -> float:
     while not test():
         assert time.monotonic() - start < bound, f"{what}: not within {bound:.0f} s"
         time.sleep(0.2)
-    return time.monotonic() - start
+    took = time.monotonic() - start
+    print(f"{what}: {took:.1f} s", file=sys.stderr)
+    return took
 
 
 def _config(tmp: Path, name: str, port: int) -> Path:
@@ -131,11 +133,13 @@ def _settled(engine: Engine) -> bool:
 @pytest.fixture
 def servers(db_url: str, tmp_path: Path) -> Iterator[Callable[[str, int], subprocess.Popen[bytes]]]:
     started: list[subprocess.Popen[bytes]] = []
+    logs: list[Any] = []
 
     def start(config: str, port: int) -> subprocess.Popen[bytes]:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "S75_RENDER_LEASE_SECONDS": "15",
                "S75_CONFIG": config}
         log = (tmp_path / f"serve-{port}.log").open("wb")
+        logs.append(log)
         proc = subprocess.Popen([sys.executable, "-m", "s75", "--db", db_url, "serve",
                                  "--port", str(port)], env=env, cwd=tmp_path, stdout=log,
                                 stderr=subprocess.STDOUT)
@@ -151,6 +155,8 @@ def servers(db_url: str, tmp_path: Path) -> Iterator[Callable[[str, int], subpro
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+    for log in logs:
+        log.close()
 
 
 def test_two_servers_share_the_work_and_one_takes_over(
