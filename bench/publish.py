@@ -142,6 +142,6 @@ lock is held only for the publishing transaction, and a changed report re-render
 
 Before (issue 14, measured by hand on 2026-12-01): the pack was rendered inside the
 publishing transaction on one worker, 12.3 s from event to stored pack for a 19-page
-meeting of six reports, all of it holding the write lock; the sample pack (11 pages) was 82.7 KB linked
-against 75.4 KB in one go (1.10x; 205.8 KB, 2.7x, before object streams).
+meeting of six reports, all of it holding the write lock; the sample pack (11 pages) was
+82.7 KB linked against 75.4 KB in one go (1.10x; 205.8 KB, 2.7x, before object streams).
 """
