@@ -212,3 +212,30 @@ def test_cli_lists_runs_and_retries(engine: Engine, config: LocalityConfig, db_u
     assert run.code == 2 and "give job ids, or --dead" in run.err
     with Session(engine) as s:
         assert s.exec(select(RenderJobRow.state)).all() == ["done"]
+
+
+def test_a_savepoint_released_does_not_render_inside_the_transaction(
+        engine: Engine, config: LocalityConfig) -> None:
+    """process_due publishes in a savepoint per deadline: its jobs render after the outer
+    commit, not when the savepoint is released (the write lock still held)."""
+    bus = EventBus()
+    produce.install(bus)
+    with Session(engine) as session:
+        uow = UnitOfWork(session, config, datetime(2019, 3, 1, 9, tzinfo=UTC),
+                         as_principal("secretary"), bus)
+        [m1, _m2] = meetings.schedule(uow, "jcc", date(2019, 4, 1), date(2019, 5, 31))
+        assert m1.id is not None
+        item = items.add(uow, m1.id, "Intermediate care beds", lead="DASS", cover=COVER,
+                         body_text="# Background\n\nDemand rose by 12% over winter.")
+        assert item.id is not None
+        items.submit(uow, item.id, submitted_by="dass", submitted_on=date(2019, 3, 20))
+        items.accept(uow, item.id)
+        savepoint = session.begin_nested()
+        items.publish_meeting(uow, m1.id)
+        savepoint.commit()
+        assert render_jobs.RECORDED in session.info  # kept for the outer commit
+        assert store.listing(session, kind="pack") == []
+        session.commit()
+    with Session(engine) as s:
+        assert [j.state for j in render_jobs.listing(s)] == ["done"]
+        assert len(store.listing(s, kind="pack")) == 1
