@@ -63,7 +63,11 @@ def mode() -> str:
     """``after-commit`` (default): the committing process renders its own jobs at once;
     ``background``: only workers do (``s75 serve`` sets this while its worker runs)."""
     value = _MODE or os.environ.get("S75_RENDER_JOBS", "after-commit")
-    return value if value in MODES else "after-commit"
+    if value not in MODES:
+        log.warning("S75_RENDER_JOBS=%r is not valid (after-commit or background); rendering "
+                    "after commit", value)
+        return "after-commit"
+    return value
 
 
 def set_mode(value: str | None) -> None:
