@@ -142,15 +142,16 @@ def run_pending(engine: Engine, config: LocalityConfig, *, keys: list[str] | Non
     jobs were taken. One job's failure is recorded on it and the others go on."""
     worker = worker or render_jobs.worker_name()
     report = RunReport()
-    sweep_stale_font_folders()
-    own = renderer is None
-    r = renderer or _renderer()
+    r = renderer
     try:
         while limit is None or report.jobs < limit:
             with Session(engine, expire_on_commit=False) as s:
                 job = render_jobs.claim(s, worker, now(), keys)
             if job is None or job.id is None:
                 break
+            if r is None:  # only once there is work: nothing to set up on an idle round
+                sweep_stale_font_folders()
+                r = _renderer()
             try:
                 run_one(engine, config, job, worker, r, report)
             except Exception as exc:  # one document's fault never stops the others
@@ -160,7 +161,7 @@ def run_pending(engine: Engine, config: LocalityConfig, *, keys: list[str] | Non
                     s.commit()
                 report.failed.append(job.id)
     finally:
-        if own:
+        if r is not None and renderer is None:
             r.__exit__(None, None, None)
     return report
 
