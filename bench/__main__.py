@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
-from bench import fonts, lists, scheduler, startup, triggers
+from bench import fonts, lists, publish, scheduler, startup, triggers
 from bench.fonts import cpu_seconds as _cpu_all
 from notifications.documents import kinds
 from notifications.documents.pack import MemoryCache, Renderer, build_pack, cores, free_cores
@@ -40,7 +40,8 @@ def _cpu() -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("section", nargs="?",
-                    choices=("all", "pack", "startup", "triggers", "scheduler", "lists"),
+                    choices=("all", "pack", "startup", "triggers", "scheduler", "lists",
+                             "publish"),
                     default="all",
                     help="which benchmark to run [default: all]")
     ap.add_argument("--scale-runs", type=int, default=3,
@@ -69,6 +70,11 @@ def main() -> None:
         print("list pages at 1x, 10x and 100x ...")
         figures = lists.run()
         keep_section(args.out, lists.section(figures, (load, os.getloadavg()[0])))
+    if args.section in ("all", "publish"):
+        load = os.getloadavg()[0]
+        print("event to stored pack ...")
+        runs = publish.run(args.scale_runs)
+        keep_section(args.out, publish.section(runs, (load, os.getloadavg()[0])))
     if args.section in ("all", "startup"):
         startup.run(args.out, args.runs)
 

@@ -1,5 +1,6 @@
 """The scheduler: APScheduler 3.11 with its SQLAlchemy job store in the application database.
-Its only job is to wake up and call ``process_due(now)`` and then deliver the outbox.
+Its only job is to wake up and call ``process_due(now)``, render the documents whose render jobs
+are due (notifications/render_jobs.py) and then deliver the outbox.
 
 * Two jobs: ``sweep`` (every ``sweep_seconds``) and ``wake`` (a date job at the next due time,
   moved after every run). Every job has ``misfire_grace_time=None`` and ``coalesce=True``: a
@@ -175,6 +176,7 @@ def run_once(rt: Runtime) -> TickResult:
             rt.say(f"{now:%Y-%m-%d %H:%M:%S} catching up: this run was due at "
                    f"{expected:%Y-%m-%d %H:%M:%S} UTC (marked late)")
         due = run_due(rt.engine, rt.config, rt.bus, now)
+        rendered = render_pending(rt)
         mailer = rt.make_mailer()
         try:
             with Session(rt.engine, expire_on_commit=False) as s:
@@ -188,12 +190,14 @@ def run_once(rt: Runtime) -> TickResult:
         with Session(rt.engine) as s:
             s.add(SchedulerRunRow(started_at=now, expected_at=expected, late=late,
                                   next_at=planned,
-                                  counts={**due.counts, "sent": len(delivery.sent),
+                                  counts={**due.counts, "rendered": rendered,
+                                          "sent": len(delivery.sent),
                                           "failed_sends": len(delivery.failed),
                                           "dead": len(delivery.dead)}))
             s.commit()
         _plan_wake(rt, nxt, now)
         parts = [f"{k} {v}" for k, v in due.counts.items() if v]
+        parts += [f"rendered {rendered}"] if rendered else []
         parts += [f"sent {len(delivery.sent)}"] if delivery.sent else []
         parts += [f"send failures {len(delivery.failed)}"] if delivery.failed else []
         parts += [f"dead-lettered {len(delivery.dead)}"] if delivery.dead else []
@@ -201,6 +205,15 @@ def run_once(rt: Runtime) -> TickResult:
         rt.say(f"{now:%Y-%m-%d %H:%M:%S} run{' (late)' if late else ''}: "
                f"{', '.join(parts) or 'nothing due'}; {tail}")
         return TickResult(now, late, expected, due, delivery, nxt)
+
+
+def render_pending(rt: Runtime) -> int:
+    """Render the documents whose jobs are due (left by a process that died, or queued with
+    ``S75_RENDER_JOBS=background``) before the outbox is delivered: their mails wait for
+    them. Returns how many documents were stored."""
+    from notifications.documents import jobs  # the documents area, joined here at run time
+
+    return len(jobs.run_pending(rt.engine, rt.config).stored)
 
 
 def _plan_wake(rt: Runtime, when: datetime | None, now: datetime) -> None:

@@ -57,6 +57,7 @@ def simulate(engine: Engine, config: LocalityConfig, bus: EventBus, start: datet
             say(f"{now.astimezone(zone):%Y-%m-%d %H:%M}  {LABEL.get(e.what, e.what):<9} "
                 f"{e.kind:<16} {e.title}" + (f" — {e.detail}" if e.detail else ""))
         if mailer is not None:
+            render_pending(engine, config)  # the packs before the mail that attaches them
             with Session(engine, expire_on_commit=False) as s:
                 d = outbox.deliver_due(s, now, mailer, max_attempts=config.smtp.max_attempts)
             result.counts["sent"] += len(d.sent)
@@ -74,6 +75,13 @@ def simulate(engine: Engine, config: LocalityConfig, bus: EventBus, start: datet
     say(f"simulated {start.astimezone(zone):%Y-%m-%d} to {until.astimezone(zone):%Y-%m-%d} "
         f"in {result.steps} step(s): " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     return result
+
+
+def render_pending(engine: Engine, config: LocalityConfig) -> int:
+    """Render due render jobs (a render that failed after its commit is retried here)."""
+    from notifications.documents import jobs  # the documents area, joined at run time
+
+    return len(jobs.run_pending(engine, config).stored)
 
 
 def _next_deadline(engine: Engine) -> datetime | None:

@@ -99,3 +99,38 @@ class SchedulerJobRow(SQLModel, table=True):
     id: str = Field(sa_column=Column(Unicode(191), primary_key=True))
     next_run_time: float | None = Field(default=None, sa_column=Column(Float(25), index=True))
     job_state: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class RenderJobRow(SQLModel, table=True):
+    """A document to render after the commit of the event that asked for it (as the outbox
+    holds a message): recorded in the event's transaction, claimed by one worker, stored in
+    the documents store (notifications/render_jobs.py)."""
+
+    __tablename__ = "render_job"
+    __table_args__ = (Index("ix_render_job_state_id", "state", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=255)
+    """Unique per document and version (kind, meeting, audience, hash of what it says): the
+    same document version is never queued, so never rendered, twice."""
+    kind: str = Field(max_length=32)
+    """pack | supplement."""
+    meeting_id: int = Field(index=True)
+    audience: str = Field(max_length=80)
+    params: dict[str, Any] = Field(default_factory=dict,
+                                   sa_column=Column(JSONType, nullable=False))
+    """What the worker needs: public, member_id, the event, who published and when."""
+    state: str = Field(default="pending", max_length=16)
+    """pending | running | done | dead."""
+    attempts: int = 0
+    not_before: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    """After a failed attempt: not claimed again before this time (backoff)."""
+    claimed_by: str | None = Field(default=None, max_length=120)
+    claimed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    finished_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    document_id: int | None = None
+    content_hash: str | None = Field(default=None, max_length=64)
+    """SHA-256 of the stored PDF."""
+    outcome: str = ""
+    """stored | unchanged | empty (what the worker did)."""
+    error: str | None = None

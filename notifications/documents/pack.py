@@ -17,6 +17,7 @@ import hashlib
 import marshal
 import multiprocessing
 import os
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from decisions.access import is_exempt
+from decisions.errors import InvalidInput
 from notifications.documents.kinds import agenda_html, report_html
 from notifications.documents.link import Relocatable, StampSet, link, relocatable, stamp_set
 from notifications.documents.render import (
@@ -56,13 +58,46 @@ class PartCache(Protocol):
 
 @dataclass
 class MemoryCache:
-    parts: dict[str, bytes] = field(default_factory=dict)
+    """Rendered parts in memory, the least recently used dropped past ``limit`` bytes (None:
+    no bound, for one-off renders)."""
+
+    limit: int | None = None
+    parts: OrderedDict[str, bytes] = field(default_factory=OrderedDict)
+    size: int = 0
 
     def get(self, digest: str) -> bytes | None:
-        return self.parts.get(digest)
+        found = self.parts.get(digest)
+        if found is not None:
+            self.parts.move_to_end(digest)
+        return found
 
     def put(self, digest: str, pdf: bytes) -> None:
+        old = self.parts.pop(digest, None)
+        self.size -= len(old) if old is not None else 0
+        if self.limit is not None and len(pdf) > self.limit:
+            return
         self.parts[digest] = pdf
+        self.size += len(pdf)
+        while self.limit is not None and self.size > self.limit:
+            _key, dropped = self.parts.popitem(last=False)
+            self.size -= len(dropped)
+
+
+CACHE_MB_DEFAULT = 64
+
+
+def bounded_cache() -> MemoryCache:
+    """The long-lived in-process cache (events, render workers, ``s75 serve``): at most
+    ``S75_RENDER_CACHE_MB`` megabytes (default 64) of rendered parts."""
+    raw = os.environ.get("S75_RENDER_CACHE_MB", str(CACHE_MB_DEFAULT))
+    try:
+        mb = int(raw)
+    except ValueError as exc:
+        raise InvalidInput(f"S75_RENDER_CACHE_MB: {raw!r} is not a whole number of "
+                           "megabytes; give e.g. 64") from exc
+    if not 0 <= mb <= 65_536:
+        raise InvalidInput(f"S75_RENDER_CACHE_MB: {mb} is out of range; give 0 to 65536")
+    return MemoryCache(limit=mb * 1024 * 1024)
 
 
 @dataclass

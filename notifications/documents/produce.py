@@ -9,7 +9,11 @@
 
 Each stored notice or minutes raises :class:`DocumentRendered`.
 
-Each is rendered in the event's transaction and stored (store.py) once per content hash.
+Notices and minutes (one short document each) are rendered in the event's transaction and
+stored (store.py) once per content hash. Packs and supplements (many parts, seconds to
+minutes of WeasyPrint) are not: the event's transaction records a render job for each
+audience (notifications/render_jobs.py) and a worker renders it after the commit
+(notifications/documents/jobs.py), storing it as the version published at the event's time.
 Set ``S75_DOCUMENTS_ON_EVENTS=0`` to skip rendering on events (e.g. a long simulation); the
 documents can be made later with ``s75 render``.
 """
@@ -17,20 +21,27 @@ documents can be made later with ``s75 render``.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlmodel import Session, col, select
 
-from notifications.documents import gather, kinds, store
+from notifications import render_jobs
+from notifications.documents import gather, jobs, kinds, store
 from notifications.documents.events import DocumentRendered
+from notifications.documents.meeting_packs import (
+    audiences,
+    build,
+    mail_supplement,
+    one_process_renderer,
+    plan_pack,
+    plan_supplement,
+    source_hash,
+    store_plan,
+)
 from notifications.documents.minutes_issue import enabled, issue
-from notifications.documents.pack import MemoryCache, Renderer, build_pack, build_supplement
 from notifications.documents.publication import first_publication
 from notifications.documents.tables import DocumentRow
-from notifications.documents.views import PackView, SupplementView
-from notifications.messages import body_members, members_page_line, send_all, when
-from notifications.outbox import register_attachment_resolver
+from notifications.outbox import AttachmentPending, register_attachment_resolver
 from workflows.committee.events import (
     DecisionRecorded,
     ItemEdited,
@@ -38,17 +49,10 @@ from workflows.committee.events import (
     MeetingHeld,
     MeetingPublished,
 )
-from workflows.committee.records import DeclarationRow
-from workflows.committee.tables import AgendaItemRow
 from workflows.events import EventBus, UnitOfWork
 
-_CACHE = MemoryCache()
-V = TypeVar("V", PackView, SupplementView)
-
-
-def _renderer() -> Renderer:
-    # In a transaction: render in this process (no fork with a database connection open).
-    return Renderer(_CACHE, workers=1)
+__all__ = ["build", "mail_supplement", "plan_pack", "plan_supplement", "source_hash",
+           "store_plan"]
 
 
 def on_decision(uow: UnitOfWork, event: DecisionRecorded) -> None:
@@ -78,124 +82,102 @@ def on_meeting_held(uow: UnitOfWork, event: MeetingHeld) -> None:
 def on_meeting_published(uow: UnitOfWork, event: MeetingPublished) -> None:
     if not enabled():
         return
-    produce_packs(uow, event.meeting_id, event.name)
-    produce_supplements(uow, event.meeting_id, event.name)
-
-
-def _audiences(uow: UnitOfWork, meeting_id: int) -> list[tuple[bool, str | None]]:
-    """Public; members' when the agenda has a Part 2 item; one per member who declared."""
-    declared = sorted({d.member_id for d in uow.session.exec(select(DeclarationRow).where(
-        DeclarationRow.meeting_id == meeting_id)).all()})
-    exempt = uow.session.exec(select(AgendaItemRow.id).where(
-        AgendaItemRow.meeting_id == meeting_id, AgendaItemRow.part == 2)).first() is not None
-    audiences: list[tuple[bool, str | None]] = [(True, None)]
-    audiences += [(False, None)] if exempt else []
-    audiences += [(False, m) for m in declared]
-    return audiences
-
-
-def source_hash(view: object) -> str:
-    """What a document says, as a hash of its (frozen, plain) view model."""
-    return hashlib.sha256(repr(view).encode()).hexdigest()
-
-
-def _versioned(uow: UnitOfWork, view: V, kind: str, meeting_id: int,
-               audience: str) -> tuple[V, str, DocumentRow | None]:
-    """The view to publish (its agenda carrying the version line when it is a
-    republication), the hash of what it says, and the stored version when nothing changed."""
-    source = source_hash(view)
-    prior = store.latest_published(uow.session, kind, "meeting", meeting_id, audience)
-    if prior is not None and prior.source_hash == source:
-        return view, source, prior
-    version = store.next_version(prior)
-    if version > 1:
-        agenda = replace(view.agenda, version=version,
-                         republished_on=uow.now.astimezone(uow.config.zone).date())
-        view = replace(view, agenda=agenda)
-    return view, source, None
+    queue_packs(uow, event.meeting_id, event.name)
+    queue_supplements(uow, event.meeting_id, event.name)
 
 
 def produce_packs(uow: UnitOfWork, meeting_id: int, event: str = "render") -> list[int]:
-    """The public pack; the members' pack when the agenda has a Part 2 (exempt) item (else
-    the public pack is the members' pack too); and a personal pack for each member who
-    declared an interest on an item. A pack whose content has not changed since its last
-    publication is not rendered again; one that has is the next version. Returns the stored
-    document ids."""
+    """Render and store, in this transaction, the public pack; the members' pack when the
+    agenda has a Part 2 (exempt) item (else the public pack is the members' pack too); and
+    a personal pack for each member who declared an interest on an item. A pack whose
+    content has not changed since its last publication is not rendered again; one that has
+    is the next version. Returns the stored document ids. (Events queue render jobs instead:
+    :func:`queue_packs`.)"""
     ids = []
-    with _renderer() as renderer:
-        for public, member in _audiences(uow, meeting_id):
-            view = gather.pack_view(uow.session, uow.config, meeting_id, public=public,
-                                    member_id=member)
-            if not view.reports and not view.agenda.entries:
+    with one_process_renderer() as renderer:
+        for public, member in audiences(uow.session, meeting_id):
+            plan = plan_pack(uow.session, uow.config, meeting_id, public, member, uow.now)
+            if plan.view is None:
                 continue
-            view, source, same = _versioned(uow, view, "pack", meeting_id,
-                                            store.audience_of(public, member))
-            if same is not None:
-                ids.append(same.id or 0)
+            if plan.same is not None:
+                ids.append(plan.same.id or 0)
                 continue
-            result = build_pack(view, renderer)
-            row = store.save(uow.session, kind="pack", title=view.title, pdf=result.pdf,
-                             pages=result.pages, subject_type="meeting", subject_id=meeting_id,
-                             now=uow.now, public=public, member_id=member,
-                             meeting_id=meeting_id, event=event,
-                             publication=store.Publication(uow.now, uow.actor, source))
+            row = store_plan(uow.session, plan, build(plan, renderer), uow.now, uow.actor,
+                             event)
             ids.append(row.id or 0)
     return ids
 
 
 def produce_supplements(uow: UnitOfWork, meeting_id: int, event: str = "render") -> list[int]:
-    """The supplementary pack of a published meeting's urgent late items, for each audience
-    of the main pack: pages numbered on from that audience's main pack, items numbered on
-    from the main agenda. Returns the ids of the versions newly stored (none when the
-    meeting has no supplementary item or nothing changed)."""
+    """Render and store, in this transaction, the supplementary pack of a published
+    meeting's urgent late items for each audience of the main pack, and mail it. Returns the
+    ids of the versions newly stored (none when the meeting has no supplementary item or
+    nothing changed). (Events queue render jobs instead: :func:`queue_supplements`.)"""
     if not gather.has_supplement(uow.session, meeting_id):
         return []
     ids = []
-    with _renderer() as renderer:
-        for public, member in _audiences(uow, meeting_id):
-            audience = store.audience_of(public, member)
-            main = store.latest_published(uow.session, "pack", "meeting", meeting_id, audience)
-            first = (main.pages if main is not None else 0) + 1
-            view = gather.supplement_view(uow.session, uow.config, meeting_id,
-                                          first_page=first, public=public, member_id=member)
-            # The supplement prints the day it was first published, not the agenda's.
-            earlier = store.latest_published(uow.session, "supplement", "meeting", meeting_id,
-                                             audience)
-            on = (earlier.published_at if earlier is not None and earlier.published_at
-                  else uow.now).astimezone(uow.config.zone).date()
-            view = replace(view, agenda=replace(view.agenda, published_on=on))
-            view, source, same = _versioned(uow, view, "supplement", meeting_id, audience)
-            if same is not None:
+    with one_process_renderer() as renderer:
+        for public, member in audiences(uow.session, meeting_id):
+            plan = plan_supplement(uow.session, uow.config, meeting_id, public, member,
+                                   uow.now)
+            if plan.view is None or plan.same is not None:
                 continue
-            result = build_supplement(view, renderer)
-            row = store.save(uow.session, kind="supplement", title=view.title,
-                             pdf=result.pdf, pages=result.pages, subject_type="meeting",
-                             subject_id=meeting_id, now=uow.now, public=public,
-                             member_id=member, meeting_id=meeting_id, event=event,
-                             publication=store.Publication(uow.now, uow.actor, source))
+            row = store_plan(uow.session, plan, build(plan, renderer), uow.now, uow.actor,
+                             event)
             ids.append(row.id or 0)
     if ids:
-        _mail_supplement(uow, meeting_id)
+        mail_supplement(uow.session, uow.config, uow.now, meeting_id)
     return ids
 
 
-def _mail_supplement(uow: UnitOfWork, meeting_id: int) -> None:
-    """The supplement goes to the people the main pack went to (the body's members)."""
-    m = gather.meeting(uow.session, meeting_id)
-    cfg = uow.config
-    body = cfg.body_by_id(m.body_id)
-    row = store.latest_published(uow.session, "supplement", "meeting", meeting_id, "public")
-    version = row.version if row is not None else 1
-    send_all(uow.session, cfg, uow.now, f"meeting.supplement:{meeting_id}:{version}",
-             body_members(cfg, body.id),
-             f"Supplementary agenda: {body.name}, {when(cfg, m.starts_at)}",
-             f"A supplementary agenda for the {body.name} on {when(cfg, m.starts_at)} is "
-             f"published: {gather.supplement_contents(uow.session, meeting_id)}.\n"
-             "The supplement is attached.\n" + members_page_line(cfg, meeting_id),
-             kind="supplement_published",
-             attachments=[{"filename": f"{body.id}-{m.local_date or m.starts_at.date()}"
-                           "-supplement.pdf", "content_type": "application/pdf",
-                           "ref": {"kind": "meeting_supplement", "meeting_id": meeting_id}}])
+def _params(uow: UnitOfWork, public: bool, member: str | None, event: str) -> dict[str, Any]:
+    uow.session.info["s75.config"] = uow.config  # for the render after commit (jobs.py)
+    return {"public": public, "member_id": member, "event": event,
+            "at": uow.now.isoformat(), "by": uow.actor}
+
+
+def _prior_version(session: Session, kind: str, meeting_id: int, audience: str) -> int:
+    prior = store.latest_published(session, kind, "meeting", meeting_id, audience)
+    return prior.version if prior is not None else 0
+
+
+def queue_packs(uow: UnitOfWork, meeting_id: int, event: str = "render") -> list[str]:
+    """Record, in the event's transaction, a render job for each audience's pack whose
+    content differs from its last publication (rendered after the commit by
+    notifications/documents/jobs.py). Returns the keys newly queued."""
+    keys = []
+    for public, member in audiences(uow.session, meeting_id):
+        plan = plan_pack(uow.session, uow.config, meeting_id, public, member, uow.now)
+        if plan.view is None or plan.same is not None:
+            continue
+        version = _prior_version(uow.session, "pack", meeting_id, plan.audience)
+        key = render_jobs.record(uow.session, kind="pack", meeting_id=meeting_id,
+                                 audience=plan.audience, digest=f"{plan.source}:v{version}",
+                                 params=_params(uow, public, member, event), now=uow.now)
+        keys += [key] if key else []
+    return keys
+
+
+def queue_supplements(uow: UnitOfWork, meeting_id: int, event: str = "render") -> list[str]:
+    """Record a render job for each audience's supplement (a meeting with urgent late
+    items); it waits for that audience's pack job, since its pages follow on from the pack's.
+    Returns the keys newly queued."""
+    if not gather.has_supplement(uow.session, meeting_id):
+        return []
+    keys = []
+    for public, member in audiences(uow.session, meeting_id):
+        audience = store.audience_of(public, member)
+        view = gather.supplement_view(uow.session, uow.config, meeting_id, first_page=0,
+                                      public=public, member_id=member)
+        pack = gather.pack_view(uow.session, uow.config, meeting_id, public=public,
+                                member_id=member)
+        version = _prior_version(uow.session, "supplement", meeting_id, audience)
+        digest = hashlib.sha256(f"{source_hash(view)}{source_hash(pack)}".encode()).hexdigest()
+        key = render_jobs.record(uow.session, kind="supplement", meeting_id=meeting_id,
+                                 audience=audience, digest=f"{digest}:v{version}",
+                                 params=_params(uow, public, member, event), now=uow.now)
+        keys += [key] if key else []
+    return keys
 
 
 def on_item_edited(uow: UnitOfWork, event: ItemEdited) -> None:
@@ -203,8 +185,8 @@ def on_item_edited(uow: UnitOfWork, event: ItemEdited) -> None:
     version when what they say changed."""
     if not enabled() or not event.published:
         return
-    produce_packs(uow, event.meeting_id, event.name)
-    produce_supplements(uow, event.meeting_id, event.name)
+    queue_packs(uow, event.meeting_id, event.name)
+    queue_supplements(uow, event.meeting_id, event.name)
 
 
 def on_item_published(uow: UnitOfWork, event: ItemMoved) -> None:
@@ -213,17 +195,22 @@ def on_item_published(uow: UnitOfWork, event: ItemMoved) -> None:
         return
     if first_publication(uow.session, event.meeting_id) is None:
         return  # published with the agenda: the MeetingPublished handler makes the packs
-    produce_supplements(uow, event.meeting_id, event.name)
+    queue_supplements(uow, event.meeting_id, event.name)
 
 
 def pack_attachment(session: Session, att: dict[str, Any]) -> tuple[bytes, str] | None:
     """Outbox attachments ``{"ref": {"kind": "meeting_pack", "meeting_id": N}}``: the members'
-    pack of that meeting once rendered (the public pack when there is no Part 2 item)."""
+    pack of that meeting once rendered (the public pack when there is no Part 2 item). While
+    a render job for it is open the message is held back (``AttachmentPending``), however
+    long the render takes, so a mail never goes before its pack is stored."""
     ref = att.get("ref") or {}
     kind = {"meeting_pack": "pack", "meeting_supplement": "supplement"}.get(
         str(ref.get("kind")))
     if kind is None:
         return None
+    if render_jobs.is_open(session, int(ref["meeting_id"]), kind):
+        # A new version is being rendered: the message waits for it (never the old one).
+        raise AttachmentPending(f"the {kind} of meeting {ref['meeting_id']} is being rendered")
     row = session.exec(select(DocumentRow).where(
         DocumentRow.kind == kind, DocumentRow.meeting_id == int(ref["meeting_id"]),
         col(DocumentRow.audience).in_(("members", "public")))
@@ -235,6 +222,7 @@ def pack_attachment(session: Session, att: dict[str, Any]) -> tuple[bytes, str] 
 
 
 def install(bus: EventBus) -> None:
+    jobs.install(bus)
     register_attachment_resolver(pack_attachment)
     bus.subscribe(DecisionRecorded, on_decision)
     bus.subscribe(MeetingHeld, on_meeting_held)

@@ -19,19 +19,33 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import os
 import re
+import shutil
+import struct
+import tempfile
 import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from io import BytesIO
+from multiprocessing.util import Finalize
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
 from fontTools.ttLib import TTFont
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from pypdf import PdfReader
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+    StreamObject,
+)
 
 with warnings.catch_warnings():
     # WeasyPrint 70 warns at import when the system lacks libharfbuzz-subset (it then
@@ -46,7 +60,7 @@ from decisions.errors import ConfigError
 from notifications.documents.meeting_views import Block
 
 __all__ = ["HTML", "Rendered", "TemplateOnlyFetcher", "check_fonts", "html_to_pdf",
-           "render_html"]
+           "render_html", "sweep_stale_font_folders"]
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
@@ -202,6 +216,47 @@ class Styles:
 
 
 _STYLES: Styles | None = None
+FONT_FOLDER_PREFIX = "s75-fonts-"
+
+
+def _font_folder() -> Path:
+    """WeasyPrint copies each @font-face font into a temporary folder it removes only when
+    its FontConfiguration is garbage-collected, which never happens to a process's shared
+    configuration, nor in a worker process (ended by ``os._exit``): 192 folders were left
+    after a few demo runs. So the folder is made here, named for this process, and removed
+    when the process ends (a multiprocessing finaliser runs in pool workers and, through
+    atexit, in the main process); :func:`sweep_stale_font_folders` removes those of processes
+    that were killed."""
+    folder = Path(tempfile.mkdtemp(prefix=f"{FONT_FOLDER_PREFIX}{os.getpid()}-"))
+    Finalize(None, _remove_folder, args=(str(folder), os.getpid()), exitpriority=10)
+    return folder
+
+
+def _remove_folder(folder: str, owner: int) -> None:
+    if os.getpid() == owner:  # never a parent's folder from a forked child
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_stale_font_folders(tmp: Path | None = None) -> list[Path]:
+    """Remove the font folders of processes no longer running (killed before they could
+    clean up); returns those removed."""
+    removed = []
+    for folder in Path(tmp or tempfile.gettempdir()).glob(f"{FONT_FOLDER_PREFIX}*"):
+        pid = folder.name[len(FONT_FOLDER_PREFIX):].partition("-")[0]
+        if pid.isdigit() and not _alive(int(pid)) and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
 
 
 def shared_styles() -> Styles:
@@ -209,6 +264,7 @@ def shared_styles() -> Styles:
     if _STYLES is None:
         check_fonts()
         fonts = FontConfiguration()
+        fonts._folder = _font_folder()
         css_dir = TEMPLATES / "static" / "css"
         fetcher = TemplateOnlyFetcher()
         _STYLES = Styles(
@@ -246,5 +302,91 @@ def html_to_pdf(html: str, *, full_fonts: bool = True) -> Rendered:
     doc = HTML(string=html, base_url=str(PDF_TEMPLATES) + "/", url_fetcher=fetcher).render(
         pdf_variant=PDF_VARIANT, font_config=styles.fonts, stylesheets=sheets)
     pdf = doc.write_pdf(pdf_variant=PDF_VARIANT, full_fonts=full_fonts)
+    if "<th" in html:
+        pdf = scope_table_headers(pdf)
     return Rendered(pdf=pdf, pages=len(doc.pages), refused=fetcher.refused)
+
+
+def _struct_kids(node: DictionaryObject) -> list[tuple[int | None, DictionaryObject]]:
+    """A structure element's child elements, each with its object number (None if direct)."""
+    kids = node.get("/K")
+    items = kids if isinstance(kids, ArrayObject) else [kids] if kids is not None else []
+    found = []
+    for kid in items:
+        raw = kid
+        obj = kid.get_object() if kid is not None else None
+        if isinstance(obj, DictionaryObject) and "/S" in obj:
+            found.append((raw.idnum if isinstance(raw, IndirectObject) else None, obj))
+    return found
+
+
+def scope_table_headers(pdf: bytes) -> bytes:
+    """Give each table header cell (/TH) the /Scope its HTML ``scope`` meant, which
+    WeasyPrint 70 does not write (PDF/UA-1 7.5; the ``pdfua`` checker's UA-15-003): a
+    header in the table head heads its column, one in the body its row. Written as an
+    incremental update (the changed cells, then a cross-reference stream naming the same
+    root and info), so WeasyPrint's bytes, object streams and metadata stay as they are."""
+    reader = PdfReader(BytesIO(pdf))
+    root = cast(DictionaryObject, reader.trailer["/Root"].get_object())
+    tree = root.get("/StructTreeRoot")
+    if tree is None:
+        return pdf
+    changed: dict[int, DictionaryObject] = {}
+    stack: list[tuple[int | None, DictionaryObject, str]] = [(None, tree.get_object(), "")]
+    while stack:
+        idnum, node, group = stack.pop()
+        role = str(node.get("/S", ""))
+        if role == "/TH" and idnum is not None:
+            attrs = node.get("/A")
+            attrs = attrs.get_object() if attrs is not None else None
+            if attrs is None or (isinstance(attrs, DictionaryObject)
+                                 and attrs.get("/O") == "/Table" and "/Scope" not in attrs):
+                scoped = DictionaryObject(attrs or {})
+                scoped[NameObject("/O")] = NameObject("/Table")
+                scoped[NameObject("/Scope")] = NameObject(
+                    "/Column" if group == "/THead" else "/Row")
+                node[NameObject("/A")] = scoped
+                changed[idnum] = node
+        inner = role if role in ("/THead", "/TBody", "/TFoot") else group
+        stack.extend((i, kid, inner) for i, kid in _struct_kids(node))
+    if not changed:
+        return pdf
+    return _increment(pdf, reader, changed)
+
+
+def _increment(pdf: bytes, reader: PdfReader, objects: dict[int, DictionaryObject]) -> bytes:
+    """``pdf`` with ``objects`` rewritten in an incremental update (PDF 1.7 7.5.6) whose
+    cross-reference stream lists them and itself and repeats the trailer's entries."""
+    out = BytesIO()
+    out.write(pdf if pdf.endswith(b"\n") else pdf + b"\n")
+    positions: dict[int, int] = {}
+    for idnum in sorted(objects):
+        positions[idnum] = out.tell()
+        out.write(f"{idnum} 0 obj\n".encode())
+        objects[idnum].write_to_stream(out)
+        out.write(b"\nendobj\n")
+    xref_id = int(cast(Any, reader.trailer["/Size"]))
+    prev = int(re.findall(rb"startxref\s+(\d+)", pdf[-2048:])[-1])
+    positions[xref_id] = out.tell()
+    ids = sorted(positions)
+    runs: list[list[int]] = []
+    for i in ids:
+        if runs and runs[-1][0] + runs[-1][1] == i:
+            runs[-1][1] += 1
+        else:
+            runs.append([i, 1])
+    xref = StreamObject()
+    for key in ("/Root", "/Info", "/ID"):
+        if key in reader.trailer:
+            xref[NameObject(key)] = reader.trailer.raw_get(key)
+    xref.update({NameObject("/Type"): NameObject("/XRef"),
+                 NameObject("/Size"): NumberObject(xref_id + 1),
+                 NameObject("/Prev"): NumberObject(prev),
+                 NameObject("/W"): ArrayObject([NumberObject(n) for n in (1, 4, 1)]),
+                 NameObject("/Index"): ArrayObject([NumberObject(n) for r in runs for n in r])})
+    xref.set_data(b"".join(struct.pack(">BIB", 1, positions[i], 0) for i in ids))
+    out.write(f"{xref_id} 0 obj\n".encode())
+    xref.write_to_stream(out)
+    out.write(f"\nendobj\nstartxref\n{positions[xref_id]}\n%%EOF\n".encode())
+    return out.getvalue()
 

@@ -1,6 +1,6 @@
 """Commands for deadlines, the scheduler, the outbox and calendar feeds:
 ``s75 deadlines list``, ``s75 scheduler run [--once | --simulate --until DATE]``,
-``s75 outbox list|retry``, ``s75 calendar export``."""
+``s75 outbox list|retry``, ``s75 render-jobs list|run|retry``, ``s75 calendar export``."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ from s75.cli.output import console, emit_object, emit_rows
 deadlines_app = typer.Typer(no_args_is_help=True, help="Statutory and local deadlines.")
 scheduler_app = typer.Typer(no_args_is_help=True, help="The scheduler that acts on deadlines.")
 outbox_app = typer.Typer(no_args_is_help=True, help="Messages queued, sent and dead-lettered.")
+render_jobs_app = typer.Typer(no_args_is_help=True, help="Packs and supplements queued for "
+                               "rendering after the commit of the event that asked for them.")
 calendar_app = typer.Typer(no_args_is_help=True, help="iCalendar feeds of meetings and deadlines.")
 
 
@@ -225,6 +227,81 @@ def outbox_retry(
     emit_object({"queued_again": done, "count": len(done)}, as_json)
 
 
+JOB_STATES = ("pending", "running", "done", "dead")
+AUDIENCE = {"public": "public", "members": "members"}
+
+
+def _meeting_names(app: App, ids: set[int]) -> dict[int, str]:
+    from workflows.committee.tables import MeetingRow
+
+    with app.session() as s:
+        rows = s.exec(select(MeetingRow).where(col(MeetingRow.id).in_(ids))).all() if ids else []
+        return {r.id or 0: f"{app.config.body_by_id(r.body_id).name}, "
+                f"{r.starts_at.astimezone(app.config.zone):%-d %b %Y}" for r in rows}
+
+
+@render_jobs_app.command("list")
+def render_jobs_list(
+    ctx: typer.Context,
+    state: Annotated[str | None, typer.Option(help="pending, running, done or dead.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Render jobs: the document, the meeting, its state, attempts and last error."""
+    from notifications import render_jobs
+
+    if state is not None and state not in JOB_STATES:
+        raise InvalidInput(f"--state: {state!r} is not valid; expected pending, running, done "
+                           "or dead")
+    app = _app(ctx)
+    with app.session() as s:
+        rows = render_jobs.listing(s, state)
+    names = _meeting_names(app, {r.meeting_id for r in rows})
+    emit_rows([{"id": r.id, "document": r.kind, "meeting": names.get(r.meeting_id, ""),
+                "meeting_id": r.meeting_id,
+                "audience": AUDIENCE.get(r.audience, r.audience.replace("member:",
+                                                                          "personal: ")),
+                "state": r.state, "attempts": r.attempts, "outcome": r.outcome,
+                "queued": _local(app, r.created_at), "finished": _local(app, r.finished_at),
+                "document_id": r.document_id, "content_hash": r.content_hash,
+                "error": r.error} for r in rows], as_json, "Render jobs",
+              ["document", "meeting", "audience", "state", "attempts", "outcome", "finished",
+               "error"])
+
+
+@render_jobs_app.command("run")
+def render_jobs_run(
+    ctx: typer.Context,
+    limit: Annotated[int | None, typer.Option(
+        help="Render at most N jobs.", min=1, max=100_000)] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Render every due job now (those left by a process that stopped, or queued with
+    S75_RENDER_JOBS=background), in parallel processes where cores are free."""
+    from notifications.documents import jobs
+
+    app = _app(ctx)
+    report = jobs.run_pending(app.engine, app.config, limit=limit)
+    emit_object({"stored": len(report.stored), "unchanged": len(report.unchanged),
+                 "failed": len(report.failed), "taken_over": len(report.lost),
+                 "document_ids": report.stored}, as_json)
+
+
+@render_jobs_app.command("retry")
+def render_jobs_retry(
+    ctx: typer.Context,
+    ids: Annotated[list[int] | None, typer.Argument(help="Job ids to queue again.")] = None,
+    dead: Annotated[bool, typer.Option("--dead", help="Every dead job.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Put dead render jobs back in the queue, attempts reset."""
+    from notifications import render_jobs
+
+    app = _app(ctx)
+    with app.session() as s:
+        done = render_jobs.retry(s, ids or [], all_dead=dead)
+    emit_object({"queued_again": done, "count": len(done)}, as_json)
+
+
 @calendar_app.command("export")
 def calendar_export(
     ctx: typer.Context,
@@ -259,4 +336,5 @@ def register(app: typer.Typer) -> None:
     app.add_typer(deadlines_app, name="deadlines")
     app.add_typer(scheduler_app, name="scheduler")
     app.add_typer(outbox_app, name="outbox")
+    app.add_typer(render_jobs_app, name="render-jobs")
     app.add_typer(calendar_app, name="calendar")

@@ -17,6 +17,7 @@ from decisions.calendar import calendar_for
 from decisions.clock import SimulatedClock
 from decisions.errors import S75Error
 from decisions.principals import operator
+from notifications.documents import jobs as render_jobs
 from notifications.mailer import SmtpMailer
 from notifications.simulate import simulate
 from notifications.tables import DeadlineRow
@@ -115,7 +116,9 @@ def run_demo(config_path: Path, out: Path, start: date, say: Say) -> DemoSummary
             try:
                 with Session(engine, expire_on_commit=False) as session:
                     note = step.run(UnitOfWork(session, cfg, step.when, operator(cfg), bus))
-                    session.commit()
+                    session.commit()  # its packs render right after (documents/jobs.py)
+                # and any job left (a render that failed, to retry) before the mail goes
+                render_jobs.run_pending(engine, cfg)
             except S75Error as exc:
                 when = f"{step.when.astimezone(zone):%d %B %Y}"
                 raise DemoFailed(f"demo step '{step.label}' on {when} was refused: "

@@ -82,6 +82,25 @@ def document(request: Request, document_id: int) -> Response:
                     headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
+@router.get("/meetings/{meeting_id:id}/{kind}.pdf")
+def latest_public_pdf(request: Request, meeting_id: int, kind: str) -> Response:
+    """The meeting's latest public pack or supplement at an address known before it is
+    rendered (packs render after the commit), as the subscribers' e-mails link it."""
+    if kind not in ("pack", "supplement"):
+        raise NotFound(f"there is no {kind!r} document of a meeting; expected pack or "
+                       "supplement")
+    a = _app(request)
+    with a.session() as s:
+        row = views.latest_public(s, meeting_id, kind)
+        data = None if row is None else (row.content if row.content is not None else (
+            Path(row.path).read_bytes() if row.path else None))
+    if row is None or data is None:
+        raise NotFound(f"meeting {meeting_id} has no public {kind} yet; its page lists its "
+                       "documents once they are published")
+    return Response(data, media_type="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="s75-{kind}-meeting-{meeting_id}.pdf"'})
+
+
 @router.get("/deadlines", response_class=HTMLResponse)
 def deadlines(request: Request, page_: str = Query("1", alias="page")) -> HTMLResponse:
     a = _app(request)

@@ -24,10 +24,10 @@ from sqlmodel import Field, Session, SQLModel, col, select
 from decisions.errors import InvalidInput
 from decisions.terms import LocalityConfig
 from notifications.documents.publication import first_publication
-from notifications.documents.tables import DocumentRow
+from notifications.documents.reports import is_supplementary
 from notifications.messages import send_all, when
 from workflows.committee.events import ItemMoved, MeetingPublished
-from workflows.committee.tables import MeetingRow
+from workflows.committee.tables import AgendaItemRow, MeetingRow
 from workflows.events import EventBus, UnitOfWork
 from workflows.sqltypes import UTCDateTime
 
@@ -147,25 +147,17 @@ def subscribers(session: Session, body_id: str) -> list[SubscriptionRow]:
         .order_by(col(SubscriptionRow.id))).all())
 
 
-def public_pack(session: Session, meeting_id: int, kind: str = "pack") -> DocumentRow | None:
-    return session.exec(select(DocumentRow).where(
-        DocumentRow.meeting_id == meeting_id, DocumentRow.kind == kind,
-        col(DocumentRow.public).is_(True), DocumentRow.audience == "public")
-        .order_by(col(DocumentRow.version).desc(), col(DocumentRow.id).desc())).first()
-
-
 def on_meeting_published(uow: UnitOfWork, event: MeetingPublished) -> None:
-    """Each confirmed subscriber of the body: the public meeting page and public pack links.
-    Subscribed after the documents' handler, so the public pack is stored by now."""
+    """Each confirmed subscriber of the body: the links of the public meeting page and of its
+    latest public pack (``/meetings/{id}/pack.pdf``: an address known before the pack is
+    rendered after the commit)."""
     m = uow.session.get(MeetingRow, event.meeting_id)
     if m is None or m.id is None:
         return
     cfg = uow.config
     body = cfg.body_by_id(m.body_id)
-    pack = public_pack(uow.session, m.id)
-    links = f"The meeting's page: {page_url(cfg, f'/meetings/{m.id}')}\n"
-    if pack is not None:
-        links += f"The public agenda pack (PDF): {page_url(cfg, f'/documents/{pack.id}.pdf')}\n"
+    links = (f"The meeting's page: {page_url(cfg, f'/meetings/{m.id}')}\n"
+             f"The public agenda pack (PDF): {page_url(cfg, f'/meetings/{m.id}/pack.pdf')}\n")
     for sub in subscribers(uow.session, body.id):
         stop = page_url(cfg, f"/subscriptions/unsubscribe?token={sub.unsubscribe_token}")
         send_all(uow.session, cfg, uow.now, f"subscription.published:{m.id}:{sub.id}",
@@ -177,26 +169,26 @@ def on_meeting_published(uow: UnitOfWork, event: MeetingPublished) -> None:
 
 
 def on_item_published(uow: UnitOfWork, event: ItemMoved) -> None:
-    """An urgent late item published after the agenda: its public supplement's link (once
-    per supplement version), to each confirmed subscriber."""
+    """An urgent late item published after the agenda: the links of the meeting page and of
+    its latest public supplement, to each confirmed subscriber, once per item."""
     if event.trigger != "published" or first_publication(uow.session, event.meeting_id) is None:
         return
-    supplement = public_pack(uow.session, event.meeting_id, "supplement")
     m = uow.session.get(MeetingRow, event.meeting_id)
-    if supplement is None or m is None or m.id is None:
+    item = uow.session.get(AgendaItemRow, event.item_id)
+    if m is None or m.id is None or item is None or not is_supplementary(item):
         return
     cfg = uow.config
     body = cfg.body_by_id(m.body_id)
     for sub in subscribers(uow.session, body.id):
         stop = page_url(cfg, f"/subscriptions/unsubscribe?token={sub.unsubscribe_token}")
         send_all(uow.session, cfg, uow.now,
-                 f"subscription.supplement:{m.id}:{supplement.version}:{sub.id}", [sub.email],
+                 f"subscription.supplement:{m.id}:{event.item_id}:{sub.id}", [sub.email],
                  f"Supplementary agenda: {body.name}, {when(cfg, m.starts_at)}",
                  f"A supplementary agenda for the {body.name} on {when(cfg, m.starts_at)} is "
                  "published.\n\n"
                  f"The meeting's page: {page_url(cfg, f'/meetings/{m.id}')}\n"
                  "The public supplement (PDF): "
-                 f"{page_url(cfg, f'/documents/{supplement.id}.pdf')}\n\n"
+                 f"{page_url(cfg, f'/meetings/{m.id}/supplement.pdf')}\n\n"
                  f"You are sent this because you subscribed to the {body.name}. To stop, "
                  f"open:\n{stop}\n", kind="subscription_published")
 

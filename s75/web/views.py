@@ -185,6 +185,14 @@ def meeting_page(session: Session, cfg: LocalityConfig, meeting_id: int) -> Meet
                        m.cancel_reason or "")
 
 
+def latest_public(session: Session, meeting_id: int, kind: str) -> DocumentRow | None:
+    """The latest version of the meeting's public ``kind`` (pack, supplement), if any."""
+    return session.exec(select(DocumentRow).where(
+        DocumentRow.meeting_id == meeting_id, DocumentRow.kind == kind,
+        col(DocumentRow.public).is_(True), DocumentRow.audience == "public")
+        .order_by(col(DocumentRow.version).desc(), col(DocumentRow.id).desc())).first()
+
+
 def public_document(session: Session, document_id: int) -> DocumentRow | None:
     """The stored document if, and only if, it is public."""
     row = session.get(DocumentRow, document_id)

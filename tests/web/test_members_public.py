@@ -145,7 +145,8 @@ def test_subscribe_confirm_publish_unsubscribe(client: TestClient, engine: Engin
             .order_by(col(OutboxRow.id).desc())).first()
     assert [m.recipient for m in mails] == ["resident@example.org"]
     text = mails[0].body
-    assert f"https://meetings.example.org/documents/{public.id}.pdf" in text
+    assert f"https://meetings.example.org/meetings/{record.next_meeting_id}/pack.pdf" in text
+    assert client.get(f"/meetings/{record.next_meeting_id}/pack.pdf").content == public.content
     assert f"https://meetings.example.org/meetings/{record.next_meeting_id}" in text
     assert not mails[0].attachments and others
     assert not [d for d in others if f"/documents/{d}.pdf" in text]
@@ -172,7 +173,10 @@ def test_subscribe_confirm_publish_unsubscribe(client: TestClient, engine: Engin
         later = s.exec(select(OutboxRow).where(OutboxRow.kind == "subscription_published")
                        .order_by(col(OutboxRow.id))).all()
     assert len(later) == 2 and "Supplementary agenda" in later[1].subject
-    assert f"https://meetings.example.org/documents/{supp.id}.pdf" in later[1].body
+    assert (f"https://meetings.example.org/meetings/{record.next_meeting_id}/supplement.pdf"
+            in later[1].body)
+    assert client.get(f"/meetings/{record.next_meeting_id}/supplement.pdf").content == \
+        supp.content
     assert not later[1].attachments and NEXT_SECRET not in later[1].body
     stop = re.search(r"https://meetings\.example\.org(/subscriptions/unsubscribe\?token=\S+)",
                      text)
