@@ -15,7 +15,6 @@ import typer
 from decisions.agenda_rules import COMMON_WORDINGS
 from decisions.checklist import ANSWERS, STATUTORY
 from decisions.errors import InvalidInput
-from s75.cli.decision_app import decision_app
 from s75.cli.options import JsonOpt, clean_text, get_app, maybe_date, one_line
 from s75.cli.output import emit_object, emit_rows
 from workflows.committee import common
@@ -27,7 +26,6 @@ from workflows.committee.interest_actions import (
 from workflows.committee.item_actions import (
     AcceptItem,
     AddItem,
-    CallIn,
     Decide,
     DeferItem,
     EditItem,
@@ -313,6 +311,27 @@ def item_show(ctx: typer.Context, item: Annotated[int, typer.Argument()],
     emit_object(out, as_json)
 
 
+@item_app.command("history")
+def item_history_command(ctx: typer.Context, item: Annotated[int, typer.Argument()],
+                         as_json: JsonOpt = False) -> None:
+    """Every meeting the item's report went to (routed, deferred, referred, referred back
+    after call-in): the body, the date, the action, the outcome and its date."""
+    from dataclasses import asdict
+
+    from workflows.committee.item_history import history
+
+    with get_app(ctx).reading() as uow:
+        steps = history(uow.session, uow.config, item)
+    if as_json:
+        emit_rows([asdict(s) for s in steps], True)
+        return
+    emit_rows([{"meeting": f"{s.body_name}, {s.meeting_date:%-d %b %Y}", "item": s.title,
+                "came": s.arrived, "action": s.action, "outcome": s.outcome
+                + (f"; {s.call_in}" if s.call_in else ""),
+                "on": f"{s.outcome_on:%-d %b %Y}" if s.outcome_on else "—"} for s in steps],
+              False, f"History of the report '{steps[0].title}'")
+
+
 @item_app.command("key-decision")
 def item_key_decision(
     ctx: typer.Context, item: Annotated[int, typer.Argument()],
@@ -403,20 +422,41 @@ def decide_command(
     resolution: Annotated[str, Opt(help="The resolution as minuted")] = "",
     reasons: Annotated[str, Opt(help="Reasons (executive decision record)")] = "",
     alternatives: Annotated[str, Opt(help="Alternatives considered and rejected")] = "",
+    urgent: Annotated[bool, Opt("--urgent", help="Executive: exempt from call-in for urgency "
+                                "(needs --consent-by)")] = False,
+    consent_by: Annotated[str | None, Opt(help="With --urgent: the scrutiny chair who "
+                                               "consented")] = None,
+    urgent_reason: Annotated[str, Opt(help="With --urgent: why it cannot wait")] = "",
     as_json: JsonOpt = False,
 ) -> None:
-    """Take an item: quorum, the body's decision rule, referral; exit 2 when refused."""
+    """Take an item: quorum, the body's decision rule, referral; exit 2 when refused. The
+    output gives the date from which the decision may be implemented."""
+    if urgent and not (consent_by or "").strip():
+        raise InvalidInput("--urgent: needs --consent-by NAME, the chair of the overview and "
+                           "scrutiny committee who consented to the urgency")
+    if consent_by is not None and not urgent:
+        raise InvalidInput("--consent-by: only with --urgent")
     positions = ("for", "against", "abstain")
     votes = _pairs(vote or [], "--vote", positions) if vote else None
     pvotes = _pairs(partner_vote or [], "--partner-vote", positions) if partner_vote else None
     if casting is not None and casting not in ("for", "against"):
         raise InvalidInput(f"--casting: {casting!r} is not valid; expected for or against")
     action = Decide(item, outcome, tuple(objection or ()), votes,  # type: ignore[arg-type]
-                    pvotes, casting, resolution, reasons, alternatives)  # type: ignore[arg-type]
+                    pvotes, casting, resolution, reasons, alternatives,  # type: ignore[arg-type]
+                    urgent_consent_by=consent_by if urgent else None,
+                    urgent_reason=urgent_reason or "urgent: agreed by the scrutiny chair")
     out, refusal = get_app(ctx).perform(action, _decided)
     if refusal is not None:
         raise refusal
     emit_object(out, as_json)
+
+
+def implementation(uow: UnitOfWork, d: Any) -> str:
+    """From when the decision may be implemented, in words (nothing: nothing to implement)."""
+    from notifications.documents.call_in_views import call_in_facts
+
+    f = call_in_facts(uow.session, uow.config, d, common.local_day(uow.config, uow.now))
+    return f.implementation or "nothing to implement"
 
 
 def _decided(_uow: UnitOfWork, r: Any) -> tuple[dict[str, Any], Any]:
@@ -426,6 +466,9 @@ def _decided(_uow: UnitOfWork, r: Any) -> tuple[dict[str, Any], Any]:
         out |= {"decision": d.id, "outcome": d.outcome, "rule": d.rule_applied,
                 "explanation": d.details.get("explanation"), "chair": d.chair_id,
                 "decision_date": d.decision_date, "call_in_expires": d.call_in_expires,
+                "notice_published_on": d.notice_published_on,
+                "call_in_state": d.call_in_state,
+                "may_be_implemented": implementation(_uow, d),
                 "referrals": [{"id": x.id, "to_body": x.to_body_id,
                                "to_meeting": x.to_meeting_id, "to_item": x.to_item_id}
                               for x in r.referrals]}
@@ -454,24 +497,7 @@ def interest_dispense(
     emit_object(out, as_json)
 
 
-def call_in_command(
-    ctx: typer.Context, decision: Annotated[int, typer.Argument(help="Decision id")],
-    requested_by: Annotated[str, Opt(help="Who calls it in, e.g. the scrutiny chair")],
-    reason: Annotated[str, Opt(help="Why")],
-    on: Annotated[str | None, Opt(help="Date of the request [default: today]")] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Call in a decision within its call-in period: it is not implemented until reviewed."""
-    out = get_app(ctx).perform(
-        CallIn(decision, requested_by, reason, requested_on=maybe_date(on, "--on")),
-        lambda _uow, c: {"call_in": c.id, "decision": c.decision_id,
-                         "requested_by": c.requested_by, "requested_on": c.requested_on,
-                         "reason": c.reason})
-    emit_object(out, as_json)
-
-
 def register(app: typer.Typer) -> None:
-    decision_app.command("call-in")(call_in_command)
     app.add_typer(item_app, name="item")
     app.add_typer(interest_app, name="interest")
     app.command("decide")(decide_command)
