@@ -325,11 +325,18 @@ def item_history_command(ctx: typer.Context, item: Annotated[int, typer.Argument
     if as_json:
         emit_rows([asdict(s) for s in steps], True)
         return
-    emit_rows([{"meeting": f"{s.body_name}, {s.meeting_date:%-d %b %Y}", "item": s.title,
-                "came": s.arrived, "action": s.action, "outcome": s.outcome
-                + (f"; {s.call_in}" if s.call_in else ""),
-                "on": f"{s.outcome_on:%-d %b %Y}" if s.outcome_on else "—"} for s in steps],
-              False, f"History of the report '{steps[0].title}'")
+    from s75.cli.output import console
+
+    out = console()
+    out.print(f"History of the report '{steps[0].title}': {len(steps)} meeting(s)")
+    for n, s in enumerate(steps, 1):
+        held = "" if s.meeting_status == "held" else f" ({s.meeting_status})"
+        out.print(f"{n}. {s.body_name}, {s.meeting_date:%A} {s.meeting_date.day} "
+                  f"{s.meeting_date:%B %Y}{held}: {s.title}")
+        out.print(f"   came: {s.arrived}")
+        out.print(f"   action: {s.action}")
+        when = f", {s.outcome_on.day} {s.outcome_on:%B %Y}" if s.outcome_on else ""
+        out.print(f"   outcome: {s.outcome}{when}" + (f"; {s.call_in}" if s.call_in else ""))
 
 
 @item_app.command("key-decision")
