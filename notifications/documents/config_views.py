@@ -113,8 +113,9 @@ def _clauses(cfg: LocalityConfig, b: Body) -> list[TermsClause]:
         f"Draft minutes are produced within {d.draft_minutes_working_days} working days and "
         "approved at the next meeting.",
         f"Decision notices are published within {d.decision_notice_working_days} working "
-        "days. " + call_in_terms(b),
+        "days.",
     )))
+    out.append(TermsClause("Call-in", (call_in_terms(b),)))
     return out
 
 

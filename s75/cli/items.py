@@ -451,7 +451,8 @@ def decide_command(
     action = Decide(item, outcome, tuple(objection or ()), votes,  # type: ignore[arg-type]
                     pvotes, casting, resolution, reasons, alternatives,  # type: ignore[arg-type]
                     urgent_consent_by=consent_by if urgent else None,
-                    urgent_reason=urgent_reason or "urgent: agreed by the scrutiny chair")
+                    urgent_reason=urgent_reason
+                    or "the decision cannot wait for the call-in period")
     out, refusal = get_app(ctx).perform(action, _decided)
     if refusal is not None:
         raise refusal

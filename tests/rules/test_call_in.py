@@ -54,7 +54,7 @@ def d(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Decisions]:
                      "learning_disability")
     w.json("meeting", "attend", m1, *COUNCIL, *CCG, now="2019-04-10T15:00")
     jd = w.json("decide", j, now="2019-04-10T16:00")["decision"]
-    yield Decisions(w, *ids, jd, may, june)
+    yield Decisions(w, ids[0], ids[1], ids[2], ids[3], ids[4], ids[5], jd, may, june)
 
 
 def test_window_runs_from_the_notice_published_two_days_after_the_meeting(
