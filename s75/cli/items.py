@@ -307,7 +307,9 @@ def item_show(ctx: typer.Context, item: Annotated[int, typer.Argument()],
         d = uow.session.exec(select(DecisionRow).where(DecisionRow.item_id == item)).first()
         out["decision"] = None if d is None else {
             "id": d.id, "outcome": d.outcome, "rule": d.rule_applied, "text": d.text,
-            "call_in_expires": d.call_in_expires, "explanation": d.details.get("explanation")}
+            "call_in_expires": d.call_in_expires, "call_in_state": d.call_in_state,
+            "may_be_implemented": implementation(uow, d),
+            "explanation": d.details.get("explanation")}
     emit_object(out, as_json)
 
 

@@ -32,6 +32,8 @@ class Decisions:
     jcc: int
     may_meeting: int
     june_meeting: int
+    exempt: int
+    """A Part 2 decision."""
 
 
 @pytest.fixture(scope="module")
@@ -49,12 +51,16 @@ def d(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Decisions]:
                   now="2019-05-20T15:00")["decision"]]
     ids += [w.json("decide", i, *CABINET_VOTES, now="2019-05-20T15:00")["decision"]
             for i in items[2:]]
+    exempt = w.ready_item(may, "Care home fees (exempt)", "--amount", "150000", "--part", "2",
+                          "--paragraph", "3", "--exempt-reason", "Fees under negotiation",
+                          submitted="2019-05-01", published="2019-05-10")
+    ids.append(w.json("decide", exempt, *CABINET_VOTES, now="2019-05-20T15:00")["decision"])
     m1 = w.meeting("jcc", "2019-04-10")
     j = w.ready_item(m1, "Learning disability packages review", "--pool-line",
                      "learning_disability")
     w.json("meeting", "attend", m1, *COUNCIL, *CCG, now="2019-04-10T15:00")
     jd = w.json("decide", j, now="2019-04-10T16:00")["decision"]
-    yield Decisions(w, ids[0], ids[1], ids[2], ids[3], ids[4], ids[5], jd, may, june)
+    yield Decisions(w, ids[0], ids[1], ids[2], ids[3], ids[4], ids[5], jd, may, june, ids[6])
 
 
 def test_window_runs_from_the_notice_published_two_days_after_the_meeting(
@@ -214,3 +220,13 @@ def test_meeting_page_shows_when_each_decision_may_be_implemented(d: Decisions) 
     assert "not before the call-in is resolved" in page  # Carers' breaks grant, called in
     assert ("This decision is exempt from call-in for urgency and may be implemented at once, "
             "from Monday 20 May 2019.") in notice
+
+
+def test_part_2_call_in_reasons_stay_out_of_the_public_notice(d: Decisions) -> None:
+    d.w.json("decision", "call-in", d.exempt, "--requested-by", "exec_children", "--reason",
+             "The fee for Oak House is too high", now="2019-05-21")
+    members = d.w.pdf_text("notice", d.exempt)
+    public = d.w.pdf_text("notice", d.exempt, "--public")
+    assert "The fee for Oak House is too high" in members
+    assert "Oak House" not in public and "The decision has been called in." in public
+    assert "it may not be implemented before the call-in is resolved" in public
