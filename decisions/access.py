@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from decisions.agenda_rules import SCHEDULE_12A
-from decisions.terms import Body
+from decisions.terms import Body, LocalityConfig
 
 PUBLIC_PART = 1
 EXEMPT_PART = 2
@@ -145,9 +145,65 @@ def regime_of(body: HasRegime) -> Regime:
     return REGIMES[body.access_regime]
 
 
+EXECUTIVE_REGULATIONS = (
+    "the Local Authorities (Executive Arrangements) (Meetings and Access to Information) "
+    "(England) Regulations 2012 (SI 2012/2089)")
+
+
+def meets_under(body: Body) -> str:
+    """The sentence an agenda and a meeting page print: under which law this body meets. An
+    executive meets under SI 2012/2089 (exempt information still as Schedule 12A defines it);
+    a council committee, partnership board or joint committee under LGA 1972 Part VA; an NHS
+    board under the 1960 Act."""
+    if body.access_regime == "pbama1960":
+        return f"The {body.name} meets under the {PBAMA_1960.act}."
+    if body.executive:
+        return (f"The {body.name} meets under {EXECUTIVE_REGULATIONS}; exempt information is as "
+                "defined in Schedule 12A to the Local Government Act 1972.")
+    what = {"joint": " (a joint committee, s100J)"}.get(body.kind, "")
+    return f"The {body.name} meets under Part VA of the Local Government Act 1972{what}."
+
+
+def access_terms(body: Body) -> str:
+    """The access-to-information paragraph of the body's terms of reference."""
+    d = body.deadlines
+    text = regime_of(body).terms(d.publication_clear_days, d.notice_clear_days)
+    if body.executive and body.access_regime == "lga1972":
+        text = (f"Meetings are open to the public under {EXECUTIVE_REGULATIONS}. The agenda and "
+                f"reports are open to inspection {d.publication_clear_days} clear days before a "
+                f"meeting (reg 7); public notice of a meeting is given {d.notice_clear_days} "
+                "clear days before (reg 6). The public may be excluded for an item only where "
+                "exempt information under Schedule 12A to the Local Government Act 1972 would "
+                "be disclosed, by a resolution that is minuted (reg 4(2)).")
+    return text
+
+
 def contact_line(secretary_name: str, email: str) -> str:
     """Who to ask about a meeting's papers, as agendas and pages print it."""
     return f"{secretary_name}, {email}"
+
+
+def body_secretary(cfg: LocalityConfig, body: Body) -> tuple[str, str]:
+    """(name, email) of the body's own secretary, as its documents name them: a member who is
+    ``secretary_of`` the body and belongs to one of its partners (an NHS board's own
+    secretary, not the council's Democratic Services), with the body's ``secretary_email``;
+    else, for a council body, the locality's ``secretary_name``; for an NHS board, "Secretary
+    to the <board>"."""
+    email = body.secretary_email or cfg.locality.secretary_email
+    names = {p.id: p.name for p in cfg.partner}
+    own = [m for m in cfg.member if body.id in m.secretary_of and m.partner in body.partners]
+    match = [m for m in own if m.email == email] or own
+    if body.access_regime != "pbama1960":
+        return cfg.locality.secretary_name, email
+    if not match:
+        return f"Secretary to the {body.name}", email
+    m = match[0]
+    return f"{m.name}, {names.get(m.partner, m.partner)}", body.secretary_email or m.email
+
+
+def body_contact(cfg: LocalityConfig, body: Body) -> str:
+    """The contact line of the body's agendas, notices and pages."""
+    return contact_line(*body_secretary(cfg, body))
 
 
 EXECUTIVE_RECORD_BASIS = (
@@ -167,7 +223,7 @@ def decision_record_basis(body: Body) -> str:
             "sovereign": "a committee"}[body.kind]
     law = "Part VA of the Local Government Act 1972"
     if body.access_regime == "pbama1960":
-        what, law = "an NHS board", regime_of(body).act
+        what, law = "an NHS board", f"the {regime_of(body).act}"
     return (f"The decision record of {body.name}, {what} meeting under {law}. It is not an "
             "executive decision under SI 2012/2089 and is "
             "not subject to call-in.")
@@ -176,9 +232,11 @@ def decision_record_basis(body: Body) -> str:
 def call_in_terms(body: Body) -> str:
     """What a body's terms of reference say about call-in, agreeing with its notices."""
     if body.executive:
-        return (f"Its executive decisions may be called in within "
+        who = f" by the {body.scrutiny_committee}" if body.scrutiny_committee else ""
+        return (f"The {body.name}'s executive decisions may be called in{who} within "
                 f"{body.deadlines.call_in_working_days} working days of the publication of the "
                 "decision notice (Local Government Act 2000 s9F), and are not implemented "
-                "until then.")
-    return ("Its decisions are not executive decisions and are not subject to call-in; they "
-            "may be implemented once recorded.")
+                "until the call-in period has ended or a call-in is resolved, unless the chair "
+                "of the overview and scrutiny committee agrees that a decision is urgent.")
+    return (f"The {body.name}'s decisions are not executive decisions and are not subject to "
+            "call-in; they may be implemented once recorded.")

@@ -107,28 +107,146 @@ def check_key_decision(decision_date: date, body: Body, cal: WorkingCalendar, *,
                        "special_urgency")
 
 
-def call_in_expires(decision_date: date, body: Body, cal: WorkingCalendar) -> date:
-    """The last day of the call-in window: ``deadlines.call_in_working_days`` working days after
-    the decision is published (Local Government Act 2000 s9F; default 5). The decision may be
-    implemented from the next working day."""
-    return cal.add_working_days(decision_date, body.deadlines.call_in_working_days)
+CALL_IN_RULE = "Local Government Act 2000 s9F (call-in)"
+URGENCY_RULE = "Local Government Act 2000 s9F and the constitution (urgency: no call-in)"
+CallInState = Literal["none", "open", "called_in", "upheld", "referred_back", "withdrawn",
+                      "exempt"]
+"""A decision's standing under call-in: ``none`` (not subject to call-in), ``open`` (the
+window is running, or has closed without a call-in), ``called_in`` (pending), the three
+resolutions, and ``exempt`` (urgency, with the scrutiny chair's consent)."""
+RESOLUTIONS = ("upheld", "referred_back", "withdrawn")
+SUBJECT_TO_CALL_IN = ("approved", "amended")
+"""Outcomes with something to implement: only these executive decisions may be called in."""
+
+
+def _day(d: date) -> str:
+    return f"{d:%A} {d.day} {d:%B %Y}"
+
+
+def call_in_expires(published_on: date, body: Body, cal: WorkingCalendar) -> date:
+    """The last day of the call-in window: ``deadlines.call_in_working_days`` working days
+    after the decision notice is **published** (Local Government Act 2000 s9F; default 5), not
+    after the meeting. The decision may be implemented from the next working day."""
+    return cal.add_working_days(published_on, body.deadlines.call_in_working_days)
+
+
+def subject_to_call_in(body: Body, outcome: str) -> bool:
+    """Only an executive body's decision with something to implement may be called in."""
+    return body.executive and outcome in SUBJECT_TO_CALL_IN
+
+
+def check_call_in(body: Body, what: str, *, outcome: str, state: str,
+                  published_on: date | None, expires: date | None, requested_on: date,
+                  earlier: str | None = None) -> None:
+    """Refuse a call-in of ``what`` (e.g. "decision CAB/2019/3") on ``requested_on`` unless it
+    is an executive decision, its notice is published, the day falls within the window, and it
+    has not been called in before (``earlier`` describes the earlier call-in)."""
+    n = body.deadlines.call_in_working_days
+    if not body.executive:
+        raise RuleRefused(CALL_IN_RULE, (
+            f"{what} was taken by {body.name}, which is not an executive body; only executive "
+            f"decisions may be called in, and {body.name}'s terms of reference and notices say "
+            "its decisions are not subject to call-in"))
+    if earlier is not None:
+        raise RuleRefused(CALL_IN_RULE, f"{what} has already been called in ({earlier}); a "
+                          "decision is called in once")
+    if state == "exempt":
+        raise RuleRefused(CALL_IN_RULE, f"{what} was exempted from call-in for urgency with "
+                          "the scrutiny chair's consent and may be implemented at once")
+    if outcome not in SUBJECT_TO_CALL_IN or state == "none":
+        raise RuleRefused(CALL_IN_RULE, f"{what} is not subject to call-in: its outcome is "
+                          f"{outcome.replace('_', ' ')}, so there is nothing to implement")
+    if published_on is None or expires is None:
+        raise RuleRefused(CALL_IN_RULE, f"the decision notice of {what} is not yet published; "
+                          f"the call-in window of {n} working days runs from its publication")
+    window = (f"the window runs from the publication of the decision notice on "
+              f"{_day(published_on)} for {n} working days, to {_day(expires)}")
+    if requested_on < published_on:
+        raise RuleRefused(CALL_IN_RULE, f"a call-in on {_day(requested_on)} is before the "
+                          f"decision notice of {what} was published: {window}")
+    if requested_on > expires:
+        raise RuleRefused(CALL_IN_RULE, f"the call-in of {what} on {_day(requested_on)} is "
+                          f"too late: {window}")
+
+
+def check_urgency(body: Body, what: str, *, outcome: str, state: str, consent_by: str,
+                  reason: str) -> None:
+    """Refuse an urgency exemption from call-in unless ``what`` is an executive decision with
+    something to implement, not already called in, and the scrutiny chair consented."""
+    if not body.executive:
+        raise RuleRefused(URGENCY_RULE, f"{what} was taken by {body.name}, which is not an "
+                          "executive body; its decisions are not subject to call-in, so there "
+                          "is nothing to exempt")
+    if outcome not in SUBJECT_TO_CALL_IN:
+        raise RuleRefused(URGENCY_RULE, f"{what} is {outcome.replace('_', ' ')}: there is "
+                          "nothing to implement, so nothing to exempt from call-in")
+    if state not in ("open",):
+        now = {"exempt": "is already exempt for urgency", "called_in": "has been called in",
+               "upheld": "was called in and upheld", "withdrawn": "was called in (withdrawn)",
+               "referred_back": "was called in and referred back"}.get(state, state)
+        raise RuleRefused(URGENCY_RULE, f"{what} {now}; urgency must be agreed before any "
+                          "call-in")
+    if not consent_by.strip():
+        raise InvalidInput("consent_by: missing; urgency needs the consent of the chair of the "
+                           "overview and scrutiny committee (name them)")
+    if not reason.strip():
+        raise InvalidInput("reason: missing; say why the decision cannot wait for the call-in "
+                           "period (it is published in the notice)")
 
 
 def implementable_from(decided_on: date, call_in_expires: date | None,
-                       cal: WorkingCalendar) -> date:
+                       cal: WorkingCalendar, *, state: str = "open",
+                       resolved_on: date | None = None) -> date | None:
     """The first day a decision may be implemented: the working day after its call-in window
-    closes, or (not subject to call-in, or exempted for urgency) the day it was taken."""
+    closes; the day it was taken when it is not subject to call-in or exempted for urgency;
+    the day a call-in was upheld; for a withdrawn call-in, the later of that day and the end
+    of the window. None while a call-in is pending or after it was referred back."""
+    if state in ("called_in", "referred_back"):
+        return None
+    if state == "upheld" and resolved_on is not None:
+        return resolved_on
     if call_in_expires is None:
         return decided_on
-    return cal.next_working_day(call_in_expires + timedelta(days=1))
+    after = cal.next_working_day(call_in_expires + timedelta(days=1))
+    if state == "withdrawn" and resolved_on is not None:
+        return max(after, resolved_on)
+    return after
 
 
 def implementation_wording(decided_on: date, call_in_expires: date | None,
-                           cal: WorkingCalendar) -> str:
+                           cal: WorkingCalendar, *, state: str = "open",
+                           resolved_on: date | None = None) -> str:
     """The sentence notices and listings print: from which date the decision may be
-    implemented."""
-    day = implementable_from(decided_on, call_in_expires, cal)
-    return f"This decision may be implemented from {day:%A} {day.day} {day:%B %Y}."
+    implemented, or that it may not be before the call-in is resolved."""
+    if state == "called_in":
+        return ("This decision has been called in: it may not be implemented before the "
+                "call-in is resolved.")
+    if state == "referred_back":
+        on = f" on {_day(resolved_on)}" if resolved_on else ""
+        return (f"This decision was referred back to the decision-maker for reconsideration"
+                f"{on}: it may not be implemented unless confirmed.")
+    day = implementable_from(decided_on, call_in_expires, cal, state=state,
+                             resolved_on=resolved_on)
+    assert day is not None
+    if state == "exempt":
+        return (f"This decision is exempt from call-in for urgency and may be implemented at "
+                f"once, from {_day(day)}.")
+    return f"This decision may be implemented from {_day(day)}."
+
+
+def implementation_short(decided_on: date, call_in_expires: date | None,
+                         cal: WorkingCalendar, *, state: str = "open",
+                         resolved_on: date | None = None) -> str:
+    """The same for a table cell: "from Wed 29 May 2019", "not before the call-in is
+    resolved"."""
+    if state == "called_in":
+        return "not before the call-in is resolved"
+    if state == "referred_back":
+        return "no: referred back for reconsideration"
+    day = implementable_from(decided_on, call_in_expires, cal, state=state,
+                             resolved_on=resolved_on)
+    assert day is not None
+    return f"from {day:%a} {day.day} {day:%b %Y}" + (" (urgent)" if state == "exempt" else "")
 
 
 @dataclass(frozen=True)

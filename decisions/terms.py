@@ -170,6 +170,9 @@ class Body(_Strict):
     Meetings) Act 1960 (NHS boards)."""
     executive: bool = False
     """Executive bodies take key decisions (SI 2012/2089)."""
+    scrutiny_committee: str | None = None
+    """Executive bodies: the overview and scrutiny committee that hears call-ins of their
+    decisions (Local Government Act 2000 s9F), e.g. "Health Scrutiny Committee"."""
     reports_to: str | None = None
     chair: str | None = None
     vice_chair: str | None = None

@@ -199,12 +199,23 @@ def decision_deadlines(cfg: LocalityConfig, body: Body, decision_id: int, decide
                  rule=f"SI 2012/2089 reg 12: decision record published within {n} working days",
                  due_at=at_local(cfg, cal.add_working_days(decided_on, n)), **common)]
     if call_in_expires is not None:
-        out.append(PlannedDeadline(
-            key=f"call_in_expiry:decision:{decision_id}", kind="call_in_expiry",
-            title=f"Call-in window closes for decision {decision_id} ({body.name})",
-            rule="Local Government Act 2000 s9F: not implemented before call-in expires",
-            due_at=at_local(cfg, call_in_expires), **common))
+        out.append(call_in_deadline(cfg, body, decision_id, meeting_id, None, call_in_expires))
     return out
+
+
+def call_in_deadline(cfg: LocalityConfig, body: Body, decision_id: int, meeting_id: int | None,
+                     published_on: date | None, call_in_expires: date) -> PlannedDeadline:
+    """The end of the call-in window: N working days from the publication of the notice."""
+    n = body.deadlines.call_in_working_days
+    since = f" from the notice published {_fmt(published_on)}" if published_on else ""
+    return PlannedDeadline(
+        key=f"call_in_expiry:decision:{decision_id}", kind="call_in_expiry",
+        title=f"Call-in window closes for decision {decision_id} ({body.name})",
+        rule=f"Local Government Act 2000 s9F: {n} working days{since}; not implemented "
+             "before the call-in window closes",
+        due_at=at_local(cfg, call_in_expires), subject_type="decision",
+        subject_id=str(decision_id), body_id=body.id, meeting_id=meeting_id,
+        owner_email=secretary_email(cfg, body.id))
 
 
 def owned_deadline(cfg: LocalityConfig, kind: str, subject_type: str, subject_id: str,

@@ -4,10 +4,11 @@ s75/wiring.py). Each committee handler is subscribed to one event type and takes
 the event's fields.
 
 Consumed: MeetingScheduled, MeetingCancelled, MeetingHeld, MeetingPublished, ItemMoved
-(submitted, deferred, withdrawn), KeyDecisionRecorded, DecisionRecorded, DecisionCalledIn,
-ActionAdded, ActionClosed, MinutesApproved, MinutesSigned, DocumentRendered,
-PoolReportSent; referral.* (planner_referrals.py); proposal.*, gateway.recorded,
-condition.added|closed (planner_proposals.py).
+(submitted, deferred, withdrawn), KeyDecisionRecorded, DecisionRecorded,
+DecisionNoticePublished (the call-in window), DecisionCalledIn, DecisionMadeUrgent, ActionAdded,
+ActionClosed, MinutesApproved, MinutesSigned, DocumentRendered, PoolReportSent; referral.*
+(planner_referrals.py); proposal.*, gateway.recorded, condition.added|closed
+(planner_proposals.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from notifications import deadlines as dl
 from notifications import store
 from notifications.documents.events import DocumentRendered, PoolReportSent
 from notifications.messages import body_members, members_page_line, send_all, tell_owner, when
+from workflows.committee.call_in import DecisionMadeUrgent, DecisionNoticePublished
 from workflows.committee.events import (
     ActionAdded,
     ActionClosed,
@@ -47,6 +49,8 @@ def install(bus: EventBus) -> None:
     bus.subscribe(KeyDecisionRecorded, on_key_decision)
     bus.subscribe(DecisionRecorded, on_decision_recorded)
     bus.subscribe(DecisionCalledIn, on_called_in)
+    bus.subscribe(DecisionNoticePublished, on_notice_published)
+    bus.subscribe(DecisionMadeUrgent, on_made_urgent)
     bus.subscribe(MinutesApproved, on_minutes)
     bus.subscribe(MinutesSigned, on_minutes)
     bus.subscribe(DocumentRendered, on_document)
@@ -176,13 +180,28 @@ def on_decision_recorded(uow: UnitOfWork, ev: DecisionRecorded) -> None:
     cfg = uow.config
     body = cfg.body_by_id(ev.body_id)
     on = d.decision_date or dl.local_date(cfg, d.decided_at)
-    expires = d.call_in_expires or _day(ev.call_in_expires)
-    for p in dl.decision_deadlines(cfg, body, d.id, on, ev.meeting_id, expires):
+    # The end of the call-in window is planned when the notice is published (below).
+    for p in dl.decision_deadlines(cfg, body, d.id, on, ev.meeting_id, None):
         store.plan(uow.session, p, uow.now)
+
+
+def on_notice_published(uow: UnitOfWork, ev: DecisionNoticePublished) -> None:
+    """The call-in window runs from the publication of the decision notice."""
+    expires, published = _day(ev.call_in_expires), _day(ev.published_on)
+    if expires is None or published is None:
+        return
+    body = uow.config.body_by_id(ev.body_id)
+    store.plan(uow.session, dl.call_in_deadline(uow.config, body, ev.decision_id,
+                                                ev.meeting_id, published, expires), uow.now)
 
 
 def on_called_in(uow: UnitOfWork, ev: DecisionCalledIn) -> None:
     _waive(uow, "decision called in", kind="call_in_expiry", subject_id=ev.decision_id)
+
+
+def on_made_urgent(uow: UnitOfWork, ev: DecisionMadeUrgent) -> None:
+    _waive(uow, "exempt from call-in for urgency", kind="call_in_expiry",
+           subject_id=ev.decision_id)
 
 
 def on_minutes(uow: UnitOfWork, ev: MinutesApproved | MinutesSigned) -> None:

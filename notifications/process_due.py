@@ -127,7 +127,8 @@ def _resolve(uow: UnitOfWork, row: DeadlineRow, report: DueReport) -> None:
             why = "notice issued automatically to members"
     elif why is None and row.kind == "call_in_expiry":
         d = uow.session.get(DecisionRow, int(row.subject_id))
-        if d is not None and d.call_in_state in ("called_in", "exempt"):
+        if d is not None and d.call_in_state in ("called_in", "upheld", "referred_back",
+                                                 "withdrawn", "exempt"):
             store.close(row, "waived", f"decision {d.call_in_state.replace('_', ' ')}", now)
             _note(report, row, "waived", row.outcome)
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from decisions.access import call_in_terms, regime_of
+from decisions.access import access_terms, call_in_terms
 from decisions.terms import Body, LocalityConfig
 from notifications.documents.views import (
     PoolLineView,
@@ -105,7 +105,7 @@ def _clauses(cfg: LocalityConfig, b: Body) -> list[TermsClause]:
             f"{m.rule}; a meeting that falls on a bank holiday moves to the "
             f"{m.on_bank_holiday.replace('_', ' ')}.",)))
     out.append(TermsClause("Access to information", (
-        regime_of(b).terms(d.publication_clear_days, d.notice_clear_days),
+        access_terms(b),
     )))
     out.append(TermsClause("Deadlines", (
         f"Items for the agenda are notified {d.agenda_items_working_days} working days before "
@@ -113,8 +113,9 @@ def _clauses(cfg: LocalityConfig, b: Body) -> list[TermsClause]:
         f"Draft minutes are produced within {d.draft_minutes_working_days} working days and "
         "approved at the next meeting.",
         f"Decision notices are published within {d.decision_notice_working_days} working "
-        "days. " + call_in_terms(b),
+        "days.",
     )))
+    out.append(TermsClause("Call-in", (call_in_terms(b),)))
     return out
 
 

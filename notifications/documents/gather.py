@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from decisions.access import contact_line, is_exempt, regime_of
+from decisions.access import body_contact, is_exempt, meets_under
 from decisions.agenda_rules import ACTION_LABELS
 from decisions.errors import NotFound
 from decisions.terms import LocalityConfig
@@ -146,10 +146,10 @@ def agenda_view(session: Session, cfg: LocalityConfig, meeting_id: int, *,
     chair = _member(cfg, chair_of_the_day(session, cfg, m)) or (
         "no chair available: every chair and vice-chair has sent apologies")
     published = first_publication(session, meeting_id)
-    regime = regime_of(body).meets_under
+    regime = meets_under(body)
     return AgendaView(
         body.name, cfg.locality.name, m.starts_at.astimezone(tz), m.venue, chair, entries,
-        next_meeting, contact=contact_line(cfg.locality.secretary_name, contact),
+        next_meeting, contact=body_contact(cfg, body),
         published_on=None if published is None else published.on,
         member_name=_member(cfg, member_id) if member_id else None, access_note=regime,
         regime=body.access_regime)

@@ -10,15 +10,14 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
-from decisions.access import decision_record_basis, is_exempt, regime_of
-from decisions.calendar import calendar_for
+from decisions.access import body_contact, decision_record_basis, is_exempt, regime_of
 from decisions.errors import NotFound
-from decisions.key_decisions import implementation_wording
 from decisions.outcomes import DecisionFacts, Destination, account, day, names, resolution
 from decisions.outcomes import deferred as deferred_words
 from decisions.outcomes import minute_number as format_number
 from decisions.outcomes import withdrawn as withdrawn_words
 from decisions.terms import Body, LocalityConfig
+from notifications.documents.call_in_views import call_in_facts
 from notifications.documents.config_views import terms_view
 from notifications.documents.meeting_views import declared_sentences
 from notifications.documents.views import (
@@ -48,10 +47,6 @@ MANAGED_TEXT = {
     "took_part": "remained and took part",
 }
 MINUTED_STATES = ("published", "considered", "decided", "deferred")
-
-
-NOT_IMPLEMENTED = ("referred", "deferred", "withdrawn", "not_approved")
-"""Outcomes with nothing to implement: the notice gives no implementation date."""
 
 
 def person(cfg: LocalityConfig, member_id: str | None) -> str:
@@ -356,8 +351,7 @@ def notice_view(session: Session, cfg: LocalityConfig, decision_id: int,
     body = cfg.body_by_id(d.body_id or (m.body_id if m else ""))
     decided = d.decision_date or d.decided_at.astimezone(cfg.zone).date()
     key = session.exec(select(KeyDecisionRow).where(KeyDecisionRow.item_id == item.id)).first()
-    urgency = ("exempted from call-in for urgency with the scrutiny chair's consent."
-               if d.call_in_state == "exempt" else "")
+    ci = call_in_facts(session, cfg, d, now.astimezone(cfg.zone).date())
     f = decision_facts(session, cfg, d)
     minute = ""
     if m is not None and m.status != "cancelled":
@@ -373,15 +367,14 @@ def notice_view(session: Session, cfg: LocalityConfig, decision_id: int,
         tuple(f"{person(cfg, x.get('member_id'))}: granted by "
               f"{person(cfg, x.get('granted_by'))} – {x.get('reason', '')}"
               for x in d.dispensations or []),
-        now.astimezone(cfg.zone).date(), d.call_in_expires, account(f),
-        bool(d.key_decision), f"FP/{key.id}" if key is not None else "", urgency,
-        body.secretary_email or cfg.locality.secretary_email, cfg.locality.name, item.part,
+        ci.published_on, None if ci.urgency else ci.expires, account(f),
+        bool(d.key_decision), f"FP/{key.id}" if key is not None else "", ci.urgency,
+        body_contact(cfg, body), cfg.locality.name, item.part,
         item.exempt_paragraph, regime=body.access_regime, minute=minute, outcome=d.outcome,
         referred_to=tuple(x.words() for x in f.referrals),
         legal_basis=decision_record_basis(body),
-        implementation="" if d.outcome in NOT_IMPLEMENTED else implementation_wording(
-            decided, None if d.call_in_state == "exempt" else d.call_in_expires,
-            calendar_for(cfg.locality.extra_closure_days)))
+        implementation=ci.implementation, call_in_note=ci.note,
+        call_in_days=body.deadlines.call_in_working_days)
 
 
 def minutes_row(session: Session, meeting_id: int) -> MinutesRow | None:

@@ -42,13 +42,17 @@ from notifications.documents.minutes_issue import enabled, issue
 from notifications.documents.publication import first_publication
 from notifications.documents.tables import DocumentRow
 from notifications.outbox import AttachmentPending, register_attachment_resolver
+from workflows.committee import call_in
+from workflows.committee.call_in import CallInResolved, DecisionMadeUrgent
 from workflows.committee.events import (
+    DecisionCalledIn,
     DecisionRecorded,
     ItemEdited,
     ItemMoved,
     MeetingHeld,
     MeetingPublished,
 )
+from workflows.committee.tables import DecisionRow
 from workflows.events import EventBus, UnitOfWork
 
 __all__ = ["build", "mail_supplement", "plan_pack", "plan_supplement", "source_hash",
@@ -56,9 +60,25 @@ __all__ = ["build", "mail_supplement", "plan_pack", "plan_supplement", "source_h
 
 
 def on_decision(uow: UnitOfWork, event: DecisionRecorded) -> None:
+    """The decision notice is published as the decision is recorded (on the web at once, and
+    as a PDF): the call-in window of an executive decision runs from today."""
+    call_in.notice_published(uow, event.decision_id, uow.now.astimezone(uow.config.zone).date())
+    _issue_notice(uow, event.decision_id, event.meeting_id, event.name)
+
+
+def on_call_in_change(uow: UnitOfWork,
+                      event: DecisionCalledIn | CallInResolved | DecisionMadeUrgent) -> None:
+    """A call-in, its resolution or an urgency exemption: the notice is issued again, saying
+    from when the decision may be implemented."""
+    d = uow.session.get(DecisionRow, event.decision_id)
+    if d is not None:
+        _issue_notice(uow, event.decision_id, d.meeting_id, event.name)
+
+
+def _issue_notice(uow: UnitOfWork, decision_id: int, meeting_id: int | None,
+                  event_name: str) -> None:
     if not enabled():
         return
-    decision_id, meeting_id = event.decision_id, event.meeting_id
     view = gather.notice_view(uow.session, uow.config, decision_id, uow.now)
     # A members' version differs from the public one only for a Part 2 (exempt) item.
     for public in ((False, True) if view.part == 2 else (True,)):
@@ -67,7 +87,7 @@ def on_decision(uow: UnitOfWork, event: DecisionRecorded) -> None:
         row = store.save(uow.session, kind="notice", title=f"Record of decision: {view.title}",
                          pdf=r.pdf, pages=r.pages, subject_type="decision",
                          subject_id=decision_id, now=uow.now, public=public,
-                         meeting_id=meeting_id, event=event.name)
+                         meeting_id=meeting_id, event=event_name)
     assert row.id is not None
     uow.emit(DocumentRendered(document_id=row.id, kind="notice", decision_id=decision_id,
                               meeting_id=meeting_id))
@@ -225,6 +245,8 @@ def install(bus: EventBus) -> None:
     jobs.install(bus)
     register_attachment_resolver(pack_attachment)
     bus.subscribe(DecisionRecorded, on_decision)
+    for ev in (DecisionCalledIn, CallInResolved, DecisionMadeUrgent):
+        bus.subscribe(ev, on_call_in_change)  # type: ignore[arg-type]
     bus.subscribe(MeetingHeld, on_meeting_held)
     bus.subscribe(MeetingPublished, on_meeting_published)
     bus.subscribe(ItemMoved, on_item_published)

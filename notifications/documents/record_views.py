@@ -49,6 +49,10 @@ class DecisionNoticeView:
     """Under which law the body records the decision (decisions.access.decision_record_basis)."""
     implementation: str = ""
     """From which date the decision may be implemented (decisions.key_decisions)."""
+    call_in_note: str = ""
+    """A call-in of the decision and its resolution, in words."""
+    call_in_days: int = 5
+    """The body's call-in window, in working days from the publication of the notice."""
 
 
 @dataclass(frozen=True)

@@ -120,4 +120,5 @@ def public_notice(n: DecisionNoticeView) -> DecisionNoticeView:
     x = exempt_item("", n.title, n.exempt_paragraph, n.regime)
     return replace(n, title=x.title, exempt_paragraph=x.exempt_paragraph, decision="",
                    reasons="", alternatives_rejected=(), interests_declared=(),
-                   dispensations=(), urgency="", public=True)
+                   dispensations=(), urgency="", public=True,
+                   call_in_note="The decision has been called in." if n.call_in_note else "")

@@ -15,7 +15,6 @@ import typer
 from decisions.agenda_rules import COMMON_WORDINGS
 from decisions.checklist import ANSWERS, STATUTORY
 from decisions.errors import InvalidInput
-from s75.cli.decision_app import decision_app
 from s75.cli.options import JsonOpt, clean_text, get_app, maybe_date, one_line
 from s75.cli.output import emit_object, emit_rows
 from workflows.committee import common
@@ -27,7 +26,6 @@ from workflows.committee.interest_actions import (
 from workflows.committee.item_actions import (
     AcceptItem,
     AddItem,
-    CallIn,
     Decide,
     DeferItem,
     EditItem,
@@ -319,8 +317,38 @@ def item_show(ctx: typer.Context, item: Annotated[int, typer.Argument()],
         d = uow.session.exec(select(DecisionRow).where(DecisionRow.item_id == item)).first()
         out["decision"] = None if d is None else {
             "id": d.id, "outcome": d.outcome, "rule": d.rule_applied, "text": d.text,
-            "call_in_expires": d.call_in_expires, "explanation": d.details.get("explanation")}
+            "call_in_expires": d.call_in_expires, "call_in_state": d.call_in_state,
+            "may_be_implemented": implementation(uow, d),
+            "explanation": d.details.get("explanation")}
     emit_object(out, as_json)
+
+
+@item_app.command("history")
+def item_history_command(ctx: typer.Context, item: Annotated[int, typer.Argument()],
+                         as_json: JsonOpt = False) -> None:
+    """Every meeting the item's report went to (routed, deferred, referred, referred back
+    after call-in): the body, the date, the action, the outcome and its date."""
+    from dataclasses import asdict
+
+    from workflows.committee.item_history import history
+
+    with get_app(ctx).reading() as uow:
+        steps = history(uow.session, uow.config, item)
+    if as_json:
+        emit_rows([asdict(s) for s in steps], True)
+        return
+    from s75.cli.output import console
+
+    out = console()
+    out.print(f"History of the report '{steps[0].title}': {len(steps)} meeting(s)")
+    for n, s in enumerate(steps, 1):
+        held = "" if s.meeting_status == "held" else f" ({s.meeting_status})"
+        out.print(f"{n}. {s.body_name}, {s.meeting_date:%A} {s.meeting_date.day} "
+                  f"{s.meeting_date:%B %Y}{held}: {s.title}")
+        out.print(f"   came: {s.arrived}")
+        out.print(f"   action: {s.action}")
+        when = f", {s.outcome_on.day} {s.outcome_on:%B %Y}" if s.outcome_on else ""
+        out.print(f"   outcome: {s.outcome}{when}" + (f"; {s.call_in}" if s.call_in else ""))
 
 
 @item_app.command("key-decision")
@@ -415,20 +443,42 @@ def decide_command(
     resolution: Annotated[str, Opt(help="The resolution as minuted")] = "",
     reasons: Annotated[str, Opt(help="Reasons (executive decision record)")] = "",
     alternatives: Annotated[str, Opt(help="Alternatives considered and rejected")] = "",
+    urgent: Annotated[bool, Opt("--urgent", help="Executive: exempt from call-in for urgency "
+                                "(needs --consent-by)")] = False,
+    consent_by: Annotated[str | None, Opt(help="With --urgent: the scrutiny chair who "
+                                               "consented")] = None,
+    urgent_reason: Annotated[str, Opt(help="With --urgent: why it cannot wait")] = "",
     as_json: JsonOpt = False,
 ) -> None:
-    """Take an item: quorum, the body's decision rule, referral; exit 2 when refused."""
+    """Take an item: quorum, the body's decision rule, referral; exit 2 when refused. The
+    output gives the date from which the decision may be implemented."""
+    if urgent and not (consent_by or "").strip():
+        raise InvalidInput("--urgent: needs --consent-by NAME, the chair of the overview and "
+                           "scrutiny committee who consented to the urgency")
+    if consent_by is not None and not urgent:
+        raise InvalidInput("--consent-by: only with --urgent")
     positions = ("for", "against", "abstain")
     votes = _pairs(vote or [], "--vote", positions) if vote else None
     pvotes = _pairs(partner_vote or [], "--partner-vote", positions) if partner_vote else None
     if casting is not None and casting not in ("for", "against"):
         raise InvalidInput(f"--casting: {casting!r} is not valid; expected for or against")
     action = Decide(item, outcome, tuple(objection or ()), votes,  # type: ignore[arg-type]
-                    pvotes, casting, resolution, reasons, alternatives)  # type: ignore[arg-type]
+                    pvotes, casting, resolution, reasons, alternatives,  # type: ignore[arg-type]
+                    urgent_consent_by=consent_by if urgent else None,
+                    urgent_reason=urgent_reason
+                    or "the decision cannot wait for the call-in period")
     out, refusal = get_app(ctx).perform(action, _decided)
     if refusal is not None:
         raise refusal
     emit_object(out, as_json)
+
+
+def implementation(uow: UnitOfWork, d: Any) -> str:
+    """From when the decision may be implemented, in words (nothing: nothing to implement)."""
+    from notifications.documents.call_in_views import call_in_facts
+
+    f = call_in_facts(uow.session, uow.config, d, common.local_day(uow.config, uow.now))
+    return f.implementation or "nothing to implement"
 
 
 def _decided(_uow: UnitOfWork, r: Any) -> tuple[dict[str, Any], Any]:
@@ -438,6 +488,9 @@ def _decided(_uow: UnitOfWork, r: Any) -> tuple[dict[str, Any], Any]:
         out |= {"decision": d.id, "outcome": d.outcome, "rule": d.rule_applied,
                 "explanation": d.details.get("explanation"), "chair": d.chair_id,
                 "decision_date": d.decision_date, "call_in_expires": d.call_in_expires,
+                "notice_published_on": d.notice_published_on,
+                "call_in_state": d.call_in_state,
+                "may_be_implemented": implementation(_uow, d),
                 "referrals": [{"id": x.id, "to_body": x.to_body_id,
                                "to_meeting": x.to_meeting_id, "to_item": x.to_item_id}
                               for x in r.referrals]}
@@ -466,24 +519,7 @@ def interest_dispense(
     emit_object(out, as_json)
 
 
-def call_in_command(
-    ctx: typer.Context, decision: Annotated[int, typer.Argument(help="Decision id")],
-    requested_by: Annotated[str, Opt(help="Who calls it in, e.g. the scrutiny chair")],
-    reason: Annotated[str, Opt(help="Why")],
-    on: Annotated[str | None, Opt(help="Date of the request [default: today]")] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Call in a decision within its call-in period: it is not implemented until reviewed."""
-    out = get_app(ctx).perform(
-        CallIn(decision, requested_by, reason, requested_on=maybe_date(on, "--on")),
-        lambda _uow, c: {"call_in": c.id, "decision": c.decision_id,
-                         "requested_by": c.requested_by, "requested_on": c.requested_on,
-                         "reason": c.reason})
-    emit_object(out, as_json)
-
-
 def register(app: typer.Typer) -> None:
-    decision_app.command("call-in")(call_in_command)
     app.add_typer(item_app, name="item")
     app.add_typer(interest_app, name="interest")
     app.command("decide")(decide_command)

@@ -15,6 +15,7 @@ from decisions.terms import LocalityConfig
 from s75.app import make_app
 from s75.cli import (
     decision_app,
+    decision_calls,
     demo,
     documents,
     gateways,
@@ -35,7 +36,7 @@ from s75.config import load_config
 
 # Command modules: each defines ``register(app: typer.Typer) -> None``.
 COMMAND_MODULES = (proposals, gateways, meetings, items, pool, scheduler, documents, demo, serve,
-                   users, referrals, tokens, decision_app)
+                   users, referrals, tokens, decision_calls, decision_app)
 
 
 def _version(value: bool) -> None:

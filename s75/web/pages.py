@@ -56,7 +56,7 @@ def body(request: Request, body_id: str, page_: str = Query("1", alias="page")
 def meeting(request: Request, meeting_id: int) -> HTMLResponse:
     a = _app(request)
     with a.session() as s:
-        data = views.meeting_page(s, a.config, meeting_id)
+        data = views.meeting_page(s, a.config, meeting_id, a.clock.now())
     m = data.meeting
     return page(request, "meeting.html",
                 title=f"{m.body_name}, {m.starts_at:%-d %B %Y}", p=data)

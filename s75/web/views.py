@@ -69,6 +69,9 @@ class PublicDecision:
     title: str
     decision: str
     rule: str
+    implementation: str = ""
+    """From when it may be implemented ("from Fri 31 May 2019", "not before the call-in is
+    resolved"; blank: nothing to implement)."""
 
 
 @dataclass(frozen=True)
@@ -168,7 +171,24 @@ def public_documents(session: Session, meeting_id: int) -> tuple[DocumentLink, .
     return tuple(DocumentLink(r.id or 0, r.title, r.kind, r.pages, r.size) for r in rows)
 
 
-def meeting_page(session: Session, cfg: LocalityConfig, meeting_id: int) -> MeetingPage:
+def implementation_by_number(session: Session, cfg: LocalityConfig, m: MeetingRow,
+                             now: datetime | None) -> dict[str, str]:
+    """Minute number -> from when that decision may be implemented (table-cell words)."""
+    from notifications.documents.call_in_views import call_in_facts
+    from notifications.documents.minutes_gather import minuted_items, numbers
+    from workflows.committee.tables import DecisionRow
+
+    nums = numbers(session, cfg, m, minuted_items(session, m.id or 0))
+    today = (now or datetime.now(cfg.zone)).astimezone(cfg.zone).date()
+    out = {}
+    for d in session.exec(select(DecisionRow).where(DecisionRow.meeting_id == m.id)).all():
+        if d.item_id in nums:
+            out[nums[d.item_id]] = call_in_facts(session, cfg, d, today).short
+    return out
+
+
+def meeting_page(session: Session, cfg: LocalityConfig, meeting_id: int,
+                 now: datetime | None = None) -> MeetingPage:
     m = common.meeting(session, meeting_id)  # NotFound
     line = meeting_line(cfg, m)
     if not agenda_is_public(session, m):
@@ -178,7 +198,9 @@ def meeting_page(session: Session, cfg: LocalityConfig, meeting_id: int) -> Meet
     decisions: tuple[PublicDecision, ...] = ()
     if m.status == "held":
         minutes = redact.public_minutes(gather.minutes_view(session, cfg, meeting_id))
-        decisions = tuple(PublicDecision(i.number, i.title, i.decision, i.rule_applied)
+        when = implementation_by_number(session, cfg, m, now)
+        decisions = tuple(PublicDecision(i.number, i.title, i.decision, i.rule_applied,
+                                         when.get(i.number, ""))
                           for i in minutes.items if not is_exempt(i) and i.decision)
     return MeetingPage(line, agenda.chair, True, items, decisions,
                        public_documents(session, meeting_id), agenda.access_note,

@@ -12,6 +12,7 @@ from sqlmodel import select
 from s75.app import App
 from tests.actions.support import Case, case
 from tests.principals import FULL_COVER
+from workflows.committee.call_in_actions import CallIn, MakeUrgent, ResolveCallIn
 from workflows.committee.interest_actions import (
     DeclareInterest,
     GrantDispensation,
@@ -20,7 +21,6 @@ from workflows.committee.interest_actions import (
 from workflows.committee.item_actions import (
     AcceptItem,
     AddItem,
-    CallIn,
     Decide,
     DeferItem,
     EditItem,
@@ -264,8 +264,32 @@ def _call_in(app: App) -> Case:
                            alternatives_rejected="Do nothing",
                            resolution="The winter beds plan was approved."),
                     lambda _uow, r: (r.decision.id, r.decision.decision_date))
-    return Case(CallIn(d[0], "chair of scrutiny", "Costs not set out", requested_on=d[1]),
+    return Case(CallIn(d[0], "chair of scrutiny", "Costs not set out"),
                 "democratic_services", "exec_adults")
+
+
+def _cabinet_decision(app: App) -> int:
+    m = meetings(app, "cabinet", QUARTER)[0]
+    i = item(app, m, "published")
+    app.perform(RecordAttendance(m, CABINET))
+    return app.perform(Decide(i, votes=dict.fromkeys(CABINET, "for"), reasons="Demand rises",
+                              alternatives_rejected="Do nothing",
+                              resolution="The winter beds plan was approved."),
+                       lambda _uow, r: int(r.decision.id))
+
+
+@case("call-in resolve")
+def _call_in_resolve(app: App) -> Case:
+    d = _cabinet_decision(app)
+    c = app.perform(CallIn(d, "exec_children", "Costs not set out"), lambda _uow, r: r.id)
+    return Case(ResolveCallIn(c, "upheld", "The costs were explained"),
+                "democratic_services", "exec_adults")
+
+
+@case("decision urgent")
+def _decision_urgent(app: App) -> Case:
+    return Case(MakeUrgent(_cabinet_decision(app), "Cllr Ann Lee, scrutiny chair",
+                           "Beds needed before winter"), "democratic_services", "exec_adults")
 
 
 # Interests ---------------------------------------------------------------------------------

@@ -203,11 +203,13 @@ def test_key_decision_refused_without_forward_plan_notice(
     s75json("item", "key-decision", item, "--forward-plan", "2019-04-10")
     r = s75("decide", item, *votes)
     assert r.code == 2 and "reg 12" in r.err and "reasons" in r.err
-    out = s75json("decide", item, *votes, "--reasons", "Best value for money",
+    out = s75json("--now", "2019-05-20T15:00", "decide", item, *votes, "--reasons",
+                  "Best value for money",
                   "--alternatives", "Extending the current contract (rejected: cost)")
     assert out["outcome"] == "approved" and out["rule"] == "majority"
-    # Decided Monday 20 May 2019: five working days of call-in end on Monday 27 May? No:
-    # 27 May 2019 was the Spring bank holiday, so the window closes on Tuesday 28 May.
+    # Decided and its notice published on Monday 20 May 2019: five working days of call-in
+    # end on Monday 27 May? No: 27 May 2019 was the Spring bank holiday, so the window closes
+    # on Tuesday 28 May.
     assert out["call_in_expires"] == "2019-05-28"
 
 

@@ -1,65 +1,146 @@
-"""Each body's documents state the law it meets and decides under: a joint committee's notice
-is its own decision record under LGA 1972 Part VA, not an executive record, and not subject to
-call-in; its terms of reference agree; an executive's terms give call-in from publication."""
+"""Each body's documents and pages state the law it meets and decides under (issue #13 point
+1), read back as a member of the public reads them: the agenda, the public pack, the minutes,
+the decision notice, the terms of reference and the meeting's web page.
+
+- an executive (Council Cabinet): SI 2012/2089, a reg 12 record, call-in from the notice's
+  publication, its terms agreeing;
+- a joint committee (JCC): LGA 1972 Part VA, its own decision record, not subject to call-in,
+  its terms agreeing;
+- an NHS board (CCG Board): the Public Bodies (Admission to Meetings) Act 1960, not Schedule
+  12A, and its own secretary as the contact, not the council's Democratic Services."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterator
+from dataclasses import dataclass
 
-from pypdf import PdfReader
+import pytest
 
-from tests.committee.test_cli_decide import CCG, COUNCIL, ready_item
+from tests.rules.world import CABINET, CABINET_VOTES, CCG, COUNCIL, World, make_world
+
+CCG_VOTES = ("--vote", "ccg_chair=for", "--vote", "accountable_officer=for", "--vote",
+             "cfo=for", "--vote", "gp_director_1=for", "--reasons", "Safe staffing",
+             "--alternatives", "Do nothing")
 
 
-def _text(path: Path) -> str:
-    return " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(path).pages)
+@dataclass(frozen=True)
+class Docs:
+    w: World
+    meeting: dict[str, int]
+    decision: dict[str, int]
 
 
-def test_joint_committee_notice_and_terms_agree_on_no_call_in(
-        jcc: list[dict[str, Any]], s75: Callable[..., Any], s75json: Callable[..., Any],
-        tmp_path: Path) -> None:
-    m1 = jcc[0]["id"]
-    item = ready_item(s75json, m1, "Learning disability packages review",
-                      "--pool-line", "learning_disability")
-    s75json("meeting", "attend", m1, *COUNCIL, *CCG)
-    decided = s75json("decide", item)
-    notice = tmp_path / "notice.pdf"
-    r = s75("render", "notice", decided["decision"], "--out", notice)
-    assert r.code == 0, r.text
-    t = _text(notice)
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Docs]:
+    w = make_world(tmp_path_factory.mktemp("legal_basis"))
+    days = {"jcc": "2019-04-10", "ccg_board": "2019-04-26", "cabinet": "2019-04-15"}
+    meeting = {b: w.meeting(b, day) for b, day in days.items()}
+    present = {"jcc": COUNCIL + CCG, "ccg_board": CCG, "cabinet": CABINET}
+    votes = {"jcc": (), "ccg_board": CCG_VOTES, "cabinet": CABINET_VOTES}
+    extra = {"jcc": ("--pool-line", "learning_disability"), "ccg_board": (),
+             "cabinet": ("--amount", "150000")}
+    exempt = {"jcc": ("--paragraph", "3"), "ccg_board": (), "cabinet": ("--paragraph", "3")}
+    decision = {}
+    for b, m in meeting.items():
+        day = days[b]
+        item = w.ready_item(m, f"Community equipment ({b})", *extra[b], submitted="2019-03-20",
+                            published="2019-04-01")
+        w.ready_item(m, f"Provider contract prices ({b})", "--part", "2", *exempt[b],
+                     "--exempt-reason", "Prices are commercially sensitive until let",
+                     submitted="2019-03-20", published="2019-04-01")
+        w.json("meeting", "attend", m, *present[b], now=f"{day}T15:00")
+        decision[b] = w.json("decide", item, *votes[b], now=f"{day}T16:00")["decision"]
+        assert w.run("meeting", "hold", m, now=f"{day}T17:00").code == 0
+    yield Docs(w, meeting, decision)
+
+
+def test_nhs_board_papers_cite_the_1960_act_and_its_own_secretary(docs: Docs) -> None:
+    m = docs.meeting["ccg_board"]
+    for kind in ("agenda", "minutes"):
+        t = docs.w.pdf_text(kind, m, "--public")
+        assert "Public Bodies (Admission to Meetings) Act 1960" in t, kind
+        assert "Schedule 12A" not in t and "Local Government Act 1972" not in t, kind
+    agenda = docs.w.pdf_text("agenda", m, "--public")
+    assert "The CCG Board meets under the Public Bodies (Admission to Meetings) Act 1960." in \
+        agenda
+    assert ("CCG Board Secretary, NHS Bolton CCG, ccg.board.secretary@example.org"
+            in agenda)
+    assert "Democratic Services" not in agenda
+    assert ("Exempt: section 1(2) of the Public Bodies (Admission to Meetings) Act 1960: "
+            "publicity would be prejudicial to the public interest") in agenda
+    pack = docs.w.pdf_text("pack", m, "--public")
+    assert "Schedule 12A" not in pack and "Democratic Services" not in pack
+    notice = docs.w.pdf_text("notice", docs.decision["ccg_board"])
+    assert ("The decision record of CCG Board, an NHS board meeting under the Public Bodies "
+            "(Admission to Meetings) Act 1960. It is not an executive decision under SI "
+            "2012/2089 and is not subject to call-in.") in notice
+    assert "regulation 12" not in notice and "Democratic Services" not in notice
+    assert "Contact: CCG Board Secretary, NHS Bolton CCG, ccg.board.secretary@example.org" in \
+        notice
+    terms = docs.w.pdf_text("terms", "ccg_board")
+    assert "open to the public under the Public Bodies (Admission to Meetings) Act 1960" in terms
+    assert "Schedule 12A" not in terms
+    assert "The CCG Board's decisions are not executive decisions and are not subject to " \
+           "call-in" in terms
+
+
+def test_joint_committee_notice_and_terms_agree_on_no_call_in(docs: Docs) -> None:
+    notice = docs.w.pdf_text("notice", docs.decision["jcc"])
     assert ("The decision record of Joint Commissioning Committee, a joint committee of the "
-            "partners meeting under Part VA of the Local Government Act 1972.") in t
-    assert "not an executive decision under SI 2012/2089 and is not subject to call-in" in t
-    assert "regulation 12" not in t and "call-in period ends" not in t
-    assert "This decision may be implemented from Wednesday 10 April 2019." in t
+            "partners meeting under Part VA of the Local Government Act 1972.") in notice
+    assert "not an executive decision under SI 2012/2089 and is not subject to call-in" in notice
+    assert "regulation 12" not in notice and "call-in period ends" not in notice
+    assert "This decision may be implemented from Wednesday 10 April 2019." in notice
+    agenda = docs.w.pdf_text("agenda", docs.meeting["jcc"], "--public")
+    assert ("The Joint Commissioning Committee meets under Part VA of the Local Government Act "
+            "1972 (a joint committee, s100J).") in agenda
+    assert "paragraph 3 of Part 1 of Schedule 12A to the Local Government Act 1972" in agenda
+    terms = docs.w.pdf_text("terms", "jcc")
+    assert ("The Joint Commissioning Committee's decisions are not executive decisions and are "
+            "not subject to call-in; they may be implemented once recorded.") in terms
+    assert "call-in period is" not in terms and "SI 2012/2089" not in terms
 
-    terms = tmp_path / "terms.pdf"
-    assert s75("render", "terms", "jcc", "--out", terms).code == 0
-    tt = _text(terms)
-    assert "not subject to call-in" in tt and "call-in period is" not in tt
-    cabinet = tmp_path / "cabinet.pdf"
-    assert s75("render", "terms", "cabinet", "--out", cabinet).code == 0
-    assert ("may be called in within 5 working days of the publication of the decision notice"
-            in _text(cabinet))
+
+def test_executive_papers_cite_the_2012_regulations_and_call_in(docs: Docs) -> None:
+    agenda = docs.w.pdf_text("agenda", docs.meeting["cabinet"], "--public")
+    assert ("The Council Cabinet meets under the Local Authorities (Executive Arrangements) "
+            "(Meetings and Access to Information) (England) Regulations 2012 (SI 2012/2089); "
+            "exempt information is as defined in Schedule 12A to the Local Government Act "
+            "1972.") in agenda
+    assert "Democratic Services, Bolton Council, cabinet.clerk@example.org" in agenda
+    notice = docs.w.pdf_text("notice", docs.decision["cabinet"])
+    assert "Published under regulation 12 of the Local Authorities (Executive Arrangements)" in \
+        notice
+    # Decided and published Monday 15 April 2019: 5 working days, skipping Good Friday (19th)
+    # and Easter Monday (22nd), end on Wednesday 24 April.
+    assert "the call-in period ends at 5pm on Wednesday 24 April 2019" in notice
+    assert "This decision may be implemented from Thursday 25 April 2019." in notice
+    terms = docs.w.pdf_text("terms", "cabinet")
+    assert ("The Council Cabinet's executive decisions may be called in by the Health and Adult "
+            "Social Care Scrutiny Committee within 5 working days of the publication of the "
+            "decision notice (Local Government Act 2000 s9F)") in terms
+    assert "open to the public under the Local Authorities (Executive Arrangements)" in terms
 
 
-def test_cabinet_notice_cites_regulation_12_and_the_implementation_date(
-        jcc: list[dict[str, Any]], s75: Callable[..., Any], s75json: Callable[..., Any],
-        tmp_path: Path) -> None:
-    cabinet = s75json("meeting", "list", "--body", "cabinet")
-    may = next(m for m in cabinet if m["date"] == "2019-05-20")["id"]
-    item = ready_item(s75json, may, "Carers' breaks grant", "--amount", "150000",
-                      submitted="2019-05-01", published="2019-05-10")
-    s75json("meeting", "attend", may, "leader", "exec_adults", "exec_children")
-    out = s75json("decide", item, "--vote", "leader=for", "--vote", "exec_adults=for",
-                  "--vote", "exec_children=for", "--reasons", "Best value",
-                  "--alternatives", "Do nothing (rejected: carers unsupported)")
-    assert out["call_in_expires"] == "2019-05-28"  # 27 May 2019 was a bank holiday
-    notice = tmp_path / "notice.pdf"
-    assert s75("render", "notice", out["decision"], "--out", notice).code == 0
-    t = _text(notice)
-    assert "Published under regulation 12 of the Local Authorities (Executive Arrangements)" in t
-    assert "the call-in period ends at 5pm on Tuesday 28 May 2019" in t
-    assert "This decision may be implemented from Wednesday 29 May 2019." in t
+def test_meeting_pages_say_the_same(docs: Docs) -> None:
+    from s75.web.app import create_app
+    from tests.web.client import TestClient
+    from tests.web.web_helpers import visible, web_app
+
+    app = web_app(docs.w.db)
+    with TestClient(create_app(app, start_scheduler=False)) as c:
+        pages = {b: visible(c.get(f"/meetings/{m}").text) for b, m in docs.meeting.items()}
+        notices = {b: visible(c.get(f"/decisions/{d}").text)
+                   for b, d in docs.decision.items()}
+        agenda = visible(c.get(f"/meetings/{docs.meeting['ccg_board']}/agenda").text)
+    app.close()
+    assert "The CCG Board meets under the Public Bodies (Admission to Meetings) Act 1960." in \
+        pages["ccg_board"]
+    assert "Schedule 12A" not in pages["ccg_board"] + agenda
+    assert "CCG Board Secretary, NHS Bolton CCG" in agenda
+    assert "Democratic Services" not in agenda
+    assert "(a joint committee, s100J)" in pages["jcc"]
+    assert "SI 2012/2089" in pages["cabinet"]
+    assert "not subject to call-in" in notices["jcc"] and "regulation 12" not in notices["jcc"]
+    assert "regulation 12" in notices["cabinet"]
+    assert "may be implemented from Thursday 25 April 2019" in notices["cabinet"]

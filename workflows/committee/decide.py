@@ -23,9 +23,9 @@ from decisions.errors import InvalidInput, RuleRefused
 from decisions.interests import excluded_from_item
 from decisions.key_decisions import (
     DecisionRecordFields,
-    call_in_expires,
     check_key_decision,
     is_key_decision,
+    subject_to_call_in,
 )
 from decisions.quorum import QuorumResult, quorum_for_item
 from decisions.referral import next_open_meeting, referral_bodies, referral_reason
@@ -266,8 +266,8 @@ def _record(uow: UnitOfWork, item: AgendaItemRow, m: MeetingRow, body: Body, mot
             referrals: list[ReferralRow]) -> DecisionRow:
     """The decision record, the item moved to decided, and DecisionRecorded."""
     assert item.id is not None and m.id is not None
-    expires = call_in_expires(r.decision_date, body, common.calendar(uow.config)) \
-        if body.executive and r.final in ("approved", "amended") else None
+    # The call-in window opens when the notice is published (call_in.notice_published).
+    subject = subject_to_call_in(body, r.final)
     exempt = uow.session.exec(select(UrgencyConsentRow).where(
         UrgencyConsentRow.item_id == item.id, UrgencyConsentRow.kind == "call_in_exempt")).first()
     d = DecisionRow(
@@ -278,8 +278,8 @@ def _record(uow: UnitOfWork, item: AgendaItemRow, m: MeetingRow, body: Body, mot
                              "description": x.description, "managed": x.managed} for x in decls],
         dispensations=[{"member_id": x.member_id, "granted_by": x.dispensation_by,
                         "reason": x.dispensation_reason} for x in decls if x.dispensation_by],
-        key_decision=r.key, call_in_expires=None if exempt else expires,
-        call_in_state="exempt" if exempt and expires else ("open" if expires else "none"),
+        key_decision=r.key, call_in_expires=None,
+        call_in_state="exempt" if exempt and subject else ("open" if subject else "none"),
         details={"explanation": r.explanation, "tally": o.tally, "quorum": q.explain(),
                  "counted": list(q.counted), "not_counted": q.not_counted,
                  "referrals": [x.id for x in referrals], "meeting_chair": m.chair_id})

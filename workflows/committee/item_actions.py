@@ -1,6 +1,7 @@
 """The agenda item actions (``perform(uow, Action(...))``): add and submit (the body's
 secretary or a report author), accept, return to the lead, publish, withdraw, defer, route
-(the secretary of the item's body), the key-decision facts, the decision itself and a call-in.
+(the secretary of the item's body), the key-decision facts and the decision itself (call-in:
+call_in_actions.py).
 Each runs validate, load, the permission, the rules, the write.
 """
 
@@ -15,14 +16,23 @@ from typing import Any, TypeVar
 from decisions.agenda_rules import check_wording, validate_action
 from decisions.checklist import check_answers
 from decisions.errors import InvalidInput
+from decisions.key_decisions import check_urgency
 from decisions.principals import SECRETARY, Permission, Scope
 from decisions.report_text import check_report_text
 from decisions.terms import LocalityConfig
 from decisions.voting import VotePosition
 from workflows.actions import Action
-from workflows.committee import appendices, common, decide, item_edits, items, key_decisions
-from workflows.committee.records import CallInRow, KeyDecisionRow
-from workflows.committee.scopes import decision_scope, item_scope, meeting_scope
+from workflows.committee import (
+    appendices,
+    call_in,
+    common,
+    decide,
+    item_edits,
+    items,
+    key_decisions,
+)
+from workflows.committee.records import KeyDecisionRow
+from workflows.committee.scopes import item_scope, meeting_scope
 from workflows.committee.tables import AgendaItemRow
 from workflows.events import UnitOfWork
 
@@ -265,47 +275,38 @@ class Decide(_OnItem[decide.DecideResult]):
     resolution: str = ""
     reasons: str = ""
     alternatives_rejected: str = ""
+    urgent_consent_by: str | None = None
+    """Exempt from call-in for urgency, with this scrutiny chair's consent (executive)."""
+    urgent_reason: str = ""
 
     def validate(self, cfg: LocalityConfig) -> None:
         decide.validate_decision(self.outcome, self.resolution)
+        if self.urgent_consent_by is not None and not self.urgent_consent_by.strip():
+            raise InvalidInput("consent_by: missing; urgency needs the consent of the chair of "
+                               "the overview and scrutiny committee (name them)")
 
     def check(self, uow: UnitOfWork, loaded: Any) -> None:
-        decide.check_decidable(uow, loaded, common.meeting(uow.session, loaded.meeting_id))
+        m = common.meeting(uow.session, loaded.meeting_id)
+        decide.check_decidable(uow, loaded, m)
+        if self.urgent_consent_by is not None:
+            check_urgency(uow.config.body_by_id(m.body_id), f"item {loaded.id} '{loaded.title}'",
+                          outcome=self.outcome, state="open",
+                          consent_by=self.urgent_consent_by, reason=self.urgent_reason)
 
     def write(self, uow: UnitOfWork, loaded: Any) -> decide.DecideResult:
         motion = decide.Motion(self.outcome, self.objections, self.votes, self.partner_votes,
                                self.casting, self.resolution, self.reasons,
                                self.alternatives_rejected)
-        return decide.take(uow, loaded, common.meeting(uow.session, loaded.meeting_id), motion)
-
-
-@dataclass(frozen=True)
-class CallIn(Action[CallInRow]):
-    """Call in an executive decision within its window (LGA 2000 s9F), as requested by
-    ``requested_by`` (recorded by the body's secretary)."""
-
-    name = "call-in"
-    permission = SECRETARY
-    decision_id: int
-    requested_by: str
-    reason: str
-    requested_on: date | None = None
-
-    def validate(self, cfg: LocalityConfig) -> None:
-        if not self.requested_by.strip():
-            raise InvalidInput("requested_by: missing; name who calls the decision in")
-        if not self.reason.strip():
-            raise InvalidInput("reason: missing; a call-in states its reasons")
-
-    def load(self, uow: UnitOfWork) -> Any:
-        return common.decision(uow.session, self.decision_id)
-
-    def scope(self, uow: UnitOfWork, loaded: Any) -> Scope:
-        return decision_scope(uow, loaded)
-
-    def write(self, uow: UnitOfWork, loaded: Any) -> CallInRow:
-        return key_decisions.call_in(uow, self.decision_id, requested_by=self.requested_by,
-                                     reason=self.reason, requested_on=self.requested_on)
+        consent = None
+        if self.urgent_consent_by is not None:
+            consent = call_in.add_urgency_consent(
+                uow, loaded.id, self.urgent_consent_by.strip(), self.urgent_reason.strip(),
+                common.local_day(uow.config, uow.now))
+        result = decide.take(uow, loaded, common.meeting(uow.session, loaded.meeting_id),
+                             motion)
+        if consent is not None and result.decision is None:
+            uow.session.delete(consent)  # not decided (inquorate): no exemption stands
+        return result
 
 
 @dataclass(frozen=True)

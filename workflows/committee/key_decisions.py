@@ -1,5 +1,5 @@
-"""Key-decision facts for items at executive bodies (SI 2012/2089 regs 8-11) and call-in of
-executive decisions (Local Government Act 2000 s9F)."""
+"""Key-decision facts for items at executive bodies (SI 2012/2089 regs 8-11). Call-in of
+their decisions (Local Government Act 2000 s9F) is in call_in.py."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ from datetime import date
 
 from sqlmodel import select
 
-from decisions.errors import InvalidInput, NotFound, RuleRefused
+from decisions.errors import InvalidInput, RuleRefused
 from workflows.committee import common
-from workflows.committee.events import DecisionCalledIn, KeyDecisionRecorded
-from workflows.committee.records import CallInRow, KeyDecisionRow, UrgencyConsentRow
-from workflows.committee.tables import DecisionRow
+from workflows.committee.events import KeyDecisionRecorded
+from workflows.committee.records import KeyDecisionRow, UrgencyConsentRow
 from workflows.events import UnitOfWork
 
 EXCEPTIONS = ("none", "general_exception", "special_urgency")
@@ -67,30 +66,3 @@ def record(uow: UnitOfWork, item_id: int, *, forward_plan_published_on: date | N
         exception=row.exception))
     return row
 
-
-def call_in(uow: UnitOfWork, decision_id: int, *, requested_by: str, reason: str,
-            requested_on: date | None = None) -> CallInRow:
-    """Call in an executive decision within its window; it may not be implemented meanwhile."""
-    d = uow.session.get(DecisionRow, decision_id)
-    if d is None:
-        raise NotFound(f"decision {decision_id} does not exist")
-    on = requested_on or common.local_day(uow.config, uow.now)
-    if d.call_in_expires is None or d.call_in_state == "exempt":
-        why = ("exempt for urgency" if d.call_in_state == "exempt"
-               else "not an approved executive decision")
-        raise RuleRefused("Local Government Act 2000 s9F (call-in)",
-                          f"decision {decision_id} is not subject to call-in ({why})")
-    if on > d.call_in_expires:
-        raise RuleRefused("Local Government Act 2000 s9F (call-in)",
-                          f"the call-in window for decision {decision_id} closed on "
-                          f"{d.call_in_expires:%a %d %b %Y}")
-    if not reason.strip():
-        raise InvalidInput("reason: missing; a call-in states its reasons")
-    row = CallInRow(decision_id=decision_id, requested_by=requested_by, reason=reason,
-                    requested_on=on)
-    d.call_in_state = "called_in"
-    uow.session.add_all([row, d])
-    uow.session.flush()
-    uow.emit(DecisionCalledIn(decision_id=decision_id, item_id=d.item_id,
-                              requested_by=requested_by, requested_on=on.isoformat()))
-    return row

@@ -194,9 +194,16 @@ class CallInRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     decision_id: int = Field(foreign_key="decision.id", index=True)
     requested_by: str
+    """A member id from the config, or a name as given."""
     reason: str
     requested_on: date
-    outcome: str = "pending"  # pending | upheld | referred_back
+    outcome: str = "pending"  # pending | upheld | referred_back | withdrawn
+    scrutiny_body: str | None = None
+    """The overview and scrutiny committee that hears the call-in."""
+    resolved_on: date | None = None
+    resolution_reason: str | None = None
+    reconsideration_item_id: int | None = None
+    """Referred back: the item placed on the decision-maker's next meeting (None if none)."""
     details: dict[str, Any] = Field(default_factory=dict,
                                     sa_column=Column(JSONType, nullable=False))
 

@@ -227,7 +227,11 @@ class DecisionRow(SQLModel, table=True):
     key_decision: bool = False
     call_in_expires: date | None = None
     """Executive decisions: not implemented before the end of this day (call-in window)."""
-    call_in_state: str = "none"  # none | open | expired | called_in | exempt
+    call_in_state: str = "none"
+    """none (not subject to call-in) | open | called_in | upheld | referred_back | withdrawn |
+    exempt (urgency, with the scrutiny chair's consent)."""
+    notice_published_on: date | None = None
+    """The day the decision notice was first published: the call-in window runs from it."""
     details: dict[str, Any] = Field(default_factory=dict,
                                     sa_column=Column(JSONType, nullable=False))
     """tally, quorum counted, explanation of the rule, referral ids."""
