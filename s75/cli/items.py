@@ -513,6 +513,28 @@ def item_clearance(ctx: typer.Context, item: Annotated[int, typer.Argument()],
               columns=["kind", "state", "by", "on", "comment"])
 
 
+@item_app.command("attach")
+def item_attach(
+    ctx: typer.Context, item: Annotated[int, typer.Argument()],
+    file: Annotated[Path, typer.Argument(help="The appendix: a PDF of at most 20 MB")],
+    title: Annotated[str, Opt(help="The appendix's title")],
+    reason: Annotated[str, Opt(help="Why (required once the item is published)")] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Attach a PDF appendix to an item (the next Appendix N); after publication with
+    --reason, and the pack is republished."""
+    from workflows.committee.appendix_actions import AttachAppendix
+
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"FILE: {file} cannot be read ({exc.strerror}); give a readable "
+                           "PDF file") from None
+    out = get_app(ctx).perform(AttachAppendix(item, one_line(title, "--title"), file.name,
+                                              data, clean_text(reason, "--reason")), _item)
+    emit_object(out, as_json)
+
+
 def register(app: typer.Typer) -> None:
     decision_app.command("call-in")(call_in_command)
     app.add_typer(item_app, name="item")

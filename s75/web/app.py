@@ -24,6 +24,7 @@ from decisions.errors import ConflictError, InvalidInput, NotFound, RuleRefused,
 from decisions.principals import PermissionRefused
 from notifications.outbox_health import OutboxHealth, outbox_health
 from s75.app import App
+from s75.web.authors.routes import router as author_pages
 from s75.web.background import BackgroundScheduler
 from s75.web.board_pages import router as board_router
 from s75.web.documents_pages import router as documents_router
@@ -175,6 +176,7 @@ def create_app(app: App, *, start_scheduler: bool = True, secret: str | None = N
     api.include_router(board_router)
     api.include_router(documents_router)
     api.include_router(staff_pages)
+    api.include_router(author_pages)
 
     @api.get("/health")
     def health(request: Request) -> JSONResponse:

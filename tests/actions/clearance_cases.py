@@ -1,11 +1,13 @@
-"""The permission case of officer clearance (workflows/committee/clearance.py): the JCC's
-terms ask for finance clearance here; an admin may clear, a secretary without the role not."""
+"""The permission cases of attaching an appendix (workflows/committee/appendix_actions.py)
+and of officer clearance (clearance.py: the JCC's terms ask for finance clearance here; an
+admin may clear, a secretary without the role not)."""
 
 from __future__ import annotations
 
 from s75.app import App
 from tests.actions.committee_cases import item, meetings
 from tests.actions.support import Case, case
+from workflows.committee.appendix_actions import AttachAppendix
 from workflows.committee.clearance import ClearItem
 
 
@@ -17,3 +19,22 @@ def _item_clear(app: App) -> Case:
     app.__dict__["config"] = cfg.model_copy(update={"body": bodies})
     i = item(app, meetings(app, "jcc")[0], "submitted")
     return Case(ClearItem(i, "finance"), "democratic_services", "board_secretary")
+
+
+@case("item attach")
+def _item_attach(app: App) -> Case:
+    i = item(app, meetings(app, "jcc")[0])
+    return Case(AttachAppendix(i, "Equality impact assessment", "eia.pdf", one_page_pdf()),
+                "commissioning_lead", "exec_adults")
+
+
+def one_page_pdf() -> bytes:
+    from io import BytesIO
+
+    from pypdf import PdfWriter
+
+    w = PdfWriter()
+    w.add_blank_page(width=595, height=842)
+    out = BytesIO()
+    w.write(out)
+    return out.getvalue()

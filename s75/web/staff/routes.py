@@ -18,7 +18,7 @@ from s75 import accounts
 from s75.app import App
 from s75.web.pages import page
 from s75.web.staff import sessions, views
-from s75.web.staff.forms import FORMS, field_of, text
+from s75.web.staff.forms import FORMS, FRAGMENTS, field_of, text
 from workflows.actions import body_scope
 from workflows.committee import common
 from workflows.committee.decide import OUTCOMES
@@ -89,6 +89,17 @@ async def logout(request: Request) -> Response:
     return RedirectResponse("/", status_code=303)
 
 
+def check_version(version: int, posted: str | None) -> None:
+    """A form that carries the item's ``version`` was made from the item as it then stood;
+    when it has moved on since (someone else changed it, or this is a second submit of the
+    same form), nothing is written: 409, reload."""
+    if posted is not None and posted.strip() != str(version):
+        raise ConflictError(
+            f"Someone else changed this item since you opened the page (you had version "
+            f"{posted.strip() or 'none'}; it is now version {version}). Reload the page to see "
+            "the item as it stands, then make your change again; nothing was saved")
+
+
 @router.get("/staff", response_class=HTMLResponse)
 def dashboard(request: Request) -> HTMLResponse:
     who = signed_in(request)
@@ -106,14 +117,14 @@ def _meeting_allowed(a: App, who: Principal, meeting_id: int, action: str) -> st
     return body_id
 
 
-def _workspace(request: Request, meeting_id: int, status: int = 200, **extra: Any
-               ) -> HTMLResponse:
+def _workspace(request: Request, meeting_id: int, status: int = 200, *,
+               template: str = "workspace.html", **extra: Any) -> HTMLResponse:
     a = _app(request)
     with a.session() as s:
         w = views.workspace(s, a.config, meeting_id, a.clock.now())
     context: dict[str, Any] = {"errors": {}, "values": {}, "failed": None, "message": None,
                                "done": None, **extra}
-    return staff_page(request, "workspace.html", status, title=f"{w.meeting.body}, "
+    return staff_page(request, template, status, title=f"{w.meeting.body}, "
                       f"{w.meeting.when}", w=w, outcomes=OUTCOMES, statuses=ATTENDANCE_STATUSES,
                       managed=MANAGED, **context)
 
@@ -137,6 +148,8 @@ async def perform_form(request: Request, meeting_id: int, form_name: str) -> Res
     a = _app(request)
     _meeting_allowed(a, who, meeting_id, f"the {form_name} form")  # the page's gate first
     values = {k: v for k, v in data.items() if isinstance(v, str) and k != "csrf"}
+    fragment = bool(request.headers.get("HX-Request")) and form_name in FRAGMENTS
+    template = "staff/_agenda.html" if fragment else "workspace.html"
     try:
         action = form.build(meeting_id, data)
         if form.item:
@@ -145,12 +158,17 @@ async def perform_form(request: Request, meeting_id: int, form_name: str) -> Res
                 if item.meeting_id != meeting_id:
                     raise NotFound(f"item {item.id} is not on the agenda of meeting "
                                    f"{meeting_id}")
+                check_version(item.version, values.get("version"))
         a.perform(action, principal=who)
     except (InvalidInput, RuleRefused, ConflictError) as exc:
         message = str(exc)
         field = field_of(message, form)
         status = 422 if isinstance(exc, InvalidInput) else 409
         return _workspace(request, meeting_id, status, failed=form_name, message=message,
-                          errors={field: message} if field else {}, values=values)
+                          errors={field: message} if field else {}, values=values,
+                          template=template, fragment=fragment)
+    if fragment:  # htmx: the agenda alone, in its new order (no reload)
+        return _workspace(request, meeting_id, template=template, fragment=True,
+                          done=form.done)
     return RedirectResponse(f"/staff/meetings/{meeting_id}?done={quote(form_name)}",
                             status_code=303)

@@ -3,7 +3,7 @@ deadline's RAG status, and one meeting's workspace (every item, Part 2 included:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
@@ -12,8 +12,8 @@ from decisions.principals import SECRETARY, Principal, permits
 from decisions.terms import LocalityConfig
 from notifications.tables import DeadlineRow
 from workflows.actions import body_scope
-from workflows.committee import common
-from workflows.committee.records import AttendanceRow
+from workflows.committee import clearance, common
+from workflows.committee.records import AttendanceRow, MinutesRow, MinuteTextRow
 from workflows.committee.tables import AgendaItemRow, MeetingRow
 
 AMBER = timedelta(days=3)
@@ -47,6 +47,15 @@ class Workspace:
     attendance: tuple[tuple[str, str], ...]
     members: tuple[tuple[str, str], ...]
     other_meetings: tuple[tuple[int, str], ...]
+    business: tuple[int, ...] = ()
+    """The business items' ids in agenda order (for the up/down buttons)."""
+    clearance: dict[int, str] = field(default_factory=dict)
+    """Where each item's officer clearance stands, in words (items needing none: absent)."""
+    minutes: dict[int, str] = field(default_factory=dict)
+    """The minute text written for each item (held meetings)."""
+    authors: tuple[tuple[str, str], ...] = ()
+    minutes_state: str | None = None
+    """The meeting's minutes: draft | approved | signed; None before it is held."""
 
 
 def rag(d: DeadlineRow, now: datetime) -> tuple[str, str]:
@@ -101,9 +110,20 @@ def workspace(session: Session, cfg: LocalityConfig, meeting_id: int, now: datet
     others = session.exec(select(MeetingRow).where(MeetingRow.id != meeting_id,
                                                    MeetingRow.status != "cancelled")
                           .order_by(col(MeetingRow.starts_at))).all()
+    items = common.items_of(session, meeting_id)
+    needs = {i.id: "; ".join(f"{s.kind.capitalize()} {s.state}"
+                             for s in clearance.standing(cfg, session, i))
+             for i in items if clearance.needed(cfg, session, i)}
+    texts = {t.item_id: t.text for t in session.exec(select(MinuteTextRow).where(
+        MinuteTextRow.meeting_id == meeting_id)).all()}
+    mins = session.exec(select(MinutesRow).where(MinutesRow.meeting_id == meeting_id)).first()
     return Workspace(
-        summary(session, cfg, m, now), m.body_id, tuple(common.items_of(session, meeting_id)),
+        summary(session, cfg, m, now), m.body_id, tuple(items),
         tuple((names.get(a.person, a.person), a.status.replace("_", " ")) for a in att),
         tuple((x.id, x.name) for x in cfg.member),
         tuple((o.id, f"{cfg.body_by_id(o.body_id).name}, {_when(cfg, o)}") for o in others
-              if o.id is not None))
+              if o.id is not None),
+        tuple(i.id for i in items if i.standing is None and i.id is not None),
+        {k: v for k, v in needs.items() if k is not None}, texts,
+        tuple((x.id, x.display) for x in cfg.member if "report_author" in x.roles),
+        mins.state if mins is not None else None)
