@@ -16,8 +16,11 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from decisions.errors import ConflictError, InvalidInput, NotFound, RuleRefused
+from decisions.principals import Principal
 from s75.app import App
 from s75.web.authors import views
 from s75.web.authors.forms import ITEM_FORMS, field_of, read_upload
@@ -61,16 +64,15 @@ def _item_page(request: Request, item_id: int, status: int = 200, text_: str | N
     a = _app(request)
     with a.session() as s:
         p = views.item_page(s, a.config, who, item_id, text_)
-        chairs = _chairs(a, p.meeting_id)
+        chairs = _chairs(a, s, p.meeting_id)
     context: dict[str, Any] = {"errors": {}, "values": {}, "failed": None, "message": None,
                                "done": None, "previewing": text_ is not None, **extra}
     return staff_page(request, "authors/item.html", status, title=p.item.title, p=p,
                       current=views.values_of(p), chairs=chairs, **context)
 
 
-def _chairs(a: App, meeting_id: int) -> list[tuple[str, str]]:
-    with a.session() as s:
-        m = common.meeting(s, meeting_id)
+def _chairs(a: App, s: Session, meeting_id: int) -> list[tuple[str, str]]:
+    m = common.meeting(s, meeting_id)
     b = a.config.body_by_id(m.body_id)
     ids = dict.fromkeys(c for c in (*b.chair_rotation, b.chair, b.vice_chair) if c)
     return [(c, a.config.member_by_id(c).display) for c in ids]
@@ -102,6 +104,14 @@ async def preview(request: Request, item_id: int) -> Response:
 async def perform_item_form(request: Request, item_id: int, form_name: str) -> Response:
     who = signed_in(request)
     data = await sessions.form(request)
+    try:
+        return await _perform(request, item_id, form_name, who, data)
+    finally:
+        await data.close()  # an uploaded file's temporary copy
+
+
+async def _perform(request: Request, item_id: int, form_name: str, who: Principal,
+                   data: FormData) -> Response:
     form = ITEM_FORMS.get(form_name)
     if form is None:
         raise NotFound(f"there is no form {form_name!r} on an item's page; expected one of "
