@@ -26,11 +26,10 @@ ACCOUNTS = {
     "secretary": "democratic_services",
     "author": "commissioning_lead",
     "finance": "s151",
-    "legal": "legal.services",
+    "legal": "legal_services",
     "director": "programme_director",
     "other.secretary": "board_secretary",
 }
-MEMBER = {"legal.services": "legal_services"}
 
 
 def author_app(db_url: str, directory: Path) -> App:
@@ -40,7 +39,7 @@ def author_app(db_url: str, directory: Path) -> App:
 def add_accounts(app: App) -> None:
     with Session(app.engine) as s:
         for username, member in ACCOUNTS.items():
-            accounts.add(s, app.config, username, MEMBER.get(member, member), PASSWORD, NOW)
+            accounts.add(s, app.config, username, member, PASSWORD, NOW)
         s.commit()
 
 
