@@ -8,10 +8,10 @@ Subscribing to anything but a declared event type fails here, when the bus is bu
 from __future__ import annotations
 
 from notifications import planner, planner_proposals
-from notifications.documents import minutes_issue, produce
+from notifications.documents import circulate, minutes_issue, produce
 from workflows.events import EventBus
 
-INSTALLERS = (planner, planner_proposals, produce, minutes_issue)
+INSTALLERS = (planner, planner_proposals, produce, minutes_issue, circulate)
 
 
 def build_bus() -> EventBus:

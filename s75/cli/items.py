@@ -535,7 +535,22 @@ def item_attach(
     emit_object(out, as_json)
 
 
+def minutes_circulate(ctx: typer.Context, meeting: Annotated[int, typer.Argument()],
+                      as_json: JsonOpt = False) -> None:
+    """Circulate the draft minutes (with the minute of each item as written) to the body's
+    members for comment before the next meeting approves them."""
+    from workflows.committee.circulation import CirculateMinutes
+
+    out = get_app(ctx).perform(CirculateMinutes(meeting),
+                               lambda uow, r: {"meeting": r.meeting_id, "minutes": r.state,
+                                               "circulated": True})
+    emit_object(out, as_json)
+
+
 def register(app: typer.Typer) -> None:
+    from s75.cli.meetings import minutes_app
+
+    minutes_app.command("circulate")(minutes_circulate)
     decision_app.command("call-in")(call_in_command)
     app.add_typer(item_app, name="item")
     app.add_typer(interest_app, name="interest")

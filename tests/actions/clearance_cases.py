@@ -1,6 +1,6 @@
-"""The permission cases of attaching an appendix (workflows/committee/appendix_actions.py)
-and of officer clearance (clearance.py: the JCC's terms ask for finance clearance here; an
-admin may clear, a secretary without the role not)."""
+"""The permission cases of attaching an appendix (workflows/committee/appendix_actions.py),
+officer clearance (clearance.py: the JCC's terms ask for finance clearance here; an admin may
+clear, a secretary without the role not) and circulating the draft minutes (circulation.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from s75.app import App
 from tests.actions.committee_cases import item, meetings
 from tests.actions.support import Case, case
 from workflows.committee.appendix_actions import AttachAppendix
+from workflows.committee.circulation import CirculateMinutes
 from workflows.committee.clearance import ClearItem
 
 
@@ -38,3 +39,13 @@ def one_page_pdf() -> bytes:
     out = BytesIO()
     w.write(out)
     return out.getvalue()
+
+
+@case("minutes circulate")
+def _minutes_circulate(app: App) -> Case:
+    from tests.actions.committee_cases import QUARTER
+    from workflows.committee.meeting_actions import HoldMeeting
+
+    first = meetings(app, "ccg_board", QUARTER)[0]
+    app.perform(HoldMeeting(first))
+    return Case(CirculateMinutes(first), "board_secretary", "cfo")

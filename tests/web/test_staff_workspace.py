@@ -167,6 +167,11 @@ def test_minutes_written_per_item_then_approved_at_the_next_meeting(
     with Session(app.engine) as s:
         assert len(s.exec(select(MinuteTextRow)).all()) == 1
 
+    r = client.post(f"/staff/meetings/{april}/circulate", data={"csrf": token},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    assert "Draft minutes circulated to the members." in client.get(r.headers["location"]).text
+
     early = client.post(f"/staff/meetings/{may}/minutes",
                         data={"csrf": token, "minutes_of": april, "amendments": ""})
     assert early.status_code == 409 and "There is a problem" in early.text
@@ -178,3 +183,6 @@ def test_minutes_written_per_item_then_approved_at_the_next_meeting(
     with Session(app.engine) as s:
         row = s.exec(select(MinutesRow).where(MinutesRow.meeting_id == april)).one()
     assert row.state == "signed"
+    r = client.post(f"/staff/meetings/{april}/circulate", data={"csrf": token})
+    assert r.status_code == 409 and "are signed; approved minutes are changed only by a " \
+        "correction" in visible(r.text)

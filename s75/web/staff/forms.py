@@ -14,6 +14,7 @@ from starlette.datastructures import FormData
 from decisions.agenda_rules import ACTIONS as ITEM_ACTIONS
 from decisions.errors import InvalidInput
 from workflows.actions import Action
+from workflows.committee.circulation import CirculateMinutes
 from workflows.committee.decide import OUTCOMES
 from workflows.committee.interest_actions import DeclareInterest
 from workflows.committee.item_actions import (
@@ -168,6 +169,8 @@ FORMS: dict[str, Form] = {
     "minutes": Form(_minutes, ("minutes_of", "amendments"), "Minutes approved and signed."),
     "reorder": Form(_reorder, ("position",), "Agenda order changed.", item=True),
     "minute": Form(_minute, ("text",), "Minute written.", item=True),
+    "circulate": Form(lambda m, d: CirculateMinutes(meeting_id=m), (),
+                      "Draft minutes circulated to the members."),
 }
 FRAGMENTS = ("reorder",)
 """Forms that, sent by htmx (``HX-Request``), are answered with the agenda alone."""
