@@ -75,10 +75,13 @@ def needed(cfg: LocalityConfig, session: Session, item: AgendaItemRow) -> tuple[
 
 
 def standing(cfg: LocalityConfig, session: Session, item: AgendaItemRow) -> list[Standing]:
-    """Each needed kind on the item's current version: the latest word on it, else awaited."""
-    rows = session.exec(select(ItemClearanceRow).where(
-        ItemClearanceRow.item_id == item.id, ItemClearanceRow.item_version == item.version)
-        .order_by(col(ItemClearanceRow.id))).all()
+    """Each needed kind: the latest word on it, else awaited. Until the item is accepted only
+    a word on its current version counts (an edit needs clearing again); after that, the
+    clearance it was accepted on stands."""
+    query = select(ItemClearanceRow).where(ItemClearanceRow.item_id == item.id)
+    if item.state in ("draft", "submitted"):
+        query = query.where(ItemClearanceRow.item_version == item.version)
+    rows = session.exec(query.order_by(col(ItemClearanceRow.id))).all()
     names = {m.id: m.display for m in cfg.member}
     out = []
     for kind in needed(cfg, session, item):
