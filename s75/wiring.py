@@ -7,11 +7,12 @@ Subscribing to anything but a declared event type fails here, when the bus is bu
 
 from __future__ import annotations
 
-from notifications import planner, planner_proposals
+from notifications import clearance_messages, planner, planner_proposals
 from notifications.documents import circulate, minutes_issue, produce
 from workflows.events import EventBus
 
-INSTALLERS = (planner, planner_proposals, produce, minutes_issue, circulate)
+INSTALLERS = (planner, planner_proposals, produce, minutes_issue, circulate,
+              clearance_messages)
 
 
 def build_bus() -> EventBus:

@@ -10,7 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
 
+from notifications.tables import OutboxRow
 from tests.committee.clearance_config import clearance_config
 from tests.principals import COVER_ARGS
 
@@ -84,7 +87,7 @@ def test_the_wrong_officer_is_refused_saying_who_may(submitted: dict[str, Any],
 
 def test_a_refusal_needs_a_comment_and_an_edit_needs_clearing_again(
         submitted: dict[str, Any], run: Callable[..., Result], ok: Callable[..., Any],
-        tmp_path: Path) -> None:
+        tmp_path: Path, engine: Engine) -> None:
     i = submitted["id"]
     r = run("--as", "s151", "item", "clear", i, "--kind", "finance", "--refuse")
     assert r.code == 2 and "comment: missing; say why the report is not cleared" in r.err
@@ -100,8 +103,16 @@ def test_a_refusal_needs_a_comment_and_an_edit_needs_clearing_again(
     ok("--as", "commissioning_lead", "item", "edit", i, "--text-file", report)
     rows = ok("item", "clearance", i)
     assert [x["state"] for x in rows] == ["awaited", "awaited"]  # the new version
+    with Session(engine) as s:
+        told = s.exec(select(OutboxRow).where(OutboxRow.kind == "clearance_refused")).one()
+    assert told.recipient == "commissioning.lead@example.org"
+    assert "The costs in section 3 omit VAT" in told.body
     ok("--as", "s151", "item", "clear", i, "--kind", "finance")
     ok("--as", "legal_services", "item", "clear", i, "--kind", "legal")
+    with Session(engine) as s:
+        ready = s.exec(select(OutboxRow).where(OutboxRow.kind == "clearance_given")).all()
+    assert [r.recipient for r in ready] == ["jcc.secretary@example.org"]
+    assert "It can be accepted onto the agenda" in ready[0].body
     assert ok("item", "accept", i)["state"] == "accepted"
 
 
