@@ -186,3 +186,24 @@ def test_minutes_written_per_item_then_approved_at_the_next_meeting(
     r = client.post(f"/staff/meetings/{april}/circulate", data={"csrf": token})
     assert r.status_code == 409 and "are signed; approved minutes are changed only by a " \
         "correction" in visible(r.text)
+
+
+def test_attendance_ticks_with_htmx(app: App, client: TestClient) -> None:
+    from tests.web.author_helpers import schedule
+
+    [m, _] = schedule(app)
+    token = sign_in_as(client, "secretary")
+    hx = {"HX-Request": "true"}
+    r = client.post(f"/staff/meetings/{m}/attendance", headers=hx,
+                    data={"csrf": token, "person": "leader", "status": "apologies",
+                          "substitute_for": ""})
+    assert r.status_code == 200 and r.text.lstrip().startswith('<div id="attendance">')
+    assert "<html" not in r.text
+    shown = visible(r.text)
+    assert "Leader of the Council: apologies" in shown and "Attendance recorded." in shown
+    r = client.post(f"/staff/meetings/{m}/attendance", headers=hx,
+                    data={"csrf": token, "person": "leader", "status": "asleep"})
+    assert r.status_code == 422 and 'id="attendance-status-error"' in r.text
+    assert "status: 'asleep' is not valid" in visible(r.text)
+    page = client.get(f"/staff/meetings/{m}")  # the whole page, as without JavaScript
+    assert "Leader of the Council: apologies" in visible(page.text)

@@ -172,8 +172,9 @@ FORMS: dict[str, Form] = {
     "circulate": Form(lambda m, d: CirculateMinutes(meeting_id=m), (),
                       "Draft minutes circulated to the members."),
 }
-FRAGMENTS = ("reorder",)
-"""Forms that, sent by htmx (``HX-Request``), are answered with the agenda alone."""
+FRAGMENTS = {"reorder": "staff/_agenda.html", "attendance": "staff/_attendance.html"}
+"""Forms that, sent by htmx (``HX-Request``), are answered with their part of the page alone
+(the agenda; the attendance list and its form)."""
 
 
 def field_of(message: str, form: Form) -> str | None:

@@ -149,7 +149,7 @@ async def perform_form(request: Request, meeting_id: int, form_name: str) -> Res
     _meeting_allowed(a, who, meeting_id, f"the {form_name} form")  # the page's gate first
     values = {k: v for k, v in data.items() if isinstance(v, str) and k != "csrf"}
     fragment = bool(request.headers.get("HX-Request")) and form_name in FRAGMENTS
-    template = "staff/_agenda.html" if fragment else "workspace.html"
+    template = FRAGMENTS[form_name] if fragment else "workspace.html"
     try:
         action = form.build(meeting_id, data)
         if form.item:
