@@ -207,3 +207,43 @@ def test_attendance_ticks_with_htmx(app: App, client: TestClient) -> None:
     assert "status: 'asleep' is not valid" in visible(r.text)
     page = client.get(f"/staff/meetings/{m}")  # the whole page, as without JavaScript
     assert "Leader of the Council: apologies" in visible(page.text)
+
+
+def test_the_decide_forms_rule_check_live_and_without_javascript(
+        app: App, client: TestClient) -> None:
+    from datetime import date
+
+    from workflows.committee.meeting_actions import ScheduleMeetings
+
+    [m, *_] = app.perform(ScheduleMeetings("ccg_board", date(2019, 4, 1), date(2019, 4, 30)),
+                          lambda _uow, rows: [x.id for x in rows])
+    token = sign_in_as(client, "other.secretary")
+    client.post(f"/staff/meetings/{m}/add-item",
+                data={"csrf": token, "title": "Falls", "action": "for_decision", "part": "1",
+                      **FULL_COVER})
+    with Session(app.engine) as s:
+        iid = s.exec(select(AgendaItemRow.id).where(AgendaItemRow.title == "Falls")).one()
+    for form in ("submit", "accept", "publish-item"):
+        assert client.post(f"/staff/meetings/{m}/{form}", data={"csrf": token, "item_id": iid},
+                           follow_redirects=False).status_code == 303
+    page = client.get(f"/staff/meetings/{m}")
+    assert f'hx-get="/staff/meetings/{m}/items/{iid}/rules"' in page.text
+    hx = {"HX-Request": "true"}
+    r = client.get(f"/staff/meetings/{m}/items/{iid}/rules", headers=hx)
+    assert r.status_code == 200 and r.text.startswith(f'<div id="rules-{iid}"')
+    assert "no attendance is recorded" in visible(r.text)
+    app.clock.set(datetime(2019, 4, 26, 9, 30, tzinfo=UTC))  # type: ignore[attr-defined]
+    r = client.post(f"/staff/meetings/{m}/attendance",
+                    data={"csrf": token, "person": "cfo", "status": "present",
+                          "substitute_for": ""}, follow_redirects=False)
+    assert r.status_code == 303, visible(r.text)
+    r = client.get(f"/staff/meetings/{m}/items/{iid}/rules", headers=hx)
+    said = visible(r.text)
+    assert "A decision now would not stand as asked" in said
+    assert "Quorum for this item: inquorate" in said and "defers the item" in said
+    full = client.get(f"/staff/meetings/{m}/items/{iid}/rules")  # without JavaScript
+    assert "<html" in full.text and "Quorum for this item: inquorate" in visible(full.text)
+    assert "Back to the meeting workspace" in full.text
+    with Session(app.engine) as s:  # read only: the item is still published, not deferred
+        assert s.get(AgendaItemRow, iid).state == "published"  # type: ignore[union-attr]
+    assert client.get(f"/staff/meetings/{m}/items/99999/rules").status_code == 404

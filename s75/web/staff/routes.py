@@ -137,6 +137,26 @@ def meeting_workspace(request: Request, meeting_id: int, done: str = "") -> HTML
     return _workspace(request, meeting_id, done=form.done if form else None)
 
 
+@router.get("/staff/meetings/{meeting_id:id}/items/{item_id:id}/rules",
+            response_class=HTMLResponse)
+def rule_check(request: Request, meeting_id: int, item_id: int) -> HTMLResponse:
+    """The decide form's live rule check: quorum for the item, interests, the decision rule,
+    as things stand, read only. With htmx (``HX-Request``) the fragment alone; without it a
+    page of its own, linked from the form."""
+    who = signed_in(request)
+    a = _app(request)
+    _meeting_allowed(a, who, meeting_id, "the rule check")
+    with a.session() as s:
+        item = common.item(s, item_id)
+        if item.meeting_id != meeting_id:
+            raise NotFound(f"item {item.id} is not on the agenda of meeting {meeting_id}")
+        check = views.rule_check(s, a.config, item_id)
+    if request.headers.get("HX-Request"):
+        return page(request, "staff/_rules.html", check=check, meeting_id=meeting_id)
+    return staff_page(request, "staff/rules.html", title=f"The rules now: {check.item.title}",
+                      check=check, meeting_id=meeting_id)
+
+
 @router.post("/staff/meetings/{meeting_id:id}/{form_name}", response_model=None)
 async def perform_form(request: Request, meeting_id: int, form_name: str) -> Response:
     who = signed_in(request)

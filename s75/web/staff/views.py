@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from decisions.principals import SECRETARY, Principal, permits
+from decisions.principals import SECRETARY, VIEWER, Principal, permits
 from decisions.terms import LocalityConfig
 from notifications.tables import DeadlineRow
 from workflows.actions import body_scope
@@ -127,3 +127,54 @@ def workspace(session: Session, cfg: LocalityConfig, meeting_id: int, now: datet
         {k: v for k, v in needs.items() if k is not None}, texts,
         tuple((x.id, x.display) for x in cfg.member if "report_author" in x.roles),
         mins.state if mins is not None else None)
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    """The rules a decision on an item meets as things stand (read only, nothing written)."""
+
+    item: AgendaItemRow
+    ok: bool
+    lines: tuple[str, ...]
+
+
+def rule_check(session: Session, cfg: LocalityConfig, item_id: int) -> RuleCheck:
+    """What the decide form would meet now: the pipeline's own check (published, attendance
+    recorded), then quorum for the item with those who may not take part left out (their
+    declared interests), and the body's decision rule; the words are the refusals'."""
+    from decisions.errors import RuleRefused
+    from decisions.interests import excluded_from_item
+    from decisions.quorum import quorum_for_item
+    from workflows.committee import attendance, interests
+    from workflows.committee.decide import check_decidable
+    from workflows.events import UnitOfWork
+
+    item = common.item(session, item_id)
+    m = common.meeting(session, item.meeting_id)
+    body = cfg.body_by_id(m.body_id)
+    lines: list[str] = []
+    uow = UnitOfWork(session, cfg, m.starts_at, VIEWER)  # reads only: nothing is emitted
+    try:
+        check_decidable(uow, item, m)
+    except RuleRefused as exc:
+        return RuleCheck(item, False, (str(exc),))
+    present = attendance.attendees(session, m.id or 0)
+    excluded = excluded_from_item(interests.as_declarations(
+        interests.declarations_for(session, item_id)))
+    q = quorum_for_item(body, cfg, present, excluded)
+    names = {x.id: x.display for x in cfg.member}
+    if excluded:
+        lines.append("Not taking part (declared interests): "
+                     + ", ".join(names.get(x, x) for x in sorted(excluded)))
+    lines.append(f"Quorum for this item: {q.explain()}. The body's quorum: at least "
+                 f"{body.quorum.min_members} members, "
+                 f"{body.quorum.min_per_partner} from each partner.")
+    if not q.quorate:
+        lines.append("Recording a decision now defers the item to the next meeting for want "
+                     "of a quorum.")
+    rule = f"Decision rule: {body.decision_rule.replace('_', ' ')}"
+    if body.decision_rule == "consensus":
+        rule += ("; an objection refers the decision to the previously responsible body"
+                 if body.on_no_consensus == "refer" else "; an objection means no decision")
+    lines.append(rule + ".")
+    return RuleCheck(item, q.quorate, tuple(lines))
