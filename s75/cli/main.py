@@ -18,6 +18,7 @@ from s75.cli import (
     demo,
     documents,
     gateways,
+    item_review,
     items,
     meetings,
     pool,
@@ -33,7 +34,7 @@ from s75.config import load_config
 
 # Command modules: each defines ``register(app: typer.Typer) -> None``.
 COMMAND_MODULES = (proposals, gateways, meetings, items, pool, scheduler, documents, demo, serve,
-                   users, decision_app)
+                   users, decision_app, item_review)
 
 
 def _version(value: bool) -> None:
