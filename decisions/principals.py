@@ -7,6 +7,8 @@ Roles come from the configuration (README, configuration reference):
 - ``admin`` (``member.roles``): may perform every action;
 - ``programme_director`` (``member.roles``): the proposal lifecycle, gateways, the agreement;
 - ``report_author`` (``member.roles``): drafts and submits agenda items' reports;
+- ``finance_officer``, ``legal_officer`` (``member.roles``): clear reports for the bodies whose
+  terms ask for it (``[[body]] clearance``; workflows/committee/clearance.py);
 - ``secretary`` of a body (``member.secretary_of``): that body's meetings, agendas, attendance,
   decisions, minutes and actions;
 - ``member`` of a body (``member.bodies``): declares their own interests at its meetings.
@@ -24,7 +26,8 @@ from typing import Literal
 from decisions.errors import NotFound, S75Error
 from decisions.terms import LocalityConfig, Member
 
-GLOBAL_ROLES = ("admin", "programme_director", "report_author")
+GLOBAL_ROLES = ("admin", "programme_director", "report_author", "finance_officer",
+                "legal_officer")
 """Roles a member holds everywhere (``member.roles``)."""
 BODY_ROLES = ("secretary", "member")
 """Roles held for particular bodies (``member.secretary_of``, ``member.bodies``)."""
@@ -36,6 +39,8 @@ _ROLE_WORDS = {
     "admin": "an admin",
     "programme_director": "the programme director",
     "report_author": "a report author",
+    "finance_officer": "a finance officer",
+    "legal_officer": "a legal officer",
 }
 
 

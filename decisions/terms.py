@@ -192,6 +192,10 @@ class Body(_Strict):
     authority), e.g. ["heads_of_terms"]; otherwise each partner's sovereign body approves."""
     key_decision_threshold: Decimal | None = Field(default=None, ge=0, le=MAX_POUNDS)
     substitutes_allowed: bool = False
+    clearance: tuple[Literal["finance", "legal"], ...] = ()
+    """Officer clearance a report needs before the body takes it (file 004: "Finance Officer
+    Clearance", "Legal Officer Clearance"): the secretary accepts an item onto the agenda only
+    once a member with the role ``finance_officer`` / ``legal_officer`` has cleared it."""
     meetings: MeetingSchedule | None = None
     deadlines: Deadlines = Deadlines()
     secretary_email: str | None = None
@@ -233,7 +237,8 @@ class Member(_Strict):
     bodies: tuple[str, ...] = ()
     email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     substitute: str | None = None
-    roles: tuple[Literal["admin", "programme_director", "report_author"], ...] = ()
+    roles: tuple[Literal["admin", "programme_director", "report_author", "finance_officer",
+                         "legal_officer"], ...] = ()
     """Roles held everywhere (decisions/principals.py)."""
     secretary_of: tuple[str, ...] = ()
     """Bodies this member clerks: their meetings, agendas, attendance, decisions, minutes."""

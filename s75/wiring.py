@@ -7,14 +7,14 @@ Subscribing to anything but a declared event type fails here, when the bus is bu
 
 from __future__ import annotations
 
-from notifications import planner, planner_proposals
-from notifications.documents import minutes_issue, produce
+from notifications import clearance_messages, planner, planner_proposals
+from notifications.documents import circulate, minutes_issue, produce
 from s75.web import subscriptions
 from s75.web.members import alerts
 from workflows.events import EventBus
 
-INSTALLERS = (planner, planner_proposals, produce, minutes_issue,
-              subscriptions, alerts)  # after produce: the public pack is stored by then
+INSTALLERS = (planner, planner_proposals, produce, minutes_issue, circulate,
+              clearance_messages, subscriptions, alerts)
 
 
 def build_bus() -> EventBus:

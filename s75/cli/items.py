@@ -50,6 +50,7 @@ def item_dict(i: AgendaItemRow) -> dict[str, Any]:
     return {"id": i.id, "meeting": i.meeting_id, "title": i.title, "state": i.state,
             "position": i.position, "wording": i.action_text, "version": i.version,
             "standing": i.standing, "action": i.action, "report": i.report, "lead": i.lead,
+            "author": i.author,
             "indicative_time": i.indicative_time, "duration_minutes": i.duration_minutes,
             "part": i.part, "exempt_paragraph": i.exempt_paragraph,
             "public_interest_reason": i.public_interest_reason, "cover": i.cover,
@@ -153,6 +154,8 @@ def item_add(
     pool_line: Annotated[str | None, Opt(help="Pool line affected ('*' = whole pool)")] = None,
     amount: Annotated[str | None, Opt(help="Money committed, pounds")] = None,
     proposal: Annotated[int | None, Opt(help="Proposal id this item serves")] = None,
+    author: Annotated[str | None, Opt(help="Member (report author) the report is "
+                                      "assigned to")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Add a draft item (with its cover sheet) to a meeting's agenda."""
@@ -171,7 +174,7 @@ def item_add(
         public_interest_reason=exempt_reason, cover=cover, body_text=body,
         appendices=tuple(apps), pool_line_id=pool_line, amount=_amount(amount),
         proposal_id=proposal, action_text=wording,
-        checklist=_pairs(check or [], "--check")), _item)
+        checklist=_pairs(check or [], "--check"), author=author), _item)
     emit_object(out, as_json)
 
 
@@ -201,12 +204,15 @@ def item_edit(
     cover: Annotated[list[str] | None, Opt(help="Cover field FIELD=TEXT, repeatable")] = None,
     check: Annotated[list[str] | None, Opt(help="Checklist KEY=ANSWER, repeatable")] = None,
     reason: Annotated[str, Opt(help="Why (required once the item is published)")] = "",
+    author: Annotated[str | None, Opt(help="Member (report author) the report is assigned "
+                                      "to; '' for none")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Edit an item: freely until published; after that with --reason, and the pack is
     republished as a new version."""
     changes: dict[str, Any] = {}
-    for key, value in (("title", title), ("action_text", wording), ("lead", lead)):
+    for key, value in (("title", title), ("action_text", wording), ("lead", lead),
+                       ("author", author)):
         if value is not None:
             changes[key] = value
     if text_file is not None:
@@ -217,7 +223,7 @@ def item_edit(
         changes["checklist"] = _pairs(check, "--check")
     if not changes:
         raise InvalidInput("edit: nothing to change; give --title, --text-file, --wording, "
-                           "--lead, --cover or --check")
+                           "--lead, --author, --cover or --check")
     emit_object(get_app(ctx).perform(EditItem(item, changes, reason), _item), as_json)
 
 

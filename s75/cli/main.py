@@ -19,6 +19,7 @@ from s75.cli import (
     demo,
     documents,
     gateways,
+    item_review,
     items,
     meetings,
     pool,
@@ -36,7 +37,7 @@ from s75.config import load_config
 
 # Command modules: each defines ``register(app: typer.Typer) -> None``.
 COMMAND_MODULES = (proposals, gateways, meetings, items, pool, scheduler, documents, demo, serve,
-                   users, referrals, tokens, decision_calls, decision_app)
+                   users, referrals, tokens, decision_calls, item_review, decision_app)
 
 
 def _version(value: bool) -> None:

@@ -26,6 +26,7 @@ from notifications.outbox_health import OutboxHealth, outbox_health
 from s75.app import App
 from s75.web import formats
 from s75.web.api import router as api_router
+from s75.web.authors.routes import router as author_pages
 from s75.web.background import BackgroundScheduler
 from s75.web.board_pages import router as board_router
 from s75.web.documents_pages import router as documents_router
@@ -188,6 +189,7 @@ def create_app(app: App, *, start_scheduler: bool = True, secret: str | None = N
     api.include_router(register_pages)
     api.include_router(subscription_pages)
     api.include_router(api_router)  # /api/v1, /oparl/v1, /openapi.json (issue 16)
+    api.include_router(author_pages)
 
     @api.get("/health")
     def health(request: Request) -> JSONResponse:

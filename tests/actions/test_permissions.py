@@ -12,6 +12,7 @@ from s75.app import App, make_app
 from s75.db import upgrade
 from s75.standing import sync_standing
 from tests.actions import (
+    clearance_cases,  # noqa: F401
     committee_cases,  # noqa: F401
     document_cases,  # noqa: F401
     proposal_cases,  # noqa: F401

@@ -288,6 +288,8 @@ ENDPOINT_OF_FORM = {
     "hold": "/api/v1/meetings/{meeting_id}/hold",
     "decide": "/api/v1/items/{item_id}/decision",
     "minutes": "/api/v1/meetings/{meeting_id}/minutes-approval",
+    "reorder": "/api/v1/items/{item_id}/position", "minute": "/api/v1/items/{item_id}/minute",
+    "circulate": "/api/v1/meetings/{meeting_id}/circulation",
 }
 
 

@@ -151,7 +151,7 @@ def test_secretary_runs_a_meeting_cycle_in_chromium(server: str) -> None:
             page.get_by_label("Person").select_option("leader")
             page.get_by_label("Attendance", exact=True).select_option("apologies")
             page.get_by_role("button", name="Record attendance").click()
-            assert "Attendance recorded." in page.locator("main").inner_text()
+            page.get_by_text("Attendance recorded.").wait_for()  # htmx: swapped in place
             listed = page.locator("#form-attendance + ul").inner_text()
             assert "Leader of the Council: apologies" in listed, listed
             problems += axe_problems(page)

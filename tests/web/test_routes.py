@@ -34,7 +34,8 @@ def test_the_table_covers_every_route() -> None:
     from tests.web.web_helpers import CONFIG
 
     api = create_app(make_app(CONFIG, "sqlite://"), start_scheduler=False)
-    documented = {(verb, path.replace("{m}", "{meeting_id:id}").replace("jcc", "{body_id}"))
+    documented = {(verb, path.replace("{m}", "{meeting_id:id}").replace("jcc", "{body_id}")
+                   .replace("{i}", "{item_id:id}"))
                   for verb, path, _ in table()}
     sampled = {("POST", "/staff/meetings/{meeting_id:id}/{form_name}"),  # one row per form
                ("GET", "/documents/{document_id:id}.pdf"),  # public documents: test_pages
@@ -59,7 +60,8 @@ def test_every_route_as_every_role(db_url: str, engine: Engine, config: Locality
                     assert sign_in(client, role) == 303, role
                 token = csrf_of(client.get("/login").text)
                 for verb, path, expected in table():
-                    url = path.replace("{m}", str(record.next_meeting_id))
+                    url = path.replace("{m}", str(record.next_meeting_id)).replace(
+                        "{i}", "1")  # item 1: the first standing item of the JCC's meeting
                     if verb == "GET":
                         r = client.get(url, follow_redirects=False)
                     else:

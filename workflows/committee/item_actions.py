@@ -25,6 +25,7 @@ from workflows.actions import Action
 from workflows.committee import (
     appendices,
     call_in,
+    clearance,
     common,
     decide,
     item_edits,
@@ -73,8 +74,11 @@ class AddItem(Action[AgendaItemRow]):
     """Answers to file 000's compliance checklist (decisions/checklist.py)."""
     action_text: str = ""
     """The agenda's wording of the action (decisions.agenda_rules.COMMON_WORDINGS offered)."""
+    author: str | None = None
+    """The member (report author) the report is assigned to."""
 
     def validate(self, cfg: LocalityConfig) -> None:
+        item_edits.check_author(cfg, self.author)
         if not self.title.strip():
             raise InvalidInput("title: missing; give the item a title as it will appear on "
                                "the agenda")
@@ -103,7 +107,7 @@ class AddItem(Action[AgendaItemRow]):
             public_interest_reason=self.public_interest_reason, cover=self.cover,
             body_text=self.body_text, appendices=self.appendices,
             pool_line_id=self.pool_line_id, amount=self.amount, proposal_id=self.proposal_id,
-            action_text=self.action_text, checklist=self.checklist)
+            action_text=self.action_text, checklist=self.checklist, author=self.author)
 
 
 class _OnItem(Action[R]):
@@ -141,6 +145,10 @@ class AcceptItem(_OnItem[AgendaItemRow]):
     name = "item accept"
     permission = SECRETARY
     item_id: int
+
+    def check(self, uow: UnitOfWork, loaded: Any) -> None:
+        if loaded.state == "submitted":  # else the workflow's own refusal says why
+            clearance.check_cleared(uow, loaded)
 
     def write(self, uow: UnitOfWork, loaded: Any) -> AgendaItemRow:
         return items.accept(uow, self.item_id)
@@ -322,6 +330,8 @@ class EditItem(_OnItem[AgendaItemRow]):
 
     def validate(self, cfg: LocalityConfig) -> None:
         item_edits.check_changes(self.changes)
+        if "author" in self.changes:
+            item_edits.check_author(cfg, self.changes["author"])
 
     def write(self, uow: UnitOfWork, loaded: Any) -> AgendaItemRow:
         return item_edits.edit(uow, self.item_id, self.changes, self.reason)

@@ -17,6 +17,7 @@ from decisions.agenda_rules import check_wording, validate_action
 from decisions.checklist import check_answers
 from decisions.errors import InvalidInput, RuleRefused
 from decisions.report_text import check_report_text
+from decisions.terms import LocalityConfig
 from workflows.committee import common
 from workflows.committee.common import CLOSING_POSITION
 from workflows.committee.events import AgendaReordered, ItemEdited
@@ -24,9 +25,22 @@ from workflows.committee.items import TO_FOLLOW, check_cover
 from workflows.committee.tables import COVER_FIELDS, AgendaItemRow
 from workflows.events import UnitOfWork
 
-EDITABLE = ("title", "body_text", "cover", "action", "action_text", "lead", "checklist")
+EDITABLE = ("title", "body_text", "cover", "action", "action_text", "lead", "checklist",
+            "author")
 OPEN_STATES = ("draft", "submitted", "accepted")
 PUBLISHED_STATES = ("published", "considered")
+
+
+def check_author(cfg: LocalityConfig, author: str | None) -> None:
+    """An item's author is a configured member holding the report_author role (or none)."""
+    if not author:
+        return
+    known = {m.id: m for m in cfg.member}
+    authors = sorted(m.id for m in cfg.member if "report_author" in m.roles)
+    if author not in known or "report_author" not in known[author].roles:
+        what = "is not a member" if author not in known else "is not a report author"
+        listed = ", ".join(authors) or 'none (give a member roles = ["report_author"])'
+        raise InvalidInput(f"author: {author!r} {what}; expected one of {listed}")
 
 
 def check_changes(changes: Mapping[str, Any]) -> None:
@@ -71,6 +85,8 @@ def edit(uow: UnitOfWork, item_id: int, changes: Mapping[str, Any],
             if key == "cover" else (dict(value) if key == "checklist" else value)
         if key == "checklist":
             new = check_answers(new)
+        if key == "author":
+            new = new or None
         if getattr(item, key) != new:
             setattr(item, key, new)
             changed.append(key)

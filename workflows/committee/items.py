@@ -84,7 +84,8 @@ def add(uow: UnitOfWork, meeting_id: int, title: str, *, action: str = "for_deci
         body_text: str = "", appendices: Sequence[Mapping[str, Any]] = (),
         pool_line_id: str | None = None, amount: Decimal | None = None,
         proposal_id: int | None = None, report_id: int | None = None,
-        action_text: str = "", checklist: Mapping[str, str] | None = None) -> AgendaItemRow:
+        action_text: str = "", checklist: Mapping[str, str] | None = None,
+        author: str | None = None) -> AgendaItemRow:
     """A draft item on a scheduled meeting's agenda, before any other business."""
     cfg = uow.config
     m = common.meeting(uow.session, meeting_id)
@@ -124,7 +125,7 @@ def add(uow: UnitOfWork, meeting_id: int, title: str, *, action: str = "for_deci
     item = AgendaItemRow(
         meeting_id=meeting_id, title=title.strip(), action=action,
         action_text=check_wording(action_text), checklist=check_answers(checklist or {}),
-        lead=lead, report=report,
+        lead=lead, report=report, author=author or None,
         indicative_time=indicative_time, duration_minutes=duration_minutes, part=part,
         exempt_paragraph=exempt_paragraph, public_interest_reason=public_interest_reason,
         cover={k: str((cover or {}).get(k, "")) for k in COVER_FIELDS}, body_text=body_text,

@@ -152,6 +152,9 @@ class AgendaItemRow(SQLModel, table=True):
     report: str = "Written Report"  # "Written Report" | "To follow" | "Verbal" | "Presentation"
     lead: str = ""
     """Lead officer or member presenting the item (the agenda's "Lead" column)."""
+    author: str | None = Field(default=None, max_length=64, index=True)
+    """The member (a report author) the report is assigned to: it is on their "Your items"
+    page, and they draft, attach and submit it (None: the secretary writes it)."""
     indicative_time: str | None = None
     """Start time on the agenda, "HH:MM" local (file 000's "Indicative Timings")."""
     duration_minutes: int | None = None
@@ -251,3 +254,20 @@ class ItemAppendixRow(SQLModel, table=True):
     size: int
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class ItemClearanceRow(SQLModel, table=True):
+    """An officer's clearance of an item's report (file 004: "Finance Officer Clearance",
+    "Legal Officer Clearance"), or its refusal with the comment, for one version of the item
+    (an edit after it needs clearing again). workflows/committee/clearance.py."""
+
+    __tablename__ = "item_clearance"
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="agenda_item.id", index=True)
+    kind: str = Field(max_length=16)  # finance | legal
+    cleared: bool
+    """True: cleared; False: refused (the comment says why)."""
+    by: str = Field(max_length=64)
+    comment: str = ""
+    item_version: int
+    at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

@@ -24,14 +24,17 @@ from s75.web.api.models import (
     ItemOut,
     LateIn,
     MeetingOut,
+    MinuteIn,
     MinutesIn,
     NoFields,
     Problem,
     ReasonIn,
+    ReorderIn,
     RouteIn,
 )
 from workflows.actions import Action
 from workflows.committee import common
+from workflows.committee.circulation import CirculateMinutes
 from workflows.committee.interest_actions import DeclareInterest
 from workflows.committee.item_actions import (
     AcceptItem,
@@ -39,6 +42,7 @@ from workflows.committee.item_actions import (
     Decide,
     DeferItem,
     PublishItem,
+    ReorderItem,
     RouteItem,
     SubmitItem,
     WithdrawItem,
@@ -48,6 +52,7 @@ from workflows.committee.meeting_actions import (
     HoldMeeting,
     PublishMeeting,
     RecordAttendance,
+    WriteMinute,
 )
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -210,3 +215,32 @@ def minutes(request: Request, meeting_id: int, body: MinutesIn, who: Principal =
                                              at_meeting_id=meeting_id,
                                              amendments=body.amendments),
                 "Minutes approved and signed.", meeting_id=meeting_id)
+
+
+@router.post("/items/{item_id:id}/position", summary="Move an item in the agenda order",
+             operation_id="reorder_item")
+def reorder(request: Request, item_id: int, body: ReorderIn, who: Principal = Who) -> Done:
+    """``item reorder`` (secretary)."""
+    return _run(request, who, ReorderItem(item_id=item_id, position=body.position),
+                "Agenda order changed.", item_id)
+
+
+@router.post("/items/{item_id:id}/minute", summary="Write the minute of an item",
+             operation_id="write_minute")
+def minute(request: Request, item_id: int, body: MinuteIn, who: Principal = Who) -> Done:
+    """``minutes write`` (secretary), while the minutes are a draft."""
+    a = app_of(request)
+    with a.session() as s:
+        meeting_id = common.item(s, item_id).meeting_id
+    return _run(request, who, WriteMinute(meeting_id=meeting_id, item_id=item_id,
+                                          text=body.text), "Minute written.", item_id)
+
+
+@router.post("/meetings/{meeting_id:id}/circulation",
+             summary="Circulate the draft minutes to the members",
+             operation_id="circulate_minutes")
+def circulate(request: Request, meeting_id: int, body: NoFields | None = NOTHING,
+              who: Principal = Who) -> Done:
+    """``minutes circulate`` (secretary)."""
+    return _run(request, who, CirculateMinutes(meeting_id=meeting_id),
+                "Draft minutes circulated to the members.", meeting_id=meeting_id)

@@ -117,6 +117,16 @@ class DecideIn(Strict):
     alternatives_rejected: Text = ""
 
 
+class ReorderIn(Strict):
+    position: Id = Field(description="The item's place among the business items (1 = first "
+                         "after the opening standing items)")
+
+
+class MinuteIn(Strict):
+    text: Text = Field(description="The secretary's minute of the item (a summary of the "
+                       "discussion)")
+
+
 class MinutesIn(Strict):
     minutes_of: Id = Field(description="The earlier meeting whose minutes are approved")
     amendments: Text = ""

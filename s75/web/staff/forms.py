@@ -14,6 +14,7 @@ from starlette.datastructures import FormData
 from decisions.agenda_rules import ACTIONS as ITEM_ACTIONS
 from decisions.errors import InvalidInput
 from workflows.actions import Action
+from workflows.committee.circulation import CirculateMinutes
 from workflows.committee.decide import OUTCOMES
 from workflows.committee.interest_actions import DeclareInterest
 from workflows.committee.item_actions import (
@@ -22,6 +23,7 @@ from workflows.committee.item_actions import (
     Decide,
     DeferItem,
     PublishItem,
+    ReorderItem,
     RouteItem,
     SubmitItem,
     WithdrawItem,
@@ -31,6 +33,7 @@ from workflows.committee.meeting_actions import (
     HoldMeeting,
     PublishMeeting,
     RecordAttendance,
+    WriteMinute,
 )
 from workflows.committee.records import ATTENDANCE_STATUSES, MANAGED
 from workflows.committee.tables import COVER_FIELDS
@@ -77,7 +80,8 @@ def _add_item(meeting: int, d: FormData) -> Action[Any]:
                    part=int(part), exempt_paragraph=number(d, "exempt_paragraph", optional=True),
                    public_interest_reason=text(d, "public_interest_reason") or None,
                    body_text=text(d, "body_text"),
-                   cover={k: text(d, k, 5000) for k in COVER_FIELDS})
+                   cover={k: text(d, k, 5000) for k in COVER_FIELDS},
+                   author=text(d, "author", 64) or None)
 
 
 def _submit(meeting: int, d: FormData) -> Action[Any]:
@@ -116,6 +120,16 @@ def _minutes(meeting: int, d: FormData) -> Action[Any]:
                           amendments=text(d, "amendments"))
 
 
+def _reorder(meeting: int, d: FormData) -> Action[Any]:
+    position = number(d, "position")
+    assert position is not None
+    return ReorderItem(item_id=item_id(d), position=position)
+
+
+def _minute(meeting: int, d: FormData) -> Action[Any]:
+    return WriteMinute(meeting_id=meeting, item_id=item_id(d), text=text(d, "text"))
+
+
 @dataclass(frozen=True)
 class Form:
     build: Builder
@@ -127,7 +141,8 @@ class Form:
 
 
 FORMS: dict[str, Form] = {
-    "add-item": Form(_add_item, ("title", "action", "lead", "part", "exempt_paragraph",
+    "add-item": Form(_add_item, ("title", "action", "lead", "author", "part",
+                                 "exempt_paragraph",
                                  "public_interest_reason", "body_text", *COVER_FIELDS),
                      "Item added (draft)."),
     "submit": Form(_submit,
@@ -152,7 +167,14 @@ FORMS: dict[str, Form] = {
     "decide": Form(_decide, ("outcome", "resolution", "reasons", "alternatives_rejected"),
                    "Decision recorded.", item=True),
     "minutes": Form(_minutes, ("minutes_of", "amendments"), "Minutes approved and signed."),
+    "reorder": Form(_reorder, ("position",), "Agenda order changed.", item=True),
+    "minute": Form(_minute, ("text",), "Minute written.", item=True),
+    "circulate": Form(lambda m, d: CirculateMinutes(meeting_id=m), (),
+                      "Draft minutes circulated to the members."),
 }
+FRAGMENTS = {"reorder": "staff/_agenda.html", "attendance": "staff/_attendance.html"}
+"""Forms that, sent by htmx (``HX-Request``), are answered with their part of the page alone
+(the agenda; the attendance list and its form)."""
 
 
 def field_of(message: str, form: Form) -> str | None:

@@ -19,7 +19,7 @@ from s75 import accounts
 from s75.app import App
 from s75.web.pages import page
 from s75.web.staff import sessions, views
-from s75.web.staff.forms import FORMS, field_of, text
+from s75.web.staff.forms import FORMS, FRAGMENTS, field_of, text
 from workflows.actions import body_scope
 from workflows.committee import common
 from workflows.committee.decide import OUTCOMES
@@ -90,6 +90,17 @@ async def logout(request: Request) -> Response:
     return RedirectResponse("/", status_code=303)
 
 
+def check_version(version: int, posted: str | None) -> None:
+    """A form that carries the item's ``version`` was made from the item as it then stood;
+    when it has moved on since (someone else changed it, or this is a second submit of the
+    same form), nothing is written: 409, reload."""
+    if posted is not None and posted.strip() != str(version):
+        raise ConflictError(
+            f"Someone else changed this item since you opened the page (you had version "
+            f"{posted.strip() or 'none'}; it is now version {version}). Reload the page to see "
+            "the item as it stands, then make your change again; nothing was saved")
+
+
 @router.get("/staff", response_class=HTMLResponse)
 def dashboard(request: Request) -> HTMLResponse:
     who = signed_in(request)
@@ -107,14 +118,14 @@ def _meeting_allowed(a: App, who: Principal, meeting_id: int, action: str) -> st
     return body_id
 
 
-def _workspace(request: Request, meeting_id: int, status: int = 200, **extra: Any
-               ) -> HTMLResponse:
+def _workspace(request: Request, meeting_id: int, status: int = 200, *,
+               template: str = "workspace.html", **extra: Any) -> HTMLResponse:
     a = _app(request)
     with a.session() as s:
         w = views.workspace(s, a.config, meeting_id, a.clock.now())
     context: dict[str, Any] = {"errors": {}, "values": {}, "failed": None, "message": None,
                                "done": None, **extra}
-    return staff_page(request, "workspace.html", status, title=f"{w.meeting.body}, "
+    return staff_page(request, template, status, title=f"{w.meeting.body}, "
                       f"{w.meeting.when}", w=w, outcomes=OUTCOMES, statuses=ATTENDANCE_STATUSES,
                       managed=MANAGED, **context)
 
@@ -125,6 +136,26 @@ def meeting_workspace(request: Request, meeting_id: int, done: str = "") -> HTML
     _meeting_allowed(_app(request), who, meeting_id, "the meeting workspace")
     form = FORMS.get(done)
     return _workspace(request, meeting_id, done=form.done if form else None)
+
+
+@router.get("/staff/meetings/{meeting_id:id}/items/{item_id:id}/rules",
+            response_class=HTMLResponse)
+def rule_check(request: Request, meeting_id: int, item_id: int) -> HTMLResponse:
+    """The decide form's live rule check: quorum for the item, interests, the decision rule,
+    as things stand, read only. With htmx (``HX-Request``) the fragment alone; without it a
+    page of its own, linked from the form."""
+    who = signed_in(request)
+    a = _app(request)
+    _meeting_allowed(a, who, meeting_id, "the rule check")
+    with a.session() as s:
+        item = common.item(s, item_id)
+        if item.meeting_id != meeting_id:
+            raise NotFound(f"item {item.id} is not on the agenda of meeting {meeting_id}")
+        check = views.rule_check(s, a.config, item_id)
+    if request.headers.get("HX-Request"):
+        return page(request, "staff/_rules.html", check=check, meeting_id=meeting_id)
+    return staff_page(request, "staff/rules.html", title=f"The rules now: {check.item.title}",
+                      check=check, meeting_id=meeting_id)
 
 
 @router.post("/staff/meetings/{meeting_id:id}/{form_name}", response_model=None)
@@ -138,6 +169,8 @@ async def perform_form(request: Request, meeting_id: int, form_name: str) -> Res
     a = _app(request)
     _meeting_allowed(a, who, meeting_id, f"the {form_name} form")  # the page's gate first
     values = {k: v for k, v in data.items() if isinstance(v, str) and k != "csrf"}
+    fragment = bool(request.headers.get("HX-Request")) and form_name in FRAGMENTS
+    template = FRAGMENTS[form_name] if fragment else "workspace.html"
     try:
         action = form.build(meeting_id, data)
         if form.item:
@@ -146,13 +179,15 @@ async def perform_form(request: Request, meeting_id: int, form_name: str) -> Res
                 if item.meeting_id != meeting_id:
                     raise NotFound(f"item {item.id} is not on the agenda of meeting "
                                    f"{meeting_id}")
+                check_version(item.version, values.get("version"))
         a.perform(action, principal=who)
     except (InvalidInput, RuleRefused, ConflictError) as exc:
         message = str(exc)
         field = field_of(message, form)
         status = 422 if isinstance(exc, InvalidInput) else 409
         return _workspace(request, meeting_id, status, failed=form_name, message=message,
-                          errors={field: message} if field else {}, values=values)
+                          errors={field: message} if field else {}, values=values,
+                          template=template, fragment=fragment)
     except NotFound as exc:  # a value typed into a field (a member, a meeting) that is not there
         message = str(exc)
         named = [f for f in form.fields
@@ -160,6 +195,10 @@ async def perform_form(request: Request, meeting_id: int, form_name: str) -> Res
         if not named:
             raise
         return _workspace(request, meeting_id, 422, failed=form_name, message=message,
-                          errors={named[0]: message}, values=values)
+                          errors={named[0]: message}, values=values, template=template,
+                          fragment=fragment)
+    if fragment:  # htmx: the agenda alone, in its new order (no reload)
+        return _workspace(request, meeting_id, template=template, fragment=True,
+                          done=form.done)
     return RedirectResponse(f"/staff/meetings/{meeting_id}?done={quote(form_name)}",
                             status_code=303)

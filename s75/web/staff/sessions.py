@@ -108,6 +108,7 @@ async def form(request: Request) -> FormData:
     token = data.get("csrf")
     ws = current(request)
     if not isinstance(token, str) or not hmac.compare_digest(token, ws.csrf):
+        await data.close()  # an uploaded file's temporary copy goes at once
         raise CsrfRefused("The form has expired or did not come from this site. Go back, "
                           "reload the page and try again.")
     return data
