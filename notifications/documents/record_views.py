@@ -49,6 +49,12 @@ class DecisionNoticeView:
     """Under which law the body records the decision (decisions.access.decision_record_basis)."""
     implementation: str = ""
     """From which date the decision may be implemented (decisions.key_decisions)."""
+    status: str = ""
+    """"" for a decision as recorded; "corrected" for the record replacing one recorded
+    wrongly; "rescinded" for a decision struck from the record."""
+    corrections: tuple[str, ...] = ()
+    """The trail in words: when, by whom and why the record was corrected or rescinded, and
+    what it first said."""
 
 
 @dataclass(frozen=True)

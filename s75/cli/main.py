@@ -14,6 +14,7 @@ import typer
 from decisions.terms import LocalityConfig
 from s75.app import make_app
 from s75.cli import (
+    corrections,
     decision_app,
     demo,
     documents,
@@ -33,7 +34,7 @@ from s75.config import load_config
 
 # Command modules: each defines ``register(app: typer.Typer) -> None``.
 COMMAND_MODULES = (proposals, gateways, meetings, items, pool, scheduler, documents, demo, serve,
-                   users, decision_app)
+                   users, corrections, decision_app)
 
 
 def _version(value: bool) -> None:

@@ -287,3 +287,32 @@ def _declare(app: App) -> Case:
     i = item(app, meetings(app, "jcc")[0], "published")
     return Case(DeclareInterest(i, "exec_adults", "non_pecuniary", "Trustee of a care charity"),
                 "exec_adults", "exec_children")
+
+
+# Corrections -------------------------------------------------------------------------------
+def _cabinet_decision(app: App) -> int:
+    m = meetings(app, "cabinet", QUARTER)[0]
+    i = item(app, m, "published")
+    app.perform(RecordAttendance(m, CABINET))
+    return int(app.perform(Decide(i, votes=dict.fromkeys(CABINET, "for"),
+                                  reasons="Demand is rising", alternatives_rejected="Do nothing",
+                                  resolution="The winter beds plan was approved."),
+                           lambda _uow, r: r.decision.id))
+
+
+@case("decision correct")
+def _decision_correct(app: App) -> Case:
+    from workflows.committee.corrections import CorrectDecision
+
+    return Case(CorrectDecision(_cabinet_decision(app), "The resolution omitted the review",
+                                resolution="The winter beds plan was approved, with a review "
+                                           "in March."),
+                "democratic_services", "exec_adults")
+
+
+@case("decision rescind")
+def _decision_rescind(app: App) -> Case:
+    from workflows.committee.corrections import RescindDecision
+
+    return Case(RescindDecision(_cabinet_decision(app), "Recorded on the wrong item"),
+                "democratic_services", "exec_adults")
