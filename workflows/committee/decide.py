@@ -156,7 +156,7 @@ def check_decidable(uow: UnitOfWork, item: AgendaItemRow, m: MeetingRow) -> None
                           "decided (or, if late, one the chair accepted as urgent and published)")
     present = attendance.attendees(uow.session, m.id or 0)
     if not any(a.capacity != "in_attendance" for a in present):
-        raise RuleRefused(f"quorum (terms of reference of {m.body_id})",
+        raise RuleRefused(f"quorum (terms of reference of the {cfg.body_by_id(m.body_id).name})",
                           f"no attendance is recorded for {common.describe_meeting(cfg, m)}; "
                           "record who is present ('s75 meeting attend') first")
 
@@ -199,7 +199,7 @@ def _defer_inquorate(uow: UnitOfWork, result: DecideResult, body: Body) -> Decid
     else:
         where = "it is deferred; no later meeting is scheduled, so place it when one is"
     result.refusal = RuleRefused(
-        f"quorum (terms of reference of {body.id})",
+        f"quorum (terms of reference of the {body.name})",
         f"{common.describe_item(item)} cannot be decided: {why}; {where}")
     return result
 
@@ -219,9 +219,10 @@ def take(uow: UnitOfWork, item: AgendaItemRow, m: MeetingRow, motion: Motion) ->
     if m.status == "scheduled":
         refresh_chair(uow, m)
     if not m.chair_id:
-        raise RuleRefused(f"terms of reference of {body.id} (chairing)", m.chair_reason or
+        raise RuleRefused(f"terms of reference of the {body.name} (chairing)", m.chair_reason or
                           "no chair is available for the meeting")
-    item_chair = chair_for_item(body, m.chair_id, excluded, [a.member_id for a in present])
+    item_chair = chair_for_item(body, m.chair_id, excluded, [a.member_id for a in present],
+                                lambda x: cfg.member_by_id(x).display)
     decision_date = m.local_date or common.local_day(cfg, m.starts_at)
     key = body.executive and _check_key_decision(uow, item, body, decision_date)
     eligible = [a for a in present if a.member_id in q.counted]
