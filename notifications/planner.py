@@ -11,9 +11,10 @@ PoolReportSent; proposal.*, gateway.recorded, condition.added|closed (planner_pr
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from decisions.terms import LocalityConfig
 from notifications import deadlines as dl
 from notifications import store
 from notifications.documents.events import DocumentRendered, PoolReportSent
@@ -229,6 +230,10 @@ def on_action_closed(uow: UnitOfWork, ev: ActionClosed) -> None:
         _met(uow, "action closed", kind="action", subject_id=ev.action_id)
 
 
+def _body_name(cfg: LocalityConfig, body_id: str) -> str:
+    return next((b.name for b in cfg.body if b.id == body_id), body_id)
+
+
 def on_referral(uow: UnitOfWork, ev: ReferralCreated) -> None:
     cfg = uow.config
     if ev.to_body_id not in {b.id for b in cfg.body}:
@@ -236,7 +241,11 @@ def on_referral(uow: UnitOfWork, ev: ReferralCreated) -> None:
     body = cfg.body_by_id(ev.to_body_id)
     send_all(uow.session, cfg, uow.now, f"referral.created:{ev.referral_id}",
              [dl.secretary_email(cfg, ev.to_body_id)], f"Referral to the {body.name}",
-             f"A decision has been referred to the {body.name}: {ev.reason}\n"
-             f"It is placed on meeting {ev.to_meeting_id or '(to be scheduled)'}.\n",
+             f"A decision of the {_body_name(cfg, ev.from_body_id)} has been referred to the "
+             f"{body.name}: {ev.reason}\n"
+             + (f"It is placed on the agenda of the meeting on "
+                f"{when(cfg, datetime.fromisoformat(ev.to_starts_at))}.\n" if ev.to_starts_at
+                else "No meeting of the body is open for it yet: it is to be placed when one is "
+                     "scheduled.\n"),
              kind="referral")
 
