@@ -5,7 +5,8 @@ secretary of another body)."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
@@ -243,7 +244,9 @@ def _item_route(app: App) -> Case:
 @case("key-decision record")
 def _key_decision(app: App) -> Case:
     i = item(app, meetings(app, "cabinet", QUARTER)[0], "submitted")
-    return Case(RecordKeyDecision(i, forward_plan_published_on=date(2019, 3, 1)),
+    # Dated the day the item was drafted (real time here): not before it existed.
+    today = datetime.now(ZoneInfo("Europe/London")).date()
+    return Case(RecordKeyDecision(i, forward_plan_published_on=today),
                 "democratic_services", "exec_resources")
 
 

@@ -17,8 +17,10 @@ CCG = ["ccg_chair", "accountable_officer", "cfo", "gp_director_1"]
 
 
 def ready_item(s75json: Callable[..., Any], meeting: int, title: str, *extra: object,
-               submitted: str = "2019-03-20", published: str = "2019-04-01") -> int:
-    item = s75json("item", "add", meeting, title, *COVER_ARGS, *extra)
+               submitted: str = "2019-03-20", published: str = "2019-04-01",
+               created: str | None = None) -> int:
+    when = ("--now", created) if created else ()
+    item = s75json(*when, "item", "add", meeting, title, *COVER_ARGS, *extra)
     s75json("--as", "commissioning_lead", "item", "submit", item["id"], "--on", submitted)
     s75json("item", "accept", item["id"])
     s75json("item", "publish", item["id"], "--on", published)
@@ -191,7 +193,7 @@ def test_key_decision_refused_without_forward_plan_notice(
     cabinet = s75json("meeting", "list", "--body", "cabinet")
     may = next(m for m in cabinet if m["date"] == "2019-05-20")["id"]
     item = ready_item(s75json, may, "Extra care housing contract", "--amount", "750000",
-                      submitted="2019-05-01", published="2019-05-10")
+                      submitted="2019-05-01", published="2019-05-10", created="2019-03-01")
     s75json("meeting", "attend", may, "leader", "exec_adults", "exec_children")
     votes = ["--vote", "leader=for", "--vote", "exec_adults=for", "--vote",
              "exec_children=against"]

@@ -130,14 +130,43 @@ def _record_votes(uow: UnitOfWork, item_id: int, objections: Collection[str],
         uow.session.add(VoteRow(item_id=item_id, kind="partner", partner_id=pid, vote=v))
 
 
+RULE_OUTCOMES = ("not_approved", "referred")
+"""Outcomes the body's decision rule produces from the objections or votes, never given."""
+NOT_DECISIONS = ("deferred", "withdrawn")
+RULE_INPUT = {"consensus": "the objections recorded (--objection)",
+              "majority": "the members' votes (--vote)",
+              "one_vote_per_partner": "each partner's block vote (--partner-vote)"}
+
+
 def validate_decision(outcome: str, resolution: str) -> None:
     """The input on its own: a known outcome; an amended decision states its resolution."""
-    if outcome not in OUTCOMES:
+    if outcome not in (*OUTCOMES, *RULE_OUTCOMES, *NOT_DECISIONS):
         raise InvalidInput(f"outcome: {outcome!r} is not valid; expected one of "
                            f"{', '.join(OUTCOMES)}")
     if outcome == "amended" and not resolution.strip():
         raise InvalidInput("resolution: missing; an amended decision records the resolution as "
                            "amended (--resolution)")
+
+
+def check_outcome(uow: UnitOfWork, item: AgendaItemRow, m: MeetingRow, outcome: str) -> None:
+    """An outcome the meeting may give: approved, approved as amended or noted. A refusal or
+    a referral is what the body's rule makes of the objections or votes; a deferral or a
+    withdrawal is not a decision."""
+    if outcome in OUTCOMES:
+        return
+    body = uow.config.body_by_id(m.body_id)
+    if outcome in NOT_DECISIONS:
+        verb = "defer" if outcome == "deferred" else "withdraw"
+        raise RuleRefused("the agenda_item workflow (a deferral or withdrawal is not a "
+                          "decision)", f"{common.describe_item(item)} is not decided as "
+                          f"{outcome}; use 's75 item {verb} {item.id} --reason ...'")
+    rule = body.decision_rule
+    raise RuleRefused(
+        f"decision rule of the {body.name} ({rule.replace('_', ' ')})",
+        f"{common.describe_item(item)} cannot be recorded as {outcome.replace('_', ' ')} by "
+        f"--outcome: under the terms of reference the {rule.replace('_', ' ')} rule gives it "
+        f"from {RULE_INPUT.get(rule, 'the votes')}; record those with --outcome approved, "
+        "amended or noted and the rule decides")
 
 
 def check_decidable(uow: UnitOfWork, item: AgendaItemRow, m: MeetingRow) -> None:
@@ -185,6 +214,7 @@ def decide_item(uow: UnitOfWork, item_id: int, *, outcome: str = "approved",
     item = common.item(uow.session, item_id)
     m = common.meeting(uow.session, item.meeting_id)
     check_decidable(uow, item, m)
+    check_outcome(uow, item, m, outcome)
     return take(uow, item, m, Motion(outcome, objections, votes, partner_votes, casting,
                                      resolution, reasons, alternatives_rejected))
 
