@@ -18,6 +18,7 @@ from workflows.committee.corrections import (
 )
 from workflows.committee.events import MinuteCorrected, MinutesSigned
 from workflows.committee.records import MinutesRow, MinutesVersionRow
+from workflows.committee.tables import MeetingRow
 from workflows.events import EventBus, UnitOfWork
 
 
@@ -102,9 +103,13 @@ def reissue_notice(uow: UnitOfWork, superseded_id: int, decision_id: int,
 
 
 def _after_correction(uow: UnitOfWork, superseded_id: int, decision_id: int, meeting_id: int,
-                      reason: str, event: str) -> None:
+                      item_id: int, what: str, event: str) -> None:
     if not enabled():
         return
+    m = uow.session.get(MeetingRow, meeting_id)
+    number = minutes_gather.numbers(uow.session, uow.config, m, minutes_gather.minuted_items(
+        uow.session, meeting_id)).get(item_id, "") if m is not None else ""
+    reason = f"minute {number}: {what}" if number else what
     old, new = reissue_notice(uow, superseded_id, decision_id, meeting_id, event)
     row = correction_of(uow.session, superseded_id)
     if row is not None:
@@ -120,12 +125,12 @@ def _after_correction(uow: UnitOfWork, superseded_id: int, decision_id: int, mee
 
 def on_decision_corrected(uow: UnitOfWork, event: DecisionCorrected) -> None:
     _after_correction(uow, event.corrects_id, event.decision_id, event.meeting_id,
-                      f"the decision on the item was corrected: {event.reason}", event.name)
+                      event.item_id, f"the decision was corrected ({event.reason})", event.name)
 
 
 def on_decision_rescinded(uow: UnitOfWork, event: DecisionRescinded) -> None:
     _after_correction(uow, event.decision_id, event.decision_id, event.meeting_id,
-                      f"the decision on the item was rescinded: {event.reason}", event.name)
+                      event.item_id, f"the decision was rescinded ({event.reason})", event.name)
 
 
 def install(bus: EventBus) -> None:

@@ -14,7 +14,7 @@ PEOPLE = frozenset({
     "chair", "chair_due", "person", "substitute_for", "owner", "recorded", "member", "members",
     "by", "signed_by", "requested_by", "objections", "objection", "submitted_by", "actor",
     "declared_by", "secretary", "signatory", "signed_for", "fund_manager", "counted",
-    "eligible", "consented_by", "condition_owner",
+    "eligible", "consented_by", "condition_owner", "created_by", "corrected_by",
 })
 BODIES = frozenset({"body", "to_body", "from_body", "bodies", "decided_by_body",
                     "sovereign_body"})
