@@ -38,7 +38,7 @@ def _change(c: DecisionCorrectionRow, cfg: LocalityConfig) -> str:
         firsts.append(f"the {ch.get('field')} first recorded read {_quoted(before)}")
     said = "; ".join(firsts)
     said = f" Before the correction {said}" if said else ""
-    if said and not said.endswith("."):
+    if said and not said.endswith((".", ".”")):
         said += "."
     return (f"Corrected on {_when(cfg, c.corrected_at)} by {_who(cfg, c.corrected_by)}: "
             f"{c.reason.rstrip('.')}.{said}")
