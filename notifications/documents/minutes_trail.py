@@ -55,7 +55,8 @@ def history(session: Session, cfg: LocalityConfig, d: DecisionRow) -> list[str]:
 
 
 def trail(session: Session, cfg: LocalityConfig, d: DecisionRow) -> tuple[str, tuple[str, ...]]:
-    """(status, lines): status "" (as recorded), "corrected" or "rescinded"."""
+    """(status, lines): status "" (as recorded), "corrected", "superseded" (by a
+    correction) or "rescinded"."""
     lines = history(session, cfg, d)
     done = correction_of(session, d.id or 0)
     if done is not None and done.kind == "rescission":
@@ -64,4 +65,9 @@ def trail(session: Session, cfg: LocalityConfig, d: DecisionRow) -> tuple[str, t
                      f"{done.reason.rstrip('.')}. It does not stand and may not be "
                      "implemented.")
         return "rescinded", tuple(lines)
+    if done is not None:
+        lines.append(f"This record was superseded on {_when(cfg, done.corrected_at)} by a "
+                     f"corrected record ({done.reason.rstrip('.')}); it is kept as first "
+                     "issued.")
+        return "superseded", tuple(lines)
     return ("corrected" if lines else ""), tuple(lines)

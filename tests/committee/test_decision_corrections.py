@@ -73,6 +73,13 @@ def test_correct_and_rescind_leave_a_trail(jcc: list[dict[str, Any]], s75: Calla
     assert "the resolution first recorded read “That the recommendations in the report be " \
         "approved.”" in text
     assert "marked superseded" in text
+    # The original, rendered on request, says it was superseded and keeps its reference.
+    out = tmp_path / "original.pdf"
+    assert s75("render", "notice", first, "--out", out).code == 0
+    original = re.sub(r"\s+", " ", " ".join(p.extract_text() or ""
+                                            for p in PdfReader(str(out)).pages))
+    assert "Record of decision (superseded)" in original and "JCC/2019/1" in original
+    assert "superseded on" in original and "report-back agreed" in original
     assert not IDS.search(text), IDS.search(text)
     docs = s75json("documents", "list", "--kind", "notice")
     mine = next(d for d in docs if d["id"] == new_notice)
