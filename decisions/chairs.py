@@ -15,7 +15,7 @@ A chair with an interest in an item hands that item to the vice-chair or co-chai
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from decisions.errors import RuleRefused
@@ -37,12 +37,17 @@ class ChairChoice:
     reason: str
 
 
+def _subject(name: str) -> str:
+    """A name before its verb: "Cllr Jane Smith, Leader of the Council," closes its comma."""
+    return f"{name}," if "," in name else name
+
+
 def due_chair(body: Body, history: Sequence[ChairRecord]) -> str:
     """Who is due to chair the next meeting, from the body's chair or rotation and the
     history of meetings held (oldest first)."""
     if not body.chair_rotation:
         if body.chair is None:
-            raise RuleRefused(f"terms of reference of {body.id}",
+            raise RuleRefused(f"terms of reference of the {body.name}",
                               "the body has neither a chair nor a chair_rotation")
         return body.chair
     rotation = body.chair_rotation
@@ -72,13 +77,14 @@ def _stand_ins(body: Body, due: str) -> list[str]:
 
 
 def chair_for_meeting(body: Body, history: Sequence[ChairRecord],
-                      apologies: Collection[str]) -> ChairChoice:
+                      apologies: Collection[str],
+                      name: Callable[[str], str] = str) -> ChairChoice:
     """The chair of the next meeting. Raises RuleRefused when neither the due chair nor any
-    co-chair or vice-chair is available."""
+    co-chair or vice-chair is available. ``name`` puts a member id in words for the reason."""
     due = due_chair(body, history)
     if due not in apologies:
         how = "co-chair due in rotation" if body.chair_rotation else "the chair"
-        return ChairChoice(due, due, f"{due} chairs ({how})")
+        return ChairChoice(due, due, f"{_subject(name(due))} chairs ({how})")
     for other in _stand_ins(body, due):
         if other not in apologies:
             role = "co-chair" if other in body.chair_rotation else "vice-chair"
@@ -87,21 +93,22 @@ def chair_for_meeting(body: Body, history: Sequence[ChairRecord],
                 then = (
                     "; the rotation moves on as usual"
                     if body.rotation_advances_by == "meeting_held"
-                    else f"; {due} is due again at the next meeting"
+                    else f"; {name(due)} is due again at the next meeting"
                 )
-            return ChairChoice(due, other, f"{due} sent apologies, so the {role} {other} "
-                                           f"chairs{then}")
-    candidates = [due, *_stand_ins(body, due)]
+            return ChairChoice(due, other, f"{_subject(name(due))} sent apologies, so the "
+                                           f"{role}, {name(other)}, chairs{then}")
+    candidates = [name(c) for c in (due, *_stand_ins(body, due))]
+    sep = "; " if any("," in c for c in candidates) else ", "
     raise RuleRefused(
-        f"terms of reference of {body.id} (chairing)",
-        f"{', '.join(candidates)} all sent apologies, so no chair or vice-chair is available; "
-        "the meeting cannot be held as planned: reschedule it, or amend the terms of reference "
-        "to let the members present elect a chair",
+        f"terms of reference of the {body.name} (chairing)",
+        f"{sep.join(candidates)} all sent apologies, so no chair or vice-chair is available; "
+        "the meeting cannot be held as planned: reschedule it, or amend the terms of "
+        "reference to let the members present elect a chair",
     )
 
 
 def chair_for_item(body: Body, meeting_chair: str, conflicted: Collection[str],
-                   present: Collection[str]) -> str:
+                   present: Collection[str], name: Callable[[str], str] = str) -> str:
     """Who chairs one item: the meeting's chair unless they declared an interest in it, then
     the next co-chair or the vice-chair who is present and has no interest."""
     if meeting_chair not in conflicted:
@@ -111,7 +118,7 @@ def chair_for_item(body: Body, meeting_chair: str, conflicted: Collection[str],
             return other
     raise RuleRefused(
         "Localism Act 2011 s31(4) (chair with an interest)",
-        f"the chair {meeting_chair} declared an interest in this item and no co-chair or "
+        f"the chair, {name(meeting_chair)}, declared an interest in this item and no co-chair or "
         "vice-chair without an interest is present; defer the item, or record a dispensation "
         "for the chair",
     )

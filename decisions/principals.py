@@ -57,17 +57,27 @@ class Principal:
     member_of: frozenset[str] = frozenset()
     partner: str | None = None
     kind: Literal["member", "account", "system"] = "member"
+    display: str = ""
+    """The person as a reader knows them ("Cllr Amir Hussain, Executive Member for Adults")."""
+    body_names: tuple[tuple[str, str], ...] = ()
+    """(body id, name) of the locality's bodies, for messages in names."""
 
     def describe(self) -> str:
-        return f"{self.id} ({self.name})"
+        return self.display or self.name
+
+    def _bodies(self, ids: Iterable[str]) -> str:
+        names = dict(self.body_names)
+        shown = [f"the {names[b]}" if b in names else b for b in sorted(ids)]
+        return ", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else shown[0]
 
     def holds(self) -> str:
-        """The roles held, in words: ``secretary of jcc; member of cabinet, jcc``."""
+        """The roles held, in words: ``secretary of the Joint Commissioning Committee; a
+        member of the Council Cabinet and the Joint Commissioning Committee``."""
         parts = [r.replace("_", " ") for r in GLOBAL_ROLES if r in self.roles]
         if self.secretary_of:
-            parts.append("secretary of " + ", ".join(sorted(self.secretary_of)))
+            parts.append("secretary of " + self._bodies(self.secretary_of))
         if self.member_of:
-            parts.append("member of " + ", ".join(sorted(self.member_of)))
+            parts.append("a member of " + self._bodies(self.member_of))
         return "; ".join(parts) if parts else "no role"
 
 
@@ -104,6 +114,8 @@ class Scope:
     member: str | None = None
     """The member the action concerns, for :data:`SELF`."""
     body_names: dict[str, str] = field(default_factory=dict, compare=False)
+    member_name: str = field(default="", compare=False)
+    """The member in words, for the refusal ("Lynn Donkin, Director of ...")."""
 
 
 def permits(p: Principal, need: Permission, scope: Scope) -> bool:
@@ -124,8 +136,8 @@ def permits(p: Principal, need: Permission, scope: Scope) -> bool:
 
 def _who(need: Permission, scope: Scope) -> str:
     names = [scope.body_names.get(b, b) for b in scope.bodies]
-    of = " or ".join(f"the {n} ({b})" if n != b else b for n, b in zip(names, scope.bodies,
-                                                                       strict=True))
+    of = " or ".join(f"the {n}" if n != b else b for n, b in zip(names, scope.bodies,
+                                                               strict=True))
     words: list[str] = []
     for role in need.roles:
         if role in _ROLE_WORDS:
@@ -135,7 +147,7 @@ def _who(need: Permission, scope: Scope) -> str:
         elif role == "member":
             words.append(f"a member of {of}" if of else "a member of the body")
         elif role == SELF and scope.member:
-            words.append(f"{scope.member} themself")
+            words.append(f"{scope.member_name or scope.member} themself")
     words.append(_ROLE_WORDS["admin"])
     unique = list(dict.fromkeys(words))
     return ", ".join(unique[:-1]) + " or " + unique[-1] if len(unique) > 1 else unique[0]
@@ -144,7 +156,7 @@ def _who(need: Permission, scope: Scope) -> str:
 def refusal(action: str, p: Principal, need: Permission, scope: Scope) -> str:
     """The refusal in words: the action, the principal, and which role may do it."""
     return (f"permission refused: {action} on {scope.what} may be done by {_who(need, scope)}; "
-            f"{p.describe()} is {p.holds()}")
+            f"{p.describe()}{',' if ',' in p.describe() else ''} is {p.holds()}")
 
 
 def require(action: str, p: Principal, need: Permission, scope: Scope) -> None:
@@ -153,16 +165,18 @@ def require(action: str, p: Principal, need: Permission, scope: Scope) -> None:
 
 
 # From the configuration -------------------------------------------------------------------------
-def principal_of(member: Member) -> Principal:
+def principal_of(member: Member, cfg: LocalityConfig | None = None) -> Principal:
     return Principal(member.id, member.name, frozenset(member.roles),
-                     frozenset(member.secretary_of), frozenset(member.bodies), member.partner)
+                     frozenset(member.secretary_of), frozenset(member.bodies), member.partner,
+                     display=member.display,
+                     body_names=tuple((b.id, b.name) for b in cfg.body) if cfg else ())
 
 
 def find_principal(cfg: LocalityConfig, principal_id: str, source: str = "principal") -> Principal:
     """The configured principal ``principal_id``, or NotFound listing the known ones."""
     for m in cfg.member:
         if m.id == principal_id:
-            return principal_of(m)
+            return principal_of(m, cfg)
     raise NotFound(f"{source}: {principal_id!r} is not a principal of {cfg.locality.name}; "
                    f"expected one of: {', '.join(sorted(m.id for m in cfg.member))}")
 

@@ -45,8 +45,14 @@ class QuorumResult:
 
     def explain(self) -> str:
         if self.quorate:
-            return f"quorate: {len(self.counted)} members count ({', '.join(self.counted)})"
+            return f"quorate: {len(self.counted)} members count"
         return "inquorate: " + "; ".join(self.shortfalls)
+
+
+def _who(cfg: LocalityConfig, member_id: str) -> str:
+    """A member in words ("Dr Colin Mercer, GP Board Director (1)"); a name typed for
+    someone who is not a member stays as typed."""
+    return next((m.display for m in cfg.member if m.id == member_id), member_id)
 
 
 def _counts(body: Body, cfg: LocalityConfig, a: Attendee, seated: set[str],
@@ -59,20 +65,23 @@ def _counts(body: Body, cfg: LocalityConfig, a: Attendee, seated: set[str],
     partner = cfg.member_by_id(a.seat).partner if a.seat in seated else a.partner
     if not cfg.pools(partner) and not body.quorum.attending_count:
         return (f"attends for {cfg.partner_by_id(partner).name}, which does not pool; the terms "
-                f"of reference of {body.id} do not count attending partners for quorum")
+                f"of reference of the {body.name} do not count attending partners for quorum")
     if a.capacity == "member":
         if a.member_id not in seated:
-            return f"not a member of {body.id}"
+            return f"not a member of the {body.name}"
         return None
     if not body.substitutes_allowed:
-        return f"the terms of reference of {body.id} do not allow substitutes"
+        return f"the terms of reference of the {body.name} do not allow substitutes"
     if a.substitute_for is None or a.substitute_for not in seated:
-        return f"substitute for {a.substitute_for!r}, who is not a member of {body.id}"
+        return (f"substitute for {_who(cfg, a.substitute_for or '')}, who is not a member of "
+                f"the {body.name}")
     named = cfg.member_by_id(a.substitute_for).substitute
     if named != a.member_id:
-        return f"not the named substitute for {a.substitute_for} (named: {named or 'none'})"
+        return (f"not the named substitute for {_who(cfg, a.substitute_for)} (named: "
+                f"{_who(cfg, named) if named else 'none'})")
     if a.substitute_for in excluded:
-        return f"{a.substitute_for}, whose seat this is, declared an interest in this item"
+        return (f"{_who(cfg, a.substitute_for)}, whose seat this is, declared an interest in "
+                "this item")
     return None
 
 
@@ -89,11 +98,11 @@ def quorum_for_item(body: Body, cfg: LocalityConfig, attendees: Sequence[Attende
     present_members = {a.member_id for a in attendees if a.capacity == "member"}
     for a in attendees:
         if a.capacity == "substitute" and a.substitute_for in present_members:
-            not_counted[a.member_id] = f"{a.substitute_for} is present in person"
+            not_counted[a.member_id] = f"{_who(cfg, a.substitute_for or '')} is present in person"
             continue
         why = _counts(body, cfg, a, seated, excluded)
         if why is None and a.seat in seats:
-            why = f"{a.seat}'s seat is already counted"
+            why = f"the seat of {_who(cfg, a.seat)} is already counted"
         if why is not None:
             not_counted[a.member_id] = why
             continue
@@ -101,8 +110,8 @@ def quorum_for_item(body: Body, cfg: LocalityConfig, attendees: Sequence[Attende
         counted.append(a.member_id)
         partner = cfg.member_by_id(a.seat).partner
         if partner not in per_partner:
-            raise InvalidInput(f"attendee {a.member_id}: partner {partner!r} is not a partner "
-                               f"of {body.id} ({', '.join(body.partners)})")
+            raise InvalidInput(f"attendee {_who(cfg, a.member_id)}: partner {partner!r} is not "
+                               f"a partner of the {body.name} ({', '.join(body.partners)})")
         per_partner[partner] += 1
 
     shortfalls: list[str] = []
@@ -110,7 +119,7 @@ def quorum_for_item(body: Body, cfg: LocalityConfig, attendees: Sequence[Attende
     if len(counted) < need:
         detail = ""
         if not_counted:
-            detail = ": " + "; ".join(f"{m} does not count ({why})"
+            detail = ": " + "; ".join(f"{_who(cfg, m)} does not count ({why})"
                                       for m, why in not_counted.items())
         shortfalls.append(f"needs {need} members, {len(counted)} can count{detail}")
     if body.quorum.min_per_partner:

@@ -4,7 +4,7 @@ after the event stays possible with the global ``--now`` (recorded in the audit 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from decisions.errors import RuleRefused
 
@@ -42,3 +42,16 @@ def check_approving_meeting(what: str, starts_at: datetime, now: datetime) -> No
                           f"{what}, the approving meeting, starts at {_when(starts_at)}; it is "
                           f"now {_when(now)}, so minutes cannot be approved at it yet; "
                           f"{BACK_ENTRY}")
+
+
+def check_forward_plan(what: str, published_on: date, first_recorded: date) -> None:
+    """A forward-plan notice cannot be dated before the matter was first recorded (the item
+    drafted): the plan cannot have given notice of what did not yet exist."""
+    if published_on < first_recorded:
+        raise RuleRefused("forward plan (SI 2012/2089 reg 9: notice of a key decision is "
+                          "given of a matter that has been recorded)",
+                          f"the forward-plan notice of {what} is dated {published_on:%A} "
+                          f"{published_on.day} {published_on:%B %Y}, before the item was first "
+                          f"recorded on {first_recorded:%A} {first_recorded.day} "
+                          f"{first_recorded:%B %Y}; give the date the notice was published "
+                          "(on or after that day)")

@@ -37,8 +37,8 @@ class Outcome:
     tally: dict[str, Any]
 
 
-def _names(ids: Collection[str]) -> str:
-    return ", ".join(sorted(ids)) or "none"
+def _person(cfg: LocalityConfig, member_id: str) -> str:
+    return next((m.display for m in cfg.member if m.id == member_id), member_id)
 
 
 def voting_partners(body: Body, cfg: LocalityConfig) -> list[str]:
@@ -54,41 +54,57 @@ def _no_vote(body: Body, cfg: LocalityConfig, field_name: str, who: Collection[s
         return
     partners = sorted({cfg.member_by_id(m).partner for m in who})
     names = ", ".join(cfg.partner_by_id(p).name for p in partners)
-    raise RuleRefused(f"terms of reference of {body.id} (attending partners)",
-                      f"{field_name}: {_names(who)} attend for {names}, which does not pool; "
+    raise RuleRefused(f"terms of reference of the {body.name} (attending partners)",
+                      f"{field_name}: {_names(cfg, who)} attend for {names}, which does not pool; "
                       f"the terms of reference of {body.name} do not give attending partners a "
-                      f"vote (body.attending_vote); those who may vote: {_names(voters)}")
+                      f"vote (body.attending_vote); those who may vote: {_names(cfg, voters)}")
 
 
-def _consensus(body: Body, voters: list[str], objections: Collection[str]) -> Outcome:
+def _names(cfg: LocalityConfig, ids: Collection[str]) -> str:
+    """Members a user names by id, in words with the id to type: "Cllr Amir Hussain,
+    Executive Member for Adults (exec_adults); ..." (for messages about input)."""
+    return "; ".join(f"{_person(cfg, m)} ({m})" for m in sorted(ids)) or "none"
+
+
+def _people(cfg: LocalityConfig, ids: Collection[str]) -> str:
+    """Members in words only, for an account of the decision ("Cllr A, Leader, and Dr B")."""
+    named = [_person(cfg, m) for m in sorted(ids)]
+    if len(named) <= 1:
+        return "".join(named) + ("," if named and "," in named[0] else "")
+    sep = "; " if any("," in x for x in named) else ", "
+    return f"{sep.join(named[:-1])} and {named[-1]}" + ("," if "," in named[-1] else "")
+
+
+def _consensus(body: Body, cfg: LocalityConfig, voters: list[str],
+               objections: Collection[str]) -> Outcome:
     unknown = [m for m in objections if m not in voters]
     if unknown:
         raise InvalidInput(
-            f"objection: {_names(unknown)} may not take part in this item (not an eligible "
-            f"member present); eligible members: {_names(voters)}"
+            f"objection: {_names(cfg, unknown)} may not take part in this item (not an "
+            f"eligible member present); eligible members: {_names(cfg, voters)}"
         )
     tally: dict[str, Any] = {"eligible": sorted(voters), "objections": sorted(objections)}
     if not objections:
         return Outcome("agreed", "consensus",
-                       f"Agreed by consensus of the {len(voters)} eligible members present "
-                       f"({_names(voters)}).", tally)
+                       f"Agreed by consensus of the {len(voters)} eligible members present.",
+                       tally)
     if body.on_no_consensus == "refer":
         return Outcome(
             "no_consensus", "consensus",
-            f"No consensus: {_names(objections)} objected. Under the terms of reference of "
-            f"{body.name} the decision is referred to the partner body previously responsible.",
-            tally)
+            f"No consensus: {_people(cfg, objections)} objected. Under the terms of reference "
+            f"of the {body.name} the decision is referred to the partner body previously "
+            "responsible.", tally)
     return Outcome("not_agreed", "consensus",
-                   f"Not agreed: {_names(objections)} objected and the terms of reference of "
-                   f"{body.name} require consensus.", tally)
+                   f"Not agreed: {_people(cfg, objections)} objected and the terms of reference "
+                   f"of the {body.name} require consensus.", tally)
 
 
-def _majority(body: Body, voters: list[str], chair: str,
+def _majority(body: Body, cfg: LocalityConfig, voters: list[str], chair: str,
               votes: Mapping[str, VotePosition], casting: VotePosition | None) -> Outcome:
     unknown = [m for m in votes if m not in voters]
     if unknown:
-        raise InvalidInput(f"votes: {_names(unknown)} may not vote on this item; "
-                           f"eligible members: {_names(voters)}")
+        raise InvalidInput(f"votes: {_names(cfg, unknown)} may not vote on this item; "
+                           f"eligible members: {_names(cfg, voters)}")
     for member, position in votes.items():
         if position not in POSITIONS:
             raise InvalidInput(f"votes.{member}: {position!r} is not valid; "
@@ -108,19 +124,19 @@ def _majority(body: Body, voters: list[str], chair: str,
     if not body.casting_vote:
         return Outcome("not_agreed", "majority",
                        f"Not agreed: the vote was tied ({line}) and the terms of reference of "
-                       f"{body.name} give the chair no casting vote.", tally)
+                       f"the {body.name} give the chair no casting vote.", tally)
     if casting not in ("for", "against"):
         raise RuleRefused(
-            f"terms of reference of {body.id} (chair's casting vote)",
-            f"the vote is tied ({line}); record the chair's ({chair}) casting vote, for or "
-            "against",
+            f"terms of reference of the {body.name} (chair's casting vote)",
+            f"the vote is tied ({line}); record the chair's ({_person(cfg, chair)}) casting "
+            "vote, for or against (--casting)",
         )
     tally["casting_vote"] = {"chair": chair, "position": casting}
     result: Result = "agreed" if casting == "for" else "not_agreed"
     verb = "Agreed" if casting == "for" else "Not agreed"
     return Outcome(result, "majority",
                    f"{verb} on the chair's casting vote: the vote was tied ({line}) and the "
-                   f"chair, {chair}, gave a casting vote {casting}.", tally)
+                   f"chair, {_person(cfg, chair)}, gave a casting vote {casting}.", tally)
 
 
 def _block(body: Body, cfg: LocalityConfig, eligible: Sequence[Attendee],
@@ -128,28 +144,31 @@ def _block(body: Body, cfg: LocalityConfig, eligible: Sequence[Attendee],
     represented = {a.partner for a in eligible if a.capacity != "in_attendance"}
     voting = voting_partners(body, cfg)
     problems = []
+    def typed(pids: Collection[str]) -> str:
+        return ", ".join(f"{cfg.partner_by_id(p).name} ({p})" for p in pids)
+
     for pid in partner_votes:
         if pid not in body.partners:
-            problems.append(f"partner_votes.{pid}: not a partner of {body.id} "
-                            f"({', '.join(body.partners)})")
+            problems.append(f"partner_votes.{pid}: not a partner of the {body.name} "
+                            f"({typed(body.partners)})")
         elif pid not in voting:
             problems.append(f"partner_votes.{pid}: {cfg.partner_by_id(pid).name} attends "
                             f"{body.name} but does not pool, and the terms of reference do not "
                             f"give it a vote (body.attending_vote); partners who vote: "
-                            f"{', '.join(voting)}")
+                            f"{typed(voting)}")
         elif pid not in represented:
-            problems.append(f"partner_votes.{pid}: no eligible member of {pid} is present "
-                            "to cast its vote")
+            problems.append(f"partner_votes.{pid}: no eligible member of "
+                            f"{cfg.partner_by_id(pid).name} is present to cast its vote")
     for pid, position in partner_votes.items():
         if position not in POSITIONS:
             problems.append(f"partner_votes.{pid}: {position!r} is not valid; "
                             f"expected one of {', '.join(POSITIONS)}")
     missing = [p for p in voting if p in represented and p not in partner_votes]
     if missing:
-        problems.append(f"partner_votes: no block vote recorded for {', '.join(missing)}; "
+        problems.append(f"partner_votes: no block vote recorded for {typed(missing)}; "
                         f"{body.name} decides one vote per partner, so record a vote for, "
                         "against or abstain for each partner present "
-                        f"({', '.join(p for p in voting if p in represented)})")
+                        f"({typed([p for p in voting if p in represented])})")
     if problems:
         raise InvalidInput("; ".join(problems))
     votes = {p: partner_votes.get(p) for p in voting}
@@ -183,21 +202,22 @@ def decide(body: Body, cfg: LocalityConfig, eligible: Sequence[Attendee], chair:
     _no_vote(body, cfg, "objection", [m for m in objections if m in silent], voters)
     _no_vote(body, cfg, "votes", [m for m in (votes or {}) if m in silent], voters)
     if not voters:
-        raise RuleRefused(f"terms of reference of {body.id}",
+        raise RuleRefused(f"terms of reference of the {body.name}",
                           "no eligible member is present to take this decision")
     if body.decision_rule == "consensus":
         if votes or partner_votes:
             raise InvalidInput(f"{body.name} decides by consensus: record objections, not votes")
-        return _consensus(body, voters, objections)
+        return _consensus(body, cfg, voters, objections)
     if body.decision_rule == "majority":
         if votes is None:
             raise InvalidInput(f"votes: missing; {body.name} decides by majority, so record each "
                                "eligible member's vote (for, against or abstain)")
         if objections:
             raise InvalidInput(f"{body.name} decides by majority: record votes, not objections")
-        return _majority(body, voters, chair, votes, casting)
+        return _majority(body, cfg, voters, chair, votes, casting)
     if partner_votes is None:
         raise InvalidInput(f"partner_votes: missing; {body.name} takes one vote per partner, so "
-                           f"record each partner's vote "
-                           f"({', '.join(voting_partners(body, cfg))})")
+                           "record each partner's vote (" + ", ".join(
+                               f"{cfg.partner_by_id(p).name} ({p})"
+                               for p in voting_partners(body, cfg)) + ")")
     return _block(body, cfg, eligible, partner_votes)

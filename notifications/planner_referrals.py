@@ -8,6 +8,7 @@ Consumed: ReferralCreated, ReferralPlaced, ReferralReported."""
 
 from __future__ import annotations
 
+from decisions.terms import LocalityConfig
 from notifications import deadlines as dl
 from notifications import store
 from notifications.messages import send_all
@@ -55,6 +56,10 @@ def placement_deadline(uow: UnitOfWork, referral_id: int) -> dl.PlannedDeadline:
         details={"referred_on": day.isoformat()})
 
 
+def _body_name(cfg: LocalityConfig, body_id: str) -> str:
+    return next((b.name for b in cfg.body if b.id == body_id), body_id)
+
+
 def on_referral(uow: UnitOfWork, ev: ReferralCreated) -> None:
     cfg = uow.config
     if ev.to_body_id not in {b.id for b in cfg.body}:
@@ -69,7 +74,8 @@ def on_referral(uow: UnitOfWork, ev: ReferralCreated) -> None:
                   "one scheduled, or by 's75 referral place'.")
     send_all(uow.session, cfg, uow.now, f"referral.created:{ev.referral_id}",
              [dl.secretary_email(cfg, ev.to_body_id)], f"Referral to the {body.name}",
-             f"A decision has been referred to the {body.name}: {ev.reason}\n{placed}\n",
+             f"A decision of the {_body_name(cfg, ev.from_body_id)} has been referred to the "
+             f"{body.name}: {ev.reason}\n{placed}\n",
              kind="referral")
 
 

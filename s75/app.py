@@ -34,6 +34,9 @@ class App:
     clock: Clock = field(default_factory=SystemClock)
     principal_id: str | None = None
     """``--as`` / ``S75_AS``; None: the locality's operator."""
+    back_entry: bool = False
+    """Acting as of ``--now`` / ``S75_NOW``: each audit event also records the real time it
+    was entered."""
 
     @cached_property
     def config(self) -> LocalityConfig:
@@ -81,7 +84,8 @@ class App:
         """A transaction with the time, the acting principal, config and the event bus."""
         who = principal or self.principal
         with self.session() as session:
-            yield UnitOfWork(session, self.config, self.clock.now(), who, self.bus)
+            yield UnitOfWork(session, self.config, self.clock.now(), who, self.bus,
+                             entered_at=datetime.now(UTC) if self.back_entry else None)
 
     @contextmanager
     def reading(self) -> Iterator[UnitOfWork]:
@@ -142,4 +146,5 @@ def make_app(config: str | os.PathLike[str] | None = None, db: str | None = None
     app = App(config_path(config), url, clock or SystemClock(), who)
     if now is not None and clock is None:
         app.clock = clock_at(now, app.config.zone)
+        app.back_entry = True
     return app

@@ -100,4 +100,5 @@ def body_scope(cfg: LocalityConfig, what: str, *body_ids: str,
                member: str | None = None) -> Scope:
     """The scope of an action on the business of ``body_ids`` (their secretaries may act)."""
     names = {b.id: b.name for b in cfg.body if b.id in body_ids}
-    return Scope(what, tuple(body_ids), member, names)
+    who = next((m.display for m in cfg.member if m.id == member), "") if member else ""
+    return Scope(what, tuple(body_ids), member, names, who)

@@ -179,3 +179,19 @@ def verify_chain(session: Session, batch: int = 2000) -> BrokenLink | None:
 def count_events(session: Session) -> int:
     head = session.get(AuditHeadRow, 1)
     return head.count if head else 0
+
+
+def back_entry(payload: dict[str, Any], zone: Any) -> str:
+    """For an event entered as of another time (``--now``): "entered 2 Dec 2026 09:14 as of
+    10 Apr 2019 16:00", in the locality's time zone ``zone``; "" for one entered as it
+    happened."""
+    b = (payload or {}).get("back_entry")
+    if not isinstance(b, dict):
+        return ""
+    try:
+        entered = datetime.fromisoformat(str(b["entered_at"])).astimezone(zone)
+        as_of = datetime.fromisoformat(str(b["as_of"])).astimezone(zone)
+    except (KeyError, ValueError):
+        return ""
+    return (f"entered {entered.day} {entered:%b %Y %H:%M} as of "
+            f"{as_of.day} {as_of:%b %Y %H:%M}")

@@ -161,6 +161,9 @@ class UnitOfWork:
     now: datetime
     principal: Principal
     bus: EventBus = field(default_factory=EventBus)
+    entered_at: datetime | None = None
+    """The real time, when the action is entered as of an earlier or later ``now`` (back-entry
+    with ``--now``): recorded in each audit event's payload as ``back_entry``."""
 
     @property
     def actor(self) -> str:
@@ -172,9 +175,13 @@ class UnitOfWork:
         from workflows.audit import append_event
 
         before, after = event.states()
+        payload = event.payload()
+        if self.entered_at is not None:
+            payload["back_entry"] = {"entered_at": self.entered_at.isoformat(),
+                                     "as_of": self.now.isoformat()}
         append_event(self.session, at=self.now, actor=self.principal.id,
                      subject_type=event.audit_subject_type(), subject_id=event.subject_id,
                      action=event.action, from_state=before, to_state=after,
-                     payload=event.payload())
+                     payload=payload)
         self.bus.publish(self, event)
         return event

@@ -275,6 +275,9 @@ class MinuteItem:
     """approved | amended | not_approved | noted | referred | deferred | withdrawn | ""."""
     standing: str = ""
     """The standing business this minute records (apologies, declarations, minutes, ...)."""
+    corrections: tuple[str, ...] = ()
+    """The decision on the item corrected or rescinded after the meeting, with the reason and
+    what was first recorded."""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from decisions.outcomes import deferred as deferred_words
 from decisions.outcomes import minute_number as format_number
 from decisions.outcomes import withdrawn as withdrawn_words
 from decisions.terms import Body, LocalityConfig
+from notifications.documents import minutes_trail
 from notifications.documents.call_in_views import call_in_facts
 from notifications.documents.config_views import terms_view
 from notifications.documents.meeting_views import declared_sentences
@@ -27,6 +28,7 @@ from notifications.documents.views import (
     MinuteItem,
     MinutesView,
 )
+from workflows.committee.corrections import original_of, replacement_ids
 from workflows.committee.records import (
     ActionRow,
     AttendanceRow,
@@ -235,17 +237,20 @@ def _declarations(session: Session, cfg: LocalityConfig, m: MeetingRow,
 
 
 def _business(session: Session, cfg: LocalityConfig, i: AgendaItemRow,
-              body: Body) -> tuple[str, str, str]:
-    """(outcome, resolution, account) of a business item."""
+              body: Body) -> tuple[str, str, str, tuple[str, ...]]:
+    """(outcome, resolution, account, corrections) of a business item."""
     if i.state == "deferred":
-        return "deferred", _deferral(session, cfg, i, body), ""
+        return "deferred", _deferral(session, cfg, i, body), "", ()
     if i.state == "withdrawn":
-        return "withdrawn", withdrawn_words(_reason(session, i, "withdrawn")[0]), ""
+        return "withdrawn", withdrawn_words(_reason(session, i, "withdrawn")[0]), "", ()
     d = _latest_decision(session, i.id)
     if d is None:
-        return "", "", ""
+        return "", "", "", ()
     f = decision_facts(session, cfg, d)
-    return d.outcome, resolution(f), account(f)
+    status, lines = minutes_trail.trail(session, cfg, d)
+    if status == "rescinded":
+        return "rescinded", "", "", (f"As recorded: {resolution(f)}", *lines)
+    return d.outcome, resolution(f), account(f), lines
 
 
 def _next_meeting(session: Session, cfg: LocalityConfig, m: MeetingRow) -> str:
@@ -286,17 +291,19 @@ def minutes_view(session: Session, cfg: LocalityConfig, meeting_id: int) -> Minu
     for i in items:
         paras = tuple(p.strip() for p in texts.get(i.id or 0, "").split("\n\n") if p.strip())
         outcome, decision, how = "", "", ""
+        fixes: tuple[str, ...] = ()
         if i.standing == "aob" and not paras:
             paras = ("There was no other business.",)
         elif i.standing is not None:
             paras = standing.get(i.standing, tuple)() + paras
         else:
-            outcome, decision, how = _business(session, cfg, i, body)
+            outcome, decision, how, fixes = _business(session, cfg, i, body)
         notes = tuple(f"{v.member}: {v.interest}. {v.managed}." for v in decls
                       if v.item_number == numbered[i.id or 0])
         entries.append(MinuteItem(numbered[i.id or 0], i.title, i.part, i.exempt_paragraph,
                                   paras, decision, how, i.urgency_reason or "", notes,
-                                  outcome=outcome, standing=i.standing or ""))
+                                  outcome=outcome, standing=i.standing or "",
+                                  corrections=fixes))
     row = session.exec(select(MinutesRow).where(MinutesRow.meeting_id == meeting_id)).first()
     part2 = sorted({i.exempt_paragraph for i in items if is_exempt(i) and i.exempt_paragraph})
     exclusion = (regime_of(body).exclusion_resolution(part2)
@@ -333,9 +340,12 @@ def reference(session: Session, cfg: LocalityConfig, d: DecisionRow) -> str:
     """The decision's reference, counted per body per calendar year (``JCC/2019/3``)."""
     body = cfg.body_by_id(d.body_id or "")
     year = (d.decision_date or d.decided_at.astimezone(cfg.zone).date()).year
+    # A correction keeps the reference of the decision it corrects and takes no number.
+    first, skip = original_of(session, d.id or 0), replacement_ids(session)
     same = session.exec(select(DecisionRow).where(
-        DecisionRow.body_id == body.id, col(DecisionRow.id) <= d.id)).all()
-    n = sum(1 for x in same if x.decision_date is not None and x.decision_date.year == year)
+        DecisionRow.body_id == body.id, col(DecisionRow.id) <= first)).all()
+    n = sum(1 for x in same if x.decision_date is not None and x.decision_date.year == year
+            and x.id not in skip)
     return format_number(body.reference, code=body.short_code, year=year, n=max(n, 1))
 
 
@@ -353,6 +363,10 @@ def notice_view(session: Session, cfg: LocalityConfig, decision_id: int,
     key = session.exec(select(KeyDecisionRow).where(KeyDecisionRow.item_id == item.id)).first()
     ci = call_in_facts(session, cfg, d, now.astimezone(cfg.zone).date())
     f = decision_facts(session, cfg, d)
+    status, trail = minutes_trail.trail(session, cfg, d)
+    if status == "corrected":
+        trail = ("This record replaces the record of this decision first published; that "
+                 "record is kept, marked superseded.", *trail)
     minute = ""
     if m is not None and m.status != "cancelled":
         minute = numbers(session, cfg, m, minuted_items(session, m.id or 0)).get(item.id or 0, "")
@@ -367,14 +381,14 @@ def notice_view(session: Session, cfg: LocalityConfig, decision_id: int,
         tuple(f"{person(cfg, x.get('member_id'))}: granted by "
               f"{person(cfg, x.get('granted_by'))} – {x.get('reason', '')}"
               for x in d.dispensations or []),
-        ci.published_on, None if ci.urgency else ci.expires, account(f),
-        bool(d.key_decision), f"FP/{key.id}" if key is not None else "", ci.urgency,
-        body_contact(cfg, body), cfg.locality.name, item.part,
+        ci.published_on, None if ci.urgency or status == "rescinded" else ci.expires,
+        account(f), bool(d.key_decision), f"FP/{key.id}" if key is not None else "",
+        ci.urgency, body_contact(cfg, body), cfg.locality.name, item.part,
         item.exempt_paragraph, regime=body.access_regime, minute=minute, outcome=d.outcome,
         referred_to=tuple(x.words() for x in f.referrals),
-        legal_basis=decision_record_basis(body),
-        implementation=ci.implementation, call_in_note=ci.note,
-        call_in_days=body.deadlines.call_in_working_days)
+        legal_basis=decision_record_basis(body), status=status, corrections=trail,
+        implementation="" if status == "rescinded" else ci.implementation,
+        call_in_note=ci.note, call_in_days=body.deadlines.call_in_working_days)
 
 
 def minutes_row(session: Session, meeting_id: int) -> MinutesRow | None:

@@ -34,7 +34,8 @@ class SendPoolReport(Action[DocumentRow]):
         manager = pool.fund_manager
         who = f", whose fund manager is {uow.config.member_by_id(manager).name}" if manager \
             else ""
-        return Scope(f"the {pool.name} quarter {self.quarter} report{who}", member=manager)
+        return Scope(f"the {pool.name} quarter {self.quarter} report{who}", member=manager,
+                     member_name=uow.config.member_by_id(manager).display if manager else "")
 
     def write(self, uow: UnitOfWork, loaded: object) -> DocumentRow:
         from notifications.documents import kinds, store

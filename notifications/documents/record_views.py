@@ -53,6 +53,12 @@ class DecisionNoticeView:
     """A call-in of the decision and its resolution, in words."""
     call_in_days: int = 5
     """The body's call-in window, in working days from the publication of the notice."""
+    status: str = ""
+    """"" for a decision as recorded; "corrected" for the record replacing one recorded
+    wrongly; "rescinded" for a decision struck from the record."""
+    corrections: tuple[str, ...] = ()
+    """The trail in words: when, by whom and why the record was corrected or rescinded, and
+    what it first said."""
 
 
 @dataclass(frozen=True)

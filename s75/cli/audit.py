@@ -61,6 +61,38 @@ def verify(ctx: typer.Context, anchors: AnchorsOpt = None, state: StateOpt = Fal
         raise typer.Exit(1)
 
 
+@audit_app.command("list")
+def list_events(ctx: typer.Context, subject: Annotated[str | None, typer.Option(
+        help="Only this subject, TYPE:ID (e.g. meeting:3, agenda_item:12, decision:4)")] = None,
+        limit: Annotated[int, typer.Option(help="The newest N events")] = 50,
+        as_json: JsonOpt = False) -> None:
+    """The audit log, newest last: when, who, what, and for an event entered with --now the
+    real time it was entered."""
+    from sqlmodel import col, select
+
+    from decisions.errors import InvalidInput
+    from s75.cli.output import emit_rows
+    from workflows.audit import back_entry
+    from workflows.tables import AuditEventRow
+
+    q = select(AuditEventRow).order_by(col(AuditEventRow.id).desc()).limit(max(limit, 1))
+    if subject is not None:
+        kind, _, ident = subject.partition(":")
+        if not kind or not ident:
+            raise InvalidInput(f"--subject: {subject!r} is not TYPE:ID; e.g. meeting:3")
+        q = q.where(AuditEventRow.subject_type == kind, AuditEventRow.subject_id == ident)
+    app = get_app(ctx)
+    with app.session() as s:
+        found = list(reversed(s.exec(q).all()))
+        zone = app.config.zone
+        rows = [{"id": e.id, "at": e.at if as_json else e.at.astimezone(zone),
+                 "actor": e.actor, "event": e.action,
+                 "subject": f"{e.subject_type} {e.subject_id}",
+                 "back_entry": (e.payload or {}).get("back_entry") if as_json
+                 else back_entry(e.payload, zone) or None} for e in found]
+    emit_rows(rows, as_json, "Audit log")
+
+
 @audit_app.command()
 def anchor(ctx: typer.Context, to: Annotated[Path | None, typer.Option(
         "--to", help="Append the anchor to this file (publish it) as well as printing it.")]

@@ -374,7 +374,8 @@ def list_documents(ctx: typer.Context, as_json: JsonOpt = False,
         rows = [{"id": r.id, "kind": r.kind, "title": r.title, "audience": r.audience,
                  "meeting_id": r.meeting_id, "subject": f"{r.subject_type} {r.subject_id}",
                  "pages": r.pages, "bytes": r.size, "hash": r.content_hash[:12],
-                 "event": r.event, "created_at": r.created_at}
+                 "event": r.event, "created_at": r.created_at, "version": r.version,
+                 "supersedes": r.supersedes_id}
                 for r in store.listing(s, kind=kind, meeting_id=meeting)]
     emit_rows(rows, as_json, "Documents", ["id", "kind", "title", "audience", "pages",
                                            "event", "created_at"])

@@ -320,7 +320,8 @@ def item_show(ctx: typer.Context, item: Annotated[int, typer.Argument()],
         out["declarations"] = [{"member": d.member_id, "nature": d.nature,
                                 "description": d.description, "managed": d.managed}
                                for d in interests.declarations_for(uow.session, item)]
-        d = uow.session.exec(select(DecisionRow).where(DecisionRow.item_id == item)).first()
+        d = uow.session.exec(select(DecisionRow).where(DecisionRow.item_id == item)
+                             .order_by(DecisionRow.id.desc())).first()  # type: ignore[union-attr]
         out["decision"] = None if d is None else {
             "id": d.id, "outcome": d.outcome, "rule": d.rule_applied, "text": d.text,
             "call_in_expires": d.call_in_expires, "call_in_state": d.call_in_state,
@@ -487,16 +488,21 @@ def implementation(uow: UnitOfWork, d: Any) -> str:
     return f.implementation or "nothing to implement"
 
 
-def _decided(_uow: UnitOfWork, r: Any) -> tuple[dict[str, Any], Any]:
+def _decided(uow: UnitOfWork, r: Any) -> tuple[dict[str, Any], Any]:
+    from decisions.outcomes import account, resolution
+    from notifications.documents.minutes_gather import decision_facts
+
     out: dict[str, Any] = {"item": r.item.id, "quorum": r.quorum.explain()}
     if r.decision is not None:
         d = r.decision
+        facts = decision_facts(uow.session, uow.config, d)
         out |= {"decision": d.id, "outcome": d.outcome, "rule": d.rule_applied,
+                "resolution": resolution(facts), "account": account(facts),
                 "explanation": d.details.get("explanation"), "chair": d.chair_id,
                 "decision_date": d.decision_date, "call_in_expires": d.call_in_expires,
                 "notice_published_on": d.notice_published_on,
                 "call_in_state": d.call_in_state,
-                "may_be_implemented": implementation(_uow, d),
+                "may_be_implemented": implementation(uow, d),
                 "referrals": [{"id": x.id, "to_body": x.to_body_id,
                                "to_meeting": x.to_meeting_id, "to_item": x.to_item_id}
                               for x in r.referrals]}

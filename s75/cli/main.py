@@ -14,6 +14,7 @@ import typer
 from decisions.terms import LocalityConfig
 from s75.app import make_app
 from s75.cli import (
+    corrections,
     decision_app,
     decision_calls,
     demo,
@@ -37,7 +38,8 @@ from s75.config import load_config
 
 # Command modules: each defines ``register(app: typer.Typer) -> None``.
 COMMAND_MODULES = (proposals, gateways, meetings, items, pool, scheduler, documents, demo, serve,
-                   users, referrals, tokens, decision_calls, item_review, decision_app)
+                   users, referrals, tokens, decision_calls, item_review, corrections,
+                   decision_app)
 
 
 def _version(value: bool) -> None:
@@ -189,4 +191,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def entry() -> None:  # console script
-    raise SystemExit(main())
+    code = main()
+    # Leave without the interpreter's final garbage collection: after a document was rendered
+    # in this process (minutes reissued by 'minutes correct', 'decision correct'), WeasyPrint's
+    # Pango/GObject handles are freed by cffi after GLib has been torn down, which segfaults
+    # (exit 139) although the command succeeded and its transaction was committed.
+    import os
+    import sys
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -43,6 +43,7 @@ minutes_app = typer.Typer(no_args_is_help=True, help="Approve and sign minutes."
 MEETING_STATUSES = ("scheduled", "held", "cancelled")
 
 
+
 def meeting_summary(uow: UnitOfWork, m: MeetingRow) -> dict[str, Any]:
     local = m.starts_at.astimezone(uow.config.zone)
     return {"id": m.id, "body": m.body_id, "date": local.date().isoformat(),
@@ -80,8 +81,9 @@ def meeting_schedule(
         return rows
 
     rows = app.perform(ScheduleMeetings(body, first, last), present)
-    emit_rows(rows, as_json, f"Meetings scheduled for {body} ({first} to {last})",
-              ["id", "date", "time", "chair", "item_deadline", "moved"])
+    emit_rows(rows, as_json,
+               f"Meetings scheduled for the {cfg.body_by_id(body).name} ({first} to {last})",
+               ["id", "date", "time", "chair", "item_deadline", "moved"])
 
 
 @meeting_app.command("add")
@@ -136,7 +138,7 @@ def meeting_list(
             r["chair_reason"] = getattr(c, "reason", c) if m.status != "cancelled" else None
             rows.append(r)
     emit_rows(rows, as_json, "Meetings", ["id", "body", "date", "time", "kind", "status",
-                                          "chair", "item_deadline"])
+                                               "chair", "item_deadline"])
 
 
 @meeting_app.command("show")
@@ -278,8 +280,8 @@ def action_list(
         found = actions.listing(uow.session, body_id=body, owner=owner,
                                 status=None if status == "all" else status)
         rows = [_action_row(a) for a in found]
-    emit_rows(rows, as_json, "Actions", ["id", "body", "meeting", "description", "owner", "due",
-                                         "status"])
+    emit_rows(rows, as_json, "Actions", ["id", "body", "meeting", "description", "owner",
+                                              "due", "status"])
 
 
 @action_app.command("close")

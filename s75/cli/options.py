@@ -91,6 +91,9 @@ def get_app(ctx: typer.Context) -> App:
     app = root.obj
     if not isinstance(app, App):  # pragma: no cover - the root callback always sets it
         raise RuntimeError("the s75 callback did not run")
+    from s75.cli.output import bind
+
+    bind(app)
     return app
 
 

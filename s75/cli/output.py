@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -20,6 +21,29 @@ def _default(value: Any) -> Any:
     if hasattr(value, "model_dump"):
         return value.model_dump(mode="json")
     return str(value)
+
+
+_APP: ContextVar[Any] = ContextVar("s75_cli_app", default=None)
+
+
+def bind(app: Any) -> None:
+    """The app whose config names people, bodies and partners in tables (options.get_app)."""
+    _APP.set(app)
+
+
+def in_names(data: Any) -> Any:
+    """``data`` for a person to read: ids of people, bodies and partners as their names
+    (s75/cli/names.py); unchanged when no config is loaded. ``--json`` keeps the ids."""
+    app = _APP.get()
+    if app is None:
+        return data
+    try:
+        cfg = app.config
+    except Exception:  # no usable config: print as given
+        return data
+    from s75.cli.names import named, stage_labels
+
+    return named(cfg, data, stage_labels())
 
 
 def to_json(data: Any) -> str:
@@ -40,6 +64,7 @@ def emit_rows(rows: Sequence[Mapping[str, Any]], as_json: bool, title: str = "",
     if as_json:
         print(to_json(list(rows)))
         return
+    rows = in_names(list(rows))
     cols = list(columns or (rows[0].keys() if rows else []))
     table = Table(title=title or None, show_lines=False)
     for col in cols:
@@ -57,6 +82,7 @@ def emit_object(data: Mapping[str, Any], as_json: bool) -> None:
     if as_json:
         print(to_json(dict(data)))
         return
+    data = in_names(dict(data))
     out = console()
     width = max((len(k) for k in data), default=0)
     for key, value in data.items():

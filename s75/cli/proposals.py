@@ -76,9 +76,11 @@ def _what(e: Any) -> str:
     return text + (f": {reason}" if reason else "")
 
 
-def _event_row(e: Any) -> dict[str, Any]:
+def _event_row(e: Any, zone: Any = None) -> dict[str, Any]:
+    from workflows.audit import back_entry
+
     return {"id": e.id, "date": e.at.date().isoformat(), "actor": e.actor, "event": e.action,
-            "what": _what(e)}
+            "what": _what(e), "back_entry": back_entry(e.payload, zone) or None}
 
 
 def _shown(value: object) -> dict[str, Any]:
@@ -162,7 +164,8 @@ def _proposal() -> typer.Typer:
         """Every event of a proposal, from the audit log."""
         with get_app(ctx).session() as s:
             events = proposals.history(s, proposal_id)
-            rows = [_event_row(e) for e in events] if not as_json else [
+            zone = get_app(ctx).config.zone
+            rows = [_event_row(e, zone) for e in events] if not as_json else [
                 {"id": e.id, "at": e.at, "actor": e.actor, "event": e.action,
                  "from": e.from_state, "to": e.to_state, "data": e.payload} for e in events]
         emit_rows(rows, as_json, f"History of proposal {proposal_id}")

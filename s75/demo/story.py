@@ -95,13 +95,13 @@ class Year:
         if the config names none)."""
         cfg = self.cast.cfg
         found = next(iter(with_role(cfg, "programme_director")), None)
-        return principal_of(found) if found is not None else operator(cfg)
+        return principal_of(found, cfg) if found is not None else operator(cfg)
 
     def secretary(self, body_id: str) -> Principal:
         """The secretary of ``body_id`` (the operator if the config names none)."""
         cfg = self.cast.cfg
         found = secretaries_of(cfg, body_id)
-        return principal_of(found[0]) if found else operator(cfg)
+        return principal_of(found[0], cfg) if found else operator(cfg)
 
     def fund_manager(self) -> Principal:
         """Who reports on the pooled fund: ``[pool] fund_manager``, else the programme

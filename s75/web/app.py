@@ -166,8 +166,6 @@ def create_app(app: App, *, start_scheduler: bool = True, secret: str | None = N
                   docs_url=None, redoc_url=None, openapi_url=None)
     api.state.s75 = app
     api.state.templates = make_env()
-    api.state.templates.globals["register_published"] = (  # the footer links it
-        app.config.locality.publish_register_of_interests)
     api.state.scheduler = None
 
     api.state.signer = sessions.make_signer(secret)

@@ -25,8 +25,11 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
     """``template`` of templates/web rendered (autoescaped) with the locality and the path."""
     env: Environment = request.app.state.templates
     s75: App = request.app.state.s75
-    html = env.get_template(template).render(locality=s75.config.locality.name,
-                                             path=request.url.path, **context)
+    locality = s75.config.locality
+    html = env.get_template(template).render(
+        locality=locality.name, path=request.url.path,
+        register_published=locality.publish_register_of_interests,  # the footer links it
+        **context)
     return HTMLResponse(html, status_code=status_code)
 
 

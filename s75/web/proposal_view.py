@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from decisions.terms import LocalityConfig
 from s75.web.board import stage_labels
+from workflows.audit import back_entry
 from workflows.committee.tables import MeetingRow
 from workflows.proposal.queries import (
     checklist_present,
@@ -75,6 +76,8 @@ class Event:
     at: datetime
     by: str
     what: str
+    back_entry: str = ""
+    """"entered 2 Dec 2026 09:14 as of 10 Apr 2019 16:00" for an event entered with --now."""
 
 
 @dataclass(frozen=True)
@@ -152,7 +155,9 @@ def proposal_page(session: Session, cfg: LocalityConfig, proposal_id: int,
              _who(cfg, e.actor), str((e.payload.get("facts") or {}).get("reason", "")))
         for e in events if e.to_state)
     trail = tuple(Event(e.at.astimezone(zone), _who(cfg, e.actor),
-                        describe_event(cfg, e.action, dict(e.payload), labels))
+                        describe_event(cfg, e.action, dict(e.payload), labels)
+                        + (f" ({late})" if (late := back_entry(e.payload, zone)) else ""),
+                        late)
                   for e in events)
     rows = session.exec(select(ApprovalRow).where(ApprovalRow.proposal_id == proposal_id)
                         .order_by(col(ApprovalRow.variation), col(ApprovalRow.id))).all()

@@ -5,7 +5,8 @@ secretary of another body)."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
@@ -243,7 +244,9 @@ def _item_route(app: App) -> Case:
 @case("key-decision record")
 def _key_decision(app: App) -> Case:
     i = item(app, meetings(app, "cabinet", QUARTER)[0], "submitted")
-    return Case(RecordKeyDecision(i, forward_plan_published_on=date(2019, 3, 1)),
+    # Dated the day the item was drafted (real time here): not before it existed.
+    today = datetime.now(ZoneInfo("Europe/London")).date()
+    return Case(RecordKeyDecision(i, forward_plan_published_on=today),
                 "democratic_services", "exec_resources")
 
 
@@ -332,3 +335,32 @@ def _referral_place(app: App) -> Case:
     # a member of the referring body may not place it on the receiving body's agenda
     return Case(PlaceReferral(ref, board, "The contract ends in May", "ccg_chair"),
                 "board_secretary", "exec_adults")
+
+
+# Corrections -------------------------------------------------------------------------------
+def _cabinet_decision(app: App) -> int:
+    m = meetings(app, "cabinet", QUARTER)[0]
+    i = item(app, m, "published")
+    app.perform(RecordAttendance(m, CABINET))
+    return int(app.perform(Decide(i, votes=dict.fromkeys(CABINET, "for"),
+                                  reasons="Demand is rising", alternatives_rejected="Do nothing",
+                                  resolution="The winter beds plan was approved."),
+                           lambda _uow, r: r.decision.id))
+
+
+@case("decision correct")
+def _decision_correct(app: App) -> Case:
+    from workflows.committee.corrections import CorrectDecision
+
+    return Case(CorrectDecision(_cabinet_decision(app), "The resolution omitted the review",
+                                resolution="The winter beds plan was approved, with a review "
+                                           "in March."),
+                "democratic_services", "exec_adults")
+
+
+@case("decision rescind")
+def _decision_rescind(app: App) -> Case:
+    from workflows.committee.corrections import RescindDecision
+
+    return Case(RescindDecision(_cabinet_decision(app), "Recorded on the wrong item"),
+                "democratic_services", "exec_adults")

@@ -80,7 +80,7 @@ def test_the_wrong_officer_is_refused_saying_who_may(submitted: dict[str, Any],
     assert r.code == 2
     assert "permission refused: item clear on item" in r.err
     assert "may be done by a finance officer or an admin" in r.err
-    assert "legal_services (Head of Legal Services) is legal officer" in r.err
+    assert "Jane Lee-Fox, Head of Legal Services, is legal officer" in r.err
     r = run("--as", "commissioning_lead", "item", "clear", i, "--kind", "legal")
     assert r.code == 2 and "may be done by a legal officer or an admin" in r.err
 

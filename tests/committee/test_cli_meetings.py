@@ -59,7 +59,7 @@ def test_chair_rotation_over_twelve_meetings_with_apologies(
     assert len(ids) == 12
     out = s75json("meeting", "apologies", ids[0], "leader")
     assert out["chair"] == "ccg_chair"
-    assert "leader sent apologies" in out["chair_reason"]
+    assert "Cllr Jane Smith, Leader of the Council, sent apologies" in out["chair_reason"]
     s75json("meeting", "apologies", ids[3], "ccg_chair")
     chairs = [m["chair"] for m in s75json("meeting", "list", "--body", "jcc")]
     # Rotation advances by meeting held: due L C L C ...; apologies at 1 and 4.
@@ -112,6 +112,6 @@ def test_unknown_member_and_meeting(jcc: list[dict[str, Any]], s75: Callable[...
     r = s75("meeting", "attend", jcc[0]["id"], "nobody")
     assert r.code == 2 and "nobody" in r.err and "expected one of" in r.err
     r = s75("meeting", "attend", jcc[0]["id"], "exec_resources")
-    assert r.code == 2 and "does not sit on jcc" in r.err
+    assert r.code == 2 and "does not sit on the Joint Commissioning Committee" in r.err
     r = s75("meeting", "show", "999")
     assert r.code == 2 and "meeting 999 does not exist" in r.err

@@ -1,6 +1,6 @@
-"""Minutes and decision notices as a true record: each outcome in its own words, read back
-from the PDFs; a full meeting minuted in agenda order and approved with an amendment at the
-next meeting; impossible dates refused."""
+"""Minutes as a true record: a full meeting minuted in agenda order and approved with an
+amendment at the next meeting; impossible dates refused. (Each outcome in its own words, in
+the minutes and the notice: test_outcome_records.py.)"""
 
 from __future__ import annotations
 
@@ -42,90 +42,6 @@ def notice(s75: Callable[..., Result], decision: int, tmp: Path) -> str:
 
 def no_ids(text: str) -> None:
     assert not IDS.search(text), IDS.search(text)
-
-
-def test_every_outcome_in_its_own_words(jcc: list[dict[str, Any]], s75: Callable[..., Result],
-                                        s75json: Callable[..., Any], tmp_path: Path) -> None:
-    m1 = jcc[0]["id"]
-    approved = ready_item(s75json, m1, "Learning disability packages review",
-                          "--pool-line", "learning_disability")
-    amended = ready_item(s75json, m1, "Carers strategy")
-    noted = ready_item(s75json, m1, "Budget monitoring, month 12", "--action", "to_note")
-    referred = ready_item(s75json, m1, "Adult community services re-procurement",
-                          "--pool-line", "adult_community", "--amount", "1500000")
-    above = ready_item(s75json, m1, "Integrated equipment store", "--amount", "25000000")
-    postponed = ready_item(s75json, m1, "Dementia pathway")
-    pulled = ready_item(s75json, m1, "Falls service review")
-    inquorate = ready_item(s75json, m1, "GP out-of-hours contract")
-    s75json("meeting", "attend", m1, *COUNCIL, *CCG)
-    out: dict[str, Any] = {}
-    out["approved"] = s75json("decide", approved)
-    out["amended"] = s75json("decide", amended, "--outcome", "amended", "--resolution",
-                             "That the strategy be approved with a review after six months")
-    out["noted"] = s75json("decide", noted, "--outcome", "noted")
-    out["referred"] = s75json("decide", referred, "--objection", "exec_adults")
-    out["above"] = s75json("decide", above)
-    s75json("item", "defer", postponed, "--reason", "the consultation closes in May")
-    s75json("item", "withdraw", pulled, "--reason", "the report is not ready")
-    for member in ("ccg_chair", "gp_director_1"):
-        s75json("interest", "declare", inquorate, member, "--nature", "pecuniary",
-                "--description", "GP partner in the provider federation")
-    r = s75("decide", inquorate)
-    assert r.code == 2 and "quorum" in r.err
-    s75json("meeting", "hold", m1)
-    text = minutes(s75, m1, tmp_path)
-    no_ids(text)
-    # Numbered per body per year, in agenda order: four opening items, then the business.
-    assert "JCC/19/1 Apologies for absence" in text
-    assert "JCC/19/5 Learning disability packages review" in text
-    assert "Resolved: That the recommendations in the report be approved." in text
-    assert "Agreed by consensus: none of the 10 members entitled to take part objected." in text
-    assert ("Resolved: That the recommendations be approved as amended: That the strategy be "
-            "approved with a review after six months.") in text
-    assert "Resolved: That the report be noted." in text
-    assert ("Consensus was not reached: Cllr Amir Hussain, Executive Member for Adults, "
-            "objected. Under paragraph 5.2 of the terms of reference the decision is referred "
-            "to CCG Board, at its meeting on Friday 26 April 2019.") in text
-    assert "The recommendations were approved" not in text
-    assert "above the delegated limit of £20,000,000" in text
-    assert "referred to Council Cabinet" in text and "CCG Board" in text
-    assert ("That the item be deferred to the meeting on Wednesday 8 May 2019 of the Joint "
-            "Commissioning Committee: the consultation closes in May.") in text
-    assert "The item was withdrawn from the agenda: the report is not ready." in text
-    assert "could not be decided for want of a quorum" in text
-    assert text.rindex("Dementia pathway") < text.rindex("Falls service review") < \
-        text.rindex("GP out-of-hours contract") < text.rindex("Any other business")
-    decisions = {k: v["decision"] for k, v in out.items()}
-    ref = notice(s75, decisions["referred"], tmp_path)
-    no_ids(ref)
-    assert "Resolved" not in ref and "That the decision be referred to CCG Board." in ref
-    assert "CCG Board, at its meeting on Friday 26 April 2019" in ref
-    assert "Cllr Amir Hussain, Executive Member for Adults, objected" in ref
-    assert "JCC/19/8" in ref and "JCC/2019/4" in ref
-    ok = notice(s75, decisions["approved"], tmp_path)
-    assert "JCC/2019/1" in ok and "That the recommendations in the report be approved." in ok
-    assert "JCC/19/5" in ok
-
-
-def test_not_approved_at_cabinet(jcc: list[dict[str, Any]], s75: Callable[..., Result],
-                                 s75json: Callable[..., Any], tmp_path: Path) -> None:
-    cab = s75json("meeting", "list", "--body", "cabinet")[0]["id"]
-    item = ready_item(s75json, cab, "Charging policy for home care")
-    s75json("meeting", "attend", cab, "leader", "exec_adults", "exec_children", "exec_resources")
-    d = s75json("decide", item, "--vote", "leader=against", "--vote", "exec_adults=against",
-                "--vote", "exec_children=for", "--vote", "exec_resources=against",
-                "--reasons", "The policy was not affordable", "--alternatives", "none considered")
-    assert d["outcome"] == "not_approved"
-    s75json("meeting", "hold", cab)
-    text = minutes(s75, cab, tmp_path)
-    no_ids(text)
-    assert "5. Charging policy for home care" in text  # Cabinet numbers its minutes "5."
-    assert "Resolved: That the recommendations in the report be not approved." in text
-    assert "Not agreed: 1 for, 3 against, 0 abstentions." in text
-    n = notice(s75, d["decision"], tmp_path)
-    no_ids(n)
-    assert "CABINET/2019/1" in n
-    assert "be not approved" in n
 
 
 def test_full_meeting_then_approval_with_amendment(

@@ -46,7 +46,7 @@ def test_rotation_advances_only_when_the_due_chair_served(config: LocalityConfig
 def test_reasons_say_who_chairs_and_why(config: LocalityConfig) -> None:
     jcc = config.body_by_id("jcc")
     choice = chair_for_meeting(jcc, [], {L})
-    assert choice.reason == ("leader sent apologies, so the co-chair ccg_chair chairs; "
+    assert choice.reason == ("leader sent apologies, so the co-chair, ccg_chair, chairs; "
                              "the rotation moves on as usual")
     served = jcc.model_copy(update={"rotation_advances_by": "chair_served"})
     assert chair_for_meeting(served, [], {L}).reason.endswith(
@@ -57,7 +57,7 @@ def test_both_co_chairs_absent_is_refused(config: LocalityConfig) -> None:
     with pytest.raises(RuleRefused) as err:
         chair_for_meeting(config.body_by_id("jcc"), [ChairRecord(L, L)], {L, C})
     assert "ccg_chair, leader all sent apologies" in str(err.value)
-    assert err.value.rule == "terms of reference of jcc (chairing)"
+    assert err.value.rule == "terms of reference of the Joint Commissioning Committee (chairing)"
 
 
 def test_fixed_chair_and_vice_chair(config: LocalityConfig) -> None:
@@ -65,7 +65,7 @@ def test_fixed_chair_and_vice_chair(config: LocalityConfig) -> None:
     assert chair_for_meeting(cabinet, [], set()).chair == "leader"
     choice = chair_for_meeting(cabinet, [ChairRecord("leader", "leader")], {"leader"})
     assert (choice.due, choice.chair) == ("leader", "exec_adults")
-    assert choice.reason == "leader sent apologies, so the vice-chair exec_adults chairs"
+    assert choice.reason == "leader sent apologies, so the vice-chair, exec_adults, chairs"
     with pytest.raises(RuleRefused):
         chair_for_meeting(cabinet, [], {"leader", "exec_adults"})
 

@@ -37,7 +37,7 @@ def test_a_declared_interest_makes_the_item_inquorate(config: LocalityConfig) ->
     result = quorum_for_item(config.body_by_id("jcc"), config, jcc_present(config), excluded)
     assert not result.quorate
     assert result.shortfalls == (
-        "needs 6 members, 5 can count: gp_director_1 does not count "
+        "needs 6 members, 5 can count: Dr Colin Mercer, GP Board Director (1) does not count "
         "(declared an interest in this item)",
         "needs 3 from NHS Bolton CCG, 2 can count",
     )
@@ -81,7 +81,8 @@ def test_named_substitute_counts_in_the_members_place(config: LocalityConfig) ->
     result = quorum_for_item(jcc, config, [*present, wrong], set())
     assert not result.quorate
     assert result.not_counted["exec_resources"] == (
-        "not the named substitute for dass (named: director_people)")
+        "not the named substitute for Rachel Tanner, Statutory Director of Adult Social "
+        "Services (named: Margaret Asquith, Director of People)")
     # Substitutes do not count where the terms of reference do not allow them.
     no_subs = jcc.model_copy(update={"substitutes_allowed": False})
     result = quorum_for_item(no_subs, config, [*present, sub], set())

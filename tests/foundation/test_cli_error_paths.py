@@ -96,7 +96,7 @@ READY_CASES: list[tuple[str, tuple[str, ...]]] = [
     ("proposal fire {proposal} submit --fact bad", ("--fact", "'bad'", "KEY=VALUE")),
     ("--as commissioning_lead proposal fire {proposal} submit",
      ("permission refused: proposal fire on proposal", "the programme director",
-      "commissioning_lead")),
+      "Head of Integrated Commissioning is report author")),
     ("proposal fire {proposal} submit --expect-version 99", ("version 99", "version 1",
                                                              "try again")),
     ("proposal fire {proposal} agree_in_principle", ("'draft'", "triggers allowed now",

@@ -77,7 +77,8 @@ def test_quorum_votes_and_the_pool_without_the_attending_partner(
     assert r.code == 2, r.text
     assert "partner_votes.trust: Bolton NHS Foundation Trust attends Joint Commissioning " \
            "Committee but does not pool" in r.err
-    assert "(body.attending_vote); partners who vote: council, ccg" in r.err
+    assert "(body.attending_vote); partners who vote: Bolton Council (council), NHS Bolton " \
+           "CCG (ccg)" in r.err
     assert js("item", "show", item)["state"] == "published"  # nothing written
     out = js("decide", item, "--partner-vote", "council=for", "--partner-vote", "ccg=for")
     assert out["outcome"] == "approved", out
@@ -98,9 +99,9 @@ def test_attending_members_not_counted_when_the_terms_say_so(
     r = s75("decide", item, "--partner-vote", "council=for", "--partner-vote", "ccg=for")
     assert r.code == 2, r.text
     assert "needs 7 members, 5 can count" in r.err
-    assert "trust_ceo does not count (attends for Bolton NHS Foundation Trust, which does not " \
-           "pool; the terms of reference of jcc do not count attending partners for quorum)" \
-        in r.err
+    assert "Chief Executive of the Foundation Trust does not count (attends for Bolton NHS " \
+           "Foundation Trust, which does not pool; the terms of reference of the Joint " \
+           "Commissioning Committee do not count attending partners for quorum)" in r.err
 
 
 def test_attending_partner_takes_no_part_in_the_proposal(

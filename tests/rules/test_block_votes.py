@@ -34,8 +34,9 @@ def test_block_vote_missing_a_partner_is_refused(cli: Callable[..., Any], db_url
     js("meeting", "attend", m1["id"], *JCC)
     r = s75("decide", item["id"], "--partner-vote", "council=for", "--partner-vote", "ccg=for")
     assert r.code == 2, r.text
-    assert "no block vote recorded for trust" in r.err
-    assert "(council, ccg, trust)" in r.err
+    assert "no block vote recorded for Bolton NHS Foundation Trust (trust)" in r.err
+    assert "(Bolton Council (council), NHS Bolton CCG (ccg), Bolton NHS Foundation Trust " \
+           "(trust))" in r.err
     assert js("item", "show", item["id"])["state"] == "published"  # nothing written
     out = js("decide", item["id"], "--partner-vote", "council=for", "--partner-vote", "ccg=for",
              "--partner-vote", "trust=for")

@@ -165,7 +165,7 @@ def test_another_bodys_secretary_is_refused_with_the_role_that_may(
     assert sign_in(client, "other_secretary") == 303
     r = client.get(f"/staff/meetings/{record.next_meeting_id}")
     assert r.status_code == 403
-    assert "may be done by the secretary of the Joint Commissioning Committee (jcc)" in r.text
+    assert "may be done by the secretary of the Joint Commissioning Committee" in r.text
     token = csrf_of(client.get("/staff").text)
     r = client.post(f"/staff/meetings/{record.next_meeting_id}/publish", data={"csrf": token})
     assert r.status_code == 403 and "permission refused" in r.text

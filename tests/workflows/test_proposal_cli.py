@@ -68,7 +68,7 @@ def test_cli_drives_the_lifecycle(cli, tmp_path: Path) -> None:  # type: ignore[
     events = [e["event"] for e in json.loads(text)]
     assert events[0] == "proposal.created" and events[-1] == "proposal.go_live"
     code, text = s75("2019-03-25", "proposal", "list")
-    assert "Expand the pool" in text and "live" in text
+    assert "Expand the pool" in text and "Live" in text  # the stage by its label, not its id
     assert cli(*base, "audit", "verify").code == 0
     wf = cli(*base, "workflow", "show", "proposal")
     assert wf.code == 0 and wf.out.startswith("stateDiagram-v2")

@@ -96,7 +96,8 @@ def test_loader_refuses_actors_that_are_not_roles(tmp_path: Path) -> None:
         load_definition(toy(tmp_path, bad))
     text = str(err.value)
     assert "transitions[1].actors[0]: 'partner' is not valid; expected a role: one of admin, " \
-        "programme_director, report_author, secretary, member" in text
+        "programme_director, report_author, finance_officer, legal_officer, secretary, member" \
+        in text
     assert "states.open.actors[1]: 'chair' is not valid; expected a role" in text
 
 

@@ -9,12 +9,19 @@ from sqlmodel import Session, col, select
 from decisions.errors import InvalidInput, RuleRefused
 from decisions.quorum import Attendee
 from decisions.record_dates import check_attendance
+from decisions.terms import LocalityConfig
 from workflows.committee import common
 from workflows.committee.events import AttendanceRecorded
 from workflows.committee.meetings import refresh_chair
 from workflows.committee.records import ATTENDANCE_STATUSES, AttendanceRow
 from workflows.events import UnitOfWork
 
+
+def _named(cfg: LocalityConfig, member_id: str) -> str:
+    """A member in words with the id typed ("Margaret Asquith, Director of People
+    (director_people)"); a name typed for someone who is not a member stays as typed."""
+    m = next((x for x in cfg.member if x.id == member_id), None)
+    return f"{m.display} ({m.id})" if m else member_id
 
 def record(uow: UnitOfWork, meeting_id: int, person: str, status: str = "present", *,
            substitute_for: str | None = None, note: str = "") -> AttendanceRow:
@@ -37,17 +44,18 @@ def record(uow: UnitOfWork, meeting_id: int, person: str, status: str = "present
             member_id, partner_id = known[0].id, known[0].partner
     elif substitute_for is not None:
         if not b.substitutes_allowed:
-            raise RuleRefused(f"terms of reference of {b.id}",
-                              f"{b.name} does not allow substitutes; record {person} as in "
-                              "attendance instead")
+            raise RuleRefused(f"terms of reference of the {b.name}",
+                              f"the {b.name} does not allow substitutes; record "
+                              f"{_named(cfg, person)} as in attendance instead")
         seat = common.member(cfg, substitute_for, b.id)
         if seat.substitute != person:
-            raise RuleRefused(f"terms of reference of {b.id}",
-                              f"{person} is not the named substitute for {substitute_for} "
-                              f"(named: {seat.substitute or 'none'})")
+            raise RuleRefused(f"terms of reference of the {b.name}",
+                              f"{_named(cfg, person)} is not the named substitute for "
+                              f"{seat.display} (named: "
+                              f"{_named(cfg, seat.substitute) if seat.substitute else 'none'})")
         if status != "present":
             raise InvalidInput("a substitute is recorded as present; record apologies for "
-                               f"{substitute_for} separately")
+                               f"{seat.display} separately")
         sub = common.member(cfg, person)
         member_id, partner_id = sub.id, sub.partner
     else:

@@ -41,9 +41,9 @@ def member(cfg: LocalityConfig, member_id: str, body_id: str | None = None) -> M
     for m in cfg.member:
         if m.id == member_id:
             if body_id is not None and body_id not in m.bodies:
-                seated = sorted(x.id for x in cfg.members_of(body_id))
-                raise InvalidInput(f"member {member_id!r} does not sit on {body_id}; its "
-                                   f"members are {seated}")
+                seated = "; ".join(f"{x.display} ({x.id})" for x in cfg.members_of(body_id))
+                raise InvalidInput(f"member {member_id!r} ({m.display}) does not sit on the "
+                                   f"{body(cfg, body_id).name}; its members are {seated}")
             return m
     raise NotFound(f"member {member_id!r} is not in the config; expected one of "
                    f"{sorted(m.id for m in cfg.member)}")

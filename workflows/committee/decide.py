@@ -110,14 +110,43 @@ def _record_votes(uow: UnitOfWork, item_id: int, objections: Collection[str],
         uow.session.add(VoteRow(item_id=item_id, kind="partner", partner_id=pid, vote=v))
 
 
+RULE_OUTCOMES = ("not_approved", "referred")
+"""Outcomes the body's decision rule produces from the objections or votes, never given."""
+NOT_DECISIONS = ("deferred", "withdrawn")
+RULE_INPUT = {"consensus": "the objections recorded (--objection)",
+              "majority": "the members' votes (--vote)",
+              "one_vote_per_partner": "each partner's block vote (--partner-vote)"}
+
+
 def validate_decision(outcome: str, resolution: str) -> None:
     """The input on its own: a known outcome; an amended decision states its resolution."""
-    if outcome not in OUTCOMES:
+    if outcome not in (*OUTCOMES, *RULE_OUTCOMES, *NOT_DECISIONS):
         raise InvalidInput(f"outcome: {outcome!r} is not valid; expected one of "
                            f"{', '.join(OUTCOMES)}")
     if outcome == "amended" and not resolution.strip():
         raise InvalidInput("resolution: missing; an amended decision records the resolution as "
                            "amended (--resolution)")
+
+
+def check_outcome(uow: UnitOfWork, item: AgendaItemRow, m: MeetingRow, outcome: str) -> None:
+    """An outcome the meeting may give: approved, approved as amended or noted. A refusal or
+    a referral is what the body's rule makes of the objections or votes; a deferral or a
+    withdrawal is not a decision."""
+    if outcome in OUTCOMES:
+        return
+    body = uow.config.body_by_id(m.body_id)
+    if outcome in NOT_DECISIONS:
+        verb = "defer" if outcome == "deferred" else "withdraw"
+        raise RuleRefused("the agenda_item workflow (a deferral or withdrawal is not a "
+                          "decision)", f"{common.describe_item(item)} is not decided as "
+                          f"{outcome}; use 's75 item {verb} {item.id} --reason ...'")
+    rule = body.decision_rule
+    raise RuleRefused(
+        f"decision rule of the {body.name} ({rule.replace('_', ' ')})",
+        f"{common.describe_item(item)} cannot be recorded as {outcome.replace('_', ' ')} by "
+        f"--outcome: under the terms of reference the {rule.replace('_', ' ')} rule gives it "
+        f"from {RULE_INPUT.get(rule, 'the votes')}; record those with --outcome approved, "
+        "amended or noted and the rule decides")
 
 
 def check_decidable(uow: UnitOfWork, item: AgendaItemRow, m: MeetingRow) -> None:
@@ -136,7 +165,7 @@ def check_decidable(uow: UnitOfWork, item: AgendaItemRow, m: MeetingRow) -> None
                           "decided (or, if late, one the chair accepted as urgent and published)")
     present = attendance.attendees(uow.session, m.id or 0)
     if not any(a.capacity != "in_attendance" for a in present):
-        raise RuleRefused(f"quorum (terms of reference of {m.body_id})",
+        raise RuleRefused(f"quorum (terms of reference of the {cfg.body_by_id(m.body_id).name})",
                           f"no attendance is recorded for {common.describe_meeting(cfg, m)}; "
                           "record who is present ('s75 meeting attend') first")
 
@@ -165,6 +194,7 @@ def decide_item(uow: UnitOfWork, item_id: int, *, outcome: str = "approved",
     item = common.item(uow.session, item_id)
     m = common.meeting(uow.session, item.meeting_id)
     check_decidable(uow, item, m)
+    check_outcome(uow, item, m, outcome)
     return take(uow, item, m, Motion(outcome, objections, votes, partner_votes, casting,
                                      resolution, reasons, alternatives_rejected))
 
@@ -179,7 +209,7 @@ def _defer_inquorate(uow: UnitOfWork, result: DecideResult, body: Body) -> Decid
     else:
         where = "it is deferred; no later meeting is scheduled, so place it when one is"
     result.refusal = RuleRefused(
-        f"quorum (terms of reference of {body.id})",
+        f"quorum (terms of reference of the {body.name})",
         f"{common.describe_item(item)} cannot be decided: {why}; {where}")
     return result
 
@@ -199,9 +229,10 @@ def take(uow: UnitOfWork, item: AgendaItemRow, m: MeetingRow, motion: Motion) ->
     if m.status == "scheduled":
         refresh_chair(uow, m)
     if not m.chair_id:
-        raise RuleRefused(f"terms of reference of {body.id} (chairing)", m.chair_reason or
+        raise RuleRefused(f"terms of reference of the {body.name} (chairing)", m.chair_reason or
                           "no chair is available for the meeting")
-    item_chair = chair_for_item(body, m.chair_id, excluded, [a.member_id for a in present])
+    item_chair = chair_for_item(body, m.chair_id, excluded, [a.member_id for a in present],
+                                lambda x: cfg.member_by_id(x).display)
     decision_date = m.local_date or common.local_day(cfg, m.starts_at)
     key = body.executive and _check_key_decision(uow, item, body, decision_date)
     eligible = [a for a in present if a.member_id in q.counted]

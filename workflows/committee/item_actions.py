@@ -18,6 +18,7 @@ from decisions.checklist import check_answers
 from decisions.errors import InvalidInput
 from decisions.key_decisions import check_urgency
 from decisions.principals import SECRETARY, Permission, Scope
+from decisions.record_dates import check_forward_plan
 from decisions.report_text import check_report_text
 from decisions.terms import LocalityConfig
 from decisions.voting import VotePosition
@@ -120,6 +121,29 @@ class _OnItem(Action[R]):
 
     def scope(self, uow: UnitOfWork, loaded: Any) -> Scope:
         return item_scope(uow, loaded)
+
+
+def first_recorded(uow: UnitOfWork, item: AgendaItemRow) -> date | None:
+    """The day the matter was first recorded: the earliest audit event of the item or of the
+    item it was carried from (deferred, referred), or the creation of the proposal it
+    carries, in the locality's time zone."""
+    from sqlmodel import col, func, select
+
+    from workflows.tables import AuditEventRow, ProposalRow
+
+    ids: list[str] = []
+    seen: AgendaItemRow | None = item
+    while seen is not None and seen.id is not None and str(seen.id) not in ids:
+        ids.append(str(seen.id))
+        seen = uow.session.get(AgendaItemRow, seen.carried_from_item_id) \
+            if seen.carried_from_item_id else None
+    at = uow.session.exec(select(func.min(AuditEventRow.at)).where(
+        col(AuditEventRow.subject_type).contains("item"),
+        col(AuditEventRow.subject_id).in_(ids))).one()
+    proposal = uow.session.get(ProposalRow, item.proposal_id) if item.proposal_id else None
+    if proposal is not None and (at is None or proposal.created_at < at):
+        at = proposal.created_at
+    return common.local_day(uow.config, at) if at is not None else None
 
 
 @dataclass(frozen=True)
@@ -259,6 +283,13 @@ class RecordKeyDecision(_OnItem[KeyDecisionRow]):
             raise InvalidInput(f"wards: {self.wards_affected} is negative; give the number of "
                                "wards affected")
 
+    def check(self, uow: UnitOfWork, loaded: Any) -> None:
+        if self.forward_plan_published_on is not None:
+            first = first_recorded(uow, loaded)
+            if first is not None:
+                check_forward_plan(common.describe_item(loaded), self.forward_plan_published_on,
+                                   first)
+
     def write(self, uow: UnitOfWork, loaded: Any) -> KeyDecisionRow:
         return key_decisions.record(
             uow, self.item_id, forward_plan_published_on=self.forward_plan_published_on,
@@ -296,6 +327,7 @@ class Decide(_OnItem[decide.DecideResult]):
     def check(self, uow: UnitOfWork, loaded: Any) -> None:
         m = common.meeting(uow.session, loaded.meeting_id)
         decide.check_decidable(uow, loaded, m)
+        decide.check_outcome(uow, loaded, m, self.outcome)
         if self.urgent_consent_by is not None:
             check_urgency(uow.config.body_by_id(m.body_id), f"item {loaded.id} '{loaded.title}'",
                           outcome=self.outcome, state="open",

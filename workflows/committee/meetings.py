@@ -180,7 +180,8 @@ def projected_chairs(uow: UnitOfWork, body_id: str) -> dict[int, ChairChoice | s
             out[m.id] = ChairChoice(due, m.chair_id, m.chair_reason)
             continue
         try:
-            choice = chair_for_meeting(b, history, apologies_for(uow.session, m.id))
+            choice = chair_for_meeting(b, history, apologies_for(uow.session, m.id),
+                                       lambda x: uow.config.member_by_id(x).display)
         except RuleRefused as exc:
             out[m.id] = exc.reason
             continue
@@ -219,7 +220,8 @@ def hold(uow: UnitOfWork, meeting_id: int) -> MeetingRow:
                           "the chair rotation stays in order")
     choice = refresh_chair(uow, m)
     if not isinstance(choice, ChairChoice):
-        raise RuleRefused(f"terms of reference of {m.body_id} (chairing)", choice)
+        raise RuleRefused(f"terms of reference of the {uow.config.body_by_id(m.body_id).name} "
+                          "(chairing)", choice)
     m.status = "held"
     m.held_at = uow.now
     common.bump(m)

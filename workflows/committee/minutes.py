@@ -90,8 +90,10 @@ def sign_minutes(uow: UnitOfWork, meeting_id: int, *, signed_by: str | None = No
     if who is None:
         raise InvalidInput("signed_by: missing; the approving meeting has no chair recorded")
     if who != chair:
+        names = {m.id: m.display for m in uow.config.member}
         raise RuleRefused("minutes", f"the minutes are signed by the chair of the meeting that "
-                          f"approved them ({chair}), not {who}")
+                          f"approved them ({names.get(chair or '', chair)}), not "
+                          f"{names.get(who, who)}")
     row.state, row.signed_by = "signed", who
     row.signed_on = row.approved_on
     uow.session.add(row)

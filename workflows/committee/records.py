@@ -239,3 +239,27 @@ class MinutesVersionRow(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     superseded_at: datetime | None = Field(default=None,
                                            sa_column=Column(UTCDateTime, nullable=True))
+
+
+class DecisionCorrectionRow(SQLModel, table=True):
+    """A decision recorded wrongly, corrected or rescinded (``s75 decision correct|rescind``):
+    the original decision row is kept and, from this row, read as superseded; a correction
+    points to the new decision row that replaces it. The notices issued before and after are
+    named so the trail can be followed in the documents store."""
+
+    __tablename__ = "decision_correction"
+    id: int | None = Field(default=None, primary_key=True)
+    decision_id: int = Field(foreign_key="decision.id", unique=True)
+    """The decision superseded (corrected or rescinded)."""
+    kind: str = "correction"  # correction | rescission
+    new_decision_id: int | None = Field(default=None, foreign_key="decision.id")
+    """The decision that replaces it (a correction); None for a rescission."""
+    reason: str
+    changed: list[Any] = Field(default_factory=list, sa_column=Column(JSONType, nullable=False))
+    """The fields corrected, each {"field", "before", "after"}."""
+    corrected_by: str = Field(max_length=64)
+    corrected_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    old_document_id: int | None = None
+    """The notice superseded (its latest issue before the correction), if one was issued."""
+    document_id: int | None = None
+    """The notice reissued."""

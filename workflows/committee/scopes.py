@@ -44,7 +44,7 @@ def body_business(uow: UnitOfWork, body_id: str, what: str) -> Scope:
 def member_scope(uow: UnitOfWork, member_id: str, what: str) -> Scope:
     """A member's own record: they, or the secretary of a body they sit on, may act."""
     m = common.member(uow.config, member_id)
-    return body_scope(uow.config, f"{what} of {m.id} ({m.name})", *m.bodies, member=m.id)
+    return body_scope(uow.config, f"{what} of {m.display}", *m.bodies, member=m.id)
 
 
 def action_scope(uow: UnitOfWork, a: ActionRow) -> Scope:

@@ -107,7 +107,7 @@ class FireProposal(Action[ProposalRow]):
     def scope(self, uow: UnitOfWork, loaded: ProposalRow) -> Scope:
         s = proposal_scope(uow, loaded)
         return Scope(f"{s.what} ({self.trigger!r} from {loaded.state!r})", s.bodies, s.member,
-                     s.body_names)
+                     s.body_names, s.member_name)
 
     def write(self, uow: UnitOfWork, loaded: ProposalRow) -> ProposalRow:
         return lifecycle.fire_proposal(uow, self.proposal_id, self.trigger, self.facts,

@@ -80,6 +80,9 @@ async def login(request: Request) -> Response:
         s.commit()
         s.refresh(signed.account)
     sessions.rotate(request, signed)
+    who = signed.principal
+    if nxt == "/staff" and not who.roles and not who.secretary_of:
+        nxt = "/members"  # a committee member with no staff role: their meetings and packs
     return RedirectResponse(nxt, status_code=303)
 
 
