@@ -21,6 +21,7 @@ from notifications.documents import minutes_trail
 from notifications.documents.call_in_views import call_in_facts
 from notifications.documents.config_views import terms_view
 from notifications.documents.meeting_views import declared_sentences
+from notifications.documents.publication import clock_text
 from notifications.documents.views import (
     Attendee,
     DecisionNoticeView,
@@ -259,7 +260,7 @@ def _next_meeting(session: Session, cfg: LocalityConfig, m: MeetingRow) -> str:
         col(MeetingRow.starts_at) > m.starts_at).order_by(col(MeetingRow.starts_at))).first()
     if nxt is None:
         return "The date of the next meeting is to be arranged."
-    clock = nxt.starts_at.astimezone(cfg.zone).strftime("%-I.%M%p").replace(".00", "").lower()
+    clock = clock_text(f"{nxt.starts_at.astimezone(cfg.zone):%H:%M}")  # "2.00pm", as elsewhere
     return f"The next meeting will be held on {day(_local(cfg, nxt))} at {clock}, {nxt.venue}."
 
 

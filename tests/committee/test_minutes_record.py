@@ -82,7 +82,7 @@ def test_full_meeting_then_approval_with_amendment(
              "JCC/19/5 Intermediate care beds", "JCC/19/6 GP out-of-hours contract",
              "could not be decided for want of a quorum", "Exclusion of the public",
              "Care home fee negotiations", "The Chair thanked the Director of People",
-             "The next meeting will be held on Wednesday 8 May 2019 at 2pm"]
+             "The next meeting will be held on Wednesday 8 May 2019 at 2.00pm"]
     missing = [x for x in order if x not in draft]
     assert not missing, (missing, draft)
     at = [draft.index(x) for x in order]
