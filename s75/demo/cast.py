@@ -68,3 +68,11 @@ def first_on_or_after(days: list[date], when: date) -> date:
         if d >= when:
             return d
     raise InvalidInput(f"demo: no meeting is scheduled on or after {when:%d %B %Y}")
+
+
+def stage(state: str) -> str:
+    """A proposal stage as the log prints it ("shadow_operation" -> "shadow operation")."""
+    from workflows.definition import load_definition
+
+    states = load_definition("proposal").states
+    return (states[state].label if state in states else state.replace("_", " ")).lower()

@@ -18,6 +18,7 @@ from decimal import Decimal
 from functools import partial
 
 from decisions.calendar import WorkingCalendar
+from s75.demo.cast import stage as stage_words
 from s75.demo.content import REPORTS
 from s75.demo.story import Year
 from workflows.actions import perform
@@ -184,7 +185,8 @@ def _signing(uow: UnitOfWork, *, y: Year, plan: Plan, day: date) -> str:
     for p in cfg.pooling_partners:
         perform(uow, RecordSignature(pid, p.id, p.authorised_signatory, day),
                 y.secretary(cfg.sovereign_body_of(p.id).id))
-    return f"{plan.key}: s75 agreement signed; proposal {get_proposal(uow.session, pid).state}"
+    state = get_proposal(uow.session, pid).state
+    return f"{plan.key}: s75 agreement signed; proposal {stage_words(state)}"
 
 
 def _vary(uow: UnitOfWork, *, y: Year, plan: Plan) -> str:
@@ -192,4 +194,4 @@ def _vary(uow: UnitOfWork, *, y: Year, plan: Plan) -> str:
     perform(uow, FireProposal(pid, "vary", facts={"reason": VARY_REASON}),
             y.programme_director())
     return f"{plan.key}: annual variation opened; proposal " \
-           f"{get_proposal(uow.session, pid).state}"
+           f"{stage_words(get_proposal(uow.session, pid).state)}"

@@ -23,7 +23,7 @@ from notifications.simulate import simulate
 from notifications.tables import DeadlineRow
 from s75.config import load_config
 from s75.db import make_engine, session_scope, upgrade
-from s75.demo.cast import cast_for
+from s75.demo.cast import cast_for, stage
 from s75.demo.export import export_documents
 from s75.demo.script import build_year
 from s75.demo.smtp import LocalSmtp
@@ -133,7 +133,7 @@ def run_demo(config_path: Path, out: Path, start: date, say: Say) -> DemoSummary
     with session_scope(engine) as session:
         from workflows.proposal.lifecycle import get_proposal
 
-        summary.proposal_state = get_proposal(session, year.proposal_id).state
+        summary.proposal_state = stage(get_proposal(session, year.proposal_id).state)
         states = Counter(get_proposal(session, pid).state.replace("_", " ")
                          for pid in year.programme.values())
         summary.programme = (f"{sum(states.values())} more proposals: "

@@ -310,4 +310,4 @@ def _signing(uow: UnitOfWork, *, y: Year, day: date) -> str:
                 y.secretary(cfg.sovereign_body_of(p.id).id))
         names.append(y.cast.cfg.member_by_id(p.authorised_signatory).name)
     row = proposals.get_proposal(uow.session, y.proposal_id)
-    return f"s75 agreement signed by {' and '.join(names)}; proposal {row.state}"
+    return f"s75 agreement signed by {' and '.join(names)}; proposal {casting.stage(row.state)}"

@@ -140,7 +140,8 @@ class Year:
         if late_reason:
             perform(uow, PublishItem(row.id, urgency_reason=late_reason, chair_consent_by=chair),
                     sec)
-        return f"{body_id} {day:%d %b}: item '{report.title}'" + (" (late, urgent)"
+        name = self.cast.cfg.body_by_id(body_id).name
+        return f"{name} {day:%d %b}: item '{report.title}'" + (" (late, urgent)"
                                                                   if late_reason else "")
 
     def sit(self, uow: UnitOfWork, body_id: str, day: date, *, apologies: Sequence[str] = (),
@@ -236,7 +237,7 @@ class Year:
                                         minute, decision_id), self.secretary(body.id))
         perform(uow, FireProposal(pid, trigger), self.programme_director())
         row = proposals.get_proposal(uow.session, pid)
-        return f"proposal: every partner approved; now {row.state}"
+        return f"proposal: every partner approved; now {casting.stage(row.state)}"
 
     def gateway(self, uow: UnitOfWork, day: date, returns: dict[str, tuple[str, str]],
                 conditions: Sequence[gateways.ConditionSpec] = (),
@@ -251,8 +252,9 @@ class Year:
         if proposal_id is None:
             self.tally.gateways += 1
         row = proposals.get_proposal(uow.session, pid)
-        said = ", ".join(f"{p} {d}" for p, (d, _) in returns.items())
-        return f"gateway {day:%b %Y}: {said}; proposal {row.state}"
+        said = ", ".join(f"{cfg.partner_by_id(p).name} {d.replace('_', ' ')}"
+                         for p, (d, _) in returns.items())
+        return f"gateway {day:%b %Y}: {said}; proposal {casting.stage(row.state)}"
 
 
 def short(title: str, limit: int = 48) -> str:
