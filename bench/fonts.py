@@ -7,10 +7,12 @@ which the linker writes once per pack (``Renderer.share_fonts``). Used by ``pyth
 
 from __future__ import annotations
 
-import re
+import io
 import resource
 import time
 from dataclasses import dataclass
+
+from pypdf import PdfReader
 
 from notifications.documents.pack import MemoryCache, Renderer, build_pack
 from notifications.documents.views import PackView
@@ -30,8 +32,24 @@ def cpu_seconds() -> float:
 
 
 def font_files(pdf: bytes) -> int:
-    """Distinct embedded font file streams (the linker writes objects uncompressed)."""
-    return len(set(re.findall(rb"/FontFile[23]? (\d+) 0 R", pdf)))
+    """Distinct embedded font file streams, read with pypdf (the objects may sit in object
+    streams, so the file's bytes cannot be searched)."""
+    reader = PdfReader(io.BytesIO(pdf))
+    seen: set[int] = set()
+    for page in reader.pages:
+        fonts = (page.get("/Resources") or {}).get("/Font") or {}
+        for ref in fonts.values():
+            font = ref.get_object()
+            for desc in [font.get("/FontDescriptor"),
+                         *[d.get_object().get("/FontDescriptor")
+                           for d in font.get("/DescendantFonts") or []]]:
+                if desc is None:
+                    continue
+                desc = desc.get_object()
+                for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+                    if key in desc:
+                        seen.add(desc.raw_get(key).idnum)
+    return len(seen)
 
 
 @dataclass(frozen=True)

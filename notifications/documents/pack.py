@@ -146,7 +146,7 @@ def _render_part(job: tuple[str, bool]) -> bytes:
     """Render ``(html, full_fonts)`` and make it linkable; the result is what the cache keeps
     (plain data only)."""
     html, full_fonts = job
-    rel = relocatable(html_to_pdf(html, full_fonts=full_fonts).pdf)
+    rel = relocatable(html_to_pdf(html, full_fonts=full_fonts, scope_headers=False).pdf)
     return marshal.dumps(tuple(getattr(rel, f) for f in Relocatable.__dataclass_fields__))
 
 

@@ -285,11 +285,15 @@ def is_folio(html: str) -> bool:
     return re.search(r'<html[^>]*\sclass="folio"', html[:500]) is not None
 
 
-def html_to_pdf(html: str, *, full_fonts: bool = True) -> Rendered:
+def html_to_pdf(html: str, *, full_fonts: bool = True, scope_headers: bool = True) -> Rendered:
     """One HTML string to a tagged PDF/UA-1 document. Safe to call in a worker process.
 
     ``full_fonts`` embeds the (small, Latin-only) Arimo faces whole instead of subsetting
     them: about half the time for a short document, for some 25 KB more.
+
+    ``scope_headers`` gives table header cells their /Scope (:func:`scope_table_headers`);
+    a pack's parts leave it to :func:`relocate.relocatable`, which parses the part anyway,
+    rather than parse every part twice.
 
     The print stylesheet (and, for ``<html class="folio">``, the page-number footer) is
     applied here, so the output depends only on the HTML and templates/static.
@@ -302,7 +306,7 @@ def html_to_pdf(html: str, *, full_fonts: bool = True) -> Rendered:
     doc = HTML(string=html, base_url=str(PDF_TEMPLATES) + "/", url_fetcher=fetcher).render(
         pdf_variant=PDF_VARIANT, font_config=styles.fonts, stylesheets=sheets)
     pdf = doc.write_pdf(pdf_variant=PDF_VARIANT, full_fonts=full_fonts)
-    if "<th" in html:
+    if scope_headers and "<th" in html:
         pdf = scope_table_headers(pdf)
     return Rendered(pdf=pdf, pages=len(doc.pages), refused=fetcher.refused)
 
