@@ -130,24 +130,29 @@ def fire(uow: UnitOfWork, subject: Any, definition: str | WorkflowDefinition, tr
     """
     defn = _defn(definition)
     rule = f"the {defn.name} workflow"
-    who = describe(subject, defn)
     state = str(subject.state)
-    here = triggers_from(defn, state)
-    allowed = ", ".join(here) if here else "none (it is a final state)"
-    if trigger not in defn.triggers:
-        raise RuleRefused(rule, f"{trigger!r} is not a trigger of the {defn.name} workflow; "
-                                f"{who} is {state!r}, where the triggers are: {allowed}")
+
+    def allowed() -> str:
+        here = triggers_from(defn, state)
+        return ", ".join(here) if here else "none (it is a final state)"
+
     taken = transition(defn, trigger, state)
+    if taken is None and trigger not in defn.triggers:
+        raise RuleRefused(rule, f"{trigger!r} is not a trigger of the {defn.name} workflow; "
+                                f"{describe(subject, defn)} is {state!r}, where the triggers "
+                                f"are: {allowed()}")
     if taken is None:
-        raise RuleRefused(rule, f"{who} is {state!r}, where {trigger!r} cannot be fired; "
-                                f"triggers allowed now: {_annotated(uow, subject, defn, facts)}")
+        raise RuleRefused(rule, f"{describe(subject, defn)} is {state!r}, where {trigger!r} "
+                                "cannot be fired; triggers allowed now: "
+                                f"{_annotated(uow, subject, defn, facts)}")
     merged = merged_facts(subject, facts)
     unmet = unmet_guards(uow, subject, taken, merged)
     if unmet:
         lines = "".join(f"\n  - {u}" for u in unmet)
-        raise RuleRefused(rule, f"{who} is {state!r}; {trigger!r} needs:{lines}\n"
-                                f"Triggers defined from {state!r}: {allowed}")
+        raise RuleRefused(rule, f"{describe(subject, defn)} is {state!r}; {trigger!r} "
+                                f"needs:{lines}\nTriggers defined from {state!r}: {allowed()}")
     dest = next_state(defn, state, trigger)
+    who = describe(subject, defn)
     if dest is None:  # pragma: no cover - the definition and the machine agree by construction
         raise RuleRefused(rule, f"{who} is {state!r}, where {trigger!r} cannot be fired")
 
