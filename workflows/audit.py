@@ -14,6 +14,7 @@ from sqlalchemy import Connection, bindparam, delete, func, insert, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from workflows.prepared import Prepared
 from workflows.tables import AuditEventRow, AuditHeadRow
 
 GENESIS = "0" * 64
@@ -45,16 +46,17 @@ _FIELDS = ("at", "actor", "subject_type", "subject_id", "action", "from_state", 
            "payload", "prev_hash", "hash")
 _CAS = (_HEADS.c.id == 1, _HEADS.c.count == bindparam("old_count"),
         _HEADS.c.last_hash == bindparam("old_hash"))
-_INSERT = insert(_EVENTS)
-_MOVE = update(_HEADS).where(*_CAS).values(count=bindparam("new_count"),
-                                           last_id=bindparam("new_id"),
-                                           last_hash=bindparam("new_hash"))
+_INSERT = Prepared(insert(_EVENTS).values(
+    {f: bindparam(f"e_{f}", type_=_EVENTS.c[f].type) for f in _FIELDS}))
+_MOVE = Prepared(update(_HEADS).where(*_CAS).values(count=bindparam("new_count"),
+                                                    last_id=bindparam("new_id"),
+                                                    last_hash=bindparam("new_hash")))
 _UNDO = delete(_EVENTS).where(_EVENTS.c.id == bindparam("new_id"))
 _MOVED = (update(_HEADS).where(*_CAS)
           .values(count=bindparam("new_count"), last_hash=bindparam("new_hash"),
                   last_id=func.nextval(func.pg_get_serial_sequence("audit_event", "id")))
           .returning(_HEADS.c.last_id).cte("moved"))
-_ONE_TRIP = (insert(_EVENTS).from_select(
+_ONE_TRIP = Prepared(insert(_EVENTS).from_select(
     ["id", *_FIELDS],
     sa_select(_MOVED.c.last_id, *(bindparam(f, type_=_EVENTS.c[f].type) for f in _FIELDS)))
     .returning(_EVENTS.c.id))
@@ -93,14 +95,14 @@ def _extend(conn: Connection, known: tuple[int, str], fields: dict[str, Any],
     params = {"old_count": count, "old_hash": prev, "new_count": count + 1,
               "new_hash": digest}
     if conn.dialect.name == "postgresql":
-        found = conn.execute(_ONE_TRIP, {**params, **values}).first()
-        if found is None:
+        found = _ONE_TRIP.rows(conn, {**params, **values})
+        if not found:
             return None
-        new_id = int(found[0])
+        new_id = int(found[0][0])
     else:
-        result = conn.execute(_INSERT, values)
-        new_id = int(cast(Any, result.inserted_primary_key)[0])
-        moved = conn.execute(_MOVE, {**params, "new_id": new_id})
+        result = _INSERT.execute(conn, {f"e_{k}": v for k, v in values.items()})
+        new_id = int(cast(Any, result.lastrowid))
+        moved = _MOVE.execute(conn, {**params, "new_id": new_id})
         if cast(Any, moved).rowcount != 1:
             conn.execute(_UNDO, {"new_id": new_id})
             return None

@@ -24,18 +24,19 @@ from workflows.definition import TransitionDef, WorkflowDefinition, load_definit
 from workflows.events import TRANSITION_EVENTS, SubjectMoved, UnitOfWork
 from workflows.guards import EFFECTS, GUARDS
 from workflows.machine import next_state, transition, triggers_from
+from workflows.prepared import Prepared
 
-_UPDATES: dict[type, Any] = {}
+_UPDATES: dict[type, Prepared] = {}
 
 
-def _versioned_update(table: type) -> Any:
+def _versioned_update(table: type) -> Prepared:
     """``UPDATE <table> SET state, version WHERE id AND version``, built once per table (a Core
     statement: the row's new state and version are then set on the loaded object without the
     ORM's unit of work)."""
     stmt = _UPDATES.get(table)
     if stmt is None:
         t = cast(Any, table).__table__
-        stmt = _UPDATES[table] = (
+        stmt = _UPDATES[table] = Prepared(
             update(t).where(t.c.id == bindparam("row_id"), t.c.version == bindparam("old_version"))
             .values(state=bindparam("new_state"), version=bindparam("new_version")))
     return stmt
@@ -157,7 +158,7 @@ def fire(uow: UnitOfWork, subject: Any, definition: str | WorkflowDefinition, tr
         raise RuleRefused(rule, f"{who} is {state!r}, where {trigger!r} cannot be fired")
 
     version = int(subject.version)
-    result = uow.session.connection().execute(_versioned_update(type(subject)), {
+    result = _versioned_update(type(subject)).execute(uow.session.connection(), {
         "row_id": subject.id, "old_version": version, "new_state": dest,
         "new_version": version + 1})
     if cast(Any, result).rowcount != 1:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from workflows.prepared import Prepared
 from workflows.proposal.tables import GatewayReturnRow, GatewayRow
 from workflows.tables import ProposalRow
 
@@ -27,8 +28,8 @@ _G: Any = cast(Any, GatewayRow).__table__
 _R: Any = cast(Any, GatewayReturnRow).__table__
 _COLUMNS = tuple(_P.columns)
 _KEYS = tuple(c.key for c in _COLUMNS)
-_BY_ID = select(*_COLUMNS).where(_P.c.id == bindparam("pid"))
-_WITH_RETURNS = (
+_BY_ID = Prepared(select(*_COLUMNS).where(_P.c.id == bindparam("pid")))
+_WITH_RETURNS = Prepared(
     select(*_COLUMNS, _G.c.month.label("gw_month"), _R.c.partner_id.label("gw_partner"),
            _R.c.decision.label("gw_decision"))
     .select_from(_P.outerjoin(_G, _G.c.proposal_id == _P.c.id)
@@ -62,9 +63,9 @@ def find_proposal(session: OrmSession, proposal_id: int, *, with_returns: bool =
         session.flush()  # as the ORM's own read would: pending changes are seen
     conn = session.connection()
     if not with_returns:
-        found = conn.execute(_BY_ID, {"pid": proposal_id}).first()
-        return _placed(session, tuple(found)) if found is not None else None
-    rows = conn.execute(_WITH_RETURNS, {"pid": proposal_id}).all()
+        found = _BY_ID.rows(conn, {"pid": proposal_id})
+        return _placed(session, found[0]) if found else None
+    rows = _WITH_RETURNS.rows(conn, {"pid": proposal_id})
     if not rows:
         return None
     returns: dict[date, dict[str, str]] = {}
@@ -74,7 +75,7 @@ def find_proposal(session: OrmSession, proposal_id: int, *, with_returns: bool =
         if partner is not None:
             returns.setdefault(month, {})[partner] = decision
     session.info[_RETURNS_KEY] = (proposal_id, returns)
-    return _placed(session, tuple(rows[0])[:width])
+    return _placed(session, rows[0][:width])
 
 
 def take_returns(session: OrmSession, proposal_id: int) -> dict[date, dict[str, str]] | None:

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from decisions.errors import NotFound
 from decisions.terms import LocalityConfig
 from workflows.committee.tables import PartnerRow
+from workflows.prepared import Prepared
 from workflows.proposal.loading import find_proposal, take_returns
 from workflows.proposal.rules import (
     MonthStatus,
@@ -62,7 +63,7 @@ def approvals(session: Session, proposal: ProposalRow, stage: str | None = None
     return list(session.exec(q.order_by(col(ApprovalRow.id))).all())
 
 
-_RETURNS = (
+_RETURNS = Prepared(
     sa_select(col(GatewayRow.month), col(GatewayReturnRow.partner_id),
               col(GatewayReturnRow.decision))
     .join(GatewayReturnRow, col(GatewayReturnRow.gateway_id) == col(GatewayRow.id))
@@ -78,7 +79,7 @@ def gateway_returns(session: Session, proposal_id: int) -> dict[date, dict[str, 
         return kept
     if session.autoflush:
         session.flush()
-    rows = session.connection().execute(_RETURNS, {"pid": proposal_id}).all()
+    rows = _RETURNS.rows(session.connection(), {"pid": proposal_id})
     out: dict[date, dict[str, str]] = {}
     for month, partner, decision in rows:
         out.setdefault(month, {})[partner] = decision
