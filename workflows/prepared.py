@@ -49,7 +49,7 @@ class Prepared:
                      if not compiled.binds[n].required}
             binds = tuple(compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect)
                           for n in names)
-            columns = getattr(self.statement, "selected_columns", None)
+            columns: Any = getattr(self.statement, "selected_columns", None)
             if columns is None or not len(columns):
                 columns = getattr(self.statement, "_returning", ())
             results = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None)

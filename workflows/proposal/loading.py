@@ -16,7 +16,7 @@ from typing import Any, cast
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import instance_dict
 from sqlalchemy.orm.util import identity_key
 
 from workflows.prepared import Prepared
@@ -44,9 +44,8 @@ def _placed(session: OrmSession, values: tuple[Any, ...]) -> ProposalRow:
     """A persistent ProposalRow holding ``values`` (its columns, in table order), in the
     session's identity map: as loaded, with nothing to flush."""
     row = cast(Any, ProposalRow).__mapper__.class_manager.new_instance()
-    for key, value in zip(_KEYS, values, strict=True):
-        set_committed_value(row, key, value)
-    make_transient_to_detached(row)
+    instance_dict(row).update(zip(_KEYS, values, strict=True))  # as the ORM's loader fills it
+    make_transient_to_detached(row)  # the values committed, the identity key set
     session.add(row)
     return cast(ProposalRow, row)
 
