@@ -255,29 +255,45 @@ def section(results: list[TriggerResult], load: tuple[float, float]) -> str:
                      f"{growth:.2f}x |")
     lines += ["", f"Load average (1 min) {load[0]:.2f} before and {load[1]:.2f} after, on "
               f"{os.cpu_count()} logical cores. Statements are those sent for one trigger "
-              "(BEGIN and COMMIT not counted), the median over pause and resume (the first "
-              "trigger of a proposal also inserts its month's gateway deadline).", "",
+              "(BEGIN and COMMIT not counted), the mean over the run's pauses and resumes (the "
+              "first trigger of a proposal in a month also writes its gateway deadline).", "",
               PROFILE, ""]
     return "\n".join(lines)
 
 
-PROFILE = """What the profile shows (cProfile of 400 triggers on SQLite, after this issue's changes:
-about 2.9 ms CPU per trigger, down from 5.7 ms on main in the same set-up): the statements are
-now 5 (4 on PostgreSQL, where the audit INSERT and the head's compare and swap are one round
-trip), but each still passes through SQLAlchemy: building, cache-keying and executing a
-statement costs about 0.1-0.2 ms of Python, the ORM's `session.get` of the proposal (identity
-map, row hydration) about 0.5 ms, the planner's lookup of the month's gateway deadline (now
-one narrow Core SELECT when nothing changes) about 0.3 ms, and opening and committing the
-session and the action pipeline (permission scope, definition, guards) most of the rest.
-The raw baseline spends 0.05-0.1 ms per trigger. Reaching 0.25 of it on SQLite would need the
-whole trigger in about 0.3 ms of Python, i.e. no ORM session at all on the hot path: that is
-the target missed, by about a factor of 10.
-On PostgreSQL the round trips dominate and the ratio is nearer the goal; under other load
-(see the load average) both the engine and the baseline lose to scheduling, the engine more.
+PROFILE = """What changed (#17): the proposal is read by one prepared Core SELECT and placed in the
+session's identity map as loaded (was the ORM's `session.get`, about 0.25 ms); the resume
+guard's gateway returns come in the same SELECT; the hot statements (that read, the versioned
+UPDATE, the audit INSERT and the head's compare and swap) are compiled once per dialect and sent
+as SQL text with their column types' conversions, so no cache key or compiled context is built
+per call; the audit append builds no ORM row; the machine's answers are remembered. The
+permission check, the guards, the version check and the chain are unchanged (tests pin a stale
+version refused, a guard refusing with returns recorded in the same transaction, and a broken
+chain detected). Back to back on the same loaded machine, SQLite 1x, CPU per trigger: main
+3.00 ms, this branch 1.31 ms (load 5.5); main 4.13 ms, this branch 2.13 ms (load 9.5).
 
-Not measured here: the views (issue 17 point 2). `/proposals` is being rebuilt as a paginated
-gateway board in its own branch (issue 16) and is not on main yet, so its figure is left to
-that work; the other list pages are not paginated by this issue (not done). The indexes those
-views and the scheduler need are in migration `0002_speed` (the audit log by subject;
-deadlines by state and next moment, and by state and due time; gateways by proposal and month
-already have the unique index of their constraint)."""
+Statements: 5 per trigger on SQLite and 4 on PostgreSQL (asserted in
+tests/workflows/test_trigger_fast_path.py). The 10x and 100x rows show 6 and 5 because there
+nearly every pause is its proposal's first trigger of the month, and the deadline planner then
+writes the month's gateway deadline (a SELECT and an INSERT more).
+
+Targets: missed. SQLite 0.03-0.06 against 0.25, about 4x short; PostgreSQL 0.35-0.47 against
+0.5 (main, on the idle machine: 0.05 / 0.04 / 0.06 and 0.26 / 0.27 / 0.30). This run was made
+with other work on the 2 cores (load average above), so both the engine and the baseline lost
+to scheduling and the spread is wide; the CPU per trigger is the steadier figure. What the
+profile (cProfile, 400 triggers, SQLite 1x) shows in the way now: the deadline planner
+(notifications: `store.plan` builds its SELECT afresh and runs it through the ORM session on
+every trigger, and upserts an ORM row on the month's first) about 40% of the trigger; the
+proposal read with the transaction's BEGIN IMMEDIATE and the row's placement about 23%;
+opening and committing the ORM session about 11%; the audit append about 10%; the action
+pipeline (permission scope, guards, event) the rest. The raw baseline's five DBAPI calls take
+about 0.07 ms on the idle machine: 0.25 of it leaves about 0.27 ms for the whole trigger, which
+the ORM session and the planner each nearly use alone. Next steps, not done: the planner's
+lookup as a prepared statement and skipped when the month's deadline was planned with the
+same inputs (notifications/, another branch), and on PostgreSQL the versioned UPDATE sent in
+the audit CTE's round trip.
+
+The views (issue 17 point 2) are measured in "List pages" below. The indexes those views and
+the scheduler need are in migration `0002_speed` (the audit log by subject; deadlines by state
+and next moment, and by state and due time; gateways by proposal and month already have the
+unique index of their constraint)."""
