@@ -46,7 +46,8 @@ _FIELDS = ("at", "actor", "subject_type", "subject_id", "action", "from_state", 
            "payload", "prev_hash", "hash")
 _CAS = (_HEADS.c.id == 1, _HEADS.c.count == bindparam("old_count"),
         _HEADS.c.last_hash == bindparam("old_hash"))
-_INSERT = Prepared(insert(_EVENTS).values(
+_INSERT = insert(_EVENTS)
+_INSERT_ONE = Prepared(insert(_EVENTS).values(
     {f: bindparam(f"e_{f}", type_=_EVENTS.c[f].type) for f in _FIELDS}))
 _MOVE = Prepared(update(_HEADS).where(*_CAS).values(count=bindparam("new_count"),
                                                     last_id=bindparam("new_id"),
@@ -100,7 +101,7 @@ def _extend(conn: Connection, known: tuple[int, str], fields: dict[str, Any],
             return None
         new_id = int(found[0][0])
     else:
-        result = _INSERT.execute(conn, {f"e_{k}": v for k, v in values.items()})
+        result = _INSERT_ONE.execute(conn, {f"e_{k}": v for k, v in values.items()})
         new_id = int(cast(Any, result.lastrowid))
         moved = _MOVE.execute(conn, {**params, "new_id": new_id})
         if cast(Any, moved).rowcount != 1:
