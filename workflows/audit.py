@@ -7,13 +7,14 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from workflows.prepared import Prepared
 from workflows.tables import AuditEventRow, AuditHeadRow
 
 GENESIS = "0" * 64
@@ -46,15 +47,17 @@ _FIELDS = ("at", "actor", "subject_type", "subject_id", "action", "from_state", 
 _CAS = (_HEADS.c.id == 1, _HEADS.c.count == bindparam("old_count"),
         _HEADS.c.last_hash == bindparam("old_hash"))
 _INSERT = insert(_EVENTS)
-_MOVE = update(_HEADS).where(*_CAS).values(count=bindparam("new_count"),
-                                           last_id=bindparam("new_id"),
-                                           last_hash=bindparam("new_hash"))
+_INSERT_ONE = Prepared(insert(_EVENTS).values(
+    {f: bindparam(f"e_{f}", type_=_EVENTS.c[f].type) for f in _FIELDS}))
+_MOVE = Prepared(update(_HEADS).where(*_CAS).values(count=bindparam("new_count"),
+                                                    last_id=bindparam("new_id"),
+                                                    last_hash=bindparam("new_hash")))
 _UNDO = delete(_EVENTS).where(_EVENTS.c.id == bindparam("new_id"))
 _MOVED = (update(_HEADS).where(*_CAS)
           .values(count=bindparam("new_count"), last_hash=bindparam("new_hash"),
                   last_id=func.nextval(func.pg_get_serial_sequence("audit_event", "id")))
           .returning(_HEADS.c.last_id).cte("moved"))
-_ONE_TRIP = (insert(_EVENTS).from_select(
+_ONE_TRIP = Prepared(insert(_EVENTS).from_select(
     ["id", *_FIELDS],
     sa_select(_MOVED.c.last_id, *(bindparam(f, type_=_EVENTS.c[f].type) for f in _FIELDS)))
     .returning(_EVENTS.c.id))
@@ -73,54 +76,79 @@ def _read_head(conn: Connection) -> tuple[int, str]:
     return int(found[0]), str(found[1])
 
 
-def _extend(conn: Connection, known: tuple[int, str], row: AuditEventRow) -> bool:
-    """Insert ``row`` after the head ``known`` and move the head to it, if the head is still
+@dataclass(frozen=True)
+class Appended:
+    """The event just appended: its id and its link in the chain."""
+
+    id: int
+    prev_hash: str
+    hash: str
+
+
+def _extend(conn: Connection, known: tuple[int, str], fields: dict[str, Any],
+            values: dict[str, Any]) -> Appended | None:
+    """Insert the event after the head ``known`` and move the head to it, if the head is still
     ``known`` (compare and swap: the UPDATE locks the head and matches its count and hash, so
     a concurrent appender's event in between is noticed and nothing is left half-written)."""
     count, prev = known
-    row.prev_hash = prev
-    row.hash = event_hash(prev, hashed_fields(row))
+    digest = event_hash(prev, fields)
+    values["prev_hash"], values["hash"] = prev, digest
     params = {"old_count": count, "old_hash": prev, "new_count": count + 1,
-              "new_hash": row.hash}
+              "new_hash": digest}
     if conn.dialect.name == "postgresql":
-        found = conn.execute(_ONE_TRIP, {**params, **_values(row)}).first()
-        if found is None:
-            return False
-        row.id = int(found[0])
+        found = _ONE_TRIP.rows(conn, {**params, **values})
+        if not found:
+            return None
+        new_id = int(found[0][0])
     else:
-        result = conn.execute(_INSERT, _values(row))
-        row.id = int(cast(Any, result.inserted_primary_key)[0])
-        moved = conn.execute(_MOVE, {**params, "new_id": row.id})
+        result = _INSERT_ONE.execute(conn, {f"e_{k}": v for k, v in values.items()})
+        new_id = int(cast(Any, result.lastrowid))
+        moved = _MOVE.execute(conn, {**params, "new_id": new_id})
         if cast(Any, moved).rowcount != 1:
-            conn.execute(_UNDO, {"new_id": row.id})
-            return False
-    conn.info[_HEAD_KEY] = (count + 1, row.hash)
-    return True
-
-
-def _values(row: AuditEventRow) -> dict[str, Any]:
-    return {f: getattr(row, f) for f in _FIELDS}
+            conn.execute(_UNDO, {"new_id": new_id})
+            return None
+    conn.info[_HEAD_KEY] = (count + 1, digest)
+    return Appended(new_id, prev, digest)
 
 
 def append_event(session: Session, *, at: datetime, actor: str, subject_type: str,
                  subject_id: str, action: str, from_state: str | None = None,
                  to_state: str | None = None, payload: dict[str, Any] | None = None
-                 ) -> AuditEventRow:
+                 ) -> Appended:
     """Append one event after the chain's head: two Core statements, an INSERT of the event and
-    an UPDATE of the head that succeeds only if the head is still the one the event links to.
-    The head this connection last wrote is remembered, so the log is not re-read; if another
-    writer moved the head since, the event is removed again, the head read under its lock
-    (FOR UPDATE) and the event linked to it (so appends stay one at a time, in chain order)."""
+    an UPDATE of the head that succeeds only if the head is still the one the event links to
+    (one round trip on PostgreSQL). The head this connection last wrote is remembered, so the
+    log is not re-read; if another writer moved the head since, the event is removed again, the
+    head read under its lock (FOR UPDATE) and the event linked to it (so appends stay one at a
+    time, in chain order).
+
+    The hash is taken over the fields exactly as they are read back (the payload through
+    canonical JSON, the time as stored: UTC), so :func:`verify_chain` recomputes it."""
     conn = session.connection()
-    row = AuditEventRow(at=at, actor=actor, subject_type=subject_type, subject_id=subject_id,
-                        action=action, from_state=from_state, to_state=to_state,
-                        payload=json.loads(canonical(payload or {})), prev_hash="", hash="")
+    stored = json.loads(canonical(payload or {}))
+    at = _as_stored(at)
+    fields = {"at": at.isoformat(), "actor": actor, "subject_type": subject_type,
+              "subject_id": subject_id, "action": action, "from_state": from_state,
+              "to_state": to_state, "payload": stored}
+    values = {"at": at, "actor": actor, "subject_type": subject_type, "subject_id": subject_id,
+              "action": action, "from_state": from_state, "to_state": to_state,
+              "payload": stored}
     known = conn.info.get(_HEAD_KEY)
-    if known is None or not _extend(conn, known, row):
+    done = _extend(conn, known, fields, values) if known is not None else None
+    if done is None:
         conn.info.pop(_HEAD_KEY, None)
-        if not _extend(conn, _read_head(conn), row):  # pragma: no cover - the head is locked
+        done = _extend(conn, _read_head(conn), fields, values)
+        if done is None:  # pragma: no cover - the head is locked
             raise RuntimeError("the audit head changed while locked")
-    return row
+    return done
+
+
+def _as_stored(at: datetime) -> datetime:
+    """``at`` as the log stores and returns it (UTC); a naive time is refused, as the column
+    type refuses it."""
+    if at.tzinfo is None:
+        raise ValueError(f"naive datetime {at!r}: pass a timezone-aware datetime")
+    return at if at.tzinfo is UTC else at.astimezone(UTC)
 
 
 @dataclass(frozen=True)

@@ -24,18 +24,19 @@ from workflows.definition import TransitionDef, WorkflowDefinition, load_definit
 from workflows.events import TRANSITION_EVENTS, SubjectMoved, UnitOfWork
 from workflows.guards import EFFECTS, GUARDS
 from workflows.machine import next_state, transition, triggers_from
+from workflows.prepared import Prepared
 
-_UPDATES: dict[type, Any] = {}
+_UPDATES: dict[type, Prepared] = {}
 
 
-def _versioned_update(table: type) -> Any:
+def _versioned_update(table: type) -> Prepared:
     """``UPDATE <table> SET state, version WHERE id AND version``, built once per table (a Core
     statement: the row's new state and version are then set on the loaded object without the
     ORM's unit of work)."""
     stmt = _UPDATES.get(table)
     if stmt is None:
         t = cast(Any, table).__table__
-        stmt = _UPDATES[table] = (
+        stmt = _UPDATES[table] = Prepared(
             update(t).where(t.c.id == bindparam("row_id"), t.c.version == bindparam("old_version"))
             .values(state=bindparam("new_state"), version=bindparam("new_version")))
     return stmt
@@ -130,29 +131,34 @@ def fire(uow: UnitOfWork, subject: Any, definition: str | WorkflowDefinition, tr
     """
     defn = _defn(definition)
     rule = f"the {defn.name} workflow"
-    who = describe(subject, defn)
     state = str(subject.state)
-    here = triggers_from(defn, state)
-    allowed = ", ".join(here) if here else "none (it is a final state)"
-    if trigger not in defn.triggers:
-        raise RuleRefused(rule, f"{trigger!r} is not a trigger of the {defn.name} workflow; "
-                                f"{who} is {state!r}, where the triggers are: {allowed}")
+
+    def allowed() -> str:
+        here = triggers_from(defn, state)
+        return ", ".join(here) if here else "none (it is a final state)"
+
     taken = transition(defn, trigger, state)
+    if taken is None and trigger not in defn.triggers:
+        raise RuleRefused(rule, f"{trigger!r} is not a trigger of the {defn.name} workflow; "
+                                f"{describe(subject, defn)} is {state!r}, where the triggers "
+                                f"are: {allowed()}")
     if taken is None:
-        raise RuleRefused(rule, f"{who} is {state!r}, where {trigger!r} cannot be fired; "
-                                f"triggers allowed now: {_annotated(uow, subject, defn, facts)}")
+        raise RuleRefused(rule, f"{describe(subject, defn)} is {state!r}, where {trigger!r} "
+                                "cannot be fired; triggers allowed now: "
+                                f"{_annotated(uow, subject, defn, facts)}")
     merged = merged_facts(subject, facts)
     unmet = unmet_guards(uow, subject, taken, merged)
     if unmet:
         lines = "".join(f"\n  - {u}" for u in unmet)
-        raise RuleRefused(rule, f"{who} is {state!r}; {trigger!r} needs:{lines}\n"
-                                f"Triggers defined from {state!r}: {allowed}")
+        raise RuleRefused(rule, f"{describe(subject, defn)} is {state!r}; {trigger!r} "
+                                f"needs:{lines}\nTriggers defined from {state!r}: {allowed()}")
     dest = next_state(defn, state, trigger)
+    who = describe(subject, defn)
     if dest is None:  # pragma: no cover - the definition and the machine agree by construction
         raise RuleRefused(rule, f"{who} is {state!r}, where {trigger!r} cannot be fired")
 
     version = int(subject.version)
-    result = uow.session.connection().execute(_versioned_update(type(subject)), {
+    result = _versioned_update(type(subject)).execute(uow.session.connection(), {
         "row_id": subject.id, "old_version": version, "new_state": dest,
         "new_version": version + 1})
     if cast(Any, result).rowcount != 1:

@@ -22,6 +22,10 @@ from transitions import Machine, MachineError, Transition
 from workflows.definition import TransitionDef, WorkflowDefinition
 
 _MACHINES: dict[WorkflowDefinition, Machine] = {}
+_FROM: dict[tuple[WorkflowDefinition, str], list[Defined]] = {}
+_NEXT: dict[tuple[WorkflowDefinition, str, str], str | None] = {}
+"""What the machine answered, remembered: a definition and its machine never change once
+built (a definition file that changes is loaded as a new definition)."""
 
 
 class Defined(Transition):
@@ -57,11 +61,14 @@ def machine_for(defn: WorkflowDefinition) -> Machine:
 
 
 def _defined(defn: WorkflowDefinition, state: str) -> list[Defined]:
-    machine = machine_for(defn)
-    out: list[Defined] = []
-    for event in machine.events.values():
-        out.extend(cast(list[Defined], event.transitions.get(state, [])))
-    return sorted(out, key=lambda t: t.order)
+    found = _FROM.get((defn, state))
+    if found is None:
+        machine = machine_for(defn)
+        out: list[Defined] = []
+        for event in machine.events.values():
+            out.extend(cast(list[Defined], event.transitions.get(state, [])))
+        found = _FROM[(defn, state)] = sorted(out, key=lambda t: t.order)
+    return found
 
 
 def transition(defn: WorkflowDefinition, trigger: str, state: str) -> TransitionDef | None:
@@ -80,6 +87,13 @@ def triggers_from(defn: WorkflowDefinition, state: str) -> list[str]:
 
 def next_state(defn: WorkflowDefinition, state: str, trigger: str) -> str | None:
     """Where ``trigger`` takes a subject in ``state``, per the machine; None if it cannot."""
+    key = (defn, state, trigger)
+    if key not in _NEXT:
+        _NEXT[key] = _fire_token(defn, state, trigger)
+    return _NEXT[key]
+
+
+def _fire_token(defn: WorkflowDefinition, state: str, trigger: str) -> str | None:
     machine = machine_for(defn)
     event = machine.events.get(trigger)
     if event is None or state not in machine.states:

@@ -62,8 +62,9 @@ def test_a_trigger_with_its_guard_audit_and_deadlines_is_a_handful_of_statements
     assert sum("audit_head" in s for s in sent) == 1, sent
     with statements(engine) as sent:
         _fire(engine, config, d.today, pid, "resume")
-    # the same, and the guard's read of the gateway returns
-    assert len(sent) == (5 if pg else 6), sent
+    # the same: the guard's gateway returns are read with the proposal, in one SELECT
+    assert len(sent) == (4 if pg else 5), sent
+    assert sum(s.startswith("SELECT") and "gateway_return" in s for s in sent) == 1, sent
     assert not any("signing" in s for s in sent)  # the signing deadline's inputs did not change
     assert d.state(pid) == "shadow_operation"
     with Session(engine) as s:

@@ -27,6 +27,8 @@ from workflows.actions import Action, body_scope
 from workflows.engine import describe, transition_permission
 from workflows.events import UnitOfWork
 from workflows.proposal import gateways, lifecycle, signing, start_date
+from workflows.proposal.guards import reads_returns
+from workflows.proposal.loading import forget_returns
 from workflows.proposal.queries import get_proposal
 from workflows.proposal.tables import (
     ApprovalRow,
@@ -98,7 +100,9 @@ class FireProposal(Action[ProposalRow]):
     expected_version: int | None = None
 
     def load(self, uow: UnitOfWork) -> ProposalRow:
-        return get_proposal(uow.session, self.proposal_id)
+        # the guard inputs read with the row where the trigger's guard needs them
+        return get_proposal(uow.session, self.proposal_id,
+                            with_returns=reads_returns(self.trigger))
 
     def required(self, uow: UnitOfWork, loaded: ProposalRow) -> Permission:
         return transition_permission(lifecycle.WORKFLOW, self.trigger, loaded.state,
@@ -110,8 +114,11 @@ class FireProposal(Action[ProposalRow]):
                      s.body_names, s.member_name)
 
     def write(self, uow: UnitOfWork, loaded: ProposalRow) -> ProposalRow:
-        return lifecycle.fire_proposal(uow, self.proposal_id, self.trigger, self.facts,
-                                       expected_version=self.expected_version)
+        try:
+            return lifecycle.fire_proposal(uow, self.proposal_id, self.trigger, self.facts,
+                                           expected_version=self.expected_version)
+        finally:
+            forget_returns(uow.session)
 
 
 @dataclass(frozen=True)

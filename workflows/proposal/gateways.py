@@ -15,6 +15,7 @@ from workflows.committee.tables import MemberRow, PartnerRow
 from workflows.engine import allowed_triggers, describe, fire
 from workflows.events import UnitOfWork
 from workflows.proposal.events import ConditionAdded, ConditionClosed, GatewayRecorded
+from workflows.proposal.loading import forget_returns
 from workflows.proposal.queries import (
     gateway_returns,
     gateway_status,
@@ -162,6 +163,7 @@ def write_return(uow: UnitOfWork, row: ProposalRow, partner_id: str, decision: s
                            late_reason=reasons if late else None)
     s.add(ret)
     s.flush()
+    forget_returns(s)
     partners = partner_ids(s)
     now_returns = {**before, partner_id: decision}
     status = gateway_month_status(m, partners, now_returns, local_today(uow.config, uow.now))

@@ -33,6 +33,24 @@ from workflows.proposal.rules import (
 )
 from workflows.tables import ProposalRow
 
+READS_RETURNS = frozenset({"consecutive_go_gateways", "no_partner_paused"})
+"""Guards that read the proposal's gateway returns: a trigger with one of them reads the
+returns with the proposal, in one statement (workflows/proposal/loading.py)."""
+_READS: dict[str, bool] = {}
+
+
+def reads_returns(trigger: str) -> bool:
+    """Whether a transition fired by ``trigger`` (from any state) has a guard in
+    :data:`READS_RETURNS`."""
+    found = _READS.get(trigger)
+    if found is None:
+        from workflows.definition import load_definition
+
+        defn = load_definition("proposal")
+        found = _READS[trigger] = any(g in READS_RETURNS for t in defn.transitions
+                                      if t.trigger == trigger for g in t.guards)
+    return found
+
 
 @guard("approved_by_every_partner")
 def _approved(subject: ProposalRow, facts: Mapping[str, Any], uow: UnitOfWork) -> str | None:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from decisions.errors import NotFound
 from decisions.terms import LocalityConfig
 from workflows.committee.tables import PartnerRow
+from workflows.prepared import Prepared
+from workflows.proposal.loading import find_proposal, take_returns
 from workflows.proposal.rules import (
     MonthStatus,
     default_start,
@@ -31,8 +35,11 @@ def local_today(config: LocalityConfig, now: datetime) -> date:
     return now.astimezone(config.zone).date()
 
 
-def get_proposal(session: Session, proposal_id: int) -> ProposalRow:
-    row = session.get(ProposalRow, proposal_id)
+def get_proposal(session: Session, proposal_id: int, *, with_returns: bool = False
+                 ) -> ProposalRow:
+    """The proposal (NotFound naming the ids that exist); one Core SELECT, or none if the
+    session holds it already (workflows/proposal/loading.py)."""
+    row = find_proposal(session, proposal_id, with_returns=with_returns)
     if row is None:
         last = session.exec(select(ProposalRow.id).order_by(col(ProposalRow.id).desc())).first()
         hint = f"proposal ids run from 1 to {last}" if last else "there are no proposals yet"
@@ -56,13 +63,23 @@ def approvals(session: Session, proposal: ProposalRow, stage: str | None = None
     return list(session.exec(q.order_by(col(ApprovalRow.id))).all())
 
 
+_RETURNS = Prepared(
+    sa_select(col(GatewayRow.month), col(GatewayReturnRow.partner_id),
+              col(GatewayReturnRow.decision))
+    .join(GatewayReturnRow, col(GatewayReturnRow.gateway_id) == col(GatewayRow.id))
+    .where(col(GatewayRow.proposal_id) == bindparam("pid"))
+    .order_by(col(GatewayRow.month), col(GatewayReturnRow.id)))
+
+
 def gateway_returns(session: Session, proposal_id: int) -> dict[date, dict[str, str]]:
-    rows = session.exec(
-        select(col(GatewayRow.month), col(GatewayReturnRow.partner_id),
-               col(GatewayReturnRow.decision))
-        .join(GatewayReturnRow, col(GatewayReturnRow.gateway_id) == col(GatewayRow.id))
-        .where(GatewayRow.proposal_id == proposal_id)
-        .order_by(col(GatewayRow.month), col(GatewayReturnRow.id))).all()
+    """Month -> partner -> decision, in the order recorded (read with the proposal when the
+    trigger's guard needs them: :func:`~workflows.proposal.loading.take_returns`)."""
+    kept = take_returns(session, proposal_id)
+    if kept is not None:
+        return kept
+    if session.autoflush:
+        session.flush()
+    rows = _RETURNS.rows(session.connection(), {"pid": proposal_id})
     out: dict[date, dict[str, str]] = {}
     for month, partner, decision in rows:
         out.setdefault(month, {})[partner] = decision

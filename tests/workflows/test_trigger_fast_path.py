@@ -1,0 +1,134 @@
+"""The trigger's fast path (the proposal read by one Core SELECT into the identity map, the
+resume guard's returns read with it, prepared statements) kept exactly as strict: the row is
+the one the ORM would load, a stale version is refused, a guard still refuses with returns
+recorded in the same transaction, the audit chain still proves itself, and a trigger stays
+within five statements (counted by a SQLAlchemy event listener, machine-independent)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm.attributes import instance_state
+from sqlmodel import Session
+
+from decisions.errors import ConflictError, RuleRefused
+from decisions.principals import VIEWER, PermissionRefused
+from decisions.terms import LocalityConfig
+from s75.db import session_scope
+from s75.wiring import build_bus
+from tests.principals import as_principal
+from tests.workflows.test_statement_counts import statements
+from tests.workflows.wf_helpers import Driver, at
+from workflows.actions import perform
+from workflows.audit import verify_chain
+from workflows.engine import fire
+from workflows.events import UnitOfWork
+from workflows.proposal.actions import FireProposal, RecordGatewayReturn
+from workflows.proposal.queries import gateway_returns, get_proposal
+from workflows.tables import ProposalRow
+
+COLUMNS = ("id", "title", "kind", "description", "state", "created_at", "created_by", "facts",
+           "variation", "start_date", "start_moved", "shadow_start", "shadow_end", "version")
+
+
+def _paused(engine: Engine, config: LocalityConfig) -> tuple[Driver, int]:
+    """A proposal in shadow operation, paused by the council's return."""
+    d = Driver(engine, config)
+    pid = d.create()
+    d.to_shadow(pid)
+    d.gateway(pid, "2018-09-20", council="pause")
+    assert d.state(pid) == "paused"
+    return d, pid
+
+
+def _uow(s: Session, config: LocalityConfig, day: str, who: str = "secretary") -> UnitOfWork:
+    return UnitOfWork(s, config, at(day), as_principal(who), build_bus())
+
+
+def test_the_row_read_by_the_fast_path_is_the_one_the_orm_loads(
+        engine: Engine, config: LocalityConfig) -> None:
+    _, pid = _paused(engine, config)
+    with Session(engine) as s:
+        fast = get_proposal(s, pid, with_returns=True)
+        assert instance_state(fast).persistent and not s.dirty and not s.new
+        assert s.get(ProposalRow, pid) is fast  # in the identity map: no second read
+        mine = {c: getattr(fast, c) for c in COLUMNS}
+    with Session(engine) as s:
+        orm = s.get(ProposalRow, pid)
+        assert orm is not None
+        theirs = {c: getattr(orm, c) for c in COLUMNS}
+    assert mine == theirs
+    assert {c: type(v) for c, v in mine.items()} == {c: type(v) for c, v in theirs.items()}
+    assert mine["created_at"].utcoffset() is not None and mine["state"] == "paused"
+
+
+def test_a_stale_version_is_refused_and_nothing_is_written(
+        engine: Engine, config: LocalityConfig) -> None:
+    d, pid = _paused(engine, config)
+    with session_scope(engine) as s:
+        stale = get_proposal(s, pid)  # version n, kept past its transaction
+    d.gateway(pid, "2018-10-05", council="go")  # resumes: version n + 1
+    assert d.state(pid) == "shadow_operation"
+    with pytest.raises(ConflictError, match="changed by someone else"), \
+            session_scope(engine) as s:
+        fire(_uow(s, config, "2018-10-05"), stale, "proposal", "resume")
+    with pytest.raises(ConflictError, match="you saw version"), session_scope(engine) as s:
+        perform(_uow(s, config, "2018-10-05"),
+                FireProposal(pid, "pause", {"reason": "r"}, expected_version=stale.version))
+    assert d.state(pid) == "shadow_operation"
+    with Session(engine) as s:
+        assert verify_chain(s) is None
+
+
+def test_the_resume_guard_refuses_and_sees_returns_recorded_in_the_same_transaction(
+        engine: Engine, config: LocalityConfig) -> None:
+    d, pid = _paused(engine, config)
+    with session_scope(engine) as s:
+        uow = _uow(s, config, "2018-10-05")
+        with pytest.raises(RuleRefused, match="paused until council returns go"):
+            perform(uow, FireProposal(pid, "resume"))
+        with pytest.raises(PermissionRefused):  # loaded (with its returns), then refused
+            perform(uow, FireProposal(pid, "resume"), VIEWER)
+        perform(uow, RecordGatewayReturn(pid, "council", "go"))
+        assert gateway_returns(s, pid)[max(gateway_returns(s, pid))]["council"] == "go"
+        assert get_proposal(s, pid).state == "shadow_operation"  # the go resumed it
+    assert d.state(pid) == "shadow_operation"
+    with Session(engine) as s:
+        assert verify_chain(s) is None
+
+
+def test_a_broken_chain_after_fast_triggers_is_detected(
+        engine: Engine, config: LocalityConfig) -> None:
+    _, pid = _paused(engine, config)
+    with session_scope(engine) as s:
+        perform(_uow(s, config, "2018-10-05"), RecordGatewayReturn(pid, "council", "go"))
+        perform(_uow(s, config, "2018-10-05"), FireProposal(pid, "pause", {"reason": "r"}))
+    with Session(engine) as s:
+        assert verify_chain(s) is None
+        last = s.execute(text("SELECT max(id) FROM audit_event")).scalar_one()
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE audit_event SET actor = 'someone else' WHERE id = :i"),
+                     {"i": last})
+    with Session(engine) as s:
+        broken = verify_chain(s)
+    assert broken is not None and broken.event_id == last and "hash" in broken.reason
+
+
+def _count(engine: Engine, config: LocalityConfig, pid: int, trigger: str,
+           **facts: Any) -> list[str]:
+    with statements(engine) as sent, session_scope(engine) as s:
+        perform(_uow(s, config, "2018-10-05"), FireProposal(pid, trigger, facts))
+    return sent
+
+
+def test_a_trigger_is_at_most_five_statements(engine: Engine, config: LocalityConfig) -> None:
+    d, pid = _paused(engine, config)
+    d.gateway(pid, "2018-10-05", council="go")  # resumed
+    _count(engine, config, pid, "pause", reason="by hand")  # the month's deadline replanned
+    _count(engine, config, pid, "resume")
+    for trigger, facts in (("pause", {"reason": "by hand"}), ("resume", {})) * 2:
+        sent = _count(engine, config, pid, trigger, **facts)
+        assert len(sent) <= 5, (trigger, sent)
+        assert sum("audit_event" in s for s in sent) == 1, sent  # appended, never re-read
