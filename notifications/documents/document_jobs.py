@@ -130,10 +130,15 @@ def store_job(session: Session, config: LocalityConfig, bus: EventBus | None,
     at = datetime.fromisoformat(str(p["at"]))
     by = str(p.get("by") or "system")
     meeting_id = p.get("meeting_id")
+    # A notice is a dated publication (the next version of the decision's notice, published
+    # at the event's time by its actor); each minutes issue is recorded in minutes_version.
+    html = str(p["html"])
+    publication = store.Publication(at, by, hashlib.sha256(html.encode()).hexdigest()) \
+        if job.kind == "notice" else None
     row = store.save(session, kind=job.kind, title=str(p["title"]), pdf=pdf, pages=pages,
                      subject_type=str(p["subject_type"]), subject_id=p["subject_id"], now=at,
                      public=bool(p["public"]), meeting_id=meeting_id,
-                     event=str(p.get("event") or "render"))
+                     event=str(p.get("event") or "render"), publication=publication)
     _link(session, row, dict(p.get("link") or {}), at, by)
     session.flush()
     uow = UnitOfWork(session, config, at, Principal(by, by, kind="system"),
