@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
-from bench import fonts, lists, publish, scheduler, startup, triggers
+from bench import fonts, lists, notices, publish, scheduler, startup, triggers
 from bench.fonts import cpu_seconds as _cpu_all
 from notifications.documents import kinds
 from notifications.documents.pack import MemoryCache, Renderer, build_pack, cores, free_cores
@@ -75,6 +75,10 @@ def main() -> None:
         print("event to stored pack ...")
         runs = publish.run(args.scale_runs)
         keep_section(args.out, publish.section(runs, (load, os.getloadavg()[0])))
+        load = os.getloadavg()[0]
+        print("recording a decision, its notice after commit ...")
+        decided = notices.run(args.scale_runs)
+        keep_section(args.out, notices.section(decided, (load, os.getloadavg()[0])))
     if args.section in ("all", "startup"):
         startup.run(args.out, args.runs)
 
