@@ -114,8 +114,10 @@ def _run_single(engine: Engine, config: LocalityConfig, job: RenderJobRow, worke
                         job.id)
             return
         row = document_jobs.store_job(s, config, _BUS, job, r.pdf, r.pages)
+        # Done: the HTML (now in the stored PDF) is not kept in the queue.
+        kept = {k: v for k, v in job.params.items() if k != "html"}
         s.execute(update(RenderJobRow).where(col(RenderJobRow.id) == job.id).values(
-            document_id=row.id, content_hash=row.content_hash))
+            document_id=row.id, content_hash=row.content_hash, params=kept))
         _wake_outbox(s, datetime.fromisoformat(str(job.params["at"])))
         s.commit()
         report.stored.append(row.id or 0)

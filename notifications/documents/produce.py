@@ -60,8 +60,9 @@ __all__ = ["build", "mail_supplement", "plan_pack", "plan_supplement", "source_h
 
 
 def on_decision(uow: UnitOfWork, event: DecisionRecorded) -> None:
-    """The decision notice is published as the decision is recorded (on the web at once, and
-    as a PDF): the call-in window of an executive decision runs from today."""
+    """The decision notice is published as the decision is recorded, in its transaction (on
+    the web at once; the PDF, its HTML fixed now, rendered after the commit and dated as
+    published now): the call-in window of an executive decision runs from today."""
     call_in.notice_published(uow, event.decision_id, uow.now.astimezone(uow.config.zone).date())
     _issue_notice(uow, event.decision_id, event.meeting_id, event.name)
 
