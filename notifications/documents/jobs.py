@@ -102,7 +102,7 @@ def _wake_outbox(session: Session, at: datetime) -> None:
 
 
 def _run_single(engine: Engine, config: LocalityConfig, job: RenderJobRow, worker: str,
-                report: RunReport) -> None:
+                report: RunReport, bus: EventBus | None = None) -> None:
     """A notice or minutes: its HTML, fixed by the event's transaction, to the stored PDF."""
     assert job.id is not None
     r = document_jobs.render(job)
@@ -113,7 +113,11 @@ def _run_single(engine: Engine, config: LocalityConfig, job: RenderJobRow, worke
             log.warning("render job %s was taken over by another worker; result dropped",
                         job.id)
             return
-        row = document_jobs.store_job(s, config, _BUS, job, r.pdf, r.pages)
+        heard = bus or _BUS
+        if heard is None:
+            log.warning("render job %s: no event bus installed in this process; its "
+                        "document.rendered is recorded but no handler hears it", job.id)
+        row = document_jobs.store_job(s, config, heard, job, r.pdf, r.pages)
         # Done: the HTML (now in the stored PDF) is not kept in the queue.
         kept = {k: v for k, v in job.params.items() if k != "html"}
         s.execute(update(RenderJobRow).where(col(RenderJobRow.id) == job.id).values(
@@ -124,11 +128,11 @@ def _run_single(engine: Engine, config: LocalityConfig, job: RenderJobRow, worke
 
 
 def run_one(engine: Engine, config: LocalityConfig, job: RenderJobRow, worker: str,
-            renderer: Renderer, report: RunReport) -> None:
+            renderer: Renderer, report: RunReport, bus: EventBus | None = None) -> None:
     """Render and store one claimed job (see the module doc)."""
     assert job.id is not None
     if job.kind in document_jobs.KINDS:
-        _run_single(engine, config, job, worker, report)
+        _run_single(engine, config, job, worker, report, bus)
         return
     p = job.params
     at = datetime.fromisoformat(str(p["at"]))
@@ -169,9 +173,11 @@ def run_one(engine: Engine, config: LocalityConfig, job: RenderJobRow, worker: s
 def run_pending(engine: Engine, config: LocalityConfig, *, keys: list[str] | None = None,
                 limit: int | None = None, worker: str | None = None,
                 now: Callable[[], datetime] = render_jobs.wall_now,
-                renderer: Renderer | None = None) -> RunReport:
+                renderer: Renderer | None = None, bus: EventBus | None = None) -> RunReport:
     """Claim and render due jobs (only ``keys`` when given) until none is left or ``limit``
-    jobs were taken. One job's failure is recorded on it and the others go on."""
+    jobs were taken. One job's failure is recorded on it and the others go on. ``bus``
+    hears the DocumentRendered of each notice and minutes stored (default: the bus last
+    installed in this process)."""
     worker = worker or render_jobs.worker_name()
     report = RunReport()
     r = renderer
@@ -185,7 +191,7 @@ def run_pending(engine: Engine, config: LocalityConfig, *, keys: list[str] | Non
                 sweep_stale_font_folders()
                 r = _renderer()
             try:
-                run_one(engine, config, job, worker, r, report)
+                run_one(engine, config, job, worker, r, report, bus)
             except Exception as exc:  # one document's fault never stops the others
                 log.exception("render job %s (%s) failed", job.id, job.key)
                 with Session(engine) as s:

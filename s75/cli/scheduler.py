@@ -281,7 +281,7 @@ def render_jobs_run(
     from notifications.documents import jobs
 
     app = _app(ctx)
-    report = jobs.run_pending(app.engine, app.config, limit=limit)
+    report = jobs.run_pending(app.engine, app.config, limit=limit, bus=app.bus)
     emit_object({"stored": len(report.stored), "unchanged": len(report.unchanged),
                  "failed": len(report.failed), "taken_over": len(report.lost),
                  "document_ids": report.stored}, as_json)
