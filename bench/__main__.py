@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
-from bench import fonts, lists, publish, scheduler, startup, triggers
+from bench import fonts, lists, notices, publish, scheduler, startup, triggers
 from bench import pack as packbench
 from bench.fonts import cpu_seconds as _cpu_all
 from notifications.documents.pack import MemoryCache, Renderer, build_pack, cores, free_cores
@@ -75,19 +75,26 @@ def main() -> None:
         print("event to stored pack ...")
         runs = publish.run(args.scale_runs)
         keep_section(args.out, publish.section(runs, (load, os.getloadavg()[0])))
+        load = os.getloadavg()[0]
+        print("recording a decision, its notice after commit ...")
+        decided = notices.run(args.scale_runs)
+        keep_section(args.out, notices.section(decided, (load, os.getloadavg()[0])))
     if args.section in ("all", "startup"):
         startup.run(args.out, args.runs)
 
 
-def keep_section(out: Path, section: str) -> None:
-    """Write ``section`` (headed ``## Name...``) into ``out``: in place of the last run's
-    section of the same name (the heading up to any colon), or else before the machine and
-    start-up sections."""
-    name = section.split("\n", 1)[0].split(":", 1)[0]
+def keep_section(out: Path, section: str, name: str | None = None) -> None:
+    """Write ``section`` into ``out``: in place of the last run's section whose heading line
+    is the section's own (or starts with ``name``, for a heading that carries its figures),
+    or else before the machine and start-up sections."""
+    heading = section.split("\n", 1)[0]
     old = out.read_text() if out.exists() else "# Benchmarks\n"
-    start = old.find(name + ":") if (name + ":") in old else old.find(name + "\n")
-    if start != -1:
-        nxt = old.find("\n## ", start + len(name))
+    rows = old.split("\n")
+    lines = [i for i, line in enumerate(rows)
+             if line == heading or (name is not None and line.startswith(name))]
+    if lines:
+        start = sum(len(line) + 1 for line in rows[:lines[0]])
+        nxt = old.find("\n## ", start + len(rows[lines[0]]))
         out.write_text(old[:start] + section.rstrip("\n") + "\n"
                        + ("\n" + old[nxt + 1:] if nxt != -1 else ""))
         return
@@ -102,7 +109,8 @@ def pack(args: argparse.Namespace) -> None:
     load = os.getloadavg()[0]
     print("decision pack at 1x, 10x and 100x: one go against parts ...")
     sizes = packbench.run(args.scale_runs, args.items)
-    keep_section(args.out, packbench.section(sizes, (load, os.getloadavg()[0])))
+    keep_section(args.out, packbench.section(sizes, (load, os.getloadavg()[0])),
+                 packbench.HEADING)
 
     print("fonts: whole faces shared, against per-part subsets ...")
     view = large_pack(*packbench.SIZES[1])

@@ -100,10 +100,18 @@ def _due(now: datetime) -> Any:
 
 
 def _blocked(session: Session, job: RenderJobRow, now: datetime) -> bool:
-    """Another live claim on the same document, or (a supplement) its main pack still open."""
+    """Another live claim on the same document, or (a supplement) its main pack still open;
+    for a job naming ``waits_for`` key prefixes (notices, minutes), an earlier job with one of
+    them still open, so that the versions of a document are stored in the order issued."""
     live = or_(col(RenderJobRow.state) == "pending",
                and_(col(RenderJobRow.state) == "running",
                     col(RenderJobRow.claimed_at) >= now - lease()))
+    waits = [str(x) for x in (job.params or {}).get("waits_for") or ()]
+    if waits:  # a notice or minutes: after every earlier job for the same document
+        earlier = select(RenderJobRow.id).where(
+            col(RenderJobRow.state).in_(OPEN), col(RenderJobRow.id) < (job.id or 0),
+            or_(*(func.substr(col(RenderJobRow.key), 1, len(w)) == w for w in waits)))
+        return session.exec(earlier).first() is not None
     same = select(RenderJobRow.id).where(
         RenderJobRow.meeting_id == job.meeting_id, RenderJobRow.audience == job.audience,
         col(RenderJobRow.id) != job.id)

@@ -113,7 +113,7 @@ class RenderJobRow(SQLModel, table=True):
     """Unique per document and version (kind, meeting, audience, hash of what it says): the
     same document version is never queued, so never rendered, twice."""
     kind: str = Field(max_length=32)
-    """pack | supplement."""
+    """pack | supplement | notice | minutes."""
     meeting_id: int = Field(index=True)
     audience: str = Field(max_length=80)
     params: dict[str, Any] = Field(default_factory=dict,

@@ -12,7 +12,9 @@ from workflows.events import DomainEvent
 @dataclass(frozen=True)
 class DocumentRendered(DomainEvent):
     """A document stored: ``kind`` is ``notice`` (a decision notice, with ``decision_id``) or
-    ``minutes`` (the draft minutes of ``meeting_id``)."""
+    ``minutes`` (an issue of the minutes of ``meeting_id``). Raised by the render worker that
+    stored it, after the commit of the event that issued it, as of that event's time and
+    actor (notifications/documents/document_jobs.py)."""
 
     name: ClassVar[str] = "document.rendered"
     subject_type: ClassVar[str] = "document"

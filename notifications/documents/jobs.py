@@ -1,4 +1,5 @@
-"""The render workers: packs and supplements rendered after the commit that queued them.
+"""The render workers: packs, supplements, decision notices and minutes rendered after the
+commit that queued them.
 
 Each job is taken in three steps, none holding a transaction while WeasyPrint runs:
 
@@ -9,6 +10,11 @@ Each job is taken in three steps, none holding a transaction while WeasyPrint ru
 3. in one transaction: mark the job done (guarded: only while this worker holds it), store
    the PDF with its content hash as the version published at the event's time, queue the
    supplement's mail, and wake the outbox messages that were waiting for the document.
+
+A notice or minutes job carries its HTML, fixed in the event's transaction
+(document_jobs.py): step 2 is only WeasyPrint, and step 3 also links the document to its
+minutes issue or correction and raises DocumentRendered (heard by the planner) as of the
+event's time and actor.
 
 Who runs jobs: the process that committed them, right after its commit (the
 ``after_commit`` hook installed here, unless ``S75_RENDER_JOBS=background``); every ``s75
@@ -31,6 +37,7 @@ from sqlmodel import Session, col
 
 from decisions.terms import LocalityConfig
 from notifications import render_jobs
+from notifications.documents import document_jobs
 from notifications.documents import meeting_packs as produce
 from notifications.documents.pack import Renderer, cores
 from notifications.documents.render import sweep_stale_font_folders
@@ -94,10 +101,39 @@ def _wake_outbox(session: Session, at: datetime) -> None:
         col(OutboxRow.last_error).like("%being rendered%")).values(next_attempt_at=at))
 
 
+def _run_single(engine: Engine, config: LocalityConfig, job: RenderJobRow, worker: str,
+                report: RunReport, bus: EventBus | None = None) -> None:
+    """A notice or minutes: its HTML, fixed by the event's transaction, to the stored PDF."""
+    assert job.id is not None
+    r = document_jobs.render(job)
+    with Session(engine) as s:
+        if not render_jobs.finish(s, job.id, worker, outcome="stored"):
+            s.rollback()
+            report.lost.append(job.id)
+            log.warning("render job %s was taken over by another worker; result dropped",
+                        job.id)
+            return
+        heard = bus or _BUS
+        if heard is None:
+            log.warning("render job %s: no event bus installed in this process; its "
+                        "document.rendered is recorded but no handler hears it", job.id)
+        row = document_jobs.store_job(s, config, heard, job, r.pdf, r.pages)
+        # Done: the HTML (now in the stored PDF) is not kept in the queue.
+        kept = {k: v for k, v in job.params.items() if k != "html"}
+        s.execute(update(RenderJobRow).where(col(RenderJobRow.id) == job.id).values(
+            document_id=row.id, content_hash=row.content_hash, params=kept))
+        _wake_outbox(s, datetime.fromisoformat(str(job.params["at"])))
+        s.commit()
+        report.stored.append(row.id or 0)
+
+
 def run_one(engine: Engine, config: LocalityConfig, job: RenderJobRow, worker: str,
-            renderer: Renderer, report: RunReport) -> None:
+            renderer: Renderer, report: RunReport, bus: EventBus | None = None) -> None:
     """Render and store one claimed job (see the module doc)."""
     assert job.id is not None
+    if job.kind in document_jobs.KINDS:
+        _run_single(engine, config, job, worker, report, bus)
+        return
     p = job.params
     at = datetime.fromisoformat(str(p["at"]))
     with Session(engine) as read:
@@ -137,9 +173,11 @@ def run_one(engine: Engine, config: LocalityConfig, job: RenderJobRow, worker: s
 def run_pending(engine: Engine, config: LocalityConfig, *, keys: list[str] | None = None,
                 limit: int | None = None, worker: str | None = None,
                 now: Callable[[], datetime] = render_jobs.wall_now,
-                renderer: Renderer | None = None) -> RunReport:
+                renderer: Renderer | None = None, bus: EventBus | None = None) -> RunReport:
     """Claim and render due jobs (only ``keys`` when given) until none is left or ``limit``
-    jobs were taken. One job's failure is recorded on it and the others go on."""
+    jobs were taken. One job's failure is recorded on it and the others go on. ``bus``
+    hears the DocumentRendered of each notice and minutes stored (default: the bus last
+    installed in this process)."""
     worker = worker or render_jobs.worker_name()
     report = RunReport()
     r = renderer
@@ -153,7 +191,7 @@ def run_pending(engine: Engine, config: LocalityConfig, *, keys: list[str] | Non
                 sweep_stale_font_folders()
                 r = _renderer()
             try:
-                run_one(engine, config, job, worker, r, report)
+                run_one(engine, config, job, worker, r, report, bus)
             except Exception as exc:  # one document's fault never stops the others
                 log.exception("render job %s (%s) failed", job.id, job.key)
                 with Session(engine) as s:
@@ -193,11 +231,15 @@ def _after_commit(session: Session) -> None:
 
 
 _INSTALLED = False
+_BUS: EventBus | None = None
+"""The bus that hears the DocumentRendered of a stored notice or minutes (the last
+installed)."""
 
 
 def install(bus: EventBus) -> None:
     """Run recorded jobs after each commit (once per process)."""
-    global _INSTALLED
+    global _INSTALLED, _BUS
+    _BUS = bus
     if not _INSTALLED:
         event.listen(Session, "after_commit", _after_commit)
         _INSTALLED = True

@@ -1,6 +1,7 @@
 """Issues of the minutes: the draft when the meeting is held; the approved minutes when they
 are signed at a later meeting (members' and public versions, Part 2 minutes kept exempt);
-each issue stored, recorded in ``minutes_version`` and superseding the one before."""
+each issue recorded in ``minutes_version``, superseding the one before, in the event's
+transaction, and its documents rendered and stored after the commit (document_jobs.py)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,8 @@ import os
 
 from sqlmodel import col, select
 
-from notifications.documents import kinds, minutes_gather, store
-from notifications.documents.events import DocumentRendered
-from notifications.documents.tables import DocumentRow
-from workflows.committee.corrections import (
-    DecisionCorrected,
-    DecisionRescinded,
-    correction_of,
-)
+from notifications.documents import document_jobs, kinds, minutes_gather
+from workflows.committee.corrections import DecisionCorrected, DecisionRescinded
 from workflows.committee.events import MinuteCorrected, MinutesSigned
 from workflows.committee.records import MinutesRow, MinutesVersionRow
 from workflows.committee.tables import MeetingRow
@@ -29,8 +24,9 @@ def enabled() -> bool:
 
 def issue(uow: UnitOfWork, meeting_id: int, status: str, reason: str = "",
           event: str = "render") -> MinutesVersionRow:
-    """Render and store the minutes as they now stand (members' version, and a public one
-    unless this is the draft), supersede the earlier issue, record the new one."""
+    """Issue the minutes as they now stand: supersede the earlier issue, record the new one,
+    and queue its documents (members' version, and a public one unless this is the draft),
+    their HTML fixed now, rendered and stored after the commit and linked to the issue."""
     earlier = uow.session.exec(select(MinutesVersionRow).where(
         MinutesVersionRow.meeting_id == meeting_id).order_by(
         col(MinutesVersionRow.version).desc())).all()
@@ -43,20 +39,15 @@ def issue(uow: UnitOfWork, meeting_id: int, status: str, reason: str = "",
                                 status=status, reason=reason, created_at=uow.now)
     uow.session.add(version)
     uow.session.flush()
+    assert version.id is not None
     view = minutes_gather.minutes_view(uow.session, uow.config, meeting_id)
     for public in ((False,) if status == "draft" else (False, True)):
-        r = kinds.render(kinds.minutes_html(view, public=public))
-        row = store.save(uow.session, kind="minutes", title=view.title, pdf=r.pdf,
-                         pages=r.pages, subject_type="meeting", subject_id=meeting_id,
-                         now=uow.now, public=public, meeting_id=meeting_id, event=event)
-        if public:
-            version.public_document_id = row.id
-        else:
-            version.document_id = row.id
-        uow.emit(DocumentRendered(document_id=row.id or 0, kind="minutes",
-                                  meeting_id=meeting_id))
-    uow.session.add(version)
-    uow.session.flush()
+        # Rendered and stored after the commit; the worker links the document to ``version``.
+        document_jobs.queue(uow, kind="minutes", html=kinds.minutes_html(view, public=public),
+                            title=view.title, subject_type="meeting", subject_id=meeting_id,
+                            public=public, meeting_id=meeting_id, event=event,
+                            unique=f"v{version.version}",
+                            link={"minutes_version": version.id})
     return version
 
 
@@ -74,32 +65,19 @@ def on_corrected(uow: UnitOfWork, event: MinuteCorrected) -> None:
 
 
 def reissue_notice(uow: UnitOfWork, superseded_id: int, decision_id: int,
-                   meeting_id: int, event: str) -> tuple[int | None, int | None]:
-    """The notice of ``decision_id`` rendered and stored as the next version of the notice of
-    ``superseded_id`` (the earlier issue kept, named by ``supersedes_id``). Returns (old, new)
-    document ids of the public issue (the members' one for a Part 2 item)."""
+                   meeting_id: int, event: str) -> list[str]:
+    """Queue the notice of ``decision_id`` as the decision now stands, stored after the
+    commit as the next version of the notice of ``superseded_id`` (the earlier issue kept,
+    named by ``supersedes_id``; the correction row then names both documents of the public
+    issue). Returns the keys queued."""
     view = minutes_gather.notice_view(uow.session, uow.config, decision_id, uow.now)
-    old_id = new_id = None
+    keys = []
     for public in ((False, True) if view.part == 2 else (True,)):
-        prior = uow.session.exec(select(DocumentRow).where(
-            DocumentRow.kind == "notice", DocumentRow.subject_type == "decision",
-            col(DocumentRow.subject_id).in_((str(superseded_id), str(decision_id))),
-            DocumentRow.audience == store.audience_of(public, None))
-            .order_by(col(DocumentRow.version).desc(), col(DocumentRow.id).desc())).first()
-        r = kinds.render(kinds.notice_html(view, public=public))
-        row = store.save(uow.session, kind="notice", title=f"Record of decision: {view.title}",
-                         pdf=r.pdf, pages=r.pages, subject_type="decision",
-                         subject_id=decision_id, now=uow.now, public=public,
-                         meeting_id=meeting_id, event=event)
-        if prior is not None and prior.id != row.id:
-            row.version, row.supersedes_id = prior.version + 1, prior.id
-        row.published_at, row.published_by = uow.now, uow.actor
-        uow.session.add(row)
-        uow.session.flush()
-        old_id, new_id = (prior.id if prior is not None else None), row.id
-        uow.emit(DocumentRendered(document_id=row.id or 0, kind="notice",
-                                  decision_id=decision_id, meeting_id=meeting_id))
-    return old_id, new_id
+        key = document_jobs.queue_notice(
+            uow, decision_id, meeting_id, kinds.notice_html(view, public=public),
+            f"Record of decision: {view.title}", public, event, supersedes=superseded_id)
+        keys += [key] if key else []
+    return keys
 
 
 def _after_correction(uow: UnitOfWork, superseded_id: int, decision_id: int, meeting_id: int,
@@ -110,11 +88,7 @@ def _after_correction(uow: UnitOfWork, superseded_id: int, decision_id: int, mee
     number = minutes_gather.numbers(uow.session, uow.config, m, minutes_gather.minuted_items(
         uow.session, meeting_id)).get(item_id, "") if m is not None else ""
     reason = f"minute {number}: {what}" if number else what
-    old, new = reissue_notice(uow, superseded_id, decision_id, meeting_id, event)
-    row = correction_of(uow.session, superseded_id)
-    if row is not None:
-        row.old_document_id, row.document_id = old, new
-        uow.session.add(row)
+    reissue_notice(uow, superseded_id, decision_id, meeting_id, event)
     minutes = uow.session.exec(select(MinutesRow).where(
         MinutesRow.meeting_id == meeting_id)).first()
     if minutes is None:

@@ -9,11 +9,12 @@
 
 Each stored notice or minutes raises :class:`DocumentRendered`.
 
-Notices and minutes (one short document each) are rendered in the event's transaction and
-stored (store.py) once per content hash. Packs and supplements (many parts, seconds to
-minutes of WeasyPrint) are not: the event's transaction records a render job for each
-audience (notifications/render_jobs.py) and a worker renders it after the commit
-(notifications/documents/jobs.py), storing it as the version published at the event's time.
+No document is rendered in the event's transaction: it records a render job for each
+document and audience (notifications/render_jobs.py) and a worker renders it after the
+commit (notifications/documents/jobs.py), storing it (store.py, once per content hash) as
+the version published at the event's time. A notice's or minutes' job carries its HTML,
+fixed in the transaction (document_jobs.py); a pack's or supplement's is planned again by
+the worker from the meeting as it stands.
 Set ``S75_DOCUMENTS_ON_EVENTS=0`` to skip rendering on events (e.g. a long simulation); the
 documents can be made later with ``s75 render``.
 """
@@ -26,8 +27,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from notifications import render_jobs
-from notifications.documents import gather, jobs, kinds, store
-from notifications.documents.events import DocumentRendered
+from notifications.documents import document_jobs, gather, jobs, kinds, store
 from notifications.documents.meeting_packs import (
     audiences,
     build,
@@ -60,8 +60,9 @@ __all__ = ["build", "mail_supplement", "plan_pack", "plan_supplement", "source_h
 
 
 def on_decision(uow: UnitOfWork, event: DecisionRecorded) -> None:
-    """The decision notice is published as the decision is recorded (on the web at once, and
-    as a PDF): the call-in window of an executive decision runs from today."""
+    """The decision notice is published as the decision is recorded, in its transaction (on
+    the web at once; the PDF, its HTML fixed now, rendered after the commit and dated as
+    published now): the call-in window of an executive decision runs from today."""
     call_in.notice_published(uow, event.decision_id, uow.now.astimezone(uow.config.zone).date())
     _issue_notice(uow, event.decision_id, event.meeting_id, event.name)
 
@@ -76,21 +77,20 @@ def on_call_in_change(uow: UnitOfWork,
 
 
 def _issue_notice(uow: UnitOfWork, decision_id: int, meeting_id: int | None,
-                  event_name: str) -> None:
+                  event_name: str) -> list[str]:
+    """Queue the notice as the decision now stands (its HTML fixed in this transaction),
+    rendered and stored after the commit (document_jobs.py). Returns the keys queued."""
     if not enabled():
-        return
+        return []
     view = gather.notice_view(uow.session, uow.config, decision_id, uow.now)
+    keys = []
     # A members' version differs from the public one only for a Part 2 (exempt) item.
     for public in ((False, True) if view.part == 2 else (True,)):
-        html = kinds.notice_html(view, public=public)
-        r = kinds.render(html)
-        row = store.save(uow.session, kind="notice", title=f"Record of decision: {view.title}",
-                         pdf=r.pdf, pages=r.pages, subject_type="decision",
-                         subject_id=decision_id, now=uow.now, public=public,
-                         meeting_id=meeting_id, event=event_name)
-    assert row.id is not None
-    uow.emit(DocumentRendered(document_id=row.id, kind="notice", decision_id=decision_id,
-                              meeting_id=meeting_id))
+        key = document_jobs.queue_notice(
+            uow, decision_id, meeting_id, kinds.notice_html(view, public=public),
+            f"Record of decision: {view.title}", public, event_name)
+        keys += [key] if key else []
+    return keys
 
 
 def on_meeting_held(uow: UnitOfWork, event: MeetingHeld) -> None:

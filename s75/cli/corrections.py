@@ -65,9 +65,12 @@ def correct_command(
 ) -> None:
     """Correct a decision recorded wrongly: the original is kept, marked superseded; the
     notice and minutes are reissued as new versions with the reason."""
-    out = get_app(ctx).perform(
+    app = get_app(ctx)
+    new_id = app.perform(
         CorrectDecision(decision, reason, outcome, resolution, reasons, alternatives),
-        lambda uow, d: _shown(uow, d, None, as_json))
+        lambda uow, d: d.id or 0)
+    with app.reading() as uow:  # after the commit: the reissued notice is rendered by then
+        out = _shown(uow, common.decision(uow.session, new_id), None, as_json)
     emit_object(out, as_json)
 
 
@@ -78,10 +81,13 @@ def rescind_command(
     """Rescind a decision recorded wrongly (on the wrong item, or never taken): the record is
     kept, marked rescinded; referral items not yet taken are withdrawn; the notice and
     minutes are reissued."""
-    def present(uow: UnitOfWork, c: DecisionCorrectionRow) -> dict[str, Any]:
-        return _shown(uow, common.decision(uow.session, c.decision_id), c, as_json)
-
-    emit_object(get_app(ctx).perform(RescindDecision(decision, reason), present), as_json)
+    app = get_app(ctx)
+    cid = app.perform(RescindDecision(decision, reason), lambda uow, c: c.id or 0)
+    with app.reading() as uow:  # after the commit: the reissued notice is rendered by then
+        c = uow.session.get(DecisionCorrectionRow, cid)
+        assert c is not None
+        out = _shown(uow, common.decision(uow.session, c.decision_id), c, as_json)
+    emit_object(out, as_json)
 
 
 def register(app: typer.Typer) -> None:

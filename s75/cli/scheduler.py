@@ -22,8 +22,9 @@ from s75.cli.output import console, emit_object, emit_rows
 deadlines_app = typer.Typer(no_args_is_help=True, help="Statutory and local deadlines.")
 scheduler_app = typer.Typer(no_args_is_help=True, help="The scheduler that acts on deadlines.")
 outbox_app = typer.Typer(no_args_is_help=True, help="Messages queued, sent and dead-lettered.")
-render_jobs_app = typer.Typer(no_args_is_help=True, help="Packs and supplements queued for "
-                               "rendering after the commit of the event that asked for them.")
+render_jobs_app = typer.Typer(no_args_is_help=True, help="Packs, supplements, notices and "
+                               "minutes queued for rendering after the commit of the event "
+                               "that asked for them.")
 calendar_app = typer.Typer(no_args_is_help=True, help="iCalendar feeds of meetings and deadlines.")
 
 
@@ -280,7 +281,7 @@ def render_jobs_run(
     from notifications.documents import jobs
 
     app = _app(ctx)
-    report = jobs.run_pending(app.engine, app.config, limit=limit)
+    report = jobs.run_pending(app.engine, app.config, limit=limit, bus=app.bus)
     emit_object({"stored": len(report.stored), "unchanged": len(report.unchanged),
                  "failed": len(report.failed), "taken_over": len(report.lost),
                  "document_ids": report.stored}, as_json)
