@@ -95,11 +95,11 @@ def seed_deadlines(engine: Engine, n: int) -> None:
         s.commit()
 
 
-def seed_meetings(engine: Engine, n: int) -> None:
-    """``n`` meetings of the JCC a day apart, half before today and half after, in bulk."""
+def seed_meetings(engine: Engine, n: int, now: datetime = NOW) -> None:
+    """``n`` meetings of the JCC a day apart, half before ``now`` and half after, in bulk."""
     from workflows.committee.tables import MeetingRow
 
-    first = NOW - timedelta(days=n // 2)
+    first = now - timedelta(days=n // 2)
     rows = [{"body_id": "jcc", "starts_at": first + timedelta(days=i, hours=2),
              "local_date": (first + timedelta(days=i)).date(), "venue": "Town Hall",
              "kind": "ordinary", "status": "held" if i < n // 2 else "scheduled",
