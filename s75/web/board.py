@@ -2,8 +2,9 @@
 cell the partners' returns in words with their RAG rating.
 
 A page costs three queries whatever its size: the count of matching proposals, the page of
-proposals with their risk flags (computed in SQL, so the "at risk" filter and the flags shown
-agree and pagination stays exact), and the page's gateway returns. See docs/web.md.
+proposals with their risk flags (computed in SQL from each proposal's row and its gateway
+summary, :mod:`s75.web.board_summary`, so the "at risk" filter and the flags shown agree and
+pagination stays exact), and the page's gateway returns. See docs/programme.md.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy.sql import ColumnElement
 from decisions.errors import InvalidInput, NotFound
 from decisions.terms import LocalityConfig
 from notifications.documents.gather import RAG_LABEL
+from s75.web.board_summary import SUMMARY
 from workflows.definition import load_definition
 from workflows.proposal.rules import (
     default_start,
@@ -28,13 +30,12 @@ from workflows.proposal.rules import (
     month_start,
     months_between,
 )
-from workflows.proposal.tables import ConditionRow, GatewayReturnRow, GatewayRow
+from workflows.proposal.tables import GatewayReturnRow, GatewayRow
 from workflows.tables import ProposalRow
 
 PROPOSAL: Table = ProposalRow.__table__  # type: ignore[attr-defined]
 GATEWAY: Table = GatewayRow.__table__  # type: ignore[attr-defined]
 RETURN: Table = GatewayReturnRow.__table__  # type: ignore[attr-defined]
-CONDITION: Table = ConditionRow.__table__  # type: ignore[attr-defined]
 PAGE_SIZE = 25
 MONTHS_SHOWN = 12
 START_RISK_DAYS = 56
@@ -127,27 +128,21 @@ class Board:
 
 
 def _risk_tests() -> dict[str, ColumnElement[bool]]:
-    """Each risk's own test of a proposal row, with the day-dependent bounds as bind
-    parameters (:func:`_bounds`), so the statements are built once. Each is an index search
-    per proposal: its open conditions by due date (migration 0004_lists), its gateways by
-    the (proposal, month) key, the latest gateway's returns by gateway."""
-    p = PROPOSAL.c
-    g, r, c = GATEWAY.c, RETURN.c, CONDITION.c
+    """Each risk's own test of a proposal row joined to its gateway summary (board_summary:
+    the latest gateway month, whether it was other than go, the earliest open condition's due
+    date), with the day-dependent bounds as bind parameters (:func:`_bounds`), so the
+    statements are built once and a test reads no other table."""
+    p, g = PROPOSAL.c, SUMMARY.c
     previous = bindparam("previous", type_=Date)
-    g2 = GATEWAY.alias("latest_gateway")
-    latest_id = (select(g2.c.id).where(g2.c.proposal_id == p.id).order_by(g2.c.month.desc())
-                 .limit(1).correlate(PROPOSAL).scalar_subquery())
     start = func.coalesce(p.start_date, bindparam("default_start", type_=Date))
     return {
-        "overdue_condition": exists().where(c.proposal_id == p.id, c.status == "open",
-                                            c.due < bindparam("today", type_=Date)),
+        "overdue_condition": g.first_open_due < bindparam("today", type_=Date),
         # a return other than go at the latest gateway held
-        "latest_not_go": exists().where(r.gateway_id == latest_id, r.decision != "go"),
-        # no gateway from last month on: the latest is older, or none was held in a shadow
+        "latest_not_go": g.latest_not_go.is_(True),
+        # the latest gateway is older than last month's, or none was held in a shadow
         # operation that began before last month
-        "missed_gateway": and_(~exists().where(g.proposal_id == p.id, g.month >= previous),
-                               or_(exists().where(g.proposal_id == p.id),
-                                   p.shadow_start <= previous)),
+        "missed_gateway": or_(g.latest_month < previous,
+                              and_(g.latest_month.is_(None), p.shadow_start <= previous)),
         "start_near": start <= bindparam("start_limit", type_=Date),
     }
 
@@ -199,12 +194,13 @@ def _statements(stage: bool, partner: bool, at_risk: bool) -> tuple[Select[Any],
     p = PROPOSAL.c
     risks = _risk_columns()
     where = _where(stage, partner, at_risk)
+    rows = PROPOSAL.outerjoin(SUMMARY, SUMMARY.c.proposal_id == p.id)
     page = (select(p.id, p.title, p.state, p.start_date, p.variation, p.shadow_start,
                    p.shadow_end, *(v.label(k) for k, v in risks.items()))
-            .where(*where).order_by(p.id)
+            .select_from(rows).where(*where).order_by(p.id)
             .limit(bindparam("limit", type_=Integer))
             .offset(bindparam("offset", type_=Integer)))
-    total = select(func.count(p.id)).where(*where)
+    total = select(func.count(p.id)).select_from(rows).where(*where)
     return total, page
 
 

@@ -1,25 +1,35 @@
 """The board's at-risk filter agrees with the risks each row shows, on any day: the filter
 keeps exactly the proposals with a risk, and its count is theirs (issue 16). The meeting
 lists (a body's past meetings, the OParl meeting list) cost the same queries whatever the
-number of meetings (issue 17, point 2)."""
+number of meetings (issue 17, point 2). The board's gateway summary is kept in step by the
+gateway actions' events."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bench.board import seed
 from bench.lists import seed_meetings
 from decisions.terms import LocalityConfig
+from s75.db import session_scope
 from s75.web import board
 from s75.web.app import create_app
+from s75.web.board_summary import GatewaySummaryRow, refresh
+from s75.wiring import build_bus
+from tests.principals import as_principal
 from tests.web.client import TestClient
 from tests.web.test_board import count_queries
 from tests.web.web_helpers import NOW, web_app
+from tests.workflows.wf_helpers import Driver, at
+from workflows.events import UnitOfWork
+from workflows.proposal import gateways
+from workflows.proposal.tables import ConditionRow
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -75,3 +85,42 @@ def seed_meetings_more(engine: Engine) -> None:
         s.execute(delete(MeetingRow))
         s.commit()
     seed_meetings(engine, 2400, NOW)
+
+
+class WiredDriver(Driver):
+    """The workflow driver with the application's event handlers, as the CLI and web run."""
+
+    @contextmanager
+    def uow(self, actor: str = "secretary") -> Iterator[UnitOfWork]:
+        with session_scope(self.engine) as s:
+            yield UnitOfWork(s, self.config, at(self.today), as_principal(actor), build_bus())
+
+
+def _summaries(engine: Engine) -> list[tuple[object, ...]]:
+    with Session(engine) as s:
+        return [tuple(r) for r in s.execute(select(GatewaySummaryRow.proposal_id,
+                                                   GatewaySummaryRow.latest_month,
+                                                   GatewaySummaryRow.latest_not_go,
+                                                   GatewaySummaryRow.first_open_due)
+                                            .order_by(GatewaySummaryRow.proposal_id))]
+
+
+def test_the_gateway_summary_is_kept_in_step_by_the_gateway_actions(
+        engine: Engine, config: LocalityConfig) -> None:
+    d = WiredDriver(engine, config)
+    pid = d.create("Falls prevention")
+    d.today = "2018-10-05"
+    d.to_shadow(pid)
+    d.gateway(pid, "2018-10-30", council="go", ccg="go_with_conditions")
+    assert _summaries(engine) == [(pid, date(2018, 10, 1), True, date(2030, 1, 1))]
+    d.gateway(pid, "2018-11-29", council="go", ccg="go")
+    assert _summaries(engine) == [(pid, date(2018, 11, 1), False, date(2030, 1, 1))]
+    with Session(engine) as s:
+        [cond] = s.execute(select(ConditionRow.id)).scalars().all()
+    d.do(gateways.close_condition, cond, "Agreed at the board")
+    after = _summaries(engine)
+    assert after == [(pid, date(2018, 11, 1), False, None)]
+    with Session(engine) as s:  # the same as recomputed from the tables
+        refresh(s)
+        s.commit()
+    assert _summaries(engine) == after
