@@ -1,8 +1,9 @@
 """The list pages (#16, #17): the gateway board's summary of each proposal's gateways and
 conditions (``proposal_gateway_summary``: the latest gateway month, whether it was other than
 go, the earliest open condition's due date), filled here for the proposals there are and kept
-in step by the gateway events (s75/web/board_summary.py); and an index on open conditions by
-proposal and due date.
+in step by the gateway events (s75/web/board_summary.py); an index on open conditions by
+proposal and due date; and meetings by start time (the OParl meeting list, earliest first,
+across bodies).
 
 Revision ID: 0004_lists
 Revises: 0003_record
@@ -45,9 +46,13 @@ def upgrade() -> None:
     with op.batch_alter_table("gateway_condition", schema=None) as batch_op:
         batch_op.create_index("ix_gateway_condition_risk", ["proposal_id", "status", "due"],
                               unique=False)
+    with op.batch_alter_table("meeting", schema=None) as batch_op:
+        batch_op.create_index("ix_meeting_starts_at", ["starts_at"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("meeting", schema=None) as batch_op:
+        batch_op.drop_index("ix_meeting_starts_at")
     with op.batch_alter_table("gateway_condition", schema=None) as batch_op:
         batch_op.drop_index("ix_gateway_condition_risk")
     op.drop_table("proposal_gateway_summary")
