@@ -58,13 +58,13 @@ is rewritten with the table; the figures are the table's):
   conditions: 27 ms CPU for the count alone at 10,000 proposals, the p95 109 ms); it now
   compares each proposal's row with its gateway summary (``proposal_gateway_summary``: the
   latest gateway month, whether that gateway was other than go, the first open condition's
-  due date; kept in step by the gateway events, filled by migration 0004_lists): about 5 ms
-  CPU for the count at 10,000, with the same rows on every day tested against the old query.
+  due date; kept in step by the gateway events, filled by migration 0004_lists): 4-5 ms CPU
+  for the count at 10,000, with the same rows on every day tested against the old query.
   It is still a scan of the proposals (the risks depend on today's date, so no stored flag can
   be indexed without a daily job): the growth column shows what 100x the proposals costs.
 - **The 3x target.** The raw baseline reads the same rows as the page (the page's own
-  statements replayed through the DBAPI), in 0.1 to 3 ms of CPU; the page's CPU above it
-  (6-15 ms) is Python, not waiting: in a profile of the board's first page (cProfile, the
+  statements replayed through the DBAPI), in 0.2 to 6 ms of CPU; the page's CPU (8 to 21 ms)
+  is that plus Python, not waiting: in a profile of the board's first page (cProfile, the
   handler in process) over a third is the template (a GOV.UK table of 25 rows by up to 12
   months, each cell its rating and each partner's return; the distinct cells, about 60 of
   300, are now rendered once each), about a quarter SQLAlchemy's execution and row
@@ -72,17 +72,18 @@ is rewritten with the table; the figures are the table's):
   words), a seventh the deadlines at risk; the request itself (routing, middleware, the
   test client's thread hop) about 1 ms. The deadlines page
   is 100 rows of five cells, each time formatted as the documents print it. A 3x ratio would
-  leave 0.3 to 9 ms for all of that: it would need the rendered rows cached against the
-  data's version, which these pages do not do (they are always exact). Where the ratio is
-  near or under 3x (the at-risk filter, the deadlines at 100,000, OParl at 10,000), the SQL
-  itself is most of the cost.
+  leave 0.5 to 18 ms for all of that: it would need the rendered rows cached against the
+  data's version, which these pages do not do (they are always exact). Where the CPU ratio
+  comes near 3x (the at-risk filter, the deadlines at 100,000, OParl at 10,000), the SQL
+  itself is much of the cost.
 - **Growth.** A page past the first costs its OFFSET (SQLite walks the skipped index entries)
   and the count walks the matching entries: flat per page, linear in the rows skipped or
   counted, so the deadlines at 100,000 and a middle page at 10,000 meetings cost a few ms of
   SQL more than at 1x.
 - **Load.** The machine is shared: when the load average is above its 2 cores the wall
   times (and the p95s most) include waiting for a core, for the pages and the raw baseline
-  alike; the CPU columns are the comparison that load inflates least.
+  alike (compare a page's p95 with its raw replay's in the same row); the CPU columns are the
+  comparison that load inflates least, and a p50 far under its p95 is that waiting.
 
 Before (this section's previous run, load average 0.43, against a one-table raw query of 25
 or 100 rows): the board at 10,000 proposals 14.8 ms p50 / 23.2 ms p95 (first page), the
@@ -272,13 +273,16 @@ def section(figures: list[Figure], load: tuple[float, float]) -> str:
              f"Load average (1 min) {load[0]:.2f} before, {load[1]:.2f} after, on "
              f"{os.cpu_count()} cores.", "",
              "| page | rows | queries | p50 | p95 (± half spread) | raw queries p95 | "
-             "p95 / raw | CPU (median) | raw CPU | CPU / raw | p95 growth vs 1x | target |",
+             "p95 / raw | CPU (median) | raw CPU | CPU / raw | growth vs 1x: p95, CPU | "
+             "target |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     first: dict[str, float] = {}
+    first_cpu: dict[str, float] = {}
     for f in figures:
         kind, what = f.page.split(", ", 1)
         key = f"{kind} middle" if what.startswith("page ") else f.page
         base = first.setdefault(key, f.p95)
+        base_cpu = first_cpu.setdefault(key, f.cpu_ms)
         top = TOP.get(kind) == f.rows
         cpu_ratio = f.cpu_ms / f.raw_cpu if f.raw_cpu else 0.0
         verdict = ""
@@ -291,5 +295,5 @@ def section(figures: list[Figure], load: tuple[float, float]) -> str:
         lines.append(f"| {f.page} | {f.rows:,} | {f.queries} | {f.p50:.1f} ms | "
                      f"{f.p95:.1f} ms ± {f.spread:.1f} | {f.raw_p95:.2f} ms | {f.ratio:.1f}x | "
                      f"{f.cpu_ms:.1f} ms | {f.raw_cpu:.2f} ms | {cpu_ratio:.1f}x | "
-                     f"{f.p95 / base:.2f}x | {verdict} |")
+                     f"{f.p95 / base:.2f}x, {f.cpu_ms / base_cpu:.2f}x | {verdict} |")
     return "\n".join(lines) + "\n\n" + PROSE
