@@ -6,9 +6,10 @@ not every exempt action)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Integer, Select, Table, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from decisions.access import exempt_clause
@@ -23,6 +24,19 @@ ITEM: Table = AgendaItemRow.__table__  # type: ignore[attr-defined]
 COLUMNS = tuple(DEADLINE.c[n] for n in ("id", "kind", "title", "due_at", "state", "body_id",
                                         "subject_type", "subject_id"))
 """What a deadline line shows, and what its public title needs."""
+
+
+@cache
+def from_statements() -> tuple[Select[Any], Select[Any]]:
+    """The count of the deadlines due from ``:start`` and a page of them (``:limit`` from
+    ``:offset``), soonest first: built once, a request binds its values."""
+    d = DEADLINE.c
+    due = d.due_at >= bindparam("start", type_=DEADLINE.c.due_at.type)
+    total = select(func.count()).select_from(DEADLINE).where(due)
+    page = (select(*COLUMNS).where(due).order_by(d.due_at, d.id)
+            .offset(bindparam("offset", type_=Integer))
+            .limit(bindparam("limit", type_=Integer)))
+    return total, page
 
 
 def exempt_among(session: Session, rows: Iterable[Any]) -> set[str]:

@@ -228,13 +228,10 @@ def deadlines(session: Session, cfg: LocalityConfig, now: datetime,
     three queries (the count, the page's rows, the exempt actions among them) whatever their
     number; the rows are plain Core rows of the columns shown."""
     start = datetime.combine(common.local_day(cfg, now), datetime.min.time(), cfg.zone)
-    due = deadline_rows.DEADLINE.c.due_at >= start
-    total = session.execute(select(func.count()).select_from(deadline_rows.DEADLINE)
-                            .where(due)).scalar_one()
+    count_q, page_q = deadline_rows.from_statements()
+    total = session.execute(count_q, {"start": start}).scalar_one()
     p = paging(total, page, "the deadlines from today", DEADLINE_PAGE)
-    rows = session.execute(select(*deadline_rows.COLUMNS).where(due)
-                           .order_by(deadline_rows.DEADLINE.c.due_at, deadline_rows.DEADLINE.c.id)
-                           .offset(p.offset).limit(p.size)).all()
+    rows = session.execute(page_q, {"start": start, "offset": p.offset, "limit": p.size}).all()
     names = {b.id: b.name for b in cfg.body}
     exempt = deadline_rows.exempt_among(session, rows)
     zone = cfg.zone
