@@ -74,8 +74,8 @@ is rewritten with the table; the figures are the table's):
   is 100 rows of five cells, each time formatted as the documents print it. A 3x ratio would
   leave 0.5 to 18 ms for all of that: it would need the rendered rows cached against the
   data's version, which these pages do not do (they are always exact). Where the CPU ratio
-  comes near 3x (the at-risk filter, the deadlines at 100,000, OParl at 10,000), the SQL
-  itself is much of the cost.
+  comes nearest 3x (the at-risk filter, and the middle pages at 10,000 rows or more), the
+  SQL itself is much of the cost.
 - **Growth.** A page past the first costs its OFFSET (SQLite walks the skipped index entries)
   and the count walks the matching entries: flat per page, linear in the rows skipped or
   counted, so the deadlines at 100,000 and a middle page at 10,000 meetings cost a few ms of
