@@ -31,6 +31,7 @@ DECISIONS = ("go", "go", "go", "go", "go_with_conditions", "pause", "go", "go")
 
 def seed(engine: Engine, config: LocalityConfig, n: int, today: date) -> None:
     """``n`` proposals with gateways and returns, written in bulk (a read benchmark)."""
+    from s75.web.board_summary import refresh
     from workflows.proposal.tables import ConditionRow, GatewayReturnRow, GatewayRow
 
     partners = [p.id for p in config.partner]
@@ -70,6 +71,7 @@ def seed(engine: Engine, config: LocalityConfig, n: int, today: date) -> None:
                             (GatewayReturnRow, returns), (ConditionRow, conditions)):
             for at in range(0, len(rows), 5000):
                 s.execute(insert(table), rows[at: at + 5000])  # type: ignore[arg-type]
+        refresh(s)  # written around the gateway actions: their summary as the events keep it
         s.commit()
 
 

@@ -307,4 +307,5 @@ round trip.
 The views (issue 17 point 2) are measured in "List pages" below. The indexes those views and the
 scheduler need are in migration `0002_speed` (the audit log by subject; deadlines by state and
 next moment, and by state and due time; gateways by proposal and month already have the unique
-index of their constraint)."""
+index of their constraint) and `0004_lists` (open conditions by proposal and due date, meetings
+by start time, and the board's gateway summary per proposal)."""

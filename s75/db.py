@@ -28,6 +28,7 @@ def all_tables() -> type[SQLModel]:
     import notifications.tables  # noqa: F401
     import s75.accounts
     import s75.api_tokens
+    import s75.web.board_summary
     import s75.web.members.calendar_tokens
     import s75.web.subscriptions  # noqa: F401
     import workflows.committee.records

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from notifications import clearance_messages, planner, planner_proposals
 from notifications.documents import circulate, minutes_issue, produce
-from s75.web import subscriptions
+from s75.web import board_summary, subscriptions
 from s75.web.members import alerts
 from workflows.events import EventBus
 
 INSTALLERS = (planner, planner_proposals, produce, minutes_issue, circulate,
-              clearance_messages, subscriptions, alerts)
+              clearance_messages, subscriptions, alerts, board_summary)
 
 
 def build_bus() -> EventBus:

@@ -2,8 +2,9 @@
 cell the partners' returns in words with their RAG rating.
 
 A page costs three queries whatever its size: the count of matching proposals, the page of
-proposals with their risk flags (computed in SQL, so the "at risk" filter and the flags shown
-agree and pagination stays exact), and the page's gateway returns. See docs/web.md.
+proposals with their risk flags (computed in SQL from each proposal's row and its gateway
+summary, :mod:`s75.web.board_summary`, so the "at risk" filter and the flags shown agree and
+pagination stays exact), and the page's gateway returns. See docs/programme.md.
 """
 
 from __future__ import annotations
@@ -11,15 +12,17 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Date, Table, and_, cast, exists, func, literal, or_, select
+from sqlalchemy import Date, Integer, Select, Table, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from decisions.errors import InvalidInput, NotFound
 from decisions.terms import LocalityConfig
 from notifications.documents.gather import RAG_LABEL
+from s75.web.board_summary import SUMMARY
 from workflows.definition import load_definition
 from workflows.proposal.rules import (
     default_start,
@@ -27,13 +30,12 @@ from workflows.proposal.rules import (
     month_start,
     months_between,
 )
-from workflows.proposal.tables import ConditionRow, GatewayReturnRow, GatewayRow
+from workflows.proposal.tables import GatewayReturnRow, GatewayRow
 from workflows.tables import ProposalRow
 
 PROPOSAL: Table = ProposalRow.__table__  # type: ignore[attr-defined]
 GATEWAY: Table = GatewayRow.__table__  # type: ignore[attr-defined]
 RETURN: Table = GatewayReturnRow.__table__  # type: ignore[attr-defined]
-CONDITION: Table = ConditionRow.__table__  # type: ignore[attr-defined]
 PAGE_SIZE = 25
 MONTHS_SHOWN = 12
 START_RISK_DAYS = 56
@@ -125,70 +127,118 @@ class Board:
     stages: tuple[tuple[str, str], ...]
 
 
-def _risk_columns(cfg: LocalityConfig, today: date) -> dict[str, ColumnElement[bool]]:
-    p = PROPOSAL.c
-    g, r, c = GATEWAY.c, RETURN.c, CONDITION.c
-    active = p.state.not_in(ENDED)
-    shadow = p.state.in_(IN_SHADOW)
-    g2 = GATEWAY.alias("latest_gateway")
-    latest = (select(func.max(g2.c.month)).where(g2.c.proposal_id == p.id)
-              .correlate(PROPOSAL).scalar_subquery())
-    previous = month_start(month_start(today) - timedelta(days=1))
-    start = func.coalesce(p.start_date, cast(literal(default_start(cfg)), Date))
+def _risk_tests() -> dict[str, ColumnElement[bool]]:
+    """Each risk's own test of a proposal row joined to its gateway summary (board_summary:
+    the latest gateway month, whether it was other than go, the earliest open condition's due
+    date), with the day-dependent bounds as bind parameters (:func:`_bounds`), so the
+    statements are built once and a test reads no other table."""
+    p, g = PROPOSAL.c, SUMMARY.c
+    previous = bindparam("previous", type_=Date)
+    start = func.coalesce(p.start_date, bindparam("default_start", type_=Date))
     return {
-        "overdue_condition": and_(active, exists().where(
-            c.proposal_id == p.id, c.status == "open", c.due < today)),
-        "latest_not_go": and_(shadow, exists().where(
-            r.gateway_id == g.id, g.proposal_id == p.id, g.month == latest, r.decision != "go")),
-        "missed_gateway": and_(shadow, or_(
-            latest < previous, and_(latest.is_(None), p.shadow_start <= previous))),
-        "start_near": and_(active, start <= today + timedelta(days=START_RISK_DAYS)),
+        "overdue_condition": g.first_open_due < bindparam("today", type_=Date),
+        # a return other than go at the latest gateway held
+        "latest_not_go": g.latest_not_go.is_(True),
+        # the latest gateway is older than last month's, or none was held in a shadow
+        # operation that began before last month
+        "missed_gateway": or_(g.latest_month < previous,
+                              and_(g.latest_month.is_(None), p.shadow_start <= previous)),
+        "start_near": start <= bindparam("start_limit", type_=Date),
     }
 
 
-def _where(f: Filters, risks: Mapping[str, ColumnElement[bool]]) -> list[ColumnElement[bool]]:
+def _risk_columns() -> dict[str, ColumnElement[bool]]:
+    """Each risk as a boolean column: conditions and the start date count for a proposal
+    still in progress, gateways for one in shadow operation (or paused)."""
+    p = PROPOSAL.c
+    active, shadow = p.state.not_in(ENDED), p.state.in_(IN_SHADOW)
+    return {k: and_(shadow if k in ("latest_not_go", "missed_gateway") else active, test)
+            for k, test in _risk_tests().items()}
+
+
+def _at_risk() -> ColumnElement[bool]:
+    """Any risk: the same tests as the columns, with the state tested once and the cheapest
+    test first (shadow operation is a stage of a proposal in progress)."""
+    p = PROPOSAL.c
+    t = _risk_tests()
+    return and_(p.state.not_in(ENDED), or_(
+        t["start_near"],
+        and_(p.state.in_(IN_SHADOW), or_(t["missed_gateway"], t["latest_not_go"])),
+        t["overdue_condition"]))
+
+
+def _bounds(cfg: LocalityConfig, today: date) -> dict[str, date]:
+    """The bind parameters of :func:`_risk_columns` on ``today``."""
+    return {"today": today, "previous": month_start(month_start(today) - timedelta(days=1)),
+            "default_start": default_start(cfg),
+            "start_limit": today + timedelta(days=START_RISK_DAYS)}
+
+
+def _where(stage: bool, partner: bool, at_risk: bool) -> list[ColumnElement[bool]]:
     p = PROPOSAL.c
     out: list[ColumnElement[bool]] = []
-    if f.stage:
-        out.append(p.state == f.stage)
-    if f.at_risk:
-        out.append(or_(*risks.values()))
-    if f.partner:  # the proposals on which this partner has made a gateway return
+    if stage:
+        out.append(p.state == bindparam("stage"))
+    if at_risk:
+        out.append(_at_risk())
+    if partner:  # the proposals on which this partner has made a gateway return
         r = RETURN.c
-        out.append(exists().where(r.proposal_id == p.id, r.partner_id == f.partner))
+        out.append(exists().where(r.proposal_id == p.id, r.partner_id == bindparam("partner")))
     return out
 
 
-def proposal_rows(session: Session, cfg: LocalityConfig, today: date, f: Filters,
-                  limit: int | None, offset: int = 0) -> list[Any]:
-    """The matching proposals (one query), each with a boolean column per risk."""
+@cache
+def _statements(stage: bool, partner: bool, at_risk: bool) -> tuple[Select[Any], Select[Any]]:
+    """The count and the page (``:limit`` rows from ``:offset``) for one shape of filters,
+    built once: a request only binds its values."""
     p = PROPOSAL.c
-    risks = _risk_columns(cfg, today)
-    q = (select(p.id, p.title, p.state, p.start_date, p.variation, p.shadow_start,
-                p.shadow_end, *(v.label(k) for k, v in risks.items()))
-         .where(*_where(f, risks)).order_by(p.id).offset(offset))
-    if limit is not None:
-        q = q.limit(limit)
-    return list(session.execute(q).all())
+    risks = _risk_columns()
+    where = _where(stage, partner, at_risk)
+    rows = PROPOSAL.outerjoin(SUMMARY, SUMMARY.c.proposal_id == p.id)
+    page = (select(p.id, p.title, p.state, p.start_date, p.variation, p.shadow_start,
+                   p.shadow_end, *(v.label(k) for k, v in risks.items()))
+            .select_from(rows).where(*where).order_by(p.id)
+            .limit(bindparam("limit", type_=Integer))
+            .offset(bindparam("offset", type_=Integer)))
+    total = select(func.count(p.id)).select_from(rows).where(*where)
+    return total, page
+
+
+def _params(cfg: LocalityConfig, today: date, f: Filters) -> dict[str, Any]:
+    out: dict[str, Any] = {"stage": f.stage, "partner": f.partner}
+    return out | _bounds(cfg, today)
+
+
+def proposal_rows(session: Session, cfg: LocalityConfig, today: date, f: Filters,
+                  limit: int, offset: int = 0) -> list[Any]:
+    """The matching proposals (one query), each with a boolean column per risk."""
+    _, q = _statements(bool(f.stage), bool(f.partner), f.at_risk)
+    params = _params(cfg, today, f) | {"limit": limit, "offset": offset}
+    return list(session.execute(q, params).all())
 
 
 def count(session: Session, cfg: LocalityConfig, today: date, f: Filters) -> int:
-    p = PROPOSAL.c
-    q = select(func.count(p.id)).where(*_where(f, _risk_columns(cfg, today)))
-    return int(session.execute(q).scalar_one())
+    q, _ = _statements(bool(f.stage), bool(f.partner), f.at_risk)
+    return int(session.execute(q, _params(cfg, today, f)).scalar_one())
+
+
+@cache
+def _returns_statement() -> Select[Any]:
+    g, r = GATEWAY.c, RETURN.c
+    return (select(g.proposal_id, g.month, r.partner_id, r.decision)
+            .join(RETURN, r.gateway_id == g.id)
+            .where(g.proposal_id.in_(bindparam("ids", expanding=True)),
+                   g.month >= bindparam("first", type_=Date)).order_by(r.id))
 
 
 def returns_of(session: Session, ids: Sequence[int], first: date
                ) -> dict[int, dict[date, dict[str, str]]]:
     """Each proposal's gateway returns by month from ``first`` (one query)."""
-    g, r = GATEWAY.c, RETURN.c
     out: dict[int, dict[date, dict[str, str]]] = {}
     if not ids:
         return out
-    q = (select(g.proposal_id, g.month, r.partner_id, r.decision)
-         .join(RETURN, r.gateway_id == g.id)
-         .where(g.proposal_id.in_(ids), g.month >= first).order_by(r.id))
-    for pid, month, partner, decision in session.execute(q):
+    for pid, month, partner, decision in session.execute(
+            _returns_statement(), {"ids": list(ids), "first": first}):
         out.setdefault(pid, {}).setdefault(month, {})[partner] = decision
     return out
 
@@ -200,33 +250,58 @@ def columns(today: date, months: int = MONTHS_SHOWN) -> tuple[date, ...]:
     return tuple(months_between(first, today))
 
 
+class CellMaker:
+    """A page's cells: the partners' names looked up once, and each distinct cell (a month
+    and the partners' returns in it) worked out once per page, since most cells of a board
+    repeat (every partner go)."""
+
+    def __init__(self, cfg: LocalityConfig, today: date, partner: str = "") -> None:
+        self.names = {p.id: p.name for p in cfg.partner}
+        self.partners = (partner,) if partner else tuple(self.names)
+        self.today = today
+        self.memo: dict[tuple[date, tuple[str | None, ...]], Cell] = {}
+
+    def cell(self, m: date, returns: Mapping[str, str]) -> Cell:
+        key = (m, tuple(returns.get(p) for p in self.partners))
+        found = self.memo.get(key)
+        if found is not None:
+            return found
+        got = {p: d for p, d in zip(self.partners, key[1], strict=True) if d is not None}
+        st = gateway_month_status(m, self.partners, got, self.today)
+        words = tuple(f"{self.names[p]}: {got[p].replace('_', ' ')}" if p in got else
+                      f"{self.names[p]}: no return" for p in self.partners)
+        made = self.memo[key] = Cell(m, st.rag, RAG_LABEL.get(st.rag, st.rag), words)
+        return made
+
+    def row(self, row: Any, months: Sequence[date],
+            returns: Mapping[date, Mapping[str, str]]) -> tuple[Cell, ...]:
+        if row.shadow_start is None:
+            return tuple(_not_in_shadow(m) for m in months)
+        first = month_start(row.shadow_start)
+        last = month_start(row.shadow_end or self.today)
+        empty: Mapping[str, str] = {}
+        return tuple(self.cell(m, returns.get(m, empty)) if first <= m <= last
+                     else _not_in_shadow(m) for m in months)
+
+
+@cache
+def _not_in_shadow(m: date) -> Cell:
+    return Cell(m, "none", "Not in shadow operation", ())
+
+
 def cells(cfg: LocalityConfig, row: Any, months: Sequence[date],
           returns: Mapping[date, Mapping[str, str]], today: date,
           partner: str = "") -> tuple[Cell, ...]:
-    names = {p.id: p.name for p in cfg.partner}
-    partners = [partner] if partner else list(names)
-    shown = set(months_between(row.shadow_start, row.shadow_end or today)) \
-        if row.shadow_start else set()
-    out = []
-    for m in months:
-        if m not in shown:
-            out.append(Cell(m, "none", "Not in shadow operation", ()))
-            continue
-        got = {p: d for p, d in returns.get(m, {}).items() if p in partners}
-        st = gateway_month_status(m, partners, got, today)
-        words = tuple(f"{names[p]}: {got[p].replace('_', ' ')}" if p in got else
-                      f"{names[p]}: no return" for p in partners)
-        out.append(Cell(m, st.rag, RAG_LABEL.get(st.rag, st.rag), words))
-    return tuple(out)
+    return CellMaker(cfg, today, partner).row(row, months, returns)
 
 
 def board_row(cfg: LocalityConfig, row: Any, months: Sequence[date],
-              returns: Mapping[date, Mapping[str, str]], today: date, labels: Mapping[str, str],
-              partner: str = "") -> BoardRow:
+              returns: Mapping[date, Mapping[str, str]], labels: Mapping[str, str],
+              maker: CellMaker) -> BoardRow:
     risks = tuple(RISKS[k] for k in RISKS if getattr(row, k))
     start = row.start_date or default_start(cfg, row.variation)
     return BoardRow(row.id, row.title, row.state, labels.get(row.state, row.state), start,
-                    risks, cells(cfg, row, months, returns, today, partner))
+                    risks, maker.row(row, months, returns))
 
 
 def board(session: Session, cfg: LocalityConfig, today: date, f: Filters,
@@ -244,8 +319,9 @@ def board(session: Session, cfg: LocalityConfig, today: date, f: Filters,
         months = tuple(m for m in months if m >= month_start(min(started))) or months[-1:]
     returns = returns_of(session, [r.id for r in rows], months[0])
     labels = stage_labels()
-    return Board(tuple(board_row(cfg, r, months, returns.get(r.id, {}), today, labels,
-                                 f.partner) for r in rows),
+    maker = CellMaker(cfg, today, f.partner)
+    return Board(tuple(board_row(cfg, r, months, returns.get(r.id, {}), labels, maker)
+                       for r in rows),
                  months, total, f, pages, tuple((p.id, p.name) for p in cfg.pooling_partners),
                  tuple(labels.items()))
 
@@ -255,6 +331,7 @@ def every_row(session: Session, cfg: LocalityConfig, today: date, f: Filters,
     """Every matching proposal, for the export: a batch of rows and their returns at a time."""
     months = columns(today)
     labels = stage_labels()
+    maker = CellMaker(cfg, today, f.partner)
     offset = 0
     while True:
         rows = proposal_rows(session, cfg, today, f, batch, offset)
@@ -262,5 +339,5 @@ def every_row(session: Session, cfg: LocalityConfig, today: date, f: Filters,
             return
         returns = returns_of(session, [r.id for r in rows], months[0])
         for r in rows:
-            yield board_row(cfg, r, months, returns.get(r.id, {}), today, labels, f.partner)
+            yield board_row(cfg, r, months, returns.get(r.id, {}), labels, maker)
         offset += batch

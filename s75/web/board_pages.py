@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
+from jinja2 import Environment
+from markupsafe import Markup
 
 from s75.app import App
 from s75.web import board as boards
@@ -38,7 +40,20 @@ def board(request: Request) -> HTMLResponse:
         data = boards.board(s, a.config, local_day(a.config, now), f)
         deadlines = deadlines_at_risk(s, a.config, now)
     return page(request, "board.html", title="Gateway board", b=data, risks=boards.RISKS,
-                deadlines=deadlines)
+                deadlines=deadlines, cell_html=cell_html(request, data))
+
+
+def cell_html(request: Request, data: boards.Board) -> dict[boards.Cell, Markup]:
+    """Each distinct cell of the page rendered once (templates/web/_board_cell.html): most
+    cells of a board repeat (every partner go in a month), and a page has hundreds."""
+    env: Environment = request.app.state.templates
+    template = env.get_template("_board_cell.html")
+    out: dict[boards.Cell, Markup] = {}
+    for row in data.rows:
+        for c in row.cells:
+            if c not in out:
+                out[c] = Markup(template.render(c=c))
+    return out
 
 
 def _export(request: Request, kind: str) -> Response:

@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from decisions.terms import LocalityConfig
-from notifications.ical import exempt_action_ids, public_title
-from notifications.tables import DeadlineRow
+from s75.web.deadline_rows import COLUMNS, DEADLINE, exempt_among, public_title
 
 SOON = timedelta(days=7)
 RECENTLY = timedelta(days=28)
@@ -31,14 +31,14 @@ class DeadlineAtRisk:
 
 def deadlines_at_risk(session: Session, cfg: LocalityConfig, now: datetime
                       ) -> list[DeadlineAtRisk]:
-    """Two queries: the deadlines, and which actions arise from exempt business."""
-    open_soon = (col(DeadlineRow.state) == "pending") & (col(DeadlineRow.due_at) <= now + SOON)
-    missed = ((col(DeadlineRow.state) == "missed") & (col(DeadlineRow.due_at) >= now - RECENTLY)
-              & (col(DeadlineRow.due_at) <= now))
-    rows = session.exec(select(DeadlineRow).where(open_soon | missed)
-                        .order_by(col(DeadlineRow.due_at), col(DeadlineRow.id))
-                        .limit(LIMIT)).all()
-    exempt = exempt_action_ids(session)
+    """Two queries: the deadlines (Core rows of the columns shown), and which of their
+    actions arise from exempt business."""
+    d = DEADLINE.c
+    open_soon = (d.state == "pending") & (d.due_at <= now + SOON)
+    missed = (d.state == "missed") & (d.due_at >= now - RECENTLY) & (d.due_at <= now)
+    rows = session.execute(select(*COLUMNS).where(open_soon | missed)
+                           .order_by(d.due_at, d.id).limit(LIMIT)).all()
+    exempt = exempt_among(session, rows)
     names = {b.id: b.name for b in cfg.body}
     today = now.astimezone(cfg.zone).date()
     out = []

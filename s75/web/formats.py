@@ -4,14 +4,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 from jinja2 import Environment
 
 from notifications.documents.publication import clock_text
 
+_clock_text = lru_cache(maxsize=1440)(clock_text)
+"""A list page prints a time per row: each of the day's minutes is worked out once."""
+
 
 def clock(moment: datetime) -> str:
-    return clock_text(f"{moment:%H:%M}")
+    return _clock_text(f"{moment:%H:%M}")
 
 
 def day_time(moment: datetime) -> str:

@@ -19,8 +19,7 @@ from notifications.documents.config_views import terms_view
 from notifications.documents.meeting_views import AgendaEntry
 from notifications.documents.record_views import TermsView
 from notifications.documents.tables import DocumentRow
-from notifications.ical import exempt_action_ids, public_title
-from notifications.tables import DeadlineRow
+from s75.web import deadline_rows
 from s75.web.paging import PAGE_SIZE, Paging, paging
 from workflows.committee import common
 from workflows.committee.tables import AgendaItemRow, MeetingRow
@@ -226,16 +225,16 @@ def public_document(session: Session, document_id: int) -> DocumentRow | None:
 def deadlines(session: Session, cfg: LocalityConfig, now: datetime,
               page: int = 1) -> tuple[list[DeadlineLine], Paging]:
     """One page of the deadlines falling due from the start of today (local), soonest first:
-    three queries (the count, the page, the exempt action ids) whatever their number."""
+    three queries (the count, the page's rows, the exempt actions among them) whatever their
+    number; the rows are plain Core rows of the columns shown."""
     start = datetime.combine(common.local_day(cfg, now), datetime.min.time(), cfg.zone)
-    due = col(DeadlineRow.due_at) >= start
-    total = session.exec(select(func.count()).select_from(DeadlineRow).where(due)).one()
+    count_q, page_q = deadline_rows.from_statements()
+    total = session.execute(count_q, {"start": start}).scalar_one()
     p = paging(total, page, "the deadlines from today", DEADLINE_PAGE)
-    rows = session.exec(select(DeadlineRow).where(due)
-                        .order_by(col(DeadlineRow.due_at), col(DeadlineRow.id))
-                        .offset(p.offset).limit(p.size)).all()
+    rows = session.execute(page_q, {"start": start, "offset": p.offset, "limit": p.size}).all()
     names = {b.id: b.name for b in cfg.body}
-    exempt = exempt_action_ids(session)
-    return [DeadlineLine(r.kind.replace("_", " "), public_title(r, exempt),
-                         r.due_at.astimezone(cfg.zone),
-                         r.state, names.get(r.body_id or "", "")) for r in rows], p
+    exempt = deadline_rows.exempt_among(session, rows)
+    zone = cfg.zone
+    return [DeadlineLine(r.kind.replace("_", " "), deadline_rows.public_title(r, exempt),
+                         r.due_at.astimezone(zone), r.state, names.get(r.body_id or "", ""))
+            for r in rows], p

@@ -74,10 +74,11 @@ def seed_more(engine: Engine, config: LocalityConfig) -> None:
     """Proposals 13-60 (seed() writes ids from 1: these are added beside the first 12)."""
     from sqlalchemy import delete
 
+    from s75.web.board_summary import GatewaySummaryRow
     from workflows.proposal.tables import ConditionRow, GatewayReturnRow, GatewayRow
 
     with Session(engine) as s:
-        for table in (ConditionRow, GatewayReturnRow, GatewayRow, ProposalRow):
+        for table in (GatewaySummaryRow, ConditionRow, GatewayReturnRow, GatewayRow, ProposalRow):
             s.execute(delete(table))
         s.commit()
     seed(engine, config, 60, TODAY)

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Column, LargeBinary, Numeric, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from workflows.sqltypes import JSONType, UTCDateTime
@@ -105,7 +105,8 @@ STANDING_CODES = ("apologies", "declarations", "minutes", "matters_arising", "ao
 
 class MeetingRow(SQLModel, table=True):
     __tablename__ = "meeting"
-    __table_args__ = (UniqueConstraint("body_id", "starts_at"),)
+    __table_args__ = (UniqueConstraint("body_id", "starts_at"),
+                      Index("ix_meeting_starts_at", "starts_at"))  # OParl list (0004_lists)
     id: int | None = Field(default=None, primary_key=True)
     body_id: str = Field(foreign_key="body.id", max_length=64, index=True)
     starts_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, UniqueConstraint
+from sqlalchemy import Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from workflows.sqltypes import UTCDateTime
@@ -66,6 +66,8 @@ class ConditionRow(SQLModel, table=True):
     """A condition a partner set at a gateway; must be closed before s75 drafting."""
 
     __tablename__ = "gateway_condition"
+    # the board's "condition overdue" test (migration 0004_lists)
+    __table_args__ = (Index("ix_gateway_condition_risk", "proposal_id", "status", "due"),)
     id: int | None = Field(default=None, primary_key=True)
     proposal_id: int = Field(foreign_key="proposal.id", index=True)
     gateway_id: int = Field(foreign_key="gateway.id")

@@ -141,7 +141,12 @@ def membership(request: Request, person_id: str, body_id: str) -> JSONResponse:
 def meetings(request: Request, page: int = Page, limit: int = Limit) -> JSONResponse:
     a, L = _ctx(request)
     q = select(MeetingRow).order_by(col(MeetingRow.starts_at), col(MeetingRow.id))
-    return _db_list(request, q, page, limit, lambda s, m: ov.meeting(s, a.config, L, m))
+    with a.session() as s:  # what the page's meetings embed: a few queries for them all
+        total = ov.count(s, q)
+        rows = s.exec(q.offset((page - 1) * limit).limit(limit)).all()
+        pre = ov.MeetingContext(s, rows)
+        data = [ov.meeting(s, a.config, L, m, pre) for m in rows]
+    return object_list(request, data, total, page, limit)
 
 
 @router.get("/meeting/{meeting_id:id}", summary="A Meeting, with its published agenda")

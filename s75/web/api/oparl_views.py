@@ -22,7 +22,7 @@ from decisions.errors import NotFound
 from decisions.terms import Body, LocalityConfig, Member
 from notifications.documents.gather import SKIP_STATES, numbering
 from notifications.documents.tables import DocumentRow
-from s75.web.views import PUBLISHED_STATES, agenda_is_public
+from s75.web.views import PUBLISHED_STATES
 from workflows.committee.records import AttendanceRow
 from workflows.committee.tables import AgendaItemRow, DecisionRow, MeetingRow
 
@@ -232,7 +232,48 @@ def _meeting_files(session: Session, meeting_id: int) -> list[DocumentRow]:
                              .order_by(col(DocumentRow.id))))
 
 
-def meeting(session: Session, cfg: LocalityConfig, L: Links, m: MeetingRow) -> Obj:
+class MeetingContext:
+    """What meetings embed, fetched once for a page of them: which agendas are open to
+    inspection (held, or an item published), their public items, files and who was present
+    (a query each whatever the number of meetings), and the items' decisions (ItemContext)."""
+
+    def __init__(self, session: Session, meetings: Sequence[MeetingRow]) -> None:
+        self.items: dict[int, list[AgendaItemRow]] = {}
+        self.files: dict[int, list[DocumentRow]] = {}
+        self.present: dict[int, list[str]] = {}
+        self.ctx = ItemContext(session)
+        ids = [m.id or 0 for m in meetings]
+        held = {m.id or 0 for m in meetings if m.status == "held"}
+        others = [i for i in ids if i not in held]
+        published = set(session.exec(select(AgendaItemRow.meeting_id).where(
+            col(AgendaItemRow.meeting_id).in_(others),
+            col(AgendaItemRow.state).in_(PUBLISHED_STATES)).distinct()).all()) if others else set()
+        self.public = held | published
+        shown = [i for i in ids if i in self.public]
+        if not shown:
+            return
+        items = session.exec(public_items_query().where(col(AgendaItemRow.meeting_id).in_(shown))
+                             .order_by(col(AgendaItemRow.position), col(AgendaItemRow.id))).all()
+        for i in items:
+            self.items.setdefault(i.meeting_id, []).append(i)
+        self.ctx.prefetch(items)
+        for d in session.exec(public_files_query().where(col(DocumentRow.meeting_id).in_(shown))
+                              .order_by(col(DocumentRow.id))):
+            self.files.setdefault(d.meeting_id or 0, []).append(d)
+        if shown_held := [i for i in shown if i in held]:
+            for mid, person in session.exec(select(AttendanceRow.meeting_id, AttendanceRow.person)
+                                            .where(col(AttendanceRow.meeting_id).in_(shown_held),
+                                                   AttendanceRow.status == "present")
+                                            .order_by(col(AttendanceRow.id))):
+                self.present.setdefault(mid, []).append(person)
+
+
+def meeting(session: Session, cfg: LocalityConfig, L: Links, m: MeetingRow,
+            pre: MeetingContext | None = None) -> Obj:
+    """A Meeting; ``pre`` holds what a page of meetings embeds (fetched for ``m`` alone
+    without it)."""
+    pre = pre or MeetingContext(session, [m])
+    mid = m.id or 0
     name = f"{cfg.body_by_id(m.body_id).name}, {m.starts_at.astimezone(cfg.zone):%-d %B %Y}"
     out: Obj = {"id": L.api(f"meeting/{m.id}"), "type": f"{OPARL}Meeting", "name": name,
                 "meetingState": m.status, "cancelled": m.status == "cancelled",
@@ -241,13 +282,11 @@ def meeting(session: Session, cfg: LocalityConfig, L: Links, m: MeetingRow) -> O
                 "web": L.web(f"meetings/{m.id}")}
     if m.venue:
         out["keyword"] = [f"venue: {m.venue}"]
-    if not agenda_is_public(session, m):
+    if mid not in pre.public:
         return out  # the agenda is not yet open to inspection: no items, no files
-    items = session.exec(public_items_query().where(AgendaItemRow.meeting_id == m.id)
-                         .order_by(col(AgendaItemRow.position), col(AgendaItemRow.id))).all()
-    ctx = ItemContext(session).prefetch(items)
-    out["agendaItem"] = [agenda_item(session, cfg, L, i, ctx, embedded=True) for i in items]
-    docs = _meeting_files(session, m.id or 0)
+    items = pre.items.get(mid, [])
+    out["agendaItem"] = [agenda_item(session, cfg, L, i, pre.ctx, embedded=True) for i in items]
+    docs = pre.files.get(mid, [])
     latest = {d.kind: d for d in docs}  # the latest version of each kind
     if "agenda" in latest or "pack" in latest:
         out["invitation"] = file(cfg, L, latest.get("pack") or latest["agenda"])
@@ -256,10 +295,9 @@ def meeting(session: Session, cfg: LocalityConfig, L: Links, m: MeetingRow) -> O
     used = {out[k]["id"] for k in ("invitation", "resultsProtocol") if k in out}
     out["auxiliaryFile"] = [f for f in (file(cfg, L, d) for d in docs) if f["id"] not in used]
     if m.status == "held":
-        present = session.exec(select(AttendanceRow.person).where(
-            AttendanceRow.meeting_id == m.id, AttendanceRow.status == "present")).all()
         known = {p.id for p in people(cfg)}
-        out["participant"] = [L.api(f"person/{p}") for p in present if p in known]
+        out["participant"] = [L.api(f"person/{p}") for p in pre.present.get(mid, [])
+                              if p in known]
     return out
 
 
