@@ -256,14 +256,19 @@ def decision_record_basis(body: Body) -> str:
             "not subject to call-in.")
 
 
+def possessive(name: str) -> str:
+    """"Cabinet's", but "Trust Board of Directors'"."""
+    return name + ("'" if name.endswith("s") else "'s")
+
+
 def call_in_terms(body: Body) -> str:
     """What a body's terms of reference say about call-in, agreeing with its notices."""
     if body.executive:
         who = f" by the {body.scrutiny_committee}" if body.scrutiny_committee else ""
-        return (f"The {body.name}'s executive decisions may be called in{who} within "
+        return (f"The {possessive(body.name)} executive decisions may be called in{who} within "
                 f"{body.deadlines.call_in_working_days} working days of the publication of the "
                 "decision notice (Local Government Act 2000 s9F), and are not implemented "
                 "until the call-in period has ended or a call-in is resolved, unless the chair "
                 "of the overview and scrutiny committee agrees that a decision is urgent.")
-    return (f"The {body.name}'s decisions are not executive decisions and are not subject to "
-            "call-in; they may be implemented once recorded.")
+    return (f"The {possessive(body.name)} decisions are not executive decisions and are not "
+            "subject to call-in; they may be implemented once recorded.")
