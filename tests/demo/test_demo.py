@@ -197,8 +197,8 @@ def test_demo_on_three_partners_voting_one_vote_each_makes_a_referral(cli, tmp_p
     minutes = {p.name: " ".join(text(p).split()) for p in out.glob("*_jcc_minutes_public.pdf")}
     [referred] = [t for t in minutes.values() if "That the decision be referred to CCG Board" in t]
     assert ("How the decision was taken: Not agreed: a decision needs every partner's vote, and "
-            "Bolton Council voted against. Under the terms of reference the decision is referred "
-            "to CCG Board, at its meeting on") in referred
+            "Bolton Council voted against. Under paragraph 5.2 of the terms of reference the "
+            "decision is referred to CCG Board, at its meeting on") in referred
     [back] = [t for t in minutes.values() if "Report back: decision of CCG Board on" in t]
     assert re.search(r"Report back: decision of CCG Board on [^.]+ Resolved: That the report be "
                      "noted.", back), back
