@@ -9,8 +9,12 @@ exempt information and the note printed on agendas and web pages. Deadlines, doc
 pages read :func:`regime_of` instead of spelling the Acts out themselves.
 
 Sources: Local Government Act 1972 Part VA (s100A-s100B) and Schedule 12A (councils, their
-committees and joint committees); Public Bodies (Admission to Meetings) Act 1960 s1 (NHS
-boards).
+committees and joint committees); the Local Authorities (Executive Arrangements) (Meetings and
+Access to Information) (England) Regulations 2012, SI 2012/2089 (an executive: reg 4(2)
+excluding the public, reg 6(1) notice and 6(2) with reg 7 the agenda open to inspection, 5
+clear days each, regs 8-11 key decisions, reg 12 the decision record, reg 20 exempt reports,
+exempt information as Schedule 12A defines it); Public Bodies (Admission to Meetings) Act 1960
+s1 (NHS boards).
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ EXEMPT_PART = 2
 Schedule 12A; for NHS boards the Public Bodies (Admission to Meetings) Act 1960 s1(2))."""
 
 RegimeId = Literal["lga1972", "pbama1960"]
+"""The config's ``[[body]] access_regime``; an executive under ``lga1972`` meets under SI
+2012/2089 instead (:func:`regime_of`)."""
 
 
 class HasPart(Protocol):
@@ -37,6 +43,9 @@ class HasPart(Protocol):
 class HasRegime(Protocol):
     @property
     def access_regime(self) -> RegimeId: ...
+
+    @property
+    def executive(self) -> bool: ...
 
 
 def is_exempt(thing: HasPart | int) -> bool:
@@ -55,7 +64,7 @@ def exempt_clause(column: Any) -> Any:
 class Regime:
     """What one access-to-information regime says, in the words documents and pages use."""
 
-    id: RegimeId
+    id: Literal["lga1972", "si2012_2089", "pbama1960"]
     act: str
     """The Act, in full."""
     notice_rule: str
@@ -90,7 +99,7 @@ class Regime:
         and its words for a council body; for an NHS board the 1960 Act's ground, with the
         kind of information where a paragraph was given."""
         kind = SCHEDULE_12A.get(paragraph or 0, "").rstrip(".")
-        if self.id == "lga1972":
+        if self.id != "pbama1960":  # an executive's exempt information is Schedule 12A's too
             return (f"paragraph {paragraph} of {self.exempt_reference}: {kind[:1].lower()}"
                     f"{kind[1:]}" if kind else self.exempt_reference)
         ground = (f"{self.exempt_reference}: publicity would be prejudicial to the public "
@@ -106,7 +115,7 @@ LGA_1972 = Regime(
     act="Local Government Act 1972",
     notice_rule="Local Government Act 1972 s100A(6)",
     publication_rule="Local Government Act 1972 s100B(3)",
-    urgency_rule="LGA 1972 s100B(4)",
+    urgency_rule="Local Government Act 1972 s100B(4)",
     meets_under="The committee meets under Part VA of the Local Government Act 1972.",
     exempt_reference="Part 1 of Schedule 12A to the Local Government Act 1972",
     exclusion_grounds=("it involves the likely disclosure of exempt information as defined in "
@@ -137,17 +146,43 @@ PBAMA_1960 = Regime(
                 "before. The public may be excluded where publicity would be prejudicial to "
                 "the public interest, with the reason stated in the resolution."),
 )
-REGIMES: dict[str, Regime] = {r.id: r for r in (LGA_1972, PBAMA_1960)}
-
-
-def regime_of(body: HasRegime) -> Regime:
-    """The access regime a body meets under (``[[body]] access_regime``)."""
-    return REGIMES[body.access_regime]
-
-
 EXECUTIVE_REGULATIONS = (
     "the Local Authorities (Executive Arrangements) (Meetings and Access to Information) "
     "(England) Regulations 2012 (SI 2012/2089)")
+EXECUTIVE_2012 = Regime(
+    id="si2012_2089",
+    act=EXECUTIVE_REGULATIONS[4:],
+    notice_rule="SI 2012/2089 reg 6(1)",
+    publication_rule="SI 2012/2089 regs 6(2) and 7",
+    # The 2012 Regulations have no chair's-urgency provision of their own: an item not open to
+    # inspection for 5 clear days (regs 6(2), 7) is taken late under the council's executive
+    # procedure rules, which give the chair that consent.
+    urgency_rule="the executive procedure rules (SI 2012/2089 regs 6(2) and 7)",
+    meets_under="The executive meets under " + EXECUTIVE_REGULATIONS + ".",
+    exempt_reference="Part 1 of Schedule 12A to the Local Government Act 1972",
+    exclusion_grounds=("it involves the likely disclosure of exempt information as defined in "
+                       "paragraph(s) {paras} of Part 1 of Schedule 12A to the Local Government "
+                       "Act 1972, and that in all the circumstances the public interest in "
+                       "maintaining the exemption outweighs the public interest in disclosing "
+                       "the information (SI 2012/2089 reg 4(2)(b))."),
+    terms_text=("Meetings are open to the public under " + EXECUTIVE_REGULATIONS + ". The "
+                "agenda and reports are open to inspection {pub} clear days before a meeting "
+                "(regs 6(2) and 7); public notice of a meeting is given {notice} clear days "
+                "before (reg 6(1)). The public may be excluded for an item only where exempt "
+                "information under Schedule 12A to the Local Government Act 1972 would be "
+                "disclosed, by a resolution that is minuted (reg 4(2)(b)); a report or part of "
+                "one that would disclose it is not published (reg 20)."),
+)
+REGIMES: dict[str, Regime] = {r.id: r for r in (LGA_1972, EXECUTIVE_2012, PBAMA_1960)}
+
+
+def regime_of(body: HasRegime) -> Regime:
+    """The access regime a body meets under: its ``[[body]] access_regime``, except that an
+    executive (``executive = true``) of a council meets under SI 2012/2089, not LGA 1972 Part
+    VA; so its notice, publication and urgency rules cite the 2012 Regulations."""
+    if body.access_regime == "lga1972" and body.executive:
+        return EXECUTIVE_2012
+    return REGIMES[body.access_regime]
 
 
 def meets_under(body: Body) -> str:
@@ -167,15 +202,7 @@ def meets_under(body: Body) -> str:
 def access_terms(body: Body) -> str:
     """The access-to-information paragraph of the body's terms of reference."""
     d = body.deadlines
-    text = regime_of(body).terms(d.publication_clear_days, d.notice_clear_days)
-    if body.executive and body.access_regime == "lga1972":
-        text = (f"Meetings are open to the public under {EXECUTIVE_REGULATIONS}. The agenda and "
-                f"reports are open to inspection {d.publication_clear_days} clear days before a "
-                f"meeting (reg 7); public notice of a meeting is given {d.notice_clear_days} "
-                "clear days before (reg 6). The public may be excluded for an item only where "
-                "exempt information under Schedule 12A to the Local Government Act 1972 would "
-                "be disclosed, by a resolution that is minuted (reg 4(2)).")
-    return text
+    return regime_of(body).terms(d.publication_clear_days, d.notice_clear_days)
 
 
 def contact_line(secretary_name: str, email: str) -> str:
@@ -229,14 +256,19 @@ def decision_record_basis(body: Body) -> str:
             "not subject to call-in.")
 
 
+def possessive(name: str) -> str:
+    """"Cabinet's", but "Trust Board of Directors'"."""
+    return name + ("'" if name.endswith("s") else "'s")
+
+
 def call_in_terms(body: Body) -> str:
     """What a body's terms of reference say about call-in, agreeing with its notices."""
     if body.executive:
         who = f" by the {body.scrutiny_committee}" if body.scrutiny_committee else ""
-        return (f"The {body.name}'s executive decisions may be called in{who} within "
+        return (f"The {possessive(body.name)} executive decisions may be called in{who} within "
                 f"{body.deadlines.call_in_working_days} working days of the publication of the "
                 "decision notice (Local Government Act 2000 s9F), and are not implemented "
                 "until the call-in period has ended or a call-in is resolved, unless the chair "
                 "of the overview and scrutiny committee agrees that a decision is urgent.")
-    return (f"The {body.name}'s decisions are not executive decisions and are not subject to "
-            "call-in; they may be implemented once recorded.")
+    return (f"The {possessive(body.name)} decisions are not executive decisions and are not "
+            "subject to call-in; they may be implemented once recorded.")

@@ -105,14 +105,16 @@ def item_deadline(meeting_local_date: date, body: Body, cal: WorkingCalendar) ->
 def publication_deadline(meeting_local_date: date, body: Body, cal: WorkingCalendar) -> date:
     """The last working day on which the agenda and reports may be published and still leave
     ``deadlines.publication_clear_days`` clear working days before the meeting (LGA 1972
-    s100B(3): 5 clear days; PBAMA 1960 s1(4)(a) for NHS boards: 3)."""
+    s100B(3): 5 clear days; an executive, SI 2012/2089 regs 6(2) and 7: 5; PBAMA 1960 s1(4)(a)
+    for NHS boards: 3)."""
     return cal.latest_day_for_clear_days(
         meeting_local_date, body.deadlines.publication_clear_days, working=True
     )
 
 
 def notice_deadline(meeting_local_date: date, body: Body, cal: WorkingCalendar) -> date:
-    """The last day for public notice of the meeting (LGA 1972 s100A(6)(a); PBAMA 1960 s1(4)(a))."""
+    """The last day for public notice of the meeting (LGA 1972 s100A(6)(a); an executive, SI
+    2012/2089 reg 6(1); PBAMA 1960 s1(4)(a))."""
     return cal.latest_day_for_clear_days(
         meeting_local_date, body.deadlines.notice_clear_days, working=True
     )
@@ -171,9 +173,12 @@ def validate_exempt(part: int, paragraph: int | None, reason: str | None, *,
 
 
 def late_item_check(submitted_on: date, deadline: date, urgency_reason: str | None,
-                    chair_consent_by: str | None) -> None:
+                    chair_consent_by: str | None, *,
+                    rule: str = "Local Government Act 1972 s100B(4)") -> None:
     """An item notified after the deadline is accepted only if the chair rules it urgent and the
-    special circumstances are stated (they go into the minutes): LGA 1972 s100B(4)."""
+    special circumstances are stated (they go into the minutes): LGA 1972 s100B(4); ``rule``
+    is the body's own (``regime_of(body).urgency_rule``: an executive's procedure rules under
+    SI 2012/2089, an NHS board's 1960 Act)."""
     if submitted_on <= deadline:
         return
     missing = []
@@ -183,7 +188,7 @@ def late_item_check(submitted_on: date, deadline: date, urgency_reason: str | No
         missing.append("the special circumstances that make it urgent (recorded in the minutes)")
     if missing:
         raise RuleRefused(
-            "Local Government Act 1972 s100B(4)",
+            rule,
             f"the item was submitted on {submitted_on:%a %d %b %Y}, after the item deadline of "
             f"{deadline:%a %d %b %Y}; a late item needs " + " and ".join(missing),
         )

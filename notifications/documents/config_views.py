@@ -31,6 +31,14 @@ def _money(value: Decimal) -> str:
     return f"£{value:,.0f}"
 
 
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _or(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
 def terms_view(cfg: LocalityConfig, body_id: str) -> TermsView:
     body = cfg.body_by_id(body_id)  # NotFound naming the known bodies
     partners = tuple(cfg.partner_by_id(p).name for p in body.partners)
@@ -41,13 +49,20 @@ def terms_view(cfg: LocalityConfig, body_id: str) -> TermsView:
 
 def _clauses(cfg: LocalityConfig, b: Body) -> list[TermsClause]:
     d = b.deadlines
+    # A partner that only attends (pools = false) is named apart on a joint body or board;
+    # its own sovereign body is simply its own.
+    attending = [] if b.kind == "sovereign" else [
+        cfg.partner_by_id(p).name for p in b.partners if not cfg.pools(p)]
+    pooling = [cfg.partner_by_id(p).name for p in b.partners
+               if cfg.partner_by_id(p).name not in attending]
     out = [TermsClause("Status", (
-        {"sovereign": f"The {b.name} is the sovereign decision-making body of "
-                      f"{cfg.partner_by_id(b.partners[0]).name}.",
-         "joint": f"The {b.name} is a joint committee of "
-                  f"{' and '.join(cfg.partner_by_id(p).name for p in b.partners)}.",
-         "board": f"The {b.name} is a partnership board of "
-                  f"{' and '.join(cfg.partner_by_id(p).name for p in b.partners)}."}[b.kind],
+        f"The {b.name} is the sovereign decision-making body of {pooling[0]}."
+        if b.kind == "sovereign" else
+        f"The {b.name} is a {'joint committee' if b.kind == 'joint' else 'partnership board'} "
+        f"of {_and(pooling)}.",
+        *((f"{_and(attending)} {'attends' if len(attending) == 1 else 'attend'} as a member "
+           "but does not pool: it takes no part in approvals, gateway returns, signing the "
+           "agreement or the risk share.",) if attending else ()),
         *((f"It reports to the {cfg.body_by_id(b.reports_to).name}.",) if b.reports_to else ()),
         *(("It is an executive body and takes key decisions, which are notified in the forward "
            "plan (SI 2012/2089).",) if b.executive else ()),
@@ -71,33 +86,51 @@ def _clauses(cfg: LocalityConfig, b: Body) -> list[TermsClause]:
     q = b.quorum
     out.append(TermsClause("Quorum", (
         f"The quorum is {q.min_members} members"
-        + (f", including at least {q.min_per_partner} from each partner." if q.min_per_partner
+        + (f", including at least {q.min_per_partner} from each "
+           + ("pooling partner" if attending else "partner") + "." if q.min_per_partner
            else "."),
+        *((f"Members for {_and(attending)} "
+           + ("count towards the quorum." if q.attending_count
+              else "do not count towards the quorum."),) if attending else ()),
         "A member with a declared interest in an item takes no part in its discussion or vote "
         "and does not count towards the quorum for it, unless a dispensation is recorded "
         "(Localism Act 2011 s31, s33).",
         "If the meeting is not quorate for an item, the item is deferred.",
     )))
     decision = [RULES[b.decision_rule]]
-    if b.decision_rule == "consensus":
-        decision.append("Where consensus is not reached the decision is referred to the "
-                        "sovereign body of the partner responsible for the matter (the Council "
-                        "Cabinet or the CCG Board)." if b.on_no_consensus == "refer" else
-                        "Where consensus is not reached the proposal falls.")
+    if attending and b.decision_rule == "one_vote_per_partner":
+        decision = [f"Each partner that pools ({_and(pooling)}) has one block vote; a matter is "
+                    "agreed when every one of them votes for it."]
+    if attending:
+        decision.append(f"Members for {_and(attending)} "
+                        + ("vote as members of the committee." if b.attending_vote else
+                           "take part in discussion but do not vote"
+                           + (" or object." if b.decision_rule == "consensus" else ".")))
+    if b.decision_rule in ("consensus", "one_vote_per_partner"):
+        failed = ("Where consensus is not reached" if b.decision_rule == "consensus" else
+                  "Where a partner does not vote for a matter")
+        sovereign = _or([f"the {cfg.sovereign_body_of(p.id).name}"
+                         for p in cfg.pooling_partners])
+        decision.append(f"{failed} the decision is referred to the sovereign body of the "
+                        f"partner that leads the matter ({sovereign}), or to each partner's "
+                        "where it concerns the whole pool or lines led by several partners."
+                        if b.on_no_consensus == "refer" else f"{failed} the proposal falls.")
     if b.casting_vote:
         decision.append("In the event of a tie the chair has a casting vote.")
     out.append(TermsClause("Decisions", tuple(decision)))
     if b.delegated_limit is not None:
         out.append(TermsClause("Delegation", (
             f"The {b.name} may commit up to {_money(b.delegated_limit)} under the scheme of "
-            "delegation. A decision above that limit is referred to every partner's sovereign "
-            "body.",)))
+            "delegation. A decision above that limit is referred to every "
+            + ("pooling " if attending else "") + "partner's sovereign body.",)))
     if b.key_decision_threshold is not None:
         out.append(TermsClause("Key decisions", (
             f"A key decision is one involving spending or savings above "
             f"{_money(b.key_decision_threshold)}, or significant in two or more wards. It is "
             f"published in the forward plan {d.forward_plan_clear_days} clear days before it "
-            "is taken.",)))
+            "is taken (SI 2012/2089 reg 9); otherwise only under the general exception, 5 "
+            "clear days after the chair of the overview and scrutiny committee is told (reg "
+            "10), or in a case of special urgency that chair agrees to (reg 11).",)))
     if b.meetings is not None:
         m = b.meetings
         out.append(TermsClause("Meetings", (

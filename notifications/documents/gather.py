@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from decisions.access import body_contact, is_exempt, meets_under
+from decisions.access import body_contact, is_exempt, meets_under, regime_of
 from decisions.agenda_rules import ACTION_LABELS
 from decisions.errors import NotFound
 from decisions.terms import LocalityConfig
@@ -152,7 +152,7 @@ def agenda_view(session: Session, cfg: LocalityConfig, meeting_id: int, *,
         next_meeting, contact=body_contact(cfg, body),
         published_on=None if published is None else published.on,
         member_name=_member(cfg, member_id) if member_id else None, access_note=regime,
-        regime=body.access_regime)
+        regime=regime_of(body).id)
 
 
 def _has_report(item: AgendaItemRow) -> bool:

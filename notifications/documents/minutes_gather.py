@@ -117,8 +117,9 @@ def numbers(session: Session, cfg: LocalityConfig, m: MeetingRow,
 def terms_paragraph(cfg: LocalityConfig, body: Body, rule: str) -> str:
     """The paragraph of the body's published terms of reference (config_views.terms_view)
     that a referral rests on, e.g. "5.2"."""
-    heading, start = (("Delegation", "") if rule == "delegated_limit"
-                      else ("Decisions", "Where consensus is not reached"))
+    heading, start = (("Delegation", ("",)) if rule == "delegated_limit"
+                      else ("Decisions", ("Where consensus is not reached",
+                                          "Where a partner does not vote for a matter")))
     for c_no, clause in enumerate(terms_view(cfg, body.id).clauses, start=1):
         if clause.heading != heading:
             continue

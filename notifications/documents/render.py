@@ -171,7 +171,8 @@ def make_env() -> Environment:
     env.filters.update(money=_money, signed=_signed, day=_day, short=_short, clock=_clock)
     env.tests["block"] = lambda value: isinstance(value, Block)
     env.globals.update(exempt_paragraphs=EXEMPT_PARAGRAPHS, lang=LANG,
-                       exempt_basis=exempt_basis, exclusion_of=exclusion_of)
+                       exempt_basis=exempt_basis, exclusion_of=exclusion_of,
+                       urgency_of=urgency_of)
     return env
 
 
@@ -183,6 +184,12 @@ def exempt_basis(regime: str, paragraph: int | None) -> str:
 def exclusion_of(regime: str) -> str:
     """Templates: the resolution excluding the public, the paragraphs stood by each item."""
     return REGIMES[regime].exclusion_resolution(())
+
+
+def urgency_of(regime: str) -> str:
+    """Templates: the rule under which the chair admits a late item as urgent."""
+    rule = REGIMES[regime].urgency_rule
+    return rule + "(b)" if rule.endswith("s100B(4)") else rule
 
 
 _ENV: Environment | None = None

@@ -1,8 +1,10 @@
-"""``s75 item``, ``s75 interest`` and ``s75 decide``: agenda items from draft to decision.
+"""``s75 item``: agenda items from draft to publication, routing, deferral, their history and
+key-decision facts. Interests are in :mod:`s75.cli.interests`, ``s75 decide`` in
+:mod:`s75.cli.decide`.
 
-Each change is one action (workflows/committee/item_actions.py, interest_actions.py) performed
-as the principal given by the root ``--as`` / ``S75_AS`` (else the locality's operator).
-Registered by s75/cli/main.py."""
+Each change is one action (workflows/committee/item_actions.py) performed as the principal
+given by the root ``--as`` / ``S75_AS`` (else the locality's operator). Registered by
+s75/cli/main.py."""
 
 from __future__ import annotations
 
@@ -15,18 +17,12 @@ import typer
 from decisions.agenda_rules import COMMON_WORDINGS
 from decisions.checklist import ANSWERS, STATUTORY
 from decisions.errors import InvalidInput
-from s75.cli.options import JsonOpt, clean_text, get_app, maybe_date, one_line
+from s75.cli.options import JsonOpt, clean_text, get_app, key_values, maybe_date, one_line
 from s75.cli.output import emit_object, emit_rows
 from workflows.committee import common
-from workflows.committee.interest_actions import (
-    DeclareInterest,
-    GrantDispensation,
-    RegisterInterest,
-)
 from workflows.committee.item_actions import (
     AcceptItem,
     AddItem,
-    Decide,
     DeferItem,
     EditItem,
     PublishItem,
@@ -41,7 +37,6 @@ from workflows.committee.tables import AgendaItemRow
 from workflows.events import UnitOfWork
 
 item_app = typer.Typer(no_args_is_help=True, help="Agenda items: add, submit, accept, publish.")
-interest_app = typer.Typer(no_args_is_help=True, help="Register and declare interests.")
 
 Opt = typer.Option
 
@@ -104,20 +99,6 @@ def _amount(value: str | None) -> Decimal | None:
                            "1200000 or 1,200,000.50") from None
 
 
-def _pairs(values: list[str], what: str, allowed: tuple[str, ...] | None = None
-           ) -> dict[str, str]:
-    out = {}
-    for v in values:
-        key, sep, val = v.partition("=")
-        if not sep or not key.strip():
-            raise InvalidInput(f"{what}: {v!r} is not KEY=VALUE (e.g. leader=for)")
-        if allowed is not None and val not in allowed:
-            raise InvalidInput(f"{what}: {v!r}: {val!r} is not valid; expected "
-                               f"{', '.join(allowed)}")
-        out[key.strip()] = val.strip()
-    return out
-
-
 @item_app.command("add")
 def item_add(
     ctx: typer.Context,
@@ -164,7 +145,7 @@ def item_add(
     body = _read(text_file, "--text-file") if text_file else clean_text(text, "--text")
     title = one_line(title, "TITLE")
     lead = one_line(lead, "--lead")
-    apps = [_appendix(k, Path(v)) for k, v in _pairs(appendix or [], "--appendix").items()]
+    apps = [_appendix(k, Path(v)) for k, v in key_values(appendix or [], "--appendix").items()]
     cover = {"decisions_required": decisions, "key_points": key_points, "impacts": impacts,
              "business_plan_link": business_plan, "conflicts_of_interest": conflicts,
              "previously_discussed": previously, "sponsor": sponsor, "presenter": presenter}
@@ -174,7 +155,7 @@ def item_add(
         public_interest_reason=exempt_reason, cover=cover, body_text=body,
         appendices=tuple(apps), pool_line_id=pool_line, amount=_amount(amount),
         proposal_id=proposal, action_text=wording,
-        checklist=_pairs(check or [], "--check"), author=author), _item)
+        checklist=key_values(check or [], "--check"), author=author), _item)
     emit_object(out, as_json)
 
 
@@ -218,9 +199,9 @@ def item_edit(
     if text_file is not None:
         changes["body_text"] = _read(text_file, "--text-file")
     if cover:
-        changes["cover"] = _pairs(cover, "--cover")
+        changes["cover"] = key_values(cover, "--cover")
     if check:
-        changes["checklist"] = _pairs(check, "--check")
+        changes["checklist"] = key_values(check, "--check")
     if not changes:
         raise InvalidInput("edit: nothing to change; give --title, --text-file, --wording, "
                            "--lead, --author, --cover or --check")
@@ -311,6 +292,7 @@ def item_show(ctx: typer.Context, item: Annotated[int, typer.Argument()],
     """An item with its cover sheet, declarations and decision."""
     from sqlmodel import select
 
+    from s75.cli.decide import implementation
     from workflows.committee import interests
     from workflows.committee.tables import DecisionRow
 
@@ -383,155 +365,5 @@ def item_key_decision(
     emit_object(out, as_json)
 
 
-# Interests ------------------------------------------------------------------------------------
-@interest_app.command("register")
-def interest_register(
-    ctx: typer.Context, member: Annotated[str, typer.Argument()],
-    nature: Annotated[str, Opt(help="pecuniary | non_pecuniary | indirect")],
-    description: Annotated[str, Opt(help="What the interest is")],
-    on: Annotated[str | None, Opt(help="Registered on [default: today]")] = None,
-    sensitive: Annotated[bool, Opt(help="Sensitive (Localism Act 2011 s32): the published "
-                                   "register withholds its details")] = False,
-    as_json: JsonOpt = False,
-) -> None:
-    """Add an interest to a member's register (as the member, or a secretary of their body)."""
-    out = get_app(ctx).perform(
-        RegisterInterest(member, nature, description, maybe_date(on, "--on"), sensitive),
-        lambda _uow, r: {"id": r.id, "member": r.member_id, "nature": r.nature,
-                         "description": r.description, "registered_on": r.registered_on})
-    emit_object(out, as_json)
-
-
-@interest_app.command("list")
-def interest_list(ctx: typer.Context, member: Annotated[str | None, Opt()] = None,
-                  as_json: JsonOpt = False) -> None:
-    """The register of interests."""
-    from workflows.committee import interests
-
-    with get_app(ctx).reading() as uow:
-        if member is not None:
-            common.member(uow.config, member)
-        rows = [{"id": r.id, "member": r.member_id, "nature": r.nature,
-                 "description": r.description, "registered_on": r.registered_on}
-                for r in interests.register_of(uow.session, member)]
-    emit_rows(rows, as_json, "Register of interests")
-
-
-@interest_app.command("declare")
-def interest_declare(
-    ctx: typer.Context, item: Annotated[int, typer.Argument()],
-    member: Annotated[str, typer.Argument()],
-    nature: Annotated[str, Opt(help="pecuniary | non_pecuniary | indirect")],
-    description: Annotated[str, Opt(help="What the interest is")],
-    managed: Annotated[str, Opt(help="left_room | no_vote | took_part")] = "left_room",
-    dispensation_by: Annotated[str | None, Opt(help="Who granted a dispensation")] = None,
-    dispensation_reason: Annotated[str | None, Opt(help="Why it was granted")] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Record a declaration of interest on an item and how it was managed (as the member
-    themself, or the body's secretary)."""
-    out = get_app(ctx).perform(
-        DeclareInterest(item, member, nature, description, managed, dispensation_by,
-                        dispensation_reason),
-        lambda _uow, d: {"item": d.item_id, "member": d.member_id, "nature": d.nature,
-                         "managed": d.managed, "dispensation_by": d.dispensation_by})
-    emit_object(out, as_json)
-
-
-# Decide ---------------------------------------------------------------------------------------
-def decide_command(
-    ctx: typer.Context, item: Annotated[int, typer.Argument()],
-    outcome: Annotated[str, Opt(help="approved | amended | noted")] = "approved",
-    objection: Annotated[list[str] | None, Opt(help="Member objecting (consensus)")] = None,
-    vote: Annotated[list[str] | None, Opt(help="MEMBER=for|against|abstain (majority)")] = None,
-    partner_vote: Annotated[list[str] | None, Opt(help="PARTNER=for|against|abstain")] = None,
-    casting: Annotated[str | None, Opt(help="Chair's casting vote on a tie: for | against")]
-    = None,
-    resolution: Annotated[str, Opt(help="The resolution as minuted")] = "",
-    reasons: Annotated[str, Opt(help="Reasons (executive decision record)")] = "",
-    alternatives: Annotated[str, Opt(help="Alternatives considered and rejected")] = "",
-    urgent: Annotated[bool, Opt("--urgent", help="Executive: exempt from call-in for urgency "
-                                "(needs --consent-by)")] = False,
-    consent_by: Annotated[str | None, Opt(help="With --urgent: the scrutiny chair who "
-                                               "consented")] = None,
-    urgent_reason: Annotated[str, Opt(help="With --urgent: why it cannot wait")] = "",
-    as_json: JsonOpt = False,
-) -> None:
-    """Take an item: quorum, the body's decision rule, referral; exit 2 when refused. The
-    output gives the date from which the decision may be implemented."""
-    if urgent and not (consent_by or "").strip():
-        raise InvalidInput("--urgent: needs --consent-by NAME, the chair of the overview and "
-                           "scrutiny committee who consented to the urgency")
-    if consent_by is not None and not urgent:
-        raise InvalidInput("--consent-by: only with --urgent")
-    positions = ("for", "against", "abstain")
-    votes = _pairs(vote or [], "--vote", positions) if vote else None
-    pvotes = _pairs(partner_vote or [], "--partner-vote", positions) if partner_vote else None
-    if casting is not None and casting not in ("for", "against"):
-        raise InvalidInput(f"--casting: {casting!r} is not valid; expected for or against")
-    action = Decide(item, outcome, tuple(objection or ()), votes,  # type: ignore[arg-type]
-                    pvotes, casting, resolution, reasons, alternatives,  # type: ignore[arg-type]
-                    urgent_consent_by=consent_by if urgent else None,
-                    urgent_reason=urgent_reason
-                    or "the decision cannot wait for the call-in period")
-    out, refusal = get_app(ctx).perform(action, _decided)
-    if refusal is not None:
-        raise refusal
-    emit_object(out, as_json)
-
-
-def implementation(uow: UnitOfWork, d: Any) -> str:
-    """From when the decision may be implemented, in words (nothing: nothing to implement)."""
-    from notifications.documents.call_in_views import call_in_facts
-
-    f = call_in_facts(uow.session, uow.config, d, common.local_day(uow.config, uow.now))
-    return f.implementation or "nothing to implement"
-
-
-def _decided(uow: UnitOfWork, r: Any) -> tuple[dict[str, Any], Any]:
-    from decisions.outcomes import account, resolution
-    from notifications.documents.minutes_gather import decision_facts
-
-    out: dict[str, Any] = {"item": r.item.id, "quorum": r.quorum.explain()}
-    if r.decision is not None:
-        d = r.decision
-        facts = decision_facts(uow.session, uow.config, d)
-        out |= {"decision": d.id, "outcome": d.outcome, "rule": d.rule_applied,
-                "resolution": resolution(facts), "account": account(facts),
-                "explanation": d.details.get("explanation"), "chair": d.chair_id,
-                "decision_date": d.decision_date, "call_in_expires": d.call_in_expires,
-                "notice_published_on": d.notice_published_on,
-                "call_in_state": d.call_in_state,
-                "may_be_implemented": implementation(uow, d),
-                "referrals": [{"id": x.id, "to_body": x.to_body_id,
-                               "to_meeting": x.to_meeting_id, "to_item": x.to_item_id}
-                              for x in r.referrals]}
-    return out, r.refusal
-
-
-@interest_app.command("dispense")
-def interest_dispense(
-    ctx: typer.Context, member: Annotated[str, typer.Argument(help="Member id")],
-    granted_by: Annotated[str, Opt(help="Who granted it, e.g. 'Audit Committee' or the "
-                                        "monitoring officer")],
-    reason: Annotated[str, Opt(help="Why (e.g. needed for a quorum)")],
-    item: Annotated[int | None, Opt(help="For this item only")] = None,
-    body: Annotated[str | None, Opt(help="For all of this body's business")] = None,
-    expires: Annotated[str | None, Opt(help="Last day it applies (YYYY-MM-DD)")] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Record a dispensation letting a member with an interest take part (Localism Act 2011
-    s33), for one item or a body's business."""
-    out = get_app(ctx).perform(
-        GrantDispensation(member, granted_by, reason, item_id=item, body_id=body,
-                          expires_on=maybe_date(expires, "--expires")),
-        lambda _uow, d: {"dispensation": d.id, "member": d.member_id, "item": d.item_id,
-                         "body": d.body_id, "granted_by": d.granted_by,
-                         "expires_on": d.expires_on})
-    emit_object(out, as_json)
-
-
 def register(app: typer.Typer) -> None:
     app.add_typer(item_app, name="item")
-    app.add_typer(interest_app, name="interest")
-    app.command("decide")(decide_command)

@@ -15,11 +15,13 @@ from decisions.terms import LocalityConfig
 from s75.app import make_app
 from s75.cli import (
     corrections,
+    decide,
     decision_app,
     decision_calls,
     demo,
     documents,
     gateways,
+    interests,
     item_review,
     items,
     meetings,
@@ -37,9 +39,9 @@ from s75.cli.output import console, emit_object, emit_rows, money
 from s75.config import load_config
 
 # Command modules: each defines ``register(app: typer.Typer) -> None``.
-COMMAND_MODULES = (proposals, gateways, meetings, items, pool, scheduler, documents, demo, serve,
-                   users, referrals, tokens, decision_calls, item_review, corrections,
-                   decision_app)
+COMMAND_MODULES = (proposals, gateways, meetings, items, interests, decide, pool, scheduler,
+                   documents, demo, serve, users, referrals, tokens, decision_calls,
+                   item_review, corrections, decision_app)
 
 
 def _version(value: bool) -> None:

@@ -25,6 +25,7 @@ __all__ = [
     "bound_integers",
     "clean_text",
     "get_app",
+    "key_values",
     "local_day_start",
     "maybe_date",
     "maybe_time",
@@ -167,3 +168,18 @@ def one_line(value: str, option: str, limit: int = 250) -> str:
         raise InvalidInput(f"{option}: {len(flat):,} characters is too long; give at most "
                            f"{limit:,}")
     return flat
+
+
+def key_values(values: list[str], what: str, allowed: tuple[str, ...] | None = None
+               ) -> dict[str, str]:
+    """``KEY=VALUE`` options (``--vote leader=for``) as a dict; ``allowed`` values only."""
+    out = {}
+    for v in values:
+        key, sep, val = v.partition("=")
+        if not sep or not key.strip():
+            raise InvalidInput(f"{what}: {v!r} is not KEY=VALUE (e.g. leader=for)")
+        if allowed is not None and val not in allowed:
+            raise InvalidInput(f"{what}: {v!r}: {val!r} is not valid; expected "
+                               f"{', '.join(allowed)}")
+        out[key.strip()] = val.strip()
+    return out

@@ -47,6 +47,8 @@ class DemoSummary:
     proposal_state: str = ""
     programme: str = ""
     """The other proposals' stages (s75/demo/programme.py), e.g. "1 stopped, 2 shadow ..."."""
+    referrals: list[str] = field(default_factory=list)
+    """Each referral's journey, in names (workflows/committee/referrals.py ``describe``)."""
     ended_at: datetime | None = None
 
     @property
@@ -60,6 +62,8 @@ class DemoSummary:
             f"meetings held        {t.meetings_held}",
             f"decisions            {t.decisions} ({t.referrals} referred, {t.deferred} deferred "
             "for want of quorum)",
+            f"referrals            {len(self.referrals)}"
+            + (": " + "; ".join(self.referrals) if self.referrals else ""),
             f"gateways             {t.gateways}; proposal now {self.proposal_state}",
             f"programme            {self.programme}",
             f"deadlines            {sum(self.deadlines.values())} issued: "
@@ -140,7 +144,26 @@ def run_demo(config_path: Path, out: Path, start: date, say: Say) -> DemoSummary
                              + ", ".join(f"{n} {st}" for st, n in sorted(states.items()))
                              + " (the gateway board: /proposals)")
         summary.deadlines.update(row.state for row in session.exec(select(DeadlineRow)).all())
+        summary.referrals = _referrals(UnitOfWork(session, cfg, now, operator(cfg), bus))
         summary.documents = export_documents(session, cfg, out, now)
     summary.ended_at = now
     engine.dispose()
     return summary
+
+
+def _referrals(uow: UnitOfWork) -> list[str]:
+    """"Joint Commissioning Committee to CCG Board, decided there and reported back (CCG
+    Board, 27 Sep 2019: approved; reported back at Joint Commissioning Committee, 13 Nov
+    2019)"."""
+    from workflows.committee.referrals import listing
+
+    out = []
+    for r in listing(uow):
+        back = str(r["reported_back"])
+        how = {"open": "not yet placed", "placed": f"placed at {r['placed_at']}"}.get(
+            r["state"], f"decided there ({r['placed_at']}: {r['outcome']}); the report back "
+                        + back if back.startswith("awaits") else
+                        f"decided there and reported back ({r['placed_at']}: {r['outcome']}; "
+                        f"reported back at {back})")
+        out.append(f"{r['from_body']} to {r['to_body']}, {how}")
+    return out

@@ -146,6 +146,10 @@ def script(y: Year) -> None:
           partial(_sit, y, body_id=nhs_body.id, day=referral_day,
                   take=(("referral/referred", "approved", ()),)),
           hour=hour(nhs_body.id))
+    # The Board's decision comes back: the joint committee's secretary accepts the report back
+    # for its next agenda, where the committee notes it.
+    y.add(cal.add_working_days(referral_day, 1), "accept the report back",
+          partial(_accept_report_back, y=y))
 
     # Gateways at the joint committee's meetings in shadow operation (six months).
     nhs = cast.nhs_partner
@@ -224,6 +228,9 @@ def _joint_meeting(y: Year, uow: UnitOfWork, *, i: int, day: date, keys: tuple[s
         outcome = "noted" if key.startswith("budget") else "approved"
         objections = (council_member,) if key == "referral" else ()
         take.append((key, outcome, objections))
+    back = y.item_ids.get(REPORT_BACK)
+    if back is not None and _on_meeting(uow, back, y.meeting_id(uow, joint.id, day)):
+        take.insert(0, (REPORT_BACK, "noted", ()))
     apologies: list[str] = []
     if i == 2:  # the due chair sends apologies
         mid = y.meeting_id(uow, joint.id, day)
@@ -276,6 +283,36 @@ def _accept(uow: UnitOfWork, *, y: Year, key: str) -> str:
     body_id = common.meeting(uow.session, common.item(uow.session, item_id).meeting_id).body_id
     perform(uow, AcceptItem(item_id), y.secretary(body_id))
     return f"referred item {item_id} accepted for the Board's agenda"
+
+
+REPORT_BACK = "referral/report_back"
+
+
+def _accept_report_back(uow: UnitOfWork, *, y: Year) -> str:
+    """The report back of the referral's outcome, placed on the referring body's next open
+    meeting when the receiving body decided: accepted by that body's secretary."""
+    from sqlmodel import select
+
+    from workflows.committee import common
+    from workflows.committee.records import ReferralRow
+
+    referred = y.item_ids.get("referral")
+    row = None if referred is None else uow.session.exec(select(ReferralRow).where(
+        ReferralRow.from_item_id == referred)).first()
+    if row is None or row.report_item_id is None:
+        return "no report back was placed"
+    item = common.item(uow.session, row.report_item_id)
+    body_id = common.meeting(uow.session, item.meeting_id).body_id
+    perform(uow, AcceptItem(row.report_item_id), y.secretary(body_id))
+    y.item_ids[REPORT_BACK] = row.report_item_id
+    return f"report back item {row.report_item_id} accepted for the referring body's agenda"
+
+
+def _on_meeting(uow: UnitOfWork, item_id: int, meeting_id: int) -> bool:
+    from workflows.committee import common
+
+    item = common.item(uow.session, item_id)
+    return item.meeting_id == meeting_id and item.state in ("accepted", "published")
 
 
 def _close_conditions(uow: UnitOfWork, *, y: Year) -> str:

@@ -192,3 +192,17 @@ def test_demo_on_three_partners_voting_one_vote_each_makes_a_referral(cli, tmp_p
     assert "referred item" in r.out and "accepted for the Board's agenda" in r.out
     assert "proposal now live" in r.out
     assert "Chief Executive of the Foundation Trust" in r.out  # the third partner signs
+    # The referral read back from the minutes: referred by the joint committee under its rule,
+    # taken by the CCG Board, and its outcome noted by the committee when it came back.
+    minutes = {p.name: " ".join(text(p).split()) for p in out.glob("*_jcc_minutes_public.pdf")}
+    [referred] = [t for t in minutes.values() if "That the decision be referred to CCG Board" in t]
+    assert ("How the decision was taken: Not agreed: a decision needs every partner's vote, and "
+            "Bolton Council voted against. Under paragraph 5.2 of the terms of reference the "
+            "decision is referred to CCG Board, at its meeting on") in referred
+    [back] = [t for t in minutes.values() if "Report back: decision of CCG Board on" in t]
+    assert re.search(r"Report back: decision of CCG Board on [^.]+ Resolved: That the report be "
+                     "noted.", back), back
+    assert "report back item" in r.out and "Report back: decision of CCG Board" in r.out
+    summary = r.out[r.out.index("\nSummary"):]
+    assert re.search(r"referrals\s+1: Joint Commissioning Committee to CCG Board, decided there "
+                     r"and reported back", summary), summary

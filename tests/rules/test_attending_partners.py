@@ -131,3 +131,28 @@ def test_attending_partner_takes_no_part_in_the_proposal(
                f"partner.pools = false), so it takes no part in {what}; the partners that " \
                "pool: council, ccg" in r.err, r.err
     assert js(*now, "proposal", "show", 1)["approvals"] == []  # nothing written
+
+
+def test_attending_partner_votes_when_the_terms_say_so_and_is_never_referred_to(
+        cli: Callable[..., Any], db_url: str, tmp_path: Path) -> None:
+    """``attending_vote = true``: the trust's block vote is then needed like the others (a
+    vote without it is refused, naming it, nothing written); a failed block vote is referred to
+    the pooling partners' sovereign bodies only, never to the trust's board."""
+    config = _variant(tmp_path, "attending_vote = false", "attending_vote = true")
+    s75 = _runner(cli, db_url, config)
+    js = _js(s75)
+    assert s75("init").code == 0
+    for body in ("cabinet", "ccg_board", "trust_board"):
+        js("meeting", "schedule", body, "--from", "2019-04-01", "--to", "2019-06-30")
+    m1, item = _published_item(js)
+    js("meeting", "attend", m1, *COUNCIL, *CCG, *TRUST)
+    r = s75("decide", item, "--partner-vote", "council=for", "--partner-vote", "ccg=for")
+    assert r.code == 2, r.text
+    assert "no block vote recorded for Bolton NHS Foundation Trust (trust)" in r.err
+    assert js("item", "show", item)["state"] == "published"  # nothing written
+    out = js("decide", item, "--partner-vote", "council=for", "--partner-vote", "ccg=for",
+             "--partner-vote", "trust=against")
+    assert out["outcome"] == "referred", out
+    assert sorted(x["to_body"] for x in out["referrals"]) == ["cabinet", "ccg_board"]
+    listed = js("referral", "list")
+    assert {x["to_body"] for x in listed} == {"Council Cabinet", "CCG Board"}

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from tests.principals import COVER_ARGS
 from tests.rules.world import CABINET, CABINET_VOTES, CCG, COUNCIL, World, make_world
 
 CCG_VOTES = ("--vote", "ccg_chair=for", "--vote", "accountable_officer=for", "--vote",
@@ -144,3 +145,55 @@ def test_meeting_pages_say_the_same(docs: Docs) -> None:
     assert "not subject to call-in" in notices["jcc"] and "regulation 12" not in notices["jcc"]
     assert "regulation 12" in notices["cabinet"]
     assert "may be implemented from Thursday 25 April 2019" in notices["cabinet"]
+
+
+def test_each_body_kind_deadline_rules_cite_its_own_law(docs: Docs) -> None:
+    """The deadlines the scheduler keeps (``s75 deadlines list --json``) name each body's law:
+    Cabinet SI 2012/2089 (reg 6(1) notice, regs 6(2) and 7 inspection), the JCC LGA 1972
+    s100A(6)/s100B(3), the CCG Board the 1960 Act."""
+    rules = {b: {d["kind"]: d["rule"] for d in docs.w.json("deadlines", "list", "--meeting", m)}
+             for b, m in docs.meeting.items()}
+    assert rules["cabinet"]["notice"] == "SI 2012/2089 reg 6(1): notice 5 clear days before"
+    assert rules["cabinet"]["publication"] == ("SI 2012/2089 regs 6(2) and 7: open to "
+                                               "inspection 5 clear days before")
+    assert "1972" not in rules["cabinet"]["notice"] + rules["cabinet"]["publication"]
+    assert rules["jcc"]["notice"] == "Local Government Act 1972 s100A(6): notice 5 clear days " \
+                                     "before"
+    assert rules["jcc"]["publication"].startswith("Local Government Act 1972 s100B(3)")
+    assert rules["ccg_board"]["notice"].startswith(
+        "Public Bodies (Admission to Meetings) Act 1960 s1(4)(a)")
+    assert "1972" not in rules["ccg_board"]["notice"] + rules["ccg_board"]["publication"]
+
+
+def test_executive_late_item_and_exclusion_cite_the_2012_regulations(docs: Docs) -> None:
+    """A late item at Cabinet is refused under its own procedure rules and the 2012
+    Regulations, not LGA 1972 s100B(4); its agenda and minutes exclude the public under reg
+    4(2)(b); nothing is written on refusal."""
+    w = docs.w
+    cabinet = w.meeting("cabinet", "2019-05-20")  # item deadline Fri 3 May 2019
+    item = w.json("item", "add", cabinet, "Late carers' grant", *COVER_ARGS,
+                  now="2019-05-14")["id"]
+    r = w.run("--as", "commissioning_lead", "item", "submit", item, "--on", "2019-05-14",
+              now="2019-05-14")
+    assert r.code == 2, r.text
+    assert ("  - Refused by the executive procedure rules (SI 2012/2089 regs 6(2) and 7): the "
+            "item was submitted on Tue 14 May 2019, after the item deadline of Fri 03 May 2019; "
+            "a late item needs the chair's consent (who agreed it is urgent) and the special "
+            "circumstances that make it urgent (recorded in the minutes)") in r.err
+    assert "1972" not in r.err
+    assert w.json("item", "show", item)["state"] == "draft"
+    agenda = w.pdf_text("agenda", docs.meeting["cabinet"])
+    assert ("on the grounds that it involves the likely disclosure of exempt information as "
+            "defined in the paragraphs of Part 1 of Schedule 12A to the Local Government Act "
+            "1972 shown against each item") in agenda
+    assert "(SI 2012/2089 reg 4(2)(b))" in agenda
+    minutes = w.pdf_text("minutes", docs.meeting["cabinet"])
+    assert "paragraph(s) 3 of Part 1 of Schedule 12A" in minutes
+    assert "(SI 2012/2089 reg 4(2)(b))" in minutes
+    terms = w.pdf_text("terms", "cabinet")
+    assert ("The agenda and reports are open to inspection 5 clear days before a meeting (regs "
+            "6(2) and 7); public notice of a meeting is given 5 clear days before (reg 6(1))."
+            ) in terms
+    assert "(SI 2012/2089 reg 9)" in terms and "(reg 10)" in terms and "(reg 11)" in terms
+    jcc_minutes = w.pdf_text("minutes", docs.meeting["jcc"])
+    assert "SI 2012/2089" not in jcc_minutes

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+from pypdf import PdfReader
 
 from tests.principals import COVER_ARGS
 
@@ -36,7 +39,7 @@ def _referred(s75json: Callable[..., Any], *, jcc_to: str = "2019-04-30") -> dic
 
 
 def test_open_referral_escalates_then_is_placed_and_reported_back(
-        s75: Callable[..., Result], s75json: Callable[..., Any]) -> None:
+        s75: Callable[..., Result], s75json: Callable[..., Any], tmp_path: Path) -> None:
     _referred(s75json)
     r = s75("referral", "list", "--state", "open")
     assert r.code == 0, r.text
@@ -84,6 +87,12 @@ def test_open_referral_escalates_then_is_placed_and_reported_back(
     assert report["action"] == "to_note" and report["state"] == "submitted"
     assert report["cover"]["decisions_required"] == "To note the decision of the CCG Board."
     assert "CCG Board, 26 April 2019: approved" in report["cover"]["previously_discussed"]
+    # ... and it is on that agenda, read back from the PDF.
+    s75json("item", "accept", report["id"])
+    pdf = tmp_path / "agenda.pdf"
+    assert s75("render", "agenda", report["meeting"], "--public", "--out", pdf).code == 0
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(pdf).pages)
+    assert f"Report back: decision of CCG Board on {TITLE}" in text, text
 
 
 def test_place_by_command_refusals_then_as_a_late_item(

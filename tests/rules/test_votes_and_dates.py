@@ -7,6 +7,7 @@ names the decision (of a held meeting) that made it, or is recorded from outside
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -158,3 +159,55 @@ def test_an_approval_names_the_decision_of_a_held_meeting(
     shown = s75(*SEPT, "proposal", "show", 1).out
     assert f"council by cabinet on 2018-09-17 (minute CAB/18/12; decision {d})" in shown
     assert "ccg by ccg_board on 2018-09-14 (minute CCG/18/9; from outside s75)" in shown
+
+
+def test_a_joint_body_with_delegated_authority_moves_the_start_in_one_decision(
+        cli: Callable[..., Result], db_url: str, tmp_path: Path) -> None:
+    """Point 5: "moving the start date needs each partner's decision (or the delegated joint
+    body's)": with ``delegated_stages = ["s75_approval"]`` the JCC's one decision moves it;
+    the Shadow Bolton Partnership Board, without that authority, is refused and nothing is
+    written."""
+    from tests.conftest import CONFIG
+
+    text = CONFIG.read_text(encoding="utf-8")
+    old = "delegated_limit = 20_000_000\n"
+    assert text.count(old) == 1
+    config = tmp_path / "delegated.toml"
+    config.write_text(text.replace(old, old + 'delegated_stages = ["s75_approval"]\n'),
+                      encoding="utf-8")
+
+    def s75(*args: object) -> Result:
+        return cli("--db", db_url, "--config", str(config), *SEPT, *(str(a) for a in args))
+
+    def js(*args: object) -> Any:
+        r = s75(*args, "--json")
+        assert r.code == 0, r.text
+        return json.loads(r.out)
+
+    assert s75("init").code == 0
+    js("proposal", "create", "Expand the pool")
+    move = ("proposal", "move-start", 1, "--to", "2019-07-01", "--meeting-date", "2018-09-12")
+    r = s75(*move, "--body", "sbpb", "--minute", "SBPB/18/3")
+    assert r.code == 2, r.text
+    assert ("Shadow Bolton Partnership Board (sbpb) cannot move the start date of proposal 1 "
+            "'Expand the pool'; it is moved by each partner's sovereign body (Council Cabinet, "
+            "CCG Board) or, with delegated authority for the agreement, Joint Commissioning "
+            "Committee") in r.err
+    assert js("proposal", "show", 1)["start_date"] == "2019-04-01"  # nothing written
+    out = js(*move, "--body", "jcc", "--minute", "JCC/18/21")
+    assert out["moved"] == "yes: every partner has decided", out
+    shown = js("proposal", "show", 1)
+    assert shown["start_date"] == "2019-07-01" and shown["signing_deadline"] == "2019-06-30"
+
+
+def test_a_refused_route_writes_nothing(
+        jcc: list[dict[str, Any]], s75: Callable[..., Result],
+        s75json: Callable[..., Any]) -> None:
+    cabinet = s75json("meeting", "list", "--body", "cabinet")[0]["id"]
+    before = s75json("meeting", "show", cabinet)["items"]
+    standing = next(i for i in s75json("meeting", "show", jcc[0]["id"])["items"]
+                    if i["title"].startswith("Minutes"))
+    r = s75("item", "route", standing["id"], cabinet)
+    assert r.code == 2 and "is standing business (minutes) of its own meeting" in r.err, r.text
+    assert "Traceback" not in r.text
+    assert s75json("meeting", "show", cabinet)["items"] == before

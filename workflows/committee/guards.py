@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from decisions.access import regime_of
 from decisions.agenda_rules import late_item_check, publication_deadline, validate_exempt
 from decisions.errors import S75Error
 from workflows.committee.tables import AgendaItemRow, MeetingRow
@@ -82,7 +83,8 @@ def _on_time(subject: AgendaItemRow, facts: Mapping[str, Any], uow: UnitOfWork) 
         return None
     try:
         late_item_check(_day(facts, "submitted_on", uow), m.item_deadline,
-                        facts.get("urgency_reason"), facts.get("chair_consent_by"))
+                        facts.get("urgency_reason"), facts.get("chair_consent_by"),
+                        rule=regime_of(_body(uow, m.body_id)).urgency_rule)
     except S75Error as exc:
         return exc.message
     return None
@@ -103,7 +105,8 @@ def _published(subject: AgendaItemRow, facts: Mapping[str, Any],
     if on <= by:
         return None
     try:
-        late_item_check(on, by, facts.get("urgency_reason"), facts.get("chair_consent_by"))
+        late_item_check(on, by, facts.get("urgency_reason"), facts.get("chair_consent_by"),
+                        rule=regime_of(body).urgency_rule)
     except S75Error as exc:
         return (f"publication: {body.deadlines.publication_clear_days} clear days before the "
                 f"meeting means publishing by {by:%a %d %b %Y}; {exc.message}")

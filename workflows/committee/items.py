@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from decisions.access import regime_of
 from decisions.agenda_rules import check_wording, validate_action, validate_exempt
 from decisions.checklist import check_answers
 from decisions.errors import InvalidInput, RuleRefused
@@ -159,7 +160,7 @@ def _check_consent_by(uow: UnitOfWork, m: MeetingRow, by: str | None) -> None:
     body = uow.config.body_by_id(m.body_id)
     chairs = {c for c in (*body.chair_rotation, body.chair, body.vice_chair) if c}
     if by not in chairs:
-        raise RuleRefused("Local Government Act 1972 s100B(4)",
+        raise RuleRefused(regime_of(body).urgency_rule,
                           f"urgency consent is the chair's to give; {by} is not a chair, "
                           f"co-chair or vice-chair of {body.name} ({', '.join(sorted(chairs))})")
 

@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 
 from sqlmodel import Session, col, select
 
+from decisions.access import regime_of
 from decisions.agenda_rules import end_of_day_utc
 from decisions.errors import InvalidInput, NotFound, RuleRefused
 from decisions.referral import MeetingSlot, next_open_meeting
@@ -259,7 +260,7 @@ def check_place(uow: UnitOfWork, r: ReferralRow, m: MeetingRow, *, urgent: bool 
         ref_day = ref_m.local_date or common.local_day(cfg, ref_m.starts_at)
         deadline = m.item_deadline.isoformat() if m.item_deadline else "its start"
         raise RuleRefused(
-            "late items (LGA 1972 s100B(4))",
+            f"late items ({regime_of(to_body).urgency_rule})",
             f"--meeting: the item deadline of {common.describe_meeting(cfg, m)} ({deadline}) "
             f"had passed when the referral was made ({ref_day.isoformat()}); place it there as "
             "a late item (--urgency-reason and --chair-consent), or on a later meeting "
