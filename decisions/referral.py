@@ -59,7 +59,9 @@ def referral_reason(cfg: LocalityConfig, body: Body, affected_lines: Sequence[st
         what = f"the pool line(s) {services}"
     else:
         what = "the whole pool"
-    return (f"Referred by {body.name} to {target_name}: consensus could not be reached on a "
+    failed = ("the partners' votes did not all agree" if body.decision_rule ==
+              "one_vote_per_partner" else "consensus could not be reached")
+    return (f"Referred by {body.name} to {target_name}: {failed} on a "
             f"decision affecting {what}; under the terms of reference the decision goes to the "
             "previously responsible Board or Cabinet.")
 

@@ -149,3 +149,12 @@ def test_above_the_delegated_limit_goes_to_every_sovereign_body(config: Locality
         "£25,000,000 is above Joint Commissioning Committee's delegated limit of £20,000,000 "
         "under the scheme of delegation, so the decision goes to Council Cabinet and CCG Board.")
     assert delegation_route(config, jcc, None) == ["jcc"]
+
+
+def test_a_failed_block_vote_is_not_called_a_failure_of_consensus(
+        config: LocalityConfig) -> None:
+    jcc = config.body_by_id("jcc").model_copy(update={"decision_rule": "one_vote_per_partner"})
+    reason = referral_reason(config, jcc, None, "ccg_board")
+    assert "the partners' votes did not all agree on a decision affecting the whole pool" \
+        in reason
+    assert "consensus" not in reason
