@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlmodel import col, select
+from sqlmodel import select
 
 from decisions.principals import SYSTEM
 from notifications.deadlines import local_date
 from notifications.tables import DeadlineRow
 from workflows.actions import perform
+from workflows.committee import common
 from workflows.committee import items as svc
 from workflows.committee.meeting_actions import PublishMeeting
 from workflows.committee.tables import AgendaItemRow, MeetingRow
@@ -39,9 +40,7 @@ class Publication:
 def publish_agenda(uow: UnitOfWork, m: MeetingRow) -> Publication:
     assert m.id is not None
     out = Publication()
-    rows = list(uow.session.exec(select(AgendaItemRow).where(AgendaItemRow.meeting_id == m.id)
-                                 .order_by(col(AgendaItemRow.position))))
-    for item in rows:
+    for item in common.items_of(uow.session, m.id):
         if (item.standing is None and item.state in AWAITING_REPORT
                 and not item.urgency_consent_by and item.id is not None):
             new = svc.defer_item(uow, item, "report not ready for publication at the "
