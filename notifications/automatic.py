@@ -24,7 +24,7 @@ from workflows.actions import perform
 from workflows.committee import common
 from workflows.committee import items as svc
 from workflows.committee.meeting_actions import PublishMeeting
-from workflows.committee.tables import AgendaItemRow, MeetingRow
+from workflows.committee.tables import MeetingRow
 from workflows.events import UnitOfWork
 
 AWAITING_REPORT = ("submitted",)
@@ -60,9 +60,9 @@ def already_met(uow: UnitOfWork, row: DeadlineRow) -> str | None:
     except ValueError:
         sid = -1
     if row.kind == "agenda_items" and row.meeting_id is not None:
-        n = sum(1 for i in s.exec(select(AgendaItemRow).where(
-            AgendaItemRow.meeting_id == row.meeting_id))
-            if i.standing is None and i.submitted_at is not None and i.submitted_at <= row.due_at)
+        n = sum(1 for i in common.items_of(s, row.meeting_id)
+                if i.standing is None and i.submitted_at is not None
+                and i.submitted_at <= row.due_at)
         return f"{n} item(s) notified" if n else None
     if row.kind == "action":
         from workflows.committee.records import ActionRow
