@@ -8,9 +8,11 @@ deadline: the agenda published, the notice issued, the call-in window closed) or
 
 Idempotent: reminders and escalations go through the outbox's unique keys, and a closed
 deadline is never processed again, so a second call for the same ``now`` does nothing more.
-It runs in the caller's transaction; each deadline in a savepoint, so a refusal by a rule
-(say, publication refused for an invalid Part 2 item) is reported and escalated without
-undoing the rest.
+It runs in the caller's transaction. A refusal by a rule (say, publication refused for an
+invalid Part 2 item) is reported and escalated without undoing the rest: the publication at
+the agenda deadline, which writes before its rules can refuse it, runs in a savepoint; any
+other deadline writes nothing before a refusal can come, so its row is put back as it was.
+Its report carries the next moment it has work (``next_at``), read in the same transaction.
 """
 
 from __future__ import annotations
