@@ -205,8 +205,8 @@ def section(results: list[DueResult], load: tuple[float, float]) -> str:
         met = "met" if r.ratio <= 5 else f"missed by {r.ratio / 5:.1f}x"
         lines.append(f"| {r.scale}x ({r.meetings:,} meetings) | {r.deadlines:,} | "
                      f"{r.messages:,} | {r.steps:,} | {wall:.2f} s ± {spread:.2f} | "
-                     f"{statistics.median(r.cpu):.2f} s | {statistics.median(r.raw):.2f} s, "
-                     f"{statistics.median(r.raw_cpu):.2f} s | {r.ratio:.1f}x: {met} | "
+                     f"{statistics.median(r.cpu):.2f} s | {statistics.median(r.raw):.3f} s, "
+                     f"{statistics.median(r.raw_cpu):.3f} s | {r.ratio:.1f}x: {met} | "
                      f"{r.cpu_ratio:.1f}x | {r.per_deadline_ms:.2f} ms | "
                      f"{r.per_deadline_ms / base:.2f}x | "
                      f"{r.statements / max(r.deadlines, 1):.1f} |")
