@@ -45,8 +45,9 @@ def main() -> None:
                     help="which benchmark to run [default: all]")
     ap.add_argument("--scale-runs", type=int, default=3,
                     help="triggers and scheduler: runs per figure (median and spread)")
-    ap.add_argument("--runs", type=int, default=10,
-                    help="start-up: fresh processes per command (the median is kept)")
+    ap.add_argument("--runs", type=int, default=5,
+                    help="start-up: fresh processes per command (the median is kept; 5, not "
+                         "10: about a seventh of make bench's time went to the start-up runs)")
     ap.add_argument("--items", type=int, default=None,
                     help="reports in the 100x pack [default: 36, about 400 pages]")
     ap.add_argument("--repeat", type=int, default=3,

@@ -15,15 +15,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlmodel import col, select
+from sqlmodel import select
 
 from decisions.principals import SYSTEM
 from notifications.deadlines import local_date
 from notifications.tables import DeadlineRow
 from workflows.actions import perform
+from workflows.committee import common
 from workflows.committee import items as svc
 from workflows.committee.meeting_actions import PublishMeeting
-from workflows.committee.tables import AgendaItemRow, MeetingRow
+from workflows.committee.tables import MeetingRow
 from workflows.events import UnitOfWork
 
 AWAITING_REPORT = ("submitted",)
@@ -39,9 +40,7 @@ class Publication:
 def publish_agenda(uow: UnitOfWork, m: MeetingRow) -> Publication:
     assert m.id is not None
     out = Publication()
-    rows = list(uow.session.exec(select(AgendaItemRow).where(AgendaItemRow.meeting_id == m.id)
-                                 .order_by(col(AgendaItemRow.position))))
-    for item in rows:
+    for item in common.items_of(uow.session, m.id):
         if (item.standing is None and item.state in AWAITING_REPORT
                 and not item.urgency_consent_by and item.id is not None):
             new = svc.defer_item(uow, item, "report not ready for publication at the "
@@ -61,9 +60,9 @@ def already_met(uow: UnitOfWork, row: DeadlineRow) -> str | None:
     except ValueError:
         sid = -1
     if row.kind == "agenda_items" and row.meeting_id is not None:
-        n = sum(1 for i in s.exec(select(AgendaItemRow).where(
-            AgendaItemRow.meeting_id == row.meeting_id))
-            if i.standing is None and i.submitted_at is not None and i.submitted_at <= row.due_at)
+        n = sum(1 for i in common.items_of(s, row.meeting_id)
+                if i.standing is None and i.submitted_at is not None
+                and i.submitted_at <= row.due_at)
         return f"{n} item(s) notified" if n else None
     if row.kind == "action":
         from workflows.committee.records import ActionRow

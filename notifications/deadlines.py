@@ -280,6 +280,11 @@ def financial_year_start(cfg: LocalityConfig, year: int) -> date:
     return date(year, month, day)
 
 
+def quarterly_report_keys(fy_start: date, subject_id: str = "pool") -> list[str]:
+    """The keys of :func:`quarterly_report_deadlines` (without working them out)."""
+    return [f"quarterly_report:{subject_id}:{fy_start.year}Q{q + 1}" for q in range(4)]
+
+
 def quarterly_report_deadlines(cfg: LocalityConfig, fy_start: date, subject_id: str = "pool",
                                proposal_id: int | None = None,
                                cal: WorkingCalendar | None = None) -> list[PlannedDeadline]:
@@ -292,8 +297,7 @@ def quarterly_report_deadlines(cfg: LocalityConfig, fy_start: date, subject_id: 
         year, month = fy_start.year + (m - 1) // 12, (m - 1) % 12 + 1
         due = last_working_day_of_month(cal, year, month)
         label = f"Q{q + 1} {fy_start.year}/{(fy_start.year + 1) % 100:02d}"
-        out.append(_make(cfg, None, cal,
-                         key=f"quarterly_report:{subject_id}:{fy_start.year}Q{q + 1}",
+        out.append(_make(cfg, None, cal, key=quarterly_report_keys(fy_start, subject_id)[q],
                          kind="quarterly_report", subject_type="pool", subject_id=subject_id,
                          proposal_id=proposal_id, owner_id=owner_id, owner_email=email,
                          title=f"Quarterly pooled fund report {label} to partners",

@@ -97,10 +97,13 @@ def queue_many(session: Session, messages: Sequence[Outgoing], now: datetime) ->
              "state": "pending", "attempts": 0, "next_attempt_at": now,
              "attachments": list(m.attachments),
              "deadline_id": m.deadline_id} for m in messages]
-    stmt = _queue_statement(session.get_bind().dialect.name)
+    # On the session's connection, as a Core statement: the outbox depends on no pending ORM
+    # change, so nothing is flushed for it.
+    conn = session.connection()
+    stmt = _queue_statement(conn.dialect.name)
     if len(rows) == 1:
-        return {str(k) for k in session.execute(stmt, rows[0]).scalars()}
-    return {str(k) for k in session.execute(stmt, rows).scalars()}
+        return {str(k) for k in conn.execute(stmt, rows[0]).scalars()}
+    return {str(k) for k in conn.execute(stmt, rows).scalars()}
 
 
 def queue(session: Session, *, key: str, recipient: str, subject: str, body: str,

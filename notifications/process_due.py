@@ -8,17 +8,20 @@ deadline: the agenda published, the notice issued, the call-in window closed) or
 
 Idempotent: reminders and escalations go through the outbox's unique keys, and a closed
 deadline is never processed again, so a second call for the same ``now`` does nothing more.
-It runs in the caller's transaction; each deadline in a savepoint, so a refusal by a rule
-(say, publication refused for an invalid Part 2 item) is reported and escalated without
-undoing the rest.
+It runs in the caller's transaction. A refusal by a rule (say, publication refused for an
+invalid Part 2 item) is reported and escalated without undoing the rest: the publication at
+the agenda deadline, which writes before its rules can refuse it, runs in a savepoint; any
+other deadline writes nothing before a refusal can come, so its row is put back as it was.
+Its report carries the next moment it has work (``next_at``), read in the same transaction.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, bindparam
 from sqlmodel import Session, col, select
 
 from decisions.errors import S75Error
@@ -50,6 +53,8 @@ class DueReport:
     now: datetime
     events: list[Happened] = field(default_factory=list)
     late: list[int] = field(default_factory=list)
+    next_at: datetime | None = None
+    """When process_due next has work (read in the same transaction, after this run)."""
 
     def count(self, what: str) -> int:
         return sum(1 for e in self.events if e.what == what)
@@ -68,17 +73,47 @@ def _note(report: DueReport, row: DeadlineRow, what: str, detail: str = "") -> N
 def plan_standing(uow: UnitOfWork) -> None:
     """Deadlines that come from config rather than events: the quarterly reports to partners
     on the configured pool (``pool.financial_year``). A report already overdue when first
-    planned (the engine started late in the year) is not planned, rather than escalated."""
+    planned (the engine started late in the year) is not planned, rather than escalated.
+    Worked out once per config; one query while any is still to come (none after the last)."""
     cfg = uow.config
     start = dl.financial_year_start(cfg, cfg.pool.start_year)
-    for p in dl.quarterly_report_deadlines(cfg, start):
-        if p.due_at > uow.now and not _exists(uow, p.key):
+    to_come = [p for p in _quarterly(cfg, start) if p.due_at > uow.now]
+    if not to_come:
+        return
+    have = set(uow.session.exec(_statement("planned"), params={"keys": [p.key for p in to_come]}))
+    for p in to_come:
+        if p.key not in have:
             store.plan(uow.session, p, uow.now)
 
 
-def _exists(uow: UnitOfWork, key: str) -> bool:
-    return uow.session.exec(select(DeadlineRow.id).where(DeadlineRow.key == key)).first() \
-        is not None
+_QUARTERLY: list[tuple[LocalityConfig, date, list[dl.PlannedDeadline]]] = []
+
+
+def _quarterly(cfg: LocalityConfig, start: date) -> list[dl.PlannedDeadline]:
+    """The pool's quarterly report deadlines, worked out once per (immutable) config."""
+    if _QUARTERLY and _QUARTERLY[0][0] is cfg and _QUARTERLY[0][1] == start:
+        return _QUARTERLY[0][2]
+    planned = dl.quarterly_report_deadlines(cfg, start)
+    _QUARTERLY[:] = [(cfg, start, planned)]
+    return planned
+
+
+_STATEMENTS: dict[str, Any] = {}
+
+
+def _statement(name: str) -> Any:
+    """process_due's queries, built once (a statement built per call costs more than running
+    it): the deadlines whose moment has come, and the keys of planned deadlines."""
+    stmt = _STATEMENTS.get(name)
+    if stmt is None:
+        if name == "due":
+            stmt = (select(DeadlineRow).where(DeadlineRow.state == "pending")
+                    .where(col(DeadlineRow.next_at) <= bindparam("now")))
+        else:
+            stmt = select(DeadlineRow.key).where(
+                col(DeadlineRow.key).in_(bindparam("keys", expanding=True)))
+        _STATEMENTS[name] = stmt
+    return stmt
 
 
 def _remind(uow: UnitOfWork, row: DeadlineRow, report: DueReport) -> None:
@@ -157,30 +192,55 @@ def process_due(uow: UnitOfWork) -> DueReport:
     """Act on every deadline whose time has come by ``uow.now`` (see the module doc)."""
     report = DueReport(uow.now)
     plan_standing(uow)
-    rows = list(uow.session.exec(select(DeadlineRow).where(DeadlineRow.state == "pending")
-                                 .where(col(DeadlineRow.next_at) <= uow.now)))
+    rows = list(uow.session.exec(_statement("due"), params={"now": uow.now}))
     for row in sorted(rows, key=_order):
         if row.state != "pending":  # closed by an event fired for an earlier deadline
             if row.closed_at == uow.now:
                 _note(report, row, row.state, row.outcome)
             continue
-        savepoint = uow.session.begin_nested()
+        if _automatic(uow, row):
+            _in_savepoint(uow, row, report)
+            continue
+        # Nothing else writes before a rule can refuse it (the outbox checks every recipient
+        # before its one INSERT), so no savepoint: a refusal puts the row back as it was.
+        before = (row.state, row.outcome, row.closed_at, row.next_at, row.details)
         try:
-            _remind(uow, row, report)
-            if row.due_at <= uow.now and row.state == "pending":
-                if uow.now - row.due_at > LATE_AFTER:
-                    row.details = {**row.details, "processed_late": uow.now.isoformat()}
-                    assert row.id is not None
-                    report.late.append(row.id)
-                _resolve(uow, row, report)
-            row.next_at = store.next_at(row)
-            uow.session.add(row)
-            savepoint.commit()
+            _step(uow, row, report)
         except S75Error as exc:
-            savepoint.rollback()
+            row.state, row.outcome, row.closed_at, row.next_at, row.details = before
             _fail(uow, row, report, exc.message)
     uow.session.flush()
+    report.next_at = store.next_due(uow.session)
     return report
+
+
+def _automatic(uow: UnitOfWork, row: DeadlineRow) -> bool:
+    """Whether processing ``row`` now may run an automatic step through the committees'
+    actions (the agenda published at its deadline), which writes before its rules can refuse
+    it: that deadline is processed in a savepoint."""
+    return row.kind == "publication" and row.meeting_id is not None and row.due_at <= uow.now
+
+
+def _step(uow: UnitOfWork, row: DeadlineRow, report: DueReport) -> None:
+    _remind(uow, row, report)
+    if row.due_at <= uow.now and row.state == "pending":
+        if uow.now - row.due_at > LATE_AFTER:
+            row.details = {**row.details, "processed_late": uow.now.isoformat()}
+            assert row.id is not None
+            report.late.append(row.id)
+        _resolve(uow, row, report)
+    row.next_at = store.next_at(row)
+    uow.session.add(row)
+
+
+def _in_savepoint(uow: UnitOfWork, row: DeadlineRow, report: DueReport) -> None:
+    savepoint = uow.session.begin_nested()
+    try:
+        _step(uow, row, report)
+        savepoint.commit()
+    except S75Error as exc:
+        savepoint.rollback()
+        _fail(uow, row, report, exc.message)
 
 
 def _fail(uow: UnitOfWork, row: DeadlineRow, report: DueReport, message: str) -> None:

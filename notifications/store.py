@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from notifications.deadlines import PlannedDeadline
@@ -80,25 +81,40 @@ def close(row: DeadlineRow, state: str, outcome: str, now: datetime) -> None:
         row.details = {**row.details, "late": True}
 
 
+_FILTERS = ("subject_type", "subject_id", "meeting_id", "proposal_id")
+_FINDS: dict[tuple[bool, tuple[str, ...], bool], Any] = {}
+
+
+def _find_statement(by_kind: bool, filters: tuple[str, ...], pending_only: bool) -> Any:
+    """The SELECT of :func:`find` for this set of filters, built once (its values are bound
+    parameters)."""
+    key = (by_kind, filters, pending_only)
+    stmt = _FINDS.get(key)
+    if stmt is None:
+        stmt = select(DeadlineRow)
+        if by_kind:
+            stmt = stmt.where(col(DeadlineRow.kind).in_(bindparam("kinds", expanding=True)))
+        for name in filters:
+            stmt = stmt.where(getattr(DeadlineRow, name) == bindparam(name))
+        if pending_only:
+            stmt = stmt.where(DeadlineRow.state == OPEN)
+        stmt = _FINDS[key] = stmt.order_by(col(DeadlineRow.due_at), col(DeadlineRow.id))
+    return stmt
+
+
 def find(session: Session, *, kind: str | Iterable[str] | None = None,
          subject_type: str | None = None, subject_id: object = None,
          meeting_id: int | None = None, proposal_id: int | None = None,
          pending_only: bool = True) -> list[DeadlineRow]:
-    stmt = select(DeadlineRow)
+    values: dict[str, Any] = {"subject_type": subject_type,
+                              "subject_id": None if subject_id is None else str(subject_id),
+                              "meeting_id": meeting_id, "proposal_id": proposal_id}
+    params = {k: v for k, v in values.items() if v is not None}
     if kind is not None:
-        kinds = [kind] if isinstance(kind, str) else list(kind)
-        stmt = stmt.where(col(DeadlineRow.kind).in_(kinds))
-    if subject_type is not None:
-        stmt = stmt.where(DeadlineRow.subject_type == subject_type)
-    if subject_id is not None:
-        stmt = stmt.where(DeadlineRow.subject_id == str(subject_id))
-    if meeting_id is not None:
-        stmt = stmt.where(DeadlineRow.meeting_id == meeting_id)
-    if proposal_id is not None:
-        stmt = stmt.where(DeadlineRow.proposal_id == proposal_id)
-    if pending_only:
-        stmt = stmt.where(DeadlineRow.state == OPEN)
-    return list(session.exec(stmt.order_by(col(DeadlineRow.due_at), col(DeadlineRow.id))))
+        params["kinds"] = [kind] if isinstance(kind, str) else list(kind)
+    stmt = _find_statement(kind is not None, tuple(k for k in _FILTERS if k in params),
+                           pending_only)
+    return list(session.exec(stmt, params=params))
 
 
 def close_matching(session: Session, now: datetime, state: str, outcome: str,
@@ -111,8 +127,14 @@ def close_matching(session: Session, now: datetime, state: str, outcome: str,
     return rows
 
 
+_NEXT_DUE: list[Any] = []
+
+
 def next_due(session: Session) -> datetime | None:
-    stmt = (select(DeadlineRow.next_at).where(DeadlineRow.state == OPEN)
-            .where(col(DeadlineRow.next_at).is_not(None))
-            .order_by(col(DeadlineRow.next_at)).limit(1))
-    return session.exec(stmt).first()
+    """The next moment any pending deadline has work (the ``(state, next_at)`` index)."""
+    if not _NEXT_DUE:
+        _NEXT_DUE.append(select(DeadlineRow.next_at).where(DeadlineRow.state == OPEN)
+                         .where(col(DeadlineRow.next_at).is_not(None))
+                         .order_by(col(DeadlineRow.next_at)).limit(1))
+    found: datetime | None = session.exec(_NEXT_DUE[0]).first()
+    return found

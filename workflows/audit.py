@@ -223,3 +223,56 @@ def back_entry(payload: dict[str, Any], zone: Any) -> str:
         return ""
     return (f"entered {entered.day} {entered:%b %Y %H:%M} as of "
             f"{as_of.day} {as_of:%b %Y %H:%M}")
+
+
+
+_MOVE_TO = (update(_HEADS).where(*_CAS)
+            .values(count=bindparam("new_count"), last_hash=bindparam("new_hash"),
+                    last_id=sa_select(_EVENTS.c.id).where(_EVENTS.c.hash == bindparam("new_hash"))
+                    .scalar_subquery()))
+"""The head moved to the event whose (unique) hash is ``new_hash``, if it is still the one the
+batch links to."""
+
+
+def append_events(session: Session, events: list[dict[str, Any]]) -> int:
+    """Append ``events`` (each a dict of :func:`append_event`'s keyword arguments), in order,
+    as one batch: one INSERT of them all (an executemany) and one compare and swap of the head
+    to the last, which succeeds only if the head is still the one the first event links to.
+    The chain is exactly the one appending them one by one would write; if another writer
+    moved the head since, the events are removed again and linked to the head read under its
+    lock, as :func:`append_event` does. Returns how many were appended."""
+    from datetime import UTC
+
+    if not events:
+        return 0
+    conn = session.connection()
+    values = [{"at": e["at"].astimezone(UTC), "actor": e["actor"],
+               "subject_type": e["subject_type"], "subject_id": e["subject_id"],
+               "action": e["action"], "from_state": e.get("from_state"),
+               "to_state": e.get("to_state"),
+               "payload": json.loads(canonical(e.get("payload") or {}))} for e in events]
+    known = conn.info.get(_HEAD_KEY)
+    if known is None or not _extend_many(conn, known, values):
+        conn.info.pop(_HEAD_KEY, None)
+        if not _extend_many(conn, _read_head(conn), values):  # pragma: no cover - locked
+            raise RuntimeError("the audit head changed while locked")
+    return len(values)
+
+
+def _extend_many(conn: Connection, known: tuple[int, str], values: list[dict[str, Any]]) -> bool:
+    """:func:`append_events` after the head ``known`` (False if the head moved meanwhile)."""
+    from types import SimpleNamespace
+
+    count, prev = known
+    for v in values:
+        v["prev_hash"] = prev
+        v["hash"] = prev = event_hash(prev, hashed_fields(cast(AuditEventRow,
+                                                               SimpleNamespace(**v))))
+    conn.execute(_INSERT, values)
+    moved = conn.execute(_MOVE_TO, {"old_count": count, "old_hash": known[1],
+                                    "new_count": count + len(values), "new_hash": prev})
+    if cast(Any, moved).rowcount != 1:
+        conn.execute(delete(_EVENTS).where(_EVENTS.c.hash.in_([v["hash"] for v in values])))
+        return False
+    conn.info[_HEAD_KEY] = (count + len(values), prev)
+    return True

@@ -4,8 +4,10 @@ working calendar and time zone from config, the body of a meeting, its next meet
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
 from decisions.calendar import WorkingCalendar, calendar_for
@@ -95,10 +97,16 @@ def meetings_after(session: Session, body_id: str, after: datetime) -> list[Meet
         .order_by(col(MeetingRow.starts_at))).all())
 
 
+_ITEMS_OF: list[Any] = []
+
+
 def items_of(session: Session, meeting_id: int) -> list[AgendaItemRow]:
-    return list(session.exec(
-        select(AgendaItemRow).where(AgendaItemRow.meeting_id == meeting_id)
-        .order_by(col(AgendaItemRow.position), col(AgendaItemRow.id))).all())
+    """The meeting's items in agenda order (the statement built once)."""
+    if not _ITEMS_OF:
+        _ITEMS_OF.append(select(AgendaItemRow)
+                         .where(AgendaItemRow.meeting_id == bindparam("meeting_id"))
+                         .order_by(col(AgendaItemRow.position), col(AgendaItemRow.id)))
+    return list(session.exec(_ITEMS_OF[0], params={"meeting_id": meeting_id}).all())
 
 
 def bump(row: MeetingRow | AgendaItemRow) -> None:

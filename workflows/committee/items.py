@@ -19,6 +19,7 @@ from decisions.checklist import check_answers
 from decisions.errors import InvalidInput, RuleRefused
 from workflows.committee import appendices as appendix_files
 from workflows.committee import common
+from workflows.committee.bulk import fire_all
 from workflows.committee.common import CLOSING_POSITION
 from workflows.committee.events import ItemDrafted, MeetingPublished
 from workflows.committee.records import UrgencyConsentRow
@@ -256,11 +257,12 @@ def publish_meeting(uow: UnitOfWork, meeting_id: int, *, published_on: date | No
         raise RuleRefused("meeting lifecycle", f"{common.describe_meeting(uow.config, m)} is "
                           f"{m.status}; only a scheduled meeting's agenda is published")
     on = published_on or common.local_day(uow.config, uow.now)
-    out = []
-    for item in common.items_of(uow.session, meeting_id):
-        if item.state == "accepted":
-            assert item.id is not None
-            out.append(publish(uow, item.id, published_on=on))
+    # Each accepted item as publish() would move it (no urgency consent: the guards decide),
+    # as one set: one versioned UPDATE, their audit events in one batch (workflows/committee/
+    # bulk.py).
+    out = [i for i in common.items_of(uow.session, meeting_id) if i.state == "accepted"]
+    facts = {"published_on": on.isoformat(), "urgency_reason": None, "chair_consent_by": None}
+    fire_all(uow, out, WORKFLOW, "published", facts, lambda item: _data(item, m))
     uow.emit(MeetingPublished(meeting_id=meeting_id, body_id=m.body_id,
                               starts_at=m.starts_at.isoformat(), published_on=on.isoformat(),
                               items=[i.id for i in out if i.id is not None],

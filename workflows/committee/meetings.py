@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from decisions.agenda_rules import (
@@ -157,43 +158,61 @@ def cancel(uow: UnitOfWork, meeting_id: int, reason: str) -> MeetingRow:
 
 
 # Chairs ---------------------------------------------------------------------------------------
-def apologies_for(session: Session, meeting_id: int) -> set[str]:
-    return set(session.exec(select(AttendanceRow.person).where(
-        AttendanceRow.meeting_id == meeting_id, AttendanceRow.status == "apologies")).all())
+def _apologies_of_body(session: Session, body_id: str) -> dict[int, set[str]]:
+    """The apologies sent for each of the body's meetings (one query for all of them)."""
+    out: dict[int, set[str]] = {}
+    for meeting_id, person in session.exec(
+            select(AttendanceRow.meeting_id, AttendanceRow.person)
+            .join(MeetingRow, col(MeetingRow.id) == col(AttendanceRow.meeting_id))
+            .where(MeetingRow.body_id == body_id, AttendanceRow.status == "apologies")):
+        out.setdefault(meeting_id, set()).add(person)
+    return out
 
 
-def projected_chairs(uow: UnitOfWork, body_id: str) -> dict[int, ChairChoice | str]:
+def projected_chairs(uow: UnitOfWork, body_id: str,
+                     until: MeetingRow | None = None) -> dict[int, ChairChoice | str]:
     """Each meeting's chair: the recorded chair for meetings held; for meetings to come, the
     rotation run forward as if each earlier meeting is held (a string when no chair is
-    available, saying why)."""
+    available, saying why). With ``until``, only the meetings up to that one (a meeting's
+    chair depends on the earlier ones only). Two queries whatever the number of meetings."""
     b = uow.config.body_by_id(body_id)
-    rows = uow.session.exec(select(MeetingRow).where(
-        MeetingRow.body_id == body_id, col(MeetingRow.status).in_(("held", "scheduled")))
-        .order_by(col(MeetingRow.starts_at))).all()
+    stmt = sa_select(col(MeetingRow.id), col(MeetingRow.status), col(MeetingRow.chair_id),
+                     col(MeetingRow.chair_due_id), col(MeetingRow.chair_reason)).where(
+        col(MeetingRow.body_id) == body_id, col(MeetingRow.status).in_(("held", "scheduled")))
+    if until is not None:
+        stmt = stmt.where(col(MeetingRow.starts_at) <= until.starts_at)
+    rows = uow.session.execute(stmt.order_by(col(MeetingRow.starts_at))).all()
+    apologies = _apologies_of_body(uow.session, body_id)
+    names: dict[str, str] = {}
+
+    def name(member_id: str) -> str:
+        if member_id not in names:
+            names[member_id] = uow.config.member_by_id(member_id).display
+        return names[member_id]
+
     history: list[ChairRecord] = []
     out: dict[int, ChairChoice | str] = {}
-    for m in rows:
-        assert m.id is not None
-        if m.status == "held" and m.chair_id:
-            due = m.chair_due_id or m.chair_id
-            history.append(ChairRecord(due, m.chair_id))
-            out[m.id] = ChairChoice(due, m.chair_id, m.chair_reason)
+    for mid, status, chair_id, chair_due_id, chair_reason in rows:
+        assert mid is not None
+        if status == "held" and chair_id:
+            due = chair_due_id or chair_id
+            history.append(ChairRecord(due, chair_id))
+            out[mid] = ChairChoice(due, chair_id, chair_reason)
             continue
         try:
-            choice = chair_for_meeting(b, history, apologies_for(uow.session, m.id),
-                                       lambda x: uow.config.member_by_id(x).display)
+            choice = chair_for_meeting(b, history, apologies.get(mid, set()), name)
         except RuleRefused as exc:
-            out[m.id] = exc.reason
+            out[mid] = exc.reason
             continue
         history.append(ChairRecord(choice.due, choice.chair))
-        out[m.id] = choice
+        out[mid] = choice
     return out
 
 
 def refresh_chair(uow: UnitOfWork, m: MeetingRow) -> ChairChoice | str:
     """Recompute and store the (provisional, until held) chair of ``m``."""
     assert m.id is not None
-    choice = projected_chairs(uow, m.body_id).get(m.id, "the meeting is cancelled")
+    choice = projected_chairs(uow, m.body_id, until=m).get(m.id, "the meeting is cancelled")
     if isinstance(choice, ChairChoice):
         m.chair_due_id, m.chair_id, m.chair_reason = choice.due, choice.chair, choice.reason
     else:
