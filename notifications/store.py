@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from notifications.deadlines import PlannedDeadline
 from notifications.tables import DeadlineRow
+from workflows.prepared import Prepared
 
 OPEN = "pending"
 
@@ -54,13 +55,26 @@ _COMPARED = ("state", "title", "rule", "owner_id", "owner_email", "body_id", "me
              "proposal_id", "due_at", "reminder_at", "details")
 
 
+_PLANNED: list[Prepared] = []
+
+
+def _planned() -> Prepared:
+    """The compared columns of one deadline by its key, built and compiled once (a trigger in
+    shadow operation plans its month's gateway deadline every time)."""
+    if not _PLANNED:
+        table: Any = DeadlineRow.__table__  # type: ignore[attr-defined]
+        _PLANNED.append(Prepared(select(*(table.c[c] for c in _COMPARED))
+                                 .where(table.c.key == bindparam("key"))))
+    return _PLANNED[0]
+
+
 def plan(session: Session, p: PlannedDeadline, now: datetime) -> None:
     """:func:`upsert`, for callers that do not need the row: when the deadline exists and the
-    plan changes nothing in it (or it is closed), only its compared columns are read (one Core
-    SELECT, no ORM row); otherwise it is written as :func:`upsert` writes it."""
-    table: Any = DeadlineRow.__table__  # type: ignore[attr-defined]
-    found = session.execute(select(*(table.c[c] for c in _COMPARED))
-                            .where(table.c.key == p.key)).first()
+    plan changes nothing in it (or it is closed), only its compared columns are read (one
+    prepared SELECT, no ORM row); otherwise it is written as :func:`upsert` writes it."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # what the session's own execute would flush first
+    found = next(iter(_planned().rows(session.connection(), {"key": p.key})), None)
     if found is not None:
         have = dict(zip(_COMPARED, found, strict=True))
         if have["state"] != OPEN:
