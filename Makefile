@@ -60,8 +60,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# In parallel (pytest-xdist): one worker per core (PYTEST_WORKERS=0 runs in this process);
+# tests sharing a module- or session-scoped fixture stay in one worker (tests/conftest.py).
+PYTEST_WORKERS ?= auto
 pytest: $(STAMP) $(FONTS) $(WEBKIT)
-	$(BIN)/pytest -q -rs
+	$(BIN)/pytest -q -rs -n $(PYTEST_WORKERS) --dist loadgroup
 
 test: lint typecheck pytest
 
