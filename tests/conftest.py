@@ -245,7 +245,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Under ``pytest -n N --dist loadgroup`` (``make test``): tests that share a module- or
     session-scoped fixture (a rendered demo year, a built record, the documents' pack) run in
     one worker, so it is built once; every other test goes to whichever worker is free."""
-    if config.getoption("dist", "no") != "loadgroup":
+    # An xdist worker sees ``loadgroup`` (its own ``dist`` is "no"); the controller collects
+    # nothing.
+    if not getattr(config.option, "loadgroup", False):
         return
     parent: dict[str, str] = {}
 
