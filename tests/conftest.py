@@ -242,9 +242,9 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  #
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under ``pytest -n N --dist loadgroup`` (``make test``): tests that share a module- or
-    session-scoped fixture (a rendered demo year, a built record, the documents' pack) run in
-    one worker, so it is built once; every other test goes to whichever worker is free."""
+    """Under ``pytest -n N --dist loadgroup`` (``make test``): the tests of a module run in one
+    worker, in order, and so do modules sharing a session- or package-scoped fixture (the
+    documents' rendered pack), so each such fixture is built once."""
     # An xdist worker sees ``loadgroup`` (its own ``dist`` is "no"); the controller collects
     # nothing.
     if not getattr(config.option, "loadgroup", False):
@@ -259,7 +259,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     keys_of: list[list[str]] = []
     for item in items:
         info = getattr(item, "_fixtureinfo", None)
-        keys: list[str] = []
+        # A module's tests stay together and in order (some read what an earlier one left in
+        # a module-level variable), joined by any wider fixture they share with other modules.
+        keys: list[str] = [item.nodeid.split("::")[0]]
         for name in info.names_closure if info else ():
             defs = info.name2fixturedefs.get(name) if info else None
             if not defs or name in CHEAP_SHARED or name.startswith("_"):
@@ -271,8 +273,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             parent[find(key)] = find(keys[0])
         keys_of.append(keys)
     for item, keys in zip(items, keys_of, strict=True):
-        if keys:
-            item.add_marker(pytest.mark.xdist_group(find(keys[0])))
+        item.add_marker(pytest.mark.xdist_group(find(keys[0])))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
