@@ -34,8 +34,6 @@ CONFIG = ROOT / "config.toml"
 set_hypothesis_home_dir(ROOT / ".hypothesis")
 PG_URL = os.environ.get("S75_TEST_DATABASE_URL")
 PG_SKIP = "PostgreSQL tests need S75_TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)"
-# Fixtures of a wider scope that cost nothing to build again in another xdist worker.
-CHEAP_SHARED = frozenset({"config", "cal"})
 
 
 @pytest.fixture(autouse=True)
@@ -238,42 +236,6 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  #
         return Result(code, captured.out, captured.err)
 
     return run
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under ``pytest -n N --dist loadgroup`` (``make test``): the tests of a module run in one
-    worker, in order, and so do modules sharing a session- or package-scoped fixture (the
-    documents' rendered pack), so each such fixture is built once."""
-    # An xdist worker sees ``loadgroup`` (its own ``dist`` is "no"); the controller collects
-    # nothing.
-    if not getattr(config.option, "loadgroup", False):
-        return
-    parent: dict[str, str] = {}
-
-    def find(key: str) -> str:
-        while parent.setdefault(key, key) != key:
-            key = parent[key]
-        return key
-
-    keys_of: list[list[str]] = []
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        # A module's tests stay together and in order (some read what an earlier one left in
-        # a module-level variable), joined by any wider fixture they share with other modules.
-        keys: list[str] = [item.nodeid.split("::")[0]]
-        for name in info.names_closure if info else ():
-            defs = info.name2fixturedefs.get(name) if info else None
-            if not defs or name in CHEAP_SHARED or name.startswith("_"):
-                continue
-            fixture = defs[-1]
-            if fixture.scope != "function" and fixture.baseid:
-                keys.append(f"{fixture.baseid}::{name}")
-        for key in keys[1:]:
-            parent[find(key)] = find(keys[0])
-        keys_of.append(keys)
-    for item, keys in zip(items, keys_of, strict=True):
-        item.add_marker(pytest.mark.xdist_group(find(keys[0])))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
