@@ -60,8 +60,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# In parallel (pytest-xdist): one worker per core (PYTEST_WORKERS=0 runs in this process);
+# a module's tests stay in one worker, in order (module fixtures built once), modules in order.
+PYTEST_WORKERS ?= auto
 pytest: $(STAMP) $(FONTS) $(WEBKIT)
-	$(BIN)/pytest -q -rs
+	$(BIN)/pytest -q -rs -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 test: lint typecheck pytest
 
