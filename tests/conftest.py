@@ -246,3 +246,28 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(f"s75: {on_pg} database tests passed on PostgreSQL ({PG_URL})")
     else:
         terminalreporter.write_line(f"s75: PostgreSQL tests skipped: {PG_SKIP}")
+
+
+_EXIT_STATUS: list[int] = []
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _EXIT_STATUS.append(int(exitstatus))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Leave without the interpreter's final garbage collection, as ``s75.cli.main.entry``
+    does: after WeasyPrint rendered in this process, cffi may free Pango/GObject handles after
+    GLib was torn down, which segfaults (exit 139) after every test passed. The summary has
+    been written by now; the exit status is pytest's own. (xdist workers exit through their
+    gateway, after their results reached the controller: left as they are.)"""
+    if hasattr(config, "workerinput") or not _EXIT_STATUS:
+        return
+    import os
+    import sys
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(_EXIT_STATUS[-1])
