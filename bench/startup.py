@@ -101,10 +101,11 @@ def _shared(load: float) -> str:
     if load < 0.5 * cores:
         return ("Nothing else of note was running: the load average before the run was below "
                 "half the cores (the benchmark's own processes then keep one core busy).")
-    return ("Other work was running beside the benchmark (this machine is shared: other "
-            "engineers' test suites and demos ran on the same cores), so the wall-clock "
-            "times are inflated, the baseline's as much as the commands'; the CPU times are "
-            "inflated much less, and the CPU ratios are the steadier comparison.")
+    return ("The load average before the run was at or above half the cores (other work on "
+            "this shared machine, or the benchmark's own earlier sections, still counted in "
+            "it), so the wall-clock times may be inflated, the baseline's as much as the "
+            "commands'; the CPU times are inflated much less, and the CPU ratios are the "
+            "steadier comparison.")
 
 
 def replace_section(text: str, new: str) -> str:
