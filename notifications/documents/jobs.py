@@ -101,17 +101,24 @@ def _wake_outbox(session: Session, at: datetime) -> None:
         col(OutboxRow.last_error).like("%being rendered%")).values(next_attempt_at=at))
 
 
+def _finished(s: Session, job_id: int, worker: str, report: RunReport) -> bool:
+    """Mark the job stored, if this worker still holds it; else drop the result (counted as
+    lost: another worker took it over after the lease ran out)."""
+    if render_jobs.finish(s, job_id, worker, outcome="stored"):
+        return True
+    s.rollback()
+    report.lost.append(job_id)
+    log.warning("render job %s was taken over by another worker; result dropped", job_id)
+    return False
+
+
 def _run_single(engine: Engine, config: LocalityConfig, job: RenderJobRow, worker: str,
                 report: RunReport, bus: EventBus | None = None) -> None:
     """A notice or minutes: its HTML, fixed by the event's transaction, to the stored PDF."""
     assert job.id is not None
     r = document_jobs.render(job)
     with Session(engine) as s:
-        if not render_jobs.finish(s, job.id, worker, outcome="stored"):
-            s.rollback()
-            report.lost.append(job.id)
-            log.warning("render job %s was taken over by another worker; result dropped",
-                        job.id)
+        if not _finished(s, job.id, worker, report):
             return
         heard = bus or _BUS
         if heard is None:
@@ -153,11 +160,7 @@ def run_one(engine: Engine, config: LocalityConfig, job: RenderJobRow, worker: s
             return
     result = produce.build(plan, renderer)
     with Session(engine) as s:
-        if not render_jobs.finish(s, job.id, worker, outcome="stored"):
-            s.rollback()
-            report.lost.append(job.id)
-            log.warning("render job %s was taken over by another worker; result dropped",
-                        job.id)
+        if not _finished(s, job.id, worker, report):
             return
         row = produce.store_plan(s, plan, result, at, str(p.get("by") or "system"),
                                  str(p.get("event") or "render"))
