@@ -10,7 +10,7 @@ GOVUK   := 6.6.0
 HTMX    := 2.0.11
 AXE     := 4.14.1
 
-.PHONY: demo test lint typecheck pytest serve bench fonts web-assets browser clean migration
+.PHONY: demo test lint typecheck pytest serve bench fonts web-assets browser clean migration screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -67,6 +67,11 @@ pytest: $(STAMP) $(FONTS) $(WEBKIT)
 	$(BIN)/pytest -q -rs -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 test: lint typecheck pytest
+
+# The browser journeys, writing their screenshots into docs/img (a plain test run writes them
+# to a temporary folder and leaves the working tree alone).
+screenshots: $(STAMP) $(FONTS) $(WEBKIT)
+	S75_SCREENSHOTS=docs/img $(BIN)/pytest -q -n 0 -m browser tests/web
 
 serve: $(STAMP) $(FONTS) $(WEBKIT)
 	$(BIN)/s75 serve
