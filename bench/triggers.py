@@ -108,8 +108,9 @@ def pg_available() -> bool:
         return False
 
 
-def populate(app: App, proposals: int) -> None:
-    """``proposals`` proposals in shadow operation and 10 chained audit events for each."""
+def populate(app: App, proposals: int, plan: bool = True) -> None:
+    """``proposals`` proposals in shadow operation and 10 chained audit events for each (and,
+    with ``plan``, each one's gateway deadline for the month)."""
     upgrade(app.raw_engine)
     with app.session() as s:
         sync_standing(s, app.config, NOW)
@@ -138,6 +139,8 @@ def populate(app: App, proposals: int) -> None:
         conn.execute(text("DELETE FROM audit_head"))
         conn.execute(insert(AuditHeadRow).values(id=1, count=existing, last_id=last[0],
                                                  last_hash=last[1]))
+    if not plan:
+        return
     # the month's gateway deadline of each, as entering shadow operation plans it (so every
     # trigger measured finds it planned, as in use; not the planner's first write of a month)
     cal = dl.working_calendar(app.config)

@@ -71,7 +71,7 @@ def _what(e: Any) -> str:
     if name == "proposal.start_moved":
         return f"start moved {d['old_start']} -> {d['start_date']} by {d['body_id']} " \
                f"(minute {d['minute_ref']})"
-    text = f"{e.from_state} -> {e.to_state}"
+    text = f"{e.from_state} -> {e.to_state}" if e.from_state or e.to_state else "—"
     reason = (d.get("facts") or {}).get("reason")
     return text + (f": {reason}" if reason else "")
 
