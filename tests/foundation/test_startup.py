@@ -34,7 +34,8 @@ print(json.dumps({"code": code,
 """
 
 
-def loaded_by(*args: str) -> tuple[int, list[str]]:
+def loaded_by(*args: str, watched: tuple[str, ...] = RENDER_ONLY + SERVE_ONLY
+              ) -> tuple[int, list[str]]:
     """Run ``s75 ARGS`` in a fresh interpreter: its exit code and the watched libraries it
     imported."""
     env = {**os.environ, "S75_CONFIG": str(CONFIG), "COLUMNS": "120"}
@@ -42,7 +43,7 @@ def loaded_by(*args: str) -> tuple[int, list[str]]:
     env.pop("S75_AS", None)
     done = subprocess.run(
         [sys.executable, "-c", PROBE, json.dumps(list(args)),
-         json.dumps([*RENDER_ONLY, *SERVE_ONLY])],
+         json.dumps(list(watched))],
         capture_output=True, text=True, env=env, cwd=ROOT, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])
@@ -65,3 +66,22 @@ def test_a_render_command_does_load_the_renderer(tmp_path: Path) -> None:
     assert code == 0
     assert "weasyprint" in loaded
     assert not set(loaded) & set(SERVE_ONLY)
+
+
+def test_a_database_command_checks_the_schema_without_importing_alembic(tmp_path: Path) -> None:
+    """Every command that opens the database checks its schema revision; that check reads
+    ``alembic_version`` with plain SQL and the head from the migration files, not Alembic."""
+    db = str(tmp_path / "s75.db")
+    code, loaded = loaded_by("--db", db, "init", watched=("alembic",))
+    assert code == 0 and loaded == ["alembic"]  # the probe can fail: init migrates
+    code, loaded = loaded_by("--db", db, "proposal", "list", watched=("alembic",))
+    assert code == 0
+    assert loaded == []
+
+
+def test_the_head_revision_read_from_the_files_is_alembics() -> None:
+    from alembic.script import ScriptDirectory
+
+    from s75.db import MIGRATIONS, head_revision
+
+    assert head_revision() == ScriptDirectory(str(MIGRATIONS)).get_current_head()
