@@ -107,6 +107,24 @@ def chair_for_meeting(body: Body, history: Sequence[ChairRecord],
     )
 
 
+def next_record(body: Body, last: ChairRecord | None,
+                apologies: Collection[str]) -> ChairRecord | None:
+    """The record a meeting adds to the history when it is held as projected
+    (:func:`chair_for_meeting`'s due chair and chair, without its reason), given only the
+    last record (the rotation looks back one meeting); ``last`` unchanged when no chair is
+    available (such a meeting adds nothing)."""
+    try:
+        due = due_chair(body, (last,) if last is not None else ())
+    except RuleRefused:
+        return last
+    if due not in apologies:
+        return ChairRecord(due, due)
+    for other in _stand_ins(body, due):
+        if other not in apologies:
+            return ChairRecord(due, other)
+    return last
+
+
 def chair_for_item(body: Body, meeting_chair: str, conflicted: Collection[str],
                    present: Collection[str], name: Callable[[str], str] = str) -> str:
     """Who chairs one item: the meeting's chair unless they declared an interest in it, then
