@@ -14,8 +14,11 @@ same rules, state changes and events apply as when a secretary does it):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlmodel import select
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
+from sqlmodel import col, select
 
 from decisions.principals import SYSTEM
 from notifications.deadlines import local_date
@@ -95,7 +98,24 @@ def already_met(uow: UnitOfWork, row: DeadlineRow) -> str | None:
 def meeting_gone(uow: UnitOfWork, row: DeadlineRow) -> str | None:
     if row.meeting_id is None or row.kind not in ("agenda_items", "notice", "publication"):
         return None
-    m = uow.session.get(MeetingRow, row.meeting_id)
-    if m is None:
+    status = meeting_status(uow, row.meeting_id)
+    if status is None:
         return "meeting no longer exists"
-    return f"meeting {m.status}" if m.status == "cancelled" else None
+    return f"meeting {status}" if status == "cancelled" else None
+
+
+_STATUS: list[Any] = []
+
+
+def meeting_status(uow: UnitOfWork, meeting_id: int) -> str | None:
+    """The meeting's status (None if it does not exist): from the session's row when it holds
+    it, else one column read (no ORM row loaded for a deadline that only needs to know)."""
+    s = uow.session
+    held = s.identity_map.get(s.identity_key(MeetingRow, meeting_id))
+    if held is not None:
+        return str(held.status)
+    if not _STATUS:
+        _STATUS.append(sa_select(col(MeetingRow.status))
+                       .where(col(MeetingRow.id) == bindparam("meeting_id")))
+    found = s.execute(_STATUS[0], {"meeting_id": meeting_id}).first()
+    return None if found is None else str(found[0])
