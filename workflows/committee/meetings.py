@@ -22,7 +22,13 @@ from decisions.agenda_rules import (
     notice_deadline,
     publication_deadline,
 )
-from decisions.chairs import ChairChoice, ChairRecord, chair_for_meeting, next_record
+from decisions.chairs import (
+    ChairChoice,
+    ChairRecord,
+    advance,
+    chair_for_meeting,
+    next_record,
+)
 from decisions.errors import InvalidInput, RuleRefused
 from decisions.meetings import scheduled_meetings
 from decisions.record_dates import check_held
@@ -261,8 +267,14 @@ def chair_of(uow: UnitOfWork, m: MeetingRow) -> ChairChoice | str:
     for meeting_id, person in uow.session.execute(q[f"apologies{since}"], params):
         apologies.setdefault(meeting_id, set()).add(person)
     none: set[str] = set()
-    for (mid,) in uow.session.execute(q[f"rows{since}"], params):
-        last = next_record(b, last, apologies.get(mid, none))
+    chain = uow.session.execute(q[f"rows{since}"], params).scalars().all()
+    done = 0  # the meetings of the chain run forward so far
+    if apologies:
+        for i, mid in enumerate(chain):
+            if mid in apologies:
+                last = next_record(b, advance(b, last, i - done), apologies[mid])
+                done = i + 1
+    last = advance(b, last, len(chain) - done)
     try:
         return chair_for_meeting(b, (last,) if last is not None else (),
                                  apologies.get(m.id, none),
