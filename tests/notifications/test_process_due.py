@@ -175,3 +175,26 @@ def test_action_owner_is_reminded_then_met_when_closed(engine: Engine,
     with uow_at(engine, config, at(date(2019, 4, 30))) as uow:
         actions.close(uow, a.id, note="Done")  # type: ignore[arg-type]
     assert deadlines(engine)["action"].state == "met"
+
+
+def test_items_notified_by_a_deadline_are_counted_to_the_microsecond(
+        engine: Engine, config: LocalityConfig) -> None:
+    """already_met's count of an agenda's items notified by its deadline (one COUNT, not the
+    items loaded): standing business left out, the submission time compared as stored."""
+    from datetime import timedelta
+
+    from notifications.automatic import already_met, notified
+
+    first, *_ = schedule_jcc(engine, config)
+    with uow_at(engine, config, at(date(2019, 3, 20), 10, 7)) as uow:
+        item = items.add(uow, first, "Care homes fees 2019/20", cover=COVER, lead="dass")
+        items.submit(uow, item.id, submitted_by="dass")  # type: ignore[arg-type]
+    with uow_at(engine, config, at(date(2019, 3, 28))) as uow:
+        got = uow.session.get(AgendaItemRow, item.id)
+        assert got is not None and got.submitted_at is not None
+        when = got.submitted_at
+        assert notified(uow, first, when) == 1
+        assert notified(uow, first, when - timedelta(microseconds=1)) == 0
+        row = uow.session.exec(select(DeadlineRow).where(
+            DeadlineRow.meeting_id == first, DeadlineRow.kind == "agenda_items")).one()
+        assert already_met(uow, row) == "1 item(s) notified"
