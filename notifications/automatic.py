@@ -134,7 +134,11 @@ def notified(uow: UnitOfWork, meeting_id: int, by: datetime) -> int:
 def meeting_gone(uow: UnitOfWork, row: DeadlineRow) -> str | None:
     if row.meeting_id is None or row.kind not in ("agenda_items", "notice", "publication"):
         return None
-    status = meeting_status(uow, row.meeting_id)
+    if row.kind == "publication":  # its meeting is loaded to be published: load it now
+        m = uow.session.get(MeetingRow, row.meeting_id)
+        status = None if m is None else m.status
+    else:
+        status = meeting_status(uow, row.meeting_id)
     if status is None:
         return "meeting no longer exists"
     return f"meeting {status}" if status == "cancelled" else None
