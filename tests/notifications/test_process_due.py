@@ -198,3 +198,34 @@ def test_items_notified_by_a_deadline_are_counted_to_the_microsecond(
         row = uow.session.exec(select(DeadlineRow).where(
             DeadlineRow.meeting_id == first, DeadlineRow.kind == "agenda_items")).one()
         assert already_met(uow, row) == "1 item(s) notified"
+
+
+def test_a_refused_reminder_fails_its_deadline_alone_in_the_outbox_order(
+        engine: Engine, config: LocalityConfig) -> None:
+    """Reminders due at one moment are queued together, yet a refused one (a member with no
+    email address: a config copied past its validation) fails its own deadline only: the
+    escalation is queued where it was when each reminder was queued alone, then the other
+    deadline's reminder; nothing of the refused one is queued."""
+    from datetime import timedelta
+
+    first, second, _ = schedule_jcc(engine, config)
+    items_due = deadlines(engine, second)["agenda_items"]  # its reminders: the action's too
+    with uow_at(engine, config, at(date(2019, 4, 10), 16)) as uow:
+        actions.add(uow, first, "Report flu vaccination uptake", owner="dass",
+                    due_on=items_due.due_at.astimezone(LONDON).date())
+    assert deadlines(engine)["action"].reminder_at == items_due.reminder_at
+    bad = config.model_copy(update={"member": [
+        m.model_copy(update={"email": "dph, no address"}) if m.id == "dph" else m
+        for m in config.member]})
+    moment = datetime.fromisoformat(items_due.reminder_at[0])
+    run(engine, config, moment - timedelta(minutes=1))  # the first meeting's business
+    before = len(outbox(engine))
+    report = run(engine, bad, moment)
+    got = [(e.kind, e.what) for e in report.events]
+    assert got == [("agenda_items", "failed"), ("action", "reminded")]
+    assert "recipient 'dph, no address'" in report.events[0].detail
+    row = deadlines(engine, second)["agenda_items"]
+    assert row.state == "missed" and row.outcome.startswith("automatic step refused: outbox")
+    queued = outbox(engine)[before:]
+    assert [(m.kind, m.recipient) for m in queued] == [
+        ("escalation", "jcc.secretary@example.org"), ("reminder", "dass@example.org")]
