@@ -107,6 +107,38 @@ def chair_for_meeting(body: Body, history: Sequence[ChairRecord],
     )
 
 
+def next_record(body: Body, last: ChairRecord | None,
+                apologies: Collection[str]) -> ChairRecord | None:
+    """The record a meeting adds to the history when it is held as projected
+    (:func:`chair_for_meeting`'s due chair and chair, without its reason), given only the
+    last record (the rotation looks back one meeting); ``last`` unchanged when no chair is
+    available (such a meeting adds nothing)."""
+    try:
+        due = due_chair(body, (last,) if last is not None else ())
+    except RuleRefused:
+        return last
+    if due not in apologies:
+        return ChairRecord(due, due)
+    for other in _stand_ins(body, due):
+        if other not in apologies:
+            return ChairRecord(due, other)
+    return last
+
+
+def advance(body: Body, last: ChairRecord | None, meetings: int) -> ChairRecord | None:
+    """:func:`next_record` applied ``meetings`` times with no apologies: once, then the
+    rotation moved on by one a meeting (each due chair serving, whatever
+    ``rotation_advances_by``); a fixed chair stays."""
+    if meetings <= 0:
+        return last
+    first = next_record(body, last, ())
+    if first is None or first is last or meetings == 1 or not body.chair_rotation:
+        return first
+    rotation = body.chair_rotation
+    due = rotation[(rotation.index(first.due) + meetings - 1) % len(rotation)]
+    return ChairRecord(due, due)
+
+
 def chair_for_item(body: Body, meeting_chair: str, conflicted: Collection[str],
                    present: Collection[str], name: Callable[[str], str] = str) -> str:
     """Who chairs one item: the meeting's chair unless they declared an interest in it, then

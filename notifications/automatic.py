@@ -14,8 +14,12 @@ same rules, state changes and events apply as when a secretary does it):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
-from sqlmodel import select
+from sqlalchemy import bindparam, func
+from sqlalchemy import select as sa_select
+from sqlmodel import col, select
 
 from decisions.principals import SYSTEM
 from notifications.deadlines import local_date
@@ -24,8 +28,9 @@ from workflows.actions import perform
 from workflows.committee import common
 from workflows.committee import items as svc
 from workflows.committee.meeting_actions import PublishMeeting
-from workflows.committee.tables import MeetingRow
+from workflows.committee.tables import AgendaItemRow, MeetingRow
 from workflows.events import UnitOfWork
+from workflows.sqltypes import UTCDateTime
 
 AWAITING_REPORT = ("submitted",)
 
@@ -40,16 +45,36 @@ class Publication:
 def publish_agenda(uow: UnitOfWork, m: MeetingRow) -> Publication:
     assert m.id is not None
     out = Publication()
+    if not _awaiting(uow, m.id):
+        return _publish(uow, m.id, out)
     for item in common.items_of(uow.session, m.id):
         if (item.standing is None and item.state in AWAITING_REPORT
                 and not item.urgency_consent_by and item.id is not None):
             new = svc.defer_item(uow, item, "report not ready for publication at the "
                                  "clear-days deadline; no urgency consent from the chair")
             out.moved.append((item.id, new.id if new is not None else None))
+    return _publish(uow, m.id, out)
+
+
+def _publish(uow: UnitOfWork, meeting_id: int, out: Publication) -> Publication:
     day = local_date(uow.config, uow.now)
-    done = perform(uow, PublishMeeting(m.id, published_on=day, automatic=True), SYSTEM)
+    done = perform(uow, PublishMeeting(meeting_id, published_on=day, automatic=True), SYSTEM)
     out.published = [i.id for i in done if i.id is not None]
     return out
+
+
+_AWAITING: list[Any] = []
+
+
+def _awaiting(uow: UnitOfWork, meeting_id: int) -> bool:
+    """Whether any item of the meeting (not standing business) is still awaiting its report:
+    one indexed read, so the items are loaded only when one may have to be deferred."""
+    if not _AWAITING:
+        _AWAITING.append(sa_select(col(AgendaItemRow.id)).where(
+            col(AgendaItemRow.meeting_id) == bindparam("meeting_id"),
+            col(AgendaItemRow.standing).is_(None),
+            col(AgendaItemRow.state).in_(AWAITING_REPORT)).limit(1))
+    return uow.session.execute(_AWAITING[0], {"meeting_id": meeting_id}).first() is not None
 
 
 def already_met(uow: UnitOfWork, row: DeadlineRow) -> str | None:
@@ -60,9 +85,7 @@ def already_met(uow: UnitOfWork, row: DeadlineRow) -> str | None:
     except ValueError:
         sid = -1
     if row.kind == "agenda_items" and row.meeting_id is not None:
-        n = sum(1 for i in common.items_of(s, row.meeting_id)
-                if i.standing is None and i.submitted_at is not None
-                and i.submitted_at <= row.due_at)
+        n = notified(uow, row.meeting_id, row.due_at)
         return f"{n} item(s) notified" if n else None
     if row.kind == "action":
         from workflows.committee.records import ActionRow
@@ -92,10 +115,48 @@ def already_met(uow: UnitOfWork, row: DeadlineRow) -> str | None:
     return None
 
 
+_NOTIFIED: list[Any] = []
+
+
+def notified(uow: UnitOfWork, meeting_id: int, by: datetime) -> int:
+    """How many of the meeting's items (not standing business) were submitted by ``by``:
+    one count (the session's changes flushed first, as a query of the items would)."""
+    if not _NOTIFIED:
+        _NOTIFIED.append(sa_select(func.count()).select_from(AgendaItemRow).where(
+            col(AgendaItemRow.meeting_id) == bindparam("meeting_id"),
+            col(AgendaItemRow.standing).is_(None),
+            col(AgendaItemRow.submitted_at).is_not(None),
+            col(AgendaItemRow.submitted_at) <= bindparam("by", type_=UTCDateTime)))
+    return int(uow.session.execute(_NOTIFIED[0], {"meeting_id": meeting_id, "by": by})
+               .scalar_one())
+
+
 def meeting_gone(uow: UnitOfWork, row: DeadlineRow) -> str | None:
     if row.meeting_id is None or row.kind not in ("agenda_items", "notice", "publication"):
         return None
-    m = uow.session.get(MeetingRow, row.meeting_id)
-    if m is None:
+    if row.kind == "publication":  # its meeting is loaded to be published: load it now
+        m = uow.session.get(MeetingRow, row.meeting_id)
+        status = None if m is None else m.status
+    else:
+        status = meeting_status(uow, row.meeting_id)
+    if status is None:
         return "meeting no longer exists"
-    return f"meeting {m.status}" if m.status == "cancelled" else None
+    return f"meeting {status}" if status == "cancelled" else None
+
+
+_STATUS: list[Any] = []
+
+
+def meeting_status(uow: UnitOfWork, meeting_id: int) -> str | None:
+    """The meeting's status (None if it does not exist): from the session's row when it holds
+    it, else one column read (no ORM row loaded for a deadline that only needs to know)."""
+    s = uow.session
+    held = s.identity_map.get(s.identity_key(MeetingRow, meeting_id))
+    if held is not None:
+        return str(held.status)
+    if not _STATUS:
+        _STATUS.append(sa_select(col(MeetingRow.status))
+                       .where(col(MeetingRow.id) == bindparam("meeting_id")))
+    # Not in the session, so no change to it is waiting to be flushed: read without a flush.
+    found = s.connection().execute(_STATUS[0], {"meeting_id": meeting_id}).first()
+    return None if found is None else str(found[0])

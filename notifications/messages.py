@@ -31,12 +31,24 @@ def send_all(session: Session, cfg: LocalityConfig, now: datetime, key: str,
              attachments: Sequence[dict[str, Any]] = (), deadline_id: int | None = None
              ) -> list[str]:
     """Queue one message per distinct recipient; returns those newly queued."""
+    out = outgoing(cfg, key, recipients, subject, body, kind=kind, attachments=attachments,
+                   deadline_id=deadline_id)
+    return newly_queued(out, outbox.queue_many(session, out, now))
+
+
+def outgoing(cfg: LocalityConfig, key: str, recipients: Iterable[str], subject: str,
+             body: str, *, kind: str, attachments: Sequence[dict[str, Any]] = (),
+             deadline_id: int | None = None) -> list[outbox.Outgoing]:
+    """The messages :func:`send_all` queues: one per distinct recipient, keyed
+    ``<key>:<recipient>``, the body signed."""
     text = body + SIGNATURE.format(locality=cfg.locality.name)
-    to_all = list(dict.fromkeys(r for r in recipients if r))
-    queued = outbox.queue_many(session, [
-        outbox.Outgoing(f"{key}:{to}", to, subject, text, kind, attachments, deadline_id)
-        for to in to_all], now)
-    return [to for to in to_all if f"{key}:{to}"[:255] in queued]
+    return [outbox.Outgoing(f"{key}:{to}", to, subject, text, kind, attachments, deadline_id)
+            for to in dict.fromkeys(r for r in recipients if r)]
+
+
+def newly_queued(messages: Sequence[outbox.Outgoing], queued: set[str]) -> list[str]:
+    """The recipients of ``messages`` whose key is among ``queued`` (the keys newly queued)."""
+    return [m.recipient for m in messages if m.key[:255] in queued]
 
 
 def members_page_line(cfg: LocalityConfig, meeting_id: int | None) -> str:
@@ -70,6 +82,14 @@ def reminder_recipients(cfg: LocalityConfig, row: DeadlineRow) -> list[str]:
 
 def remind(session: Session, cfg: LocalityConfig, row: DeadlineRow, at_iso: str,
            now: datetime) -> list[str]:
+    """Queue the reminder sent at ``at_iso``; returns the recipients newly reminded."""
+    out = reminder(cfg, row, at_iso, now)
+    return newly_queued(out, outbox.queue_many(session, out, now))
+
+
+def reminder(cfg: LocalityConfig, row: DeadlineRow, at_iso: str,
+             now: datetime) -> list[outbox.Outgoing]:
+    """The reminder sent at ``at_iso`` to each of :func:`reminder_recipients`."""
     days = "today" if local_date(cfg, now) == local_date(cfg, row.due_at) else (
         f"on {when(cfg, row.due_at)}")
     subject = f"Reminder: {row.title} due {local_date(cfg, row.due_at):%d %b %Y}"
@@ -81,9 +101,8 @@ def remind(session: Session, cfg: LocalityConfig, row: DeadlineRow, at_iso: str,
         body += ("\nPlease notify any agenda items to the secretary "
                  f"({secretary_email(cfg, row.body_id)}) by then. Later items need the chair's "
                  f"consent on grounds of urgency ({urgency}).\n")
-    return send_all(session, cfg, now, f"reminder:{row.key}:{at_iso}",
-                    reminder_recipients(cfg, row), subject, body, kind="reminder",
-                    deadline_id=row.id)
+    return outgoing(cfg, f"reminder:{row.key}:{at_iso}", reminder_recipients(cfg, row),
+                    subject, body, kind="reminder", deadline_id=row.id)
 
 
 def escalate(session: Session, cfg: LocalityConfig, row: DeadlineRow, now: datetime,

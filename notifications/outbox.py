@@ -83,13 +83,18 @@ class Outgoing:
     deadline_id: int | None = None
 
 
-def queue_many(session: Session, messages: Sequence[Outgoing], now: datetime) -> set[str]:
-    """Queue every message in one statement (the keys already queued are left as they are);
-    returns the keys newly queued."""
+def check_recipients(messages: Sequence[Outgoing]) -> None:
+    """Refuse the lot if any recipient is not an email address (before anything is queued)."""
     for m in messages:
         if not m.recipient or "@" not in m.recipient:
             raise InvalidInput(f"outbox: recipient {m.recipient!r} for {m.key!r} is not an "
                                "email address; set the member's email in config.toml")
+
+
+def queue_many(session: Session, messages: Sequence[Outgoing], now: datetime) -> set[str]:
+    """Queue every message in one statement (the keys already queued are left as they are);
+    returns the keys newly queued."""
+    check_recipients(messages)
     if not messages:
         return set()
     rows = [{"key": m.key[:255], "kind": m.kind, "recipient": m.recipient,

@@ -28,7 +28,7 @@ from decisions.errors import S75Error
 from decisions.principals import SYSTEM, Principal
 from decisions.terms import LocalityConfig
 from notifications import deadlines as dl
-from notifications import messages, store
+from notifications import messages, outbox, store
 from notifications.automatic import already_met, meeting_gone, publish_agenda
 from notifications.tables import DeadlineRow
 from workflows.committee.tables import DecisionRow, MeetingRow
@@ -116,7 +116,34 @@ def _statement(name: str) -> Any:
     return stmt
 
 
-def _remind(uow: UnitOfWork, row: DeadlineRow, report: DueReport) -> None:
+@dataclass
+class _Reminders:
+    """The reminders of consecutive deadlines, queued together in one statement
+    (:func:`outbox.queue_many`) before anything else is queued or noted, so the outbox and
+    the report hold them in the same order as when each is queued at once. Each recipient is
+    checked when its reminder is collected, so a refusal comes where it came before."""
+
+    report: DueReport
+    pending: list[tuple[DeadlineRow, list[outbox.Outgoing]]] = field(default_factory=list)
+
+    def add(self, row: DeadlineRow, out: list[outbox.Outgoing]) -> None:
+        outbox.check_recipients(out)
+        self.pending.append((row, out))
+
+    def drop(self, row: DeadlineRow) -> None:
+        self.pending = [(r, out) for r, out in self.pending if r is not row]
+
+    def queue(self, uow: UnitOfWork) -> None:
+        if not self.pending:
+            return
+        pending, self.pending = self.pending, []
+        queued = outbox.queue_many(uow.session, [m for _, out in pending for m in out],
+                                   uow.now)
+        for row, out in pending:
+            _note(self.report, row, "reminded", ", ".join(messages.newly_queued(out, queued)))
+
+
+def _remind(uow: UnitOfWork, row: DeadlineRow, batch: _Reminders) -> None:
     """Send the latest reminder whose time has come (after downtime, earlier ones that were
     missed are skipped rather than sent in a burst); none once the deadline has passed."""
     done = list(row.details.get("reminded", []))
@@ -126,8 +153,7 @@ def _remind(uow: UnitOfWork, row: DeadlineRow, report: DueReport) -> None:
         return
     done.extend(due)
     if uow.now < row.due_at:
-        sent = messages.remind(uow.session, uow.config, row, due[-1], uow.now)
-        _note(report, row, "reminded", ", ".join(sent))
+        batch.add(row, messages.reminder(uow.config, row, due[-1], uow.now))
     row.details = {**row.details, "reminded": done}
 
 
@@ -193,22 +219,28 @@ def process_due(uow: UnitOfWork) -> DueReport:
     report = DueReport(uow.now)
     plan_standing(uow)
     rows = list(uow.session.exec(_statement("due"), params={"now": uow.now}))
+    batch = _Reminders(report)
     for row in sorted(rows, key=_order):
         if row.state != "pending":  # closed by an event fired for an earlier deadline
             if row.closed_at == uow.now:
+                batch.queue(uow)
                 _note(report, row, row.state, row.outcome)
             continue
         if _automatic(uow, row):
+            batch.queue(uow)
             _in_savepoint(uow, row, report)
             continue
         # Nothing else writes before a rule can refuse it (the outbox checks every recipient
         # before its one INSERT), so no savepoint: a refusal puts the row back as it was.
         before = (row.state, row.outcome, row.closed_at, row.next_at, row.details)
         try:
-            _step(uow, row, report)
+            _step(uow, row, batch)
         except S75Error as exc:
             row.state, row.outcome, row.closed_at, row.next_at, row.details = before
+            batch.drop(row)
+            batch.queue(uow)
             _fail(uow, row, report, exc.message)
+    batch.queue(uow)
     uow.session.flush()
     report.next_at = store.next_due(uow.session)
     return report
@@ -221,9 +253,11 @@ def _automatic(uow: UnitOfWork, row: DeadlineRow) -> bool:
     return row.kind == "publication" and row.meeting_id is not None and row.due_at <= uow.now
 
 
-def _step(uow: UnitOfWork, row: DeadlineRow, report: DueReport) -> None:
-    _remind(uow, row, report)
+def _step(uow: UnitOfWork, row: DeadlineRow, batch: _Reminders) -> None:
+    report = batch.report
+    _remind(uow, row, batch)
     if row.due_at <= uow.now and row.state == "pending":
+        batch.queue(uow)  # what is queued and noted before this deadline's outcome
         if uow.now - row.due_at > LATE_AFTER:
             row.details = {**row.details, "processed_late": uow.now.isoformat()}
             assert row.id is not None
@@ -236,7 +270,9 @@ def _step(uow: UnitOfWork, row: DeadlineRow, report: DueReport) -> None:
 def _in_savepoint(uow: UnitOfWork, row: DeadlineRow, report: DueReport) -> None:
     savepoint = uow.session.begin_nested()
     try:
-        _step(uow, row, report)
+        batch = _Reminders(report)
+        _step(uow, row, batch)
+        batch.queue(uow)
         savepoint.commit()
     except S75Error as exc:
         savepoint.rollback()

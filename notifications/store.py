@@ -110,7 +110,13 @@ def _find_statement(by_kind: bool, filters: tuple[str, ...], pending_only: bool)
             stmt = stmt.where(col(DeadlineRow.kind).in_(bindparam("kinds", expanding=True)))
         for name in filters:
             stmt = stmt.where(getattr(DeadlineRow, name) == bindparam(name))
-        if pending_only:
+        if pending_only and filters:
+            # Left out of the indexes on purpose (an expression, not the column): filtered by
+            # its subject, meeting or proposal, a deadline is found through that column's
+            # index; SQLite would otherwise walk every pending deadline in (state, due_at)
+            # order to spare the sort of the few rows found.
+            stmt = stmt.where(col(DeadlineRow.state).concat("") == OPEN)
+        elif pending_only:
             stmt = stmt.where(DeadlineRow.state == OPEN)
         stmt = _FINDS[key] = stmt.order_by(col(DeadlineRow.due_at), col(DeadlineRow.id))
     return stmt

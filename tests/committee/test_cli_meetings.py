@@ -115,3 +115,40 @@ def test_unknown_member_and_meeting(jcc: list[dict[str, Any]], s75: Callable[...
     assert r.code == 2 and "does not sit on the Joint Commissioning Committee" in r.err
     r = s75("meeting", "show", "999")
     assert r.code == 2 and "meeting 999 does not exist" in r.err
+
+
+def test_chair_of_one_meeting_is_the_projection(
+        jcc: list[dict[str, Any]], s75json: Callable[..., Any], engine: Any,
+        config: Any) -> None:
+    """chair_of (refresh_chair's constant-query projection, run forward from the last
+    meeting held with a recorded chair) gives what projected_chairs gives for every meeting:
+    before and after a meeting is held, with apologies (a stand-in, and no chair at all)."""
+    from datetime import UTC, datetime
+
+    from sqlmodel import Session
+
+    from decisions.principals import SYSTEM
+    from workflows.committee import meetings
+    from workflows.committee.tables import MeetingRow
+    from workflows.events import UnitOfWork
+
+    ids = [m["id"] for m in jcc + s75json("meeting", "schedule", "jcc")]
+
+    def check() -> None:
+        with Session(engine) as s:
+            uow = UnitOfWork(s, config, datetime(2019, 4, 1, tzinfo=UTC), SYSTEM)
+            whole = meetings.projected_chairs(uow, "jcc")
+            for mid in ids:
+                m = s.get(MeetingRow, mid)
+                assert m is not None
+                assert meetings.chair_of(uow, m) == whole.get(mid, "the meeting is cancelled")
+
+    check()
+    s75json("meeting", "apologies", ids[0], "leader")
+    s75json("meeting", "apologies", ids[2], "ccg_chair")
+    s75json("meeting", "apologies", ids[5], "leader", "ccg_chair")
+    check()
+    s75json("meeting", "attend", ids[0], "ccg_chair")
+    s75json("meeting", "hold", ids[0])
+    s75json("meeting", "cancel", ids[3], "--reason", "Purdah")
+    check()

@@ -81,3 +81,32 @@ def test_a_chair_with_an_interest_hands_the_item_over(config: LocalityConfig) ->
         chair_for_item(jcc, L, {L, C}, present)
     with pytest.raises(RuleRefused, match="no co-chair or vice-chair without an interest"):
         chair_for_item(jcc, L, {L}, {L, "cfo"})
+
+
+@pytest.mark.parametrize("mode", ["meeting_held", "chair_served"])
+def test_next_record_and_advance_run_the_history_forward(config: LocalityConfig,
+                                                         mode: str) -> None:
+    """next_record is the record chair_for_meeting's choice adds (from the last record only),
+    and advance(k) is next_record applied k times without apologies, from any last record:
+    for the rotating JCC in both modes, a fixed chair, and a body with neither."""
+    from decisions.chairs import advance, next_record
+
+    jcc = config.body_by_id("jcc").model_copy(update={"rotation_advances_by": mode,
+                                                      "vice_chair": None})
+    fixed = next(b for b in config.body if not b.chair_rotation and b.chair)
+    bodies = [jcc, fixed, fixed.model_copy(update={"chair": None})]
+    lasts = [None, ChairRecord(L, L), ChairRecord(L, C), ChairRecord(C, L),
+             ChairRecord("someone_else", "someone_else")]
+    for body in bodies:
+        for last in lasts:
+            for away in (set(), {L}, {C}, {L, C}):
+                try:
+                    choice = chair_for_meeting(body, [last] if last else [], away)
+                    want: ChairRecord | None = ChairRecord(choice.due, choice.chair)
+                except RuleRefused:
+                    want = last
+                assert next_record(body, last, away) == want
+            step = last
+            for k in range(7):
+                assert advance(body, last, k) == step
+                step = next_record(body, step, ())

@@ -175,3 +175,57 @@ def test_action_owner_is_reminded_then_met_when_closed(engine: Engine,
     with uow_at(engine, config, at(date(2019, 4, 30))) as uow:
         actions.close(uow, a.id, note="Done")  # type: ignore[arg-type]
     assert deadlines(engine)["action"].state == "met"
+
+
+def test_items_notified_by_a_deadline_are_counted_to_the_microsecond(
+        engine: Engine, config: LocalityConfig) -> None:
+    """already_met's count of an agenda's items notified by its deadline (one COUNT, not the
+    items loaded): standing business left out, the submission time compared as stored."""
+    from datetime import timedelta
+
+    from notifications.automatic import already_met, notified
+
+    first, *_ = schedule_jcc(engine, config)
+    with uow_at(engine, config, at(date(2019, 3, 20), 10, 7)) as uow:
+        item = items.add(uow, first, "Care homes fees 2019/20", cover=COVER, lead="dass")
+        items.submit(uow, item.id, submitted_by="dass")  # type: ignore[arg-type]
+    with uow_at(engine, config, at(date(2019, 3, 28))) as uow:
+        got = uow.session.get(AgendaItemRow, item.id)
+        assert got is not None and got.submitted_at is not None
+        when = got.submitted_at
+        assert notified(uow, first, when) == 1
+        assert notified(uow, first, when - timedelta(microseconds=1)) == 0
+        row = uow.session.exec(select(DeadlineRow).where(
+            DeadlineRow.meeting_id == first, DeadlineRow.kind == "agenda_items")).one()
+        assert already_met(uow, row) == "1 item(s) notified"
+
+
+def test_a_refused_reminder_fails_its_deadline_alone_in_the_outbox_order(
+        engine: Engine, config: LocalityConfig) -> None:
+    """Reminders due at one moment are queued together, yet a refused one (a member with no
+    email address: a config copied past its validation) fails its own deadline only: the
+    escalation is queued where it was when each reminder was queued alone, then the other
+    deadline's reminder; nothing of the refused one is queued."""
+    from datetime import timedelta
+
+    first, second, _ = schedule_jcc(engine, config)
+    items_due = deadlines(engine, second)["agenda_items"]  # its reminders: the action's too
+    with uow_at(engine, config, at(date(2019, 4, 10), 16)) as uow:
+        actions.add(uow, first, "Report flu vaccination uptake", owner="dass",
+                    due_on=items_due.due_at.astimezone(LONDON).date())
+    assert deadlines(engine)["action"].reminder_at == items_due.reminder_at
+    bad = config.model_copy(update={"member": [
+        m.model_copy(update={"email": "dph, no address"}) if m.id == "dph" else m
+        for m in config.member]})
+    moment = datetime.fromisoformat(items_due.reminder_at[0])
+    run(engine, config, moment - timedelta(minutes=1))  # the first meeting's business
+    before = len(outbox(engine))
+    report = run(engine, bad, moment)
+    got = [(e.kind, e.what) for e in report.events]
+    assert got == [("agenda_items", "failed"), ("action", "reminded")]
+    assert "recipient 'dph, no address'" in report.events[0].detail
+    row = deadlines(engine, second)["agenda_items"]
+    assert row.state == "missed" and row.outcome.startswith("automatic step refused: outbox")
+    queued = outbox(engine)[before:]
+    assert [(m.kind, m.recipient) for m in queued] == [
+        ("escalation", "jcc.secretary@example.org"), ("reminder", "dass@example.org")]
