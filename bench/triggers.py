@@ -289,17 +289,23 @@ def verdict(results: list[TriggerResult], goal: dict[str, float]) -> str:
     return "Targets: " + "; ".join(parts) + "."
 
 
-PROFILE = """What changed (#17): the proposal is read by one prepared Core SELECT and placed in the
-session's identity map as loaded (was the ORM's `session.get`, about 0.25 ms); the resume guard's
-gateway returns come in the same SELECT; the hot statements (that read, the versioned UPDATE, the
-audit INSERT and the head's compare and swap, and the planner's read of the month's gateway
-deadline) are compiled once per dialect and sent as SQL text with their column types'
-conversions, so no cache key or compiled context is built per call; the audit append builds no
-ORM row; the machine's answers are remembered. The permission check, the guards, the version
-check and the chain are unchanged (tests pin a stale version refused, a guard refusing with
-returns recorded in the same transaction, and a broken chain detected). Before, on the idle
-machine (2026-12-02, load 0.2): 6.0 statements and 1.35 ms CPU per trigger on SQLite, ratios
-0.05 / 0.04 / 0.06 on SQLite and 0.26 / 0.27 / 0.30 on PostgreSQL.
+PROFILE = """What changed (#17), latest first: the prepared statements (the proposal read, the
+versioned UPDATE, the audit INSERT and the head's compare and swap, the planner's read of the
+month's gateway deadline) are sent on a cursor of the connection's own DBAPI connection, in its
+transaction, with the connection's statement events fired around each (so counts still see
+them) and a driver error raised as the SQLAlchemy exception wrapping it; `exec_driver_sql` and
+its cursor result cost about 0.08 ms a statement. The session's connection is looked up once
+per transaction instead of on each statement. Before that: the proposal read by one prepared
+Core SELECT and placed in the session's identity map as loaded, the resume guard's gateway
+returns in the same SELECT, the hot statements compiled once per dialect, the audit append
+without an ORM row, the machine's answers remembered. The permission check, the guards, the
+version check and the chain are unchanged (tests pin a stale version refused, a guard refusing
+with returns recorded in the same transaction, a broken chain detected, and a driver error on
+the fast path raised as SQLAlchemy raises it). Before this step, on the idle machine
+(2026-12-02, load 0.1, SQLite 1x, interleaved with raw): 0.62-0.69 ms CPU per trigger, ratio
+0.11-0.14 on SQLite; 0.34 / 0.33 / 0.58 on PostgreSQL in the last full run. At first: 6.0
+statements and 1.35 ms CPU per trigger on SQLite, ratios 0.05 / 0.04 / 0.06 on SQLite and
+0.26 / 0.27 / 0.30 on PostgreSQL.
 
 Statements: 5 per trigger on SQLite and 4 on PostgreSQL (asserted in
 tests/workflows/test_trigger_fast_path.py). Each proposal's gateway deadline for the month is
@@ -307,12 +313,15 @@ planned before the run, as in use: without it nearly every pause at 10x and 100x
 proposal's first trigger of the month, on which the planner writes that deadline (a SELECT and
 an INSERT more).
 
-What the profile (cProfile, 400 triggers, SQLite 1x, 1.2 s profiled) shows in the way: the
-proposal read with the transaction's BEGIN IMMEDIATE and the row's placement in the session
-about 29%; opening and committing the ORM session about 16%; the audit append about 14%; the
-planner about 18% (its prepared read 13%, working out the month's deadline 5%); the action
-pipeline (permission scope, guards, event) the rest. The raw baseline's DBAPI calls take about
-0.07-0.15 ms: 0.25 of it leaves 0.3-0.6 ms for the whole trigger, under what the ORM session's
-open and commit and the statements' round trips through SQLAlchemy's connection take alone. The
-next steps would be a trigger without an ORM session (Core connection only) and, on PostgreSQL,
-the versioned UPDATE sent in the audit CTE's round trip."""
+What the profile (cProfile, 400 triggers, SQLite 1x, 0.6 s profiled) now shows in the way: the
+proposal read about 30%, half of it the ORM session taking its connection and the transaction's
+BEGIN IMMEDIATE; opening and committing the ORM session about 18%; the planner about 17% (its
+prepared read 7%, working out the month's deadline 5%); the audit append about 14% (canonical
+JSON and the hash most of it); the action pipeline (permission scope, guards, event objects)
+the rest. The statements themselves, through the DBAPI, are now about 10%. The raw baseline's
+DBAPI calls take about 0.08 ms a trigger on the idle machine: 0.25 of it leaves 0.33 ms for the
+whole trigger, less than the ORM session's open, connection and commit and the planner take
+together. The next steps remain a trigger on a Core connection without an ORM session (the
+planner's handlers take the session today, so they would need a Core path too) and, on
+PostgreSQL, the versioned UPDATE sent in the audit CTE's round trip (and the pool's pre-ping,
+one round trip more per transaction than raw, which `s75/db.py` sets)."""

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from notifications.deadlines import PlannedDeadline
 from notifications.tables import DeadlineRow
-from workflows.prepared import Prepared
+from workflows.prepared import Prepared, connection
 
 OPEN = "pending"
 
@@ -74,7 +74,7 @@ def plan(session: Session, p: PlannedDeadline, now: datetime) -> None:
     prepared SELECT, no ORM row); otherwise it is written as :func:`upsert` writes it."""
     if session.new or session.dirty or session.deleted:
         session.flush()  # what the session's own execute would flush first
-    found = next(iter(_planned().rows(session.connection(), {"key": p.key})), None)
+    found = next(iter(_planned().rows(connection(session), {"key": p.key})), None)
     if found is not None:
         have = dict(zip(_COMPARED, found, strict=True))
         if have["state"] != OPEN:

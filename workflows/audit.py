@@ -14,7 +14,7 @@ from sqlalchemy import Connection, bindparam, delete, func, insert, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from workflows.prepared import Prepared
+from workflows.prepared import Prepared, connection
 from workflows.tables import AuditEventRow, AuditHeadRow
 
 GENESIS = "0" * 64
@@ -102,9 +102,9 @@ def _extend(conn: Connection, known: tuple[int, str], fields: dict[str, Any],
         new_id = int(found[0][0])
     else:
         result = _INSERT_ONE.execute(conn, {f"e_{k}": v for k, v in values.items()})
-        new_id = int(cast(Any, result.lastrowid))
+        new_id = int(cast(int, result.lastrowid))
         moved = _MOVE.execute(conn, {**params, "new_id": new_id})
-        if cast(Any, moved).rowcount != 1:
+        if moved.rowcount != 1:
             conn.execute(_UNDO, {"new_id": new_id})
             return None
     conn.info[_HEAD_KEY] = (count + 1, digest)
@@ -124,7 +124,7 @@ def append_event(session: Session, *, at: datetime, actor: str, subject_type: st
 
     The hash is taken over the fields exactly as they are read back (the payload through
     canonical JSON, the time as stored: UTC), so :func:`verify_chain` recomputes it."""
-    conn = session.connection()
+    conn = connection(session)
     stored = json.loads(canonical(payload or {}))
     at = _as_stored(at)
     fields = {"at": at.isoformat(), "actor": actor, "subject_type": subject_type,

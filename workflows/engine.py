@@ -24,7 +24,7 @@ from workflows.definition import TransitionDef, WorkflowDefinition, load_definit
 from workflows.events import TRANSITION_EVENTS, SubjectMoved, UnitOfWork
 from workflows.guards import EFFECTS, GUARDS
 from workflows.machine import next_state, transition, triggers_from
-from workflows.prepared import Prepared
+from workflows.prepared import Prepared, connection
 
 _UPDATES: dict[type, Prepared] = {}
 
@@ -158,10 +158,10 @@ def fire(uow: UnitOfWork, subject: Any, definition: str | WorkflowDefinition, tr
         raise RuleRefused(rule, f"{who} is {state!r}, where {trigger!r} cannot be fired")
 
     version = int(subject.version)
-    result = _versioned_update(type(subject)).execute(uow.session.connection(), {
+    result = _versioned_update(type(subject)).execute(connection(uow.session), {
         "row_id": subject.id, "old_version": version, "new_state": dest,
         "new_version": version + 1})
-    if cast(Any, result).rowcount != 1:
+    if result.rowcount != 1:
         raise ConflictError(
             f"{who} was changed by someone else since you loaded it (it is no longer version "
             f"{version} in {state!r}); reload it and try again")

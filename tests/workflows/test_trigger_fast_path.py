@@ -132,3 +132,28 @@ def test_a_trigger_is_at_most_five_statements(engine: Engine, config: LocalityCo
         sent = _count(engine, config, pid, trigger, **facts)
         assert len(sent) <= 5, (trigger, sent)
         assert sum("audit_event" in s for s in sent) == 1, sent  # appended, never re-read
+
+
+def test_a_prepared_statement_raises_driver_errors_as_sqlalchemy_does(
+        engine: Engine, config: LocalityConfig) -> None:
+    """The fast path's statements run on the DBAPI cursor: a driver error still comes as the
+    SQLAlchemy exception wrapping it (callers catch IntegrityError, OperationalError), and the
+    transaction is rolled back whole."""
+    from sqlalchemy import bindparam, insert
+    from sqlalchemy.exc import IntegrityError
+
+    from workflows.prepared import Prepared, connection
+
+    _, pid = _paused(engine, config)
+    table: Any = ProposalRow.__table__  # type: ignore[attr-defined]
+    dup = Prepared(insert(table).values(id=bindparam("pid"), title="x", kind="other",
+                                        description="", state="draft", created_at=at("2018-10-05"),
+                                        created_by="t", facts={}, variation=0,
+                                        start_moved=False, version=1))
+    with pytest.raises(IntegrityError), session_scope(engine) as s:
+        dup.execute(connection(s), {"pid": pid})
+    with Session(engine) as s:
+        conn = connection(s)
+        assert connection(s) is conn  # remembered in the transaction
+        s.commit()
+        assert connection(s) is not conn  # a new transaction, a new connection

@@ -19,7 +19,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_dict
 from sqlalchemy.orm.util import identity_key
 
-from workflows.prepared import Prepared
+from workflows.prepared import Prepared, connection
 from workflows.proposal.tables import GatewayReturnRow, GatewayRow
 from workflows.tables import ProposalRow
 
@@ -60,7 +60,7 @@ def find_proposal(session: OrmSession, proposal_id: int, *, with_returns: bool =
         return session.get(ProposalRow, proposal_id)
     if session.autoflush:
         session.flush()  # as the ORM's own read would: pending changes are seen
-    conn = session.connection()
+    conn = connection(session)
     if not with_returns:
         found = _BY_ID.rows(conn, {"pid": proposal_id})
         return _placed(session, found[0]) if found else None

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from decisions.errors import NotFound
 from decisions.terms import LocalityConfig
 from workflows.committee.tables import PartnerRow
-from workflows.prepared import Prepared
+from workflows.prepared import Prepared, connection
 from workflows.proposal.loading import find_proposal, take_returns
 from workflows.proposal.rules import (
     MonthStatus,
@@ -79,7 +79,7 @@ def gateway_returns(session: Session, proposal_id: int) -> dict[date, dict[str, 
         return kept
     if session.autoflush:
         session.flush()
-    rows = _RETURNS.rows(session.connection(), {"pid": proposal_id})
+    rows = _RETURNS.rows(connection(session), {"pid": proposal_id})
     out: dict[date, dict[str, str]] = {}
     for month, partner, decision in rows:
         out.setdefault(month, {})[partner] = decision
