@@ -1,14 +1,16 @@
-"""The staff dashboard costs the same queries whatever the number of meetings it lists (a
-meeting query per body clerked, then every listed meeting's deadlines in one query), issue
-17, point 2."""
+"""The staff dashboard and a member's actions page (``?page=``) cost the same queries whatever
+the number of rows (the dashboard: a meeting query per body clerked, then every listed
+meeting's deadlines in one query; the actions: the count, the page, the page's meetings and
+items), issue 17, point 2."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from decisions.terms import LocalityConfig
 from s75.web.app import create_app
@@ -16,7 +18,8 @@ from tests.web.client import TestClient
 from tests.web.staff_helpers import BASE, SECRET, add_accounts, sign_in
 from tests.web.test_board import count_queries
 from tests.web.test_list_pages import _schedule
-from tests.web.web_helpers import build_record, visible, web_app
+from tests.web.test_members import setup  # noqa: F401  the members' record and client
+from tests.web.web_helpers import Record, build_record, visible, web_app
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -42,3 +45,50 @@ def test_the_staff_dashboard_costs_the_same_queries_at_any_number_of_meetings(
     assert r.status_code == 200 and many == few, (few, many)
     assert r.text.count("govuk-tag") > shown  # more meetings and deadlines listed
     assert "Joint Commissioning Committee" in visible(r.text)
+
+
+def _actions(engine: Engine, n: int, meeting_ids: list[int]) -> None:
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from workflows.committee.records import ActionRow
+    from workflows.committee.tables import AgendaItemRow
+
+    with Session(engine) as s:
+        items = s.exec(select(AgendaItemRow.id).where(
+            AgendaItemRow.meeting_id == meeting_ids[0])).all()
+        for k in range(n):
+            s.add(ActionRow(body_id="jcc", meeting_id=meeting_ids[k % len(meeting_ids)],
+                            item_id=items[k % len(items)], description=f"Action {k:04d}",
+                            owner="dass", due_on=date(2019, 5, 1) + timedelta(k),
+                            created_at=datetime(2019, 4, 10, tzinfo=UTC)))
+        s.commit()
+
+
+def test_a_members_actions_page_at_a_fixed_number_of_queries(
+        setup: tuple[Record, int, TestClient], engine: Engine) -> None:  # noqa: F811
+    from s75 import accounts
+    from tests.web.staff_helpers import PASSWORD
+    from tests.web.test_members import accounts_config
+
+    record, _, client = setup
+    with Session(engine) as s:
+        accounts.add(s, accounts_config(), "dass", "dass", PASSWORD,
+                     datetime(2019, 1, 1, tzinfo=UTC))
+        s.commit()
+    assert sign_in(client, "dass") == 303
+    meetings = [record.meeting_id, record.next_meeting_id]
+    _actions(engine, 5, meetings)
+    few, r = count_queries(client, "/members/actions")
+    assert r.status_code == 200 and "Pages of your actions" not in r.text
+    _actions(engine, 60, meetings)
+    many, r = count_queries(client, "/members/actions")
+    assert r.status_code == 200 and many == few, (few, many)
+    first = visible(r.text)
+    assert "Page 1 of 2" in first and "(1 to 50 of 66)" in first and "Next page" in first
+    n2, r = count_queries(client, "/members/actions?page=2")
+    second = visible(r.text)
+    assert n2 == few and "Page 2 of 2" in second and "(51 to 66 of 66)" in second
+    assert "Previous page" in second and "Next page" not in second
+    assert client.get("/members/actions?page=3").status_code == 404

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, col, or_, select
 
 from decisions.errors import NotFound
@@ -15,6 +16,7 @@ from decisions.principals import Principal
 from decisions.terms import LocalityConfig
 from notifications.documents import gather
 from notifications.documents.tables import DocumentRow
+from s75.web.paging import Paging, paging
 from s75.web.views import MeetingLine, agenda_is_public, meeting_line
 from workflows.committee import common
 from workflows.committee.records import ActionRow, DeclarationRow
@@ -205,27 +207,36 @@ def document(session: Session, who: Principal, document_id: int) -> DocumentRow 
     return row if entitled(row, who, body) else None
 
 
-def my_actions(session: Session, cfg: LocalityConfig, who: Principal, now: datetime
-               ) -> list[ActionLine]:
-    """Actions arising owned by the member (by id or e-mail address), open ones first."""
+def my_actions(session: Session, cfg: LocalityConfig, who: Principal, now: datetime,
+               page: int = 1) -> tuple[list[ActionLine], Paging]:
+    """Page ``page`` of the actions arising owned by the member (by id or e-mail address:
+    ix_action_owner, ix_action_owner_email), open ones first: the count, the page, and the
+    page's meetings and items in one query each (NotFound past the last page)."""
     email = next((m.email for m in cfg.member if m.id == who.id), None)
     owned = col(ActionRow.owner) == who.id
     if email:
         owned = or_(owned, col(ActionRow.owner_email) == email)
+    total = session.exec(select(func.count()).select_from(ActionRow).where(owned)).one()
+    paged = paging(total, page, "your actions")
     rows = session.exec(select(ActionRow).where(owned).order_by(
-        col(ActionRow.status) != "open", col(ActionRow.due_on), col(ActionRow.id))).all()
+        col(ActionRow.status) != "open", col(ActionRow.due_on), col(ActionRow.id))
+        .offset(paged.offset).limit(paged.size)).all()
+    meetings = {m.id: m for m in session.exec(select(MeetingRow).where(
+        col(MeetingRow.id).in_({a.meeting_id for a in rows})))} if rows else {}
+    asked = {a.item_id for a in rows if a.item_id is not None and a.body_id not in who.member_of}
+    parts = dict(session.exec(select(AgendaItemRow.id, AgendaItemRow.part).where(
+        col(AgendaItemRow.id).in_(asked))).all()) if asked else {}
     today = common.local_day(cfg, now)
     out = []
     for a in rows:
-        m = session.get(MeetingRow, a.meeting_id)
+        m = meetings.get(a.meeting_id)
         if m is None:
             continue
         text = a.description
-        if a.item_id is not None and a.body_id not in who.member_of:
-            item = session.get(AgendaItemRow, a.item_id)
-            if item is None or item.part == 2:
-                text = "Action arising from exempt (Part 2) business"
+        if a.item_id is not None and a.body_id not in who.member_of and parts.get(
+                a.item_id, 2) == 2:  # a missing item is treated as exempt, as before
+            text = "Action arising from exempt (Part 2) business"
         out.append(ActionLine(text, cfg.body_by_id(a.body_id).name, meeting_line(cfg, m),
                               f"{a.due_on:%-d %B %Y}", a.status,
                               a.status == "open" and a.due_on < today))
-    return out
+    return out, paged
