@@ -92,3 +92,43 @@ def test_a_members_actions_page_at_a_fixed_number_of_queries(
     assert n2 == few and "Page 2 of 2" in second and "(51 to 66 of 66)" in second
     assert "Previous page" in second and "Next page" not in second
     assert client.get("/members/actions?page=3").status_code == 404
+
+
+def _packs(engine: Engine, config: LocalityConfig, start: date, end: date) -> None:
+    """A members' pack on every jcc meeting from ``start`` to ``end`` without one."""
+    from sqlmodel import select
+
+    from notifications.documents.tables import DocumentRow
+    from workflows.committee.tables import MeetingRow
+
+    _schedule(engine, config, start, end)
+    with Session(engine) as s:
+        have = set(s.exec(select(DocumentRow.meeting_id)).all())
+        for m in s.exec(select(MeetingRow).where(MeetingRow.body_id == "jcc")).all():
+            if m.id not in have:
+                s.add(DocumentRow(kind="pack", title=f"Pack {m.local_date}", meeting_id=m.id,
+                                  subject_type="meeting", subject_id=str(m.id),
+                                  audience="members", content_hash=f"h{m.id}", pages=4,
+                                  created_at=datetime(2019, 1, 1, tzinfo=UTC)))
+        s.commit()
+
+
+def test_a_members_packs_page_at_a_fixed_number_of_queries(
+        setup: tuple[Record, int, TestClient], engine: Engine,  # noqa: F811
+        config: LocalityConfig) -> None:
+    _, _, client = setup
+    assert sign_in(client, "member") == 303
+    _packs(engine, config, date(2019, 5, 1), date(2019, 8, 31))
+    few, r = count_queries(client, "/members/packs")
+    assert r.status_code == 200 and "Pages of your packs" not in r.text
+    _packs(engine, config, date(2013, 1, 1), date(2019, 4, 30))
+    many, r = count_queries(client, "/members/packs")
+    assert r.status_code == 200 and many == few, (few, many)
+    first = visible(r.text)
+    assert "Page 1 of" in first and "(1 to 20 of" in first and "Next page" in first
+    last = int(first.split("Page 1 of ")[1].split()[0])
+    assert last >= 2
+    n, r = count_queries(client, f"/members/packs?page={last}")
+    end = visible(r.text)
+    assert n == few and f"Page {last} of {last}" in end and "Previous page" in end
+    assert "2013" in end  # the oldest meetings on the last page

@@ -114,8 +114,9 @@ def my_packs(request: Request) -> HTMLResponse:
     who = signed_in(request)
     a = _app(request)
     with a.session() as s:
-        packs = views.my_packs(s, a.config, who)
-    return _page(request, "packs.html", who, title="Your packs", packs=packs)
+        packs, paged = views.my_packs(s, a.config, who,
+                                      parse_page(request.query_params.get("page")))
+    return _page(request, "packs.html", who, title="Your packs", packs=packs, paged=paged)
 
 
 @router.get("/members/documents/{document_id:id}.pdf")

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, and_, col, or_, select
 
 from decisions.errors import NotFound
 from decisions.principals import Principal
@@ -25,6 +26,8 @@ from workflows.committee.tables import AgendaItemRow, MeetingRow
 OPEN_FOR_DECLARATIONS = ("published", "considered")
 """An item on a published agenda, not yet decided: a member may declare an interest on it."""
 PAST_LIMIT = 20
+PACKS_PAGE_SIZE = 20
+"""Meetings to a page of Your packs (each lists up to four documents)."""
 NATURES = (("pecuniary", "Disclosable pecuniary"), ("non_pecuniary", "Other registrable"),
            ("indirect", "Indirect (a close associate's)"))
 MANAGED_WORDS = (("left_room", "I will leave the room for this item"),
@@ -183,16 +186,31 @@ def meeting_page(session: Session, cfg: LocalityConfig, who: Principal, meeting_
     return MemberMeeting(meeting_line(cfg, m), published, lines, tuple(docs), declarations)
 
 
-def my_packs(session: Session, cfg: LocalityConfig, who: Principal
-             ) -> list[tuple[MeetingLine, list[DocLine]]]:
-    """Every meeting of the member's bodies with a published pack, latest first."""
+def _may_read(who: Principal) -> Any:
+    """The SQL of the documents :func:`documents_of` lists for ``who`` (of a meeting of a body
+    they sit on): packs and supplements, public, members' or their personal ones."""
+    return and_(col(DocumentRow.kind).in_(("pack", "supplement")), or_(
+        and_(col(DocumentRow.audience) == "public", col(DocumentRow.public).is_(True)),
+        col(DocumentRow.audience) == "members",
+        col(DocumentRow.audience) == f"member:{who.id}"))
+
+
+def my_packs(session: Session, cfg: LocalityConfig, who: Principal, page: int = 1
+             ) -> tuple[list[tuple[MeetingLine, list[DocLine]]], Paging]:
+    """Page ``page`` of the meetings of the member's bodies with a published pack, latest
+    first: the count, the page and its documents (three queries; NotFound past the last)."""
     ids = [b for b, _ in bodies(cfg, who)]
-    if not ids:
-        return []
-    meetings = session.exec(select(MeetingRow).where(col(MeetingRow.body_id).in_(ids))
-                            .order_by(col(MeetingRow.starts_at).desc())).all()
+    with_pack = select(DocumentRow.id).where(
+        DocumentRow.meeting_id == MeetingRow.id, _may_read(who)).exists()
+    mine = (col(MeetingRow.body_id).in_(ids), with_pack)
+    total = session.exec(select(func.count()).select_from(MeetingRow).where(*mine)).one() \
+        if ids else 0
+    paged = paging(total, page, "your packs", PACKS_PAGE_SIZE)
+    meetings = session.exec(select(MeetingRow).where(*mine).order_by(
+        col(MeetingRow.starts_at).desc(), col(MeetingRow.id).desc())
+        .offset(paged.offset).limit(paged.size)).all() if total else []
     docs = documents_of(session, who, [m.id for m in meetings if m.id is not None])
-    return [(meeting_line(cfg, m), docs[m.id]) for m in meetings if m.id in docs]
+    return [(meeting_line(cfg, m), docs[m.id]) for m in meetings if m.id in docs], paged
 
 
 def document(session: Session, who: Principal, document_id: int) -> DocumentRow | None:
