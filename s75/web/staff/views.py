@@ -119,9 +119,9 @@ def workspace(session: Session, cfg: LocalityConfig, meeting_id: int, now: datet
     m = common.meeting(session, meeting_id)
     names = {x.id: x.name for x in cfg.member}
     att = session.exec(select(AttendanceRow).where(AttendanceRow.meeting_id == meeting_id)).all()
-    others = session.exec(select(MeetingRow).where(MeetingRow.id != meeting_id,
-                                                   MeetingRow.status != "cancelled")
-                          .order_by(col(MeetingRow.starts_at))).all()
+    others = session.exec(select(MeetingRow).where(  # where a report may be routed: the
+        MeetingRow.id != meeting_id, MeetingRow.status == "scheduled")  # scheduled ones, not
+                          .order_by(col(MeetingRow.starts_at))).all()  # every past meeting
     items = common.items_of(session, meeting_id)
     needs = {i.id: "; ".join(f"{s.kind.capitalize()} {s.state}"
                              for s in clearance.standing(cfg, session, i))
