@@ -132,3 +132,14 @@ def test_a_members_packs_page_at_a_fixed_number_of_queries(
     end = visible(r.text)
     assert n == few and f"Page {last} of {last}" in end and "Previous page" in end
     assert "2013" in end  # the oldest meetings on the last page
+
+
+def test_a_members_actions_are_read_through_the_owner_indexes(engine: Engine) -> None:
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        plan = " ".join(str(r[-1]) for r in conn.execute(text(
+            "EXPLAIN QUERY PLAN SELECT * FROM action WHERE owner = 'dass' "
+            "OR owner_email = 'dass@example.org' ORDER BY due_on LIMIT 50")))
+    assert "ix_action_owner (" in plan and "ix_action_owner_email" in plan, plan
+    assert "SCAN action" not in plan, plan

@@ -26,6 +26,7 @@ from workflows.committee.tables import AgendaItemRow, MeetingRow
 OPEN_FOR_DECLARATIONS = ("published", "considered")
 """An item on a published agenda, not yet decided: a member may declare an interest on it."""
 PAST_LIMIT = 20
+UPCOMING_LIMIT = 50
 PACKS_PAGE_SIZE = 20
 """Meetings to a page of Your packs (each lists up to four documents)."""
 NATURES = (("pecuniary", "Disclosable pecuniary"), ("non_pecuniary", "Other registrable"),
@@ -91,14 +92,14 @@ def bodies(cfg: LocalityConfig, who: Principal) -> list[tuple[str, str]]:
 
 def my_meetings(session: Session, cfg: LocalityConfig, who: Principal, now: datetime
                 ) -> tuple[list[MeetingLine], list[MeetingLine]]:
-    """Upcoming (soonest first) and past (latest first, at most 20) meetings of the member's
-    bodies."""
+    """Upcoming (soonest first, at most 50) and past (latest first, at most 20) meetings of
+    the member's bodies."""
     ids = [b for b, _ in bodies(cfg, who)]
     if not ids:
         return [], []
     upcoming = session.exec(select(MeetingRow).where(
         col(MeetingRow.body_id).in_(ids), col(MeetingRow.starts_at) >= now)
-        .order_by(col(MeetingRow.starts_at))).all()
+        .order_by(col(MeetingRow.starts_at)).limit(UPCOMING_LIMIT)).all()
     past = session.exec(select(MeetingRow).where(
         col(MeetingRow.body_id).in_(ids), col(MeetingRow.starts_at) < now)
         .order_by(col(MeetingRow.starts_at).desc()).limit(PAST_LIMIT)).all()
