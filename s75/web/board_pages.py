@@ -14,6 +14,7 @@ from s75.web import board as boards
 from s75.web.deadline_risk import deadlines_at_risk
 from s75.web.export import export_csv, export_xlsx
 from s75.web.pages import page
+from s75.web.paging import parse_page
 from s75.web.proposal_view import proposal_page
 from workflows.committee.common import local_day
 
@@ -87,5 +88,6 @@ def board_xlsx(request: Request) -> Response:
 def proposal(request: Request, proposal_id: int) -> HTMLResponse:
     a = _app(request)
     with a.session() as s:
-        data = proposal_page(s, a.config, proposal_id, local_day(a.config, a.clock.now()))
+        data = proposal_page(s, a.config, proposal_id, local_day(a.config, a.clock.now()),
+                             parse_page(request.query_params.get("page")))
     return page(request, "proposal.html", title=f"P-{data.id}: {data.title}", p=data)

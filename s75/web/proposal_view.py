@@ -1,6 +1,8 @@
 """The proposal page: the timeline of its stages, each partner's approval (body, meeting,
 minute), the gateway conditions with owners and dates, signing readiness against the start
-date, and the audit trail in words. Plain data for templates/web/proposal.html."""
+date, and the audit trail in words, a page at a time (``?page=``, :data:`TRAIL_PAGE_SIZE`
+events a page, oldest first as recorded; a count and a page query on the audit log's subject
+index whatever the number of events). Plain data for templates/web/proposal.html."""
 
 from __future__ import annotations
 
@@ -8,10 +10,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from decisions.terms import LocalityConfig
 from s75.web.board import stage_labels
+from s75.web.paging import Paging, paging
 from workflows.audit import back_entry
 from workflows.committee.tables import MeetingRow
 from workflows.proposal.queries import (
@@ -25,6 +29,7 @@ from workflows.proposal.rules import REG7_CHECKLIST, STAGES
 from workflows.proposal.tables import ApprovalRow, ConditionRow
 from workflows.tables import AuditEventRow
 
+TRAIL_PAGE_SIZE = 50
 DECISION_WORDS = {"go": "go", "go_with_conditions": "go with conditions", "pause": "pause",
                   "stop": "stop"}
 
@@ -92,6 +97,8 @@ class ProposalPage:
     conditions: tuple[Condition, ...]
     signing: Signing
     trail: tuple[Event, ...]
+    """The page of the audit trail that ``trail_paged`` names."""
+    trail_paged: Paging
 
 
 def _who(cfg: LocalityConfig, member_id: str) -> str:
@@ -143,17 +150,23 @@ def describe_event(cfg: LocalityConfig, action: str, data: dict[str, Any],
 
 
 def proposal_page(session: Session, cfg: LocalityConfig, proposal_id: int,
-                  today: date) -> ProposalPage:
+                  today: date, trail_page: int = 1) -> ProposalPage:
+    """The page, with page ``trail_page`` of the audit trail (NotFound past its last)."""
     p = get_proposal(session, proposal_id)  # NotFound
     labels = stage_labels()
-    events = session.exec(select(AuditEventRow).where(
-        AuditEventRow.subject_type == "proposal", AuditEventRow.subject_id == str(proposal_id))
-        .order_by(col(AuditEventRow.id))).all()
+    mine = (AuditEventRow.subject_type == "proposal",
+            AuditEventRow.subject_id == str(proposal_id))  # ix_audit_event_subject
+    total = session.exec(select(func.count()).select_from(AuditEventRow).where(*mine)).one()
+    paged = paging(total, trail_page, f"the audit trail of P-{proposal_id}", TRAIL_PAGE_SIZE)
+    events = session.exec(select(AuditEventRow).where(*mine).order_by(col(AuditEventRow.id))
+                          .offset(paged.offset).limit(paged.size)).all()
+    stages = session.exec(select(AuditEventRow).where(
+        *mine, col(AuditEventRow.to_state).is_not(None)).order_by(col(AuditEventRow.id))).all()
     zone = cfg.zone
     timeline = tuple(
         Step(e.at.astimezone(zone), labels.get(e.to_state or "", e.to_state or ""),
              _who(cfg, e.actor), str((e.payload.get("facts") or {}).get("reason", "")))
-        for e in events if e.to_state)
+        for e in stages)
     trail = tuple(Event(e.at.astimezone(zone), _who(cfg, e.actor),
                         describe_event(cfg, e.action, dict(e.payload), labels)
                         + (f" ({late})" if (late := back_entry(e.payload, zone)) else ""),
@@ -175,7 +188,7 @@ def proposal_page(session: Session, cfg: LocalityConfig, proposal_id: int,
                                  c.closing_note) for c in conds)
     return ProposalPage(proposal_id, p.title, p.description, labels.get(p.state, p.state),
                         p.variation, timeline, approvals, conditions,
-                        signing(session, cfg, p, today), trail)
+                        signing(session, cfg, p, today), trail, paged)
 
 
 def signing(session: Session, cfg: LocalityConfig, p: Any, today: date) -> Signing:

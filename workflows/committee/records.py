@@ -111,9 +111,9 @@ class ActionRow(SQLModel, table=True):
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
     item_id: int | None = Field(default=None, foreign_key="agenda_item.id")
     description: str
-    owner: str
+    owner: str = Field(index=True)
     """Member id or a named officer."""
-    owner_email: str | None = None
+    owner_email: str | None = Field(default=None, index=True)
     due_on: date
     status: str = "open"  # open | done | dropped
     closed_on: date | None = None

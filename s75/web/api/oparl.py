@@ -7,7 +7,7 @@ record only."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from math import ceil
 from typing import Any
 from urllib.parse import urlencode
@@ -64,12 +64,14 @@ def object_list(request: Request, data: list[Any], total: int, page: int, limit:
 
 
 def _db_list(request: Request, query: Any, page: int, limit: int,
-             build: Callable[[Session, Any], Any]) -> JSONResponse:
+             build: Callable[[Session, Sequence[Any]], list[Any]]) -> JSONResponse:
+    """The count, the page of rows, and ``build``'s objects for the whole page (which fetches
+    what the rows embed once for the page, never per row)."""
     a, _ = _ctx(request)
     with a.session() as s:
         total = ov.count(s, query)
         rows = s.exec(query.offset((page - 1) * limit).limit(limit)).all()
-        data = [build(s, r) for r in rows]
+        data = build(s, rows)
     return object_list(request, data, total, page, limit)
 
 
@@ -97,7 +99,9 @@ def organizations(request: Request, page: int = Page, limit: int = Limit) -> JSO
     a, L = _ctx(request)
     with a.session() as s:
         ids = [b.id for b in a.config.body]
-        data = [ov.organization(s, a.config, L, b) for b in ov.page_of(ids, page, limit)]
+        shown = ov.page_of(ids, page, limit)
+        held = ov.meetings_of(s, shown)
+        data = [ov.organization(s, a.config, L, b, held) for b in shown]
     return object_list(request, data, len(ids), page, limit)
 
 
@@ -164,10 +168,10 @@ def meeting(request: Request, meeting_id: int) -> JSONResponse:
 def agenda_items(request: Request, page: int = Page, limit: int = Limit) -> JSONResponse:
     a, L = _ctx(request)
     q = ov.public_items_query().order_by(col(AgendaItemRow.id))
-    contexts: dict[int, ov.ItemContext] = {}  # one per session: numbers per meeting, once
 
-    def build(s: Session, i: AgendaItemRow) -> Any:
-        return ov.agenda_item(s, a.config, L, i, contexts.setdefault(id(s), ov.ItemContext(s)))
+    def build(s: Session, rows: Sequence[AgendaItemRow]) -> list[Any]:
+        ctx = ov.ItemContext(s).prefetch(rows)  # decisions and numbering: once for the page
+        return [ov.agenda_item(s, a.config, L, i, ctx) for i in rows]
 
     return _db_list(request, q, page, limit, build)
 
@@ -183,7 +187,11 @@ def agenda_item(request: Request, item_id: int) -> JSONResponse:
 def papers(request: Request, page: int = Page, limit: int = Limit) -> JSONResponse:
     a, L = _ctx(request)
     q = ov.papers_query().order_by(col(AgendaItemRow.id))
-    return _db_list(request, q, page, limit, lambda s, i: ov.paper(s, a.config, L, i))
+    def build(s: Session, rows: Sequence[AgendaItemRow]) -> list[Any]:
+        pre = ov.PaperContext(s, rows)  # meetings and their files: once for the page
+        return [ov.paper(s, a.config, L, i, pre) for i in rows]
+
+    return _db_list(request, q, page, limit, build)
 
 
 @router.get("/paper/{paper_id:id}", summary="A Paper")
@@ -197,7 +205,8 @@ def paper(request: Request, paper_id: int) -> JSONResponse:
 def files(request: Request, page: int = Page, limit: int = Limit) -> JSONResponse:
     a, L = _ctx(request)
     q = ov.public_files_query().order_by(col(DocumentRow.id))
-    return _db_list(request, q, page, limit, lambda s, d: ov.file(a.config, L, d))
+    return _db_list(request, q, page, limit,
+                    lambda s, rows: [ov.file(a.config, L, d) for d in rows])
 
 
 @router.get("/file/{file_id:id}", summary="A File")

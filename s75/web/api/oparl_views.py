@@ -110,10 +110,22 @@ def memberships(cfg: LocalityConfig) -> list[tuple[str, str]]:
     return [(m.id, b) for m in people(cfg) for b in m.bodies]
 
 
-def organization(session: Session, cfg: LocalityConfig, L: Links, body_id: str) -> Obj:
+def meetings_of(session: Session, body_ids: Sequence[str]) -> dict[str, list[int]]:
+    """Each body's meetings, earliest first, for all of ``body_ids`` in one query."""
+    out: dict[str, list[int]] = {b: [] for b in body_ids}
+    for mid, bid in session.exec(select(MeetingRow.id, MeetingRow.body_id).where(
+            col(MeetingRow.body_id).in_(body_ids))
+            .order_by(col(MeetingRow.starts_at), col(MeetingRow.id))) if body_ids else ():
+        out[bid].append(mid or 0)
+    return out
+
+
+def organization(session: Session, cfg: LocalityConfig, L: Links, body_id: str,
+                 meetings_by_body: dict[str, list[int]] | None = None) -> Obj:
+    """An Organization; ``meetings_by_body`` holds a page's meetings (:func:`meetings_of`,
+    fetched for this body alone without it)."""
     b: Body = cfg.body_by_id(body_id)  # NotFound naming the bodies
-    meetings = session.exec(select(MeetingRow.id).where(MeetingRow.body_id == body_id)
-                            .order_by(col(MeetingRow.starts_at))).all()
+    meetings = (meetings_by_body or meetings_of(session, [b.id]))[b.id]
     return {"id": L.api(f"organization/{b.id}"), "type": f"{OPARL}Organization",
             "body": L.api("body"), "name": b.name, "shortName": b.id,
             "classification": b.kind,
@@ -166,11 +178,18 @@ def public_file(session: Session, cfg: LocalityConfig, L: Links, file_id: int) -
     return file(cfg, L, d)
 
 
-def _numbers(session: Session, meeting_id: int) -> dict[int, str]:
-    rows = session.exec(select(AgendaItemRow).where(AgendaItemRow.meeting_id == meeting_id)
-                        .order_by(col(AgendaItemRow.position), col(AgendaItemRow.id))).all()
-    return numbering([r for r in rows if r.state not in SKIP_STATES
-                      and r.deferred_to_item_id is None])
+def numbers_of(session: Session, meeting_ids: Sequence[int]) -> dict[int, dict[int, str]]:
+    """Each meeting's agenda numbers, as its agenda prints them (gather.numbering over the
+    items the agenda lists), for all of ``meeting_ids`` in one query."""
+    rows = session.exec(select(AgendaItemRow).where(
+        col(AgendaItemRow.meeting_id).in_(meeting_ids), col(AgendaItemRow.state).not_in(
+            SKIP_STATES), col(AgendaItemRow.deferred_to_item_id).is_(None))
+        .order_by(col(AgendaItemRow.meeting_id), col(AgendaItemRow.position),
+                  col(AgendaItemRow.id))).all() if meeting_ids else []
+    by_meeting: dict[int, list[AgendaItemRow]] = {m: [] for m in meeting_ids}
+    for r in rows:
+        by_meeting[r.meeting_id].append(r)
+    return {m: numbering(items) for m, items in by_meeting.items()}
 
 
 def decisions_of(session: Session, item_ids: Sequence[int]) -> dict[int, DecisionRow]:
@@ -181,7 +200,8 @@ def decisions_of(session: Session, item_ids: Sequence[int]) -> dict[int, Decisio
 
 
 class ItemContext:
-    """Agenda numbers and decisions, each fetched once per meeting or page."""
+    """Agenda numbers and decisions, fetched once for a page of items (:meth:`prefetch`: two
+    queries whatever the number of items or meetings)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -194,11 +214,13 @@ class ItemContext:
         if wanted:
             self.decisions.update(decisions_of(self.session, wanted))
             self.loaded.update(wanted)
+        meetings = sorted({i.meeting_id for i in items} - self.numbers.keys())
+        if meetings:
+            self.numbers.update(numbers_of(self.session, meetings))
         return self
 
     def number(self, i: AgendaItemRow) -> str | None:
-        if i.meeting_id not in self.numbers:
-            self.numbers[i.meeting_id] = _numbers(self.session, i.meeting_id)
+        self.prefetch([i])
         return self.numbers[i.meeting_id].get(i.id or 0)
 
     def decision(self, i: AgendaItemRow) -> DecisionRow | None:
@@ -225,11 +247,6 @@ def public_item(session: Session, cfg: LocalityConfig, L: Links, item_id: int) -
         raise NotFound(f"agenda item {item_id} is not on a published agenda; "
                        f"{L.api('body/agenda-items')} lists them")
     return agenda_item(session, cfg, L, i)
-
-
-def _meeting_files(session: Session, meeting_id: int) -> list[DocumentRow]:
-    return list(session.exec(public_files_query().where(DocumentRow.meeting_id == meeting_id)
-                             .order_by(col(DocumentRow.id))))
 
 
 class MeetingContext:
@@ -301,11 +318,27 @@ def meeting(session: Session, cfg: LocalityConfig, L: Links, m: MeetingRow,
     return out
 
 
-def paper(session: Session, cfg: LocalityConfig, L: Links, i: AgendaItemRow) -> Obj:
-    """A Part 1 item's report as an OParl Paper; its main file is the public pack."""
-    m = session.get(MeetingRow, i.meeting_id)
-    assert m is not None
-    docs = {d.kind: d for d in _meeting_files(session, i.meeting_id)}
+class PaperContext:
+    """What a page of papers needs, fetched once for the page: their meetings and the
+    meetings' public files (a query each whatever the number of papers)."""
+
+    def __init__(self, session: Session, items: Sequence[AgendaItemRow]) -> None:
+        ids = sorted({i.meeting_id for i in items})
+        self.meetings = {m.id or 0: m for m in session.exec(
+            select(MeetingRow).where(col(MeetingRow.id).in_(ids)))} if ids else {}
+        self.files: dict[int, list[DocumentRow]] = {m: [] for m in ids}
+        for d in session.exec(public_files_query().where(col(DocumentRow.meeting_id).in_(ids))
+                              .order_by(col(DocumentRow.id))) if ids else ():
+            self.files[d.meeting_id or 0].append(d)
+
+
+def paper(session: Session, cfg: LocalityConfig, L: Links, i: AgendaItemRow,
+          pre: PaperContext | None = None) -> Obj:
+    """A Part 1 item's report as an OParl Paper; its main file is the public pack. ``pre``
+    holds what a page of papers needs (fetched for ``i`` alone without it)."""
+    pre = pre or PaperContext(session, [i])
+    m = pre.meetings[i.meeting_id]
+    docs = {d.kind: d for d in pre.files[i.meeting_id]}
     main = docs.get("pack") or docs.get("agenda")
     return _clean({"id": L.api(f"paper/{i.id}"), "type": f"{OPARL}Paper", "body": L.api("body"),
                    "name": i.title, "reference": f"{m.body_id}/{m.local_date or ''}/item-{i.id}",

@@ -18,6 +18,7 @@ from decisions.principals import Principal
 from s75.api_tokens import calendar_path
 from s75.app import App
 from s75.web.members import calendar_tokens, views
+from s75.web.paging import parse_page
 from s75.web.staff import sessions
 from s75.web.staff.forms import choice, number, text
 from s75.web.staff.routes import signed_in, staff_page
@@ -113,8 +114,9 @@ def my_packs(request: Request) -> HTMLResponse:
     who = signed_in(request)
     a = _app(request)
     with a.session() as s:
-        packs = views.my_packs(s, a.config, who)
-    return _page(request, "packs.html", who, title="Your packs", packs=packs)
+        packs, paged = views.my_packs(s, a.config, who,
+                                      parse_page(request.query_params.get("page")))
+    return _page(request, "packs.html", who, title="Your packs", packs=packs, paged=paged)
 
 
 @router.get("/members/documents/{document_id:id}.pdf")
@@ -141,8 +143,10 @@ def my_actions(request: Request) -> HTMLResponse:
     who = signed_in(request)
     a = _app(request)
     with a.session() as s:
-        rows = views.my_actions(s, a.config, who, a.clock.now())
-    return _page(request, "actions.html", who, title="Your actions", actions=rows)
+        rows, paged = views.my_actions(s, a.config, who, a.clock.now(),
+                                       parse_page(request.query_params.get("page")))
+    return _page(request, "actions.html", who, title="Your actions", actions=rows,
+                 paged=paged)
 
 
 def _calendar(request: Request, who: Principal, link: str | None = None,

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlmodel import Session, col, or_, select
+from sqlalchemy import func
+from sqlmodel import Session, and_, col, or_, select
 
 from decisions.errors import NotFound
 from decisions.principals import Principal
 from decisions.terms import LocalityConfig
 from notifications.documents import gather
 from notifications.documents.tables import DocumentRow
+from s75.web.paging import Paging, paging
 from s75.web.views import MeetingLine, agenda_is_public, meeting_line
 from workflows.committee import common
 from workflows.committee.records import ActionRow, DeclarationRow
@@ -23,6 +26,9 @@ from workflows.committee.tables import AgendaItemRow, MeetingRow
 OPEN_FOR_DECLARATIONS = ("published", "considered")
 """An item on a published agenda, not yet decided: a member may declare an interest on it."""
 PAST_LIMIT = 20
+UPCOMING_LIMIT = 50
+PACKS_PAGE_SIZE = 20
+"""Meetings to a page of Your packs (each lists up to four documents)."""
 NATURES = (("pecuniary", "Disclosable pecuniary"), ("non_pecuniary", "Other registrable"),
            ("indirect", "Indirect (a close associate's)"))
 MANAGED_WORDS = (("left_room", "I will leave the room for this item"),
@@ -86,14 +92,14 @@ def bodies(cfg: LocalityConfig, who: Principal) -> list[tuple[str, str]]:
 
 def my_meetings(session: Session, cfg: LocalityConfig, who: Principal, now: datetime
                 ) -> tuple[list[MeetingLine], list[MeetingLine]]:
-    """Upcoming (soonest first) and past (latest first, at most 20) meetings of the member's
-    bodies."""
+    """Upcoming (soonest first, at most 50) and past (latest first, at most 20) meetings of
+    the member's bodies."""
     ids = [b for b, _ in bodies(cfg, who)]
     if not ids:
         return [], []
     upcoming = session.exec(select(MeetingRow).where(
         col(MeetingRow.body_id).in_(ids), col(MeetingRow.starts_at) >= now)
-        .order_by(col(MeetingRow.starts_at))).all()
+        .order_by(col(MeetingRow.starts_at)).limit(UPCOMING_LIMIT)).all()
     past = session.exec(select(MeetingRow).where(
         col(MeetingRow.body_id).in_(ids), col(MeetingRow.starts_at) < now)
         .order_by(col(MeetingRow.starts_at).desc()).limit(PAST_LIMIT)).all()
@@ -181,16 +187,31 @@ def meeting_page(session: Session, cfg: LocalityConfig, who: Principal, meeting_
     return MemberMeeting(meeting_line(cfg, m), published, lines, tuple(docs), declarations)
 
 
-def my_packs(session: Session, cfg: LocalityConfig, who: Principal
-             ) -> list[tuple[MeetingLine, list[DocLine]]]:
-    """Every meeting of the member's bodies with a published pack, latest first."""
+def _may_read(who: Principal) -> Any:
+    """The SQL of the documents :func:`documents_of` lists for ``who`` (of a meeting of a body
+    they sit on): packs and supplements, public, members' or their personal ones."""
+    return and_(col(DocumentRow.kind).in_(("pack", "supplement")), or_(
+        and_(col(DocumentRow.audience) == "public", col(DocumentRow.public).is_(True)),
+        col(DocumentRow.audience) == "members",
+        col(DocumentRow.audience) == f"member:{who.id}"))
+
+
+def my_packs(session: Session, cfg: LocalityConfig, who: Principal, page: int = 1
+             ) -> tuple[list[tuple[MeetingLine, list[DocLine]]], Paging]:
+    """Page ``page`` of the meetings of the member's bodies with a published pack, latest
+    first: the count, the page and its documents (three queries; NotFound past the last)."""
     ids = [b for b, _ in bodies(cfg, who)]
-    if not ids:
-        return []
-    meetings = session.exec(select(MeetingRow).where(col(MeetingRow.body_id).in_(ids))
-                            .order_by(col(MeetingRow.starts_at).desc())).all()
+    with_pack = select(DocumentRow.id).where(
+        DocumentRow.meeting_id == MeetingRow.id, _may_read(who)).exists()
+    mine = (col(MeetingRow.body_id).in_(ids), with_pack)
+    total = session.exec(select(func.count()).select_from(MeetingRow).where(*mine)).one() \
+        if ids else 0
+    paged = paging(total, page, "your packs", PACKS_PAGE_SIZE)
+    meetings = session.exec(select(MeetingRow).where(*mine).order_by(
+        col(MeetingRow.starts_at).desc(), col(MeetingRow.id).desc())
+        .offset(paged.offset).limit(paged.size)).all() if total else []
     docs = documents_of(session, who, [m.id for m in meetings if m.id is not None])
-    return [(meeting_line(cfg, m), docs[m.id]) for m in meetings if m.id in docs]
+    return [(meeting_line(cfg, m), docs[m.id]) for m in meetings if m.id in docs], paged
 
 
 def document(session: Session, who: Principal, document_id: int) -> DocumentRow | None:
@@ -205,27 +226,36 @@ def document(session: Session, who: Principal, document_id: int) -> DocumentRow 
     return row if entitled(row, who, body) else None
 
 
-def my_actions(session: Session, cfg: LocalityConfig, who: Principal, now: datetime
-               ) -> list[ActionLine]:
-    """Actions arising owned by the member (by id or e-mail address), open ones first."""
+def my_actions(session: Session, cfg: LocalityConfig, who: Principal, now: datetime,
+               page: int = 1) -> tuple[list[ActionLine], Paging]:
+    """Page ``page`` of the actions arising owned by the member (by id or e-mail address:
+    ix_action_owner, ix_action_owner_email), open ones first: the count, the page, and the
+    page's meetings and items in one query each (NotFound past the last page)."""
     email = next((m.email for m in cfg.member if m.id == who.id), None)
     owned = col(ActionRow.owner) == who.id
     if email:
         owned = or_(owned, col(ActionRow.owner_email) == email)
+    total = session.exec(select(func.count()).select_from(ActionRow).where(owned)).one()
+    paged = paging(total, page, "your actions")
     rows = session.exec(select(ActionRow).where(owned).order_by(
-        col(ActionRow.status) != "open", col(ActionRow.due_on), col(ActionRow.id))).all()
+        col(ActionRow.status) != "open", col(ActionRow.due_on), col(ActionRow.id))
+        .offset(paged.offset).limit(paged.size)).all()
+    meetings = {m.id: m for m in session.exec(select(MeetingRow).where(
+        col(MeetingRow.id).in_({a.meeting_id for a in rows})))} if rows else {}
+    asked = {a.item_id for a in rows if a.item_id is not None and a.body_id not in who.member_of}
+    parts = dict(session.exec(select(AgendaItemRow.id, AgendaItemRow.part).where(
+        col(AgendaItemRow.id).in_(asked))).all()) if asked else {}
     today = common.local_day(cfg, now)
     out = []
     for a in rows:
-        m = session.get(MeetingRow, a.meeting_id)
+        m = meetings.get(a.meeting_id)
         if m is None:
             continue
         text = a.description
-        if a.item_id is not None and a.body_id not in who.member_of:
-            item = session.get(AgendaItemRow, a.item_id)
-            if item is None or item.part == 2:
-                text = "Action arising from exempt (Part 2) business"
+        if a.item_id is not None and a.body_id not in who.member_of and parts.get(
+                a.item_id, 2) == 2:  # a missing item is treated as exempt, as before
+            text = "Action arising from exempt (Part 2) business"
         out.append(ActionLine(text, cfg.body_by_id(a.body_id).name, meeting_line(cfg, m),
                               f"{a.due_on:%-d %B %Y}", a.status,
                               a.status == "open" and a.due_on < today))
-    return out
+    return out, paged

@@ -3,6 +3,7 @@ deadline's RAG status, and one meeting's workspace (every item, Part 2 included:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -78,10 +79,13 @@ def _when(cfg: LocalityConfig, m: MeetingRow) -> str:
     return f"{local:%-d %B %Y}, {clock(local)}"
 
 
-def summary(session: Session, cfg: LocalityConfig, m: MeetingRow, now: datetime
-            ) -> MeetingSummary:
-    rows = session.exec(select(DeadlineRow).where(DeadlineRow.meeting_id == m.id)
-                        .order_by(col(DeadlineRow.due_at))).all()
+def summary(session: Session, cfg: LocalityConfig, m: MeetingRow, now: datetime,
+            deadlines: Sequence[DeadlineRow] | None = None) -> MeetingSummary:
+    """A meeting with its deadlines (``deadlines``: already fetched, as :func:`dashboard`
+    does for all its meetings at once)."""
+    rows = deadlines if deadlines is not None else session.exec(
+        select(DeadlineRow).where(DeadlineRow.meeting_id == m.id)
+        .order_by(col(DeadlineRow.due_at))).all()
     lines = []
     for d in rows:
         colour, words = rag(d, now)
@@ -94,14 +98,20 @@ def summary(session: Session, cfg: LocalityConfig, m: MeetingRow, now: datetime
 
 def dashboard(session: Session, cfg: LocalityConfig, p: Principal, now: datetime
               ) -> list[tuple[str, list[MeetingSummary]]]:
-    """Each body ``p`` clerks with its meetings from 60 days ago on (at most 12)."""
-    out = []
+    """Each body ``p`` clerks with its meetings from 60 days ago on (at most 12), and their
+    deadlines in one query for all of them (a query per body, not per meeting)."""
+    listed = []
     for body_id in clerked(cfg, p):
-        ms = session.exec(select(MeetingRow).where(
+        listed.append((body_id, session.exec(select(MeetingRow).where(
             MeetingRow.body_id == body_id, col(MeetingRow.starts_at) >= now - timedelta(60))
-            .order_by(col(MeetingRow.starts_at)).limit(12)).all()
-        out.append((cfg.body_by_id(body_id).name, [summary(session, cfg, m, now) for m in ms]))
-    return out
+            .order_by(col(MeetingRow.starts_at)).limit(12)).all()))
+    ids = [m.id for _, ms in listed for m in ms]
+    due: dict[int | None, list[DeadlineRow]] = {i: [] for i in ids}
+    for d in session.exec(select(DeadlineRow).where(col(DeadlineRow.meeting_id).in_(ids))
+                          .order_by(col(DeadlineRow.due_at))).all() if ids else ():
+        due[d.meeting_id].append(d)
+    return [(cfg.body_by_id(b).name, [summary(session, cfg, m, now, due[m.id]) for m in ms])
+            for b, ms in listed]
 
 
 def workspace(session: Session, cfg: LocalityConfig, meeting_id: int, now: datetime
@@ -109,9 +119,9 @@ def workspace(session: Session, cfg: LocalityConfig, meeting_id: int, now: datet
     m = common.meeting(session, meeting_id)
     names = {x.id: x.name for x in cfg.member}
     att = session.exec(select(AttendanceRow).where(AttendanceRow.meeting_id == meeting_id)).all()
-    others = session.exec(select(MeetingRow).where(MeetingRow.id != meeting_id,
-                                                   MeetingRow.status != "cancelled")
-                          .order_by(col(MeetingRow.starts_at))).all()
+    others = session.exec(select(MeetingRow).where(  # where a report may be routed: the
+        MeetingRow.id != meeting_id, MeetingRow.status == "scheduled")  # scheduled ones, not
+                          .order_by(col(MeetingRow.starts_at))).all()  # every past meeting
     items = common.items_of(session, meeting_id)
     needs = {i.id: "; ".join(f"{s.kind.capitalize()} {s.state}"
                              for s in clearance.standing(cfg, session, i))
