@@ -237,9 +237,14 @@ def returns_of(session: Session, ids: Sequence[int], first: date
     out: dict[int, dict[date, dict[str, str]]] = {}
     if not ids:
         return out
-    for pid, month, partner, decision in session.execute(
-            _returns_statement(), {"ids": list(ids), "first": first}):
-        out.setdefault(pid, {}).setdefault(month, {})[partner] = decision
+    rows = session.execute(_returns_statement(), {"ids": list(ids), "first": first}).all()
+    last: tuple[int, date] | None = None
+    at: dict[str, str] = {}
+    for pid, month, partner, decision in rows:
+        if (pid, month) != last:  # rows come by return id: mostly a gateway's in a run
+            last = (pid, month)
+            at = out.setdefault(pid, {}).setdefault(month, {})
+        at[partner] = decision
     return out
 
 
@@ -289,6 +294,21 @@ def _not_in_shadow(m: date) -> Cell:
     return Cell(m, "none", "Not in shadow operation", ())
 
 
+_MAKERS: dict[tuple[date, str, tuple[tuple[str, str], ...]], CellMaker] = {}
+
+
+def cell_maker(cfg: LocalityConfig, today: date, partner: str = "") -> CellMaker:
+    """The day's cell maker, kept between requests (a cell is a function of the month, the
+    returns, the partners' names and the day): at most a few days' makers are kept."""
+    key = (today, partner, tuple((p.id, p.name) for p in cfg.partner))
+    found = _MAKERS.get(key)
+    if found is None:
+        if len(_MAKERS) > 8:
+            _MAKERS.clear()
+        found = _MAKERS[key] = CellMaker(cfg, today, partner)
+    return found
+
+
 def cells(cfg: LocalityConfig, row: Any, months: Sequence[date],
           returns: Mapping[date, Mapping[str, str]], today: date,
           partner: str = "") -> tuple[Cell, ...]:
@@ -319,7 +339,7 @@ def board(session: Session, cfg: LocalityConfig, today: date, f: Filters,
         months = tuple(m for m in months if m >= month_start(min(started))) or months[-1:]
     returns = returns_of(session, [r.id for r in rows], months[0])
     labels = stage_labels()
-    maker = CellMaker(cfg, today, f.partner)
+    maker = cell_maker(cfg, today, f.partner)
     return Board(tuple(board_row(cfg, r, months, returns.get(r.id, {}), labels, maker)
                        for r in rows),
                  months, total, f, pages, tuple((p.id, p.name) for p in cfg.pooling_partners),

@@ -7,12 +7,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from s75.app import App
 from s75.web import board as boards
-from s75.web.deadline_risk import deadlines_at_risk
+from s75.web.deadline_risk import DeadlineAtRisk, deadlines_at_risk
 from s75.web.export import export_csv, export_xlsx
+from s75.web.formats import short_day, short_day_time
 from s75.web.pages import page
 from s75.web.paging import parse_page
 from s75.web.proposal_view import proposal_page
@@ -41,20 +42,51 @@ def board(request: Request) -> HTMLResponse:
         data = boards.board(s, a.config, local_day(a.config, now), f)
         deadlines = deadlines_at_risk(s, a.config, now)
     return page(request, "board.html", title="Gateway board", b=data, risks=boards.RISKS,
-                deadlines=deadlines, cell_html=cell_html(request, data))
+                deadlines=deadlines, rows_html=rows_html(request, data),
+                at_risk_html=at_risk_html(deadlines))
 
 
-def cell_html(request: Request, data: boards.Board) -> dict[boards.Cell, Markup]:
-    """Each distinct cell of the page rendered once (templates/web/_board_cell.html): most
-    cells of a board repeat (every partner go in a month), and a page has hundreds."""
+CELLS_KEPT = 4096
+"""Rendered cells kept between requests (a cell's HTML is a function of its value alone)."""
+
+
+def rows_html(request: Request, data: boards.Board) -> Markup:
+    """The board's rows, every value escaped, as the template's loop laid them out: a row's
+    heading (its link, its risks), its stage and start, then its cells
+    (templates/web/_board_cell.html each, on a line of its own). A cell's HTML depends on its
+    value alone (month, rating, words), so each distinct value is rendered once and kept
+    (most cells of a board repeat: every partner go in a month)."""
     env: Environment = request.app.state.templates
-    template = env.get_template("_board_cell.html")
-    out: dict[boards.Cell, Markup] = {}
-    for row in data.rows:
-        for c in row.cells:
-            if c not in out:
-                out[c] = Markup(template.render(c=c))
-    return out
+    kept: dict[boards.Cell, str] | None = getattr(request.app.state, "board_cells", None)
+    if kept is None or len(kept) > CELLS_KEPT:
+        kept = request.app.state.board_cells = {}
+    template = None
+    out = []
+    for r in data.rows:
+        risks = (f'<p class="govuk-body-s"><strong class="s75-rag s75-rag--red">At risk</strong> '
+                 f'{escape("; ".join(r.risks))}</p>' if r.risks else "")
+        out.append(
+            f'    <tr class="govuk-table__row">\n      <th scope="row" class="govuk-table__header">'
+            f'<a class="govuk-link" href="/proposals/{r.id}">P-{r.id}: {escape(r.title)}</a>\n'
+            f'{risks}</th>\n      <td class="govuk-table__cell">{escape(r.stage)}<br>'
+            f'<span class="govuk-body-s">starts {short_day(r.start_date)}</span></td>\n')
+        for c in r.cells:
+            html = kept.get(c)
+            if html is None:
+                template = template or env.get_template("_board_cell.html")
+                html = kept[c] = f"      {template.render(c=c)}\n"
+            out.append(html)
+        out.append("    </tr>\n")
+    return Markup("".join(out))
+
+
+def at_risk_html(deadlines: list[DeadlineAtRisk]) -> Markup:
+    """The deadlines at risk as table rows, every value escaped."""
+    cell = '<td class="govuk-table__cell">'
+    return Markup("".join(
+        f'    <tr class="govuk-table__row">{cell}{escape(short_day_time(d.due))}</td>{cell}'
+        f'<strong>{escape(d.position)}</strong></td>{cell}{escape(d.kind)}</td>{cell}'
+        f'{escape(d.title)}</td>{cell}{escape(d.body)}</td></tr>\n' for d in deadlines))
 
 
 def _export(request: Request, kind: str) -> Response:

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from decisions.terms import LocalityConfig
@@ -29,15 +31,24 @@ class DeadlineAtRisk:
     """In words: "missed", "overdue", "due in 3 days", "due today"."""
 
 
+@cache
+def _statement() -> Select[Any]:
+    """Built once (a request binds its times): open and due by ``:soon``, or missed between
+    ``:since`` and ``:now``, soonest first."""
+    d = DEADLINE.c
+    at = d.due_at.type
+    open_soon = (d.state == "pending") & (d.due_at <= bindparam("soon", type_=at))
+    missed = ((d.state == "missed") & (d.due_at >= bindparam("since", type_=at))
+              & (d.due_at <= bindparam("now", type_=at)))
+    return select(*COLUMNS).where(open_soon | missed).order_by(d.due_at, d.id).limit(LIMIT)
+
+
 def deadlines_at_risk(session: Session, cfg: LocalityConfig, now: datetime
                       ) -> list[DeadlineAtRisk]:
     """Two queries: the deadlines (Core rows of the columns shown), and which of their
     actions arise from exempt business."""
-    d = DEADLINE.c
-    open_soon = (d.state == "pending") & (d.due_at <= now + SOON)
-    missed = (d.state == "missed") & (d.due_at >= now - RECENTLY) & (d.due_at <= now)
-    rows = session.execute(select(*COLUMNS).where(open_soon | missed)
-                           .order_by(d.due_at, d.id).limit(LIMIT)).all()
+    rows = session.execute(_statement(), {"soon": now + SOON, "since": now - RECENTLY,
+                                          "now": now}).all()
     exempt = exempt_among(session, rows)
     names = {b.id: b.name for b in cfg.body}
     today = now.astimezone(cfg.zone).date()

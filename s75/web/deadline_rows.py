@@ -44,9 +44,14 @@ def exempt_among(session: Session, rows: Iterable[Any]) -> set[str]:
     item: one query, always run, so a page costs the same queries whatever it holds."""
     ids = [int(r.subject_id) for r in rows
            if r.subject_type == "action" and str(r.subject_id).isdigit()]
-    q = (select(ACTION.c.id).join(ITEM, ITEM.c.id == ACTION.c.item_id)
-         .where(ACTION.c.id.in_(bindparam("ids", expanding=True)), exempt_clause(ITEM.c.part)))
-    return {str(i) for i in session.execute(q, {"ids": ids}).scalars()}
+    return {str(i) for i in session.execute(_exempt_statement(), {"ids": ids}).scalars()}
+
+
+@cache
+def _exempt_statement() -> Select[Any]:
+    return (select(ACTION.c.id).join(ITEM, ITEM.c.id == ACTION.c.item_id)
+            .where(ACTION.c.id.in_(bindparam("ids", expanding=True)),
+                   exempt_clause(ITEM.c.part)))
 
 
 def public_title(row: Any, exempt: set[str]) -> str:
