@@ -99,7 +99,7 @@ def _once(view: PackView, size: Size, again: bool, serial: bool) -> None:
         size.parts_wall.append(time.perf_counter() - t)
         size.workers.append(renderer.decisions[0][1])
         if size.workers[-1] < 2:
-            size.why.append(f"load {size.loads[-1]:.1f}: no second core free" if free < 2
+            size.why.append("no second core free" if free < 2
                             else f"under {PARALLEL_MIN_WORK:,} characters of HTML to split")
         if again:
             before = renderer.rendered
