@@ -1,10 +1,14 @@
 """The decision pack at 1x, 10x and 100x (``python -m bench pack``).
 
-Each size is rendered twice a run: WeasyPrint on the whole pack's HTML in one go in one process
-(the raw baseline), and the s75 pack (parts on the workers the renderer chooses from the free
-cores, linked). Each run starts with an empty cache, so nothing is reused between runs. At the
-largest size each run then re-renders the pack after one report changed (the rest cached).
-CPU time is counted in every process (the workers' CPU too), beside the wall time.
+Each size is rendered three ways a run: WeasyPrint on the whole pack's HTML in one go in one
+process (the raw baseline); the s75 pack as the renderer chooses (parts on as many workers as
+:func:`~notifications.documents.pack.parallel_workers` gives for the work and the free cores,
+or in this process, linked); and the s75 pack with every part rendered in this process, one
+after another (what the renderer falls back to; at 100x in the first run only, it takes as
+long as one go). Each run starts with an empty cache, so nothing is reused between runs. At
+the largest size each run then re-renders the pack after one report changed (the rest cached).
+CPU time is counted in every process (the workers' CPU too), beside the wall time, and the
+renderer's choice is recorded with its reason.
 """
 
 from __future__ import annotations
@@ -16,9 +20,16 @@ from dataclasses import dataclass, field, replace
 
 from bench.fonts import cpu_seconds
 from notifications.documents import kinds
-from notifications.documents.pack import MemoryCache, Renderer, build_pack, cores, free_cores
+from notifications.documents.pack import (
+    MemoryCache,
+    Renderer,
+    build_pack,
+    cores,
+    free_cores,
+)
 from notifications.documents.samples import large_pack
 from notifications.documents.views import PackView
+from notifications.documents.workers import PARALLEL_MIN_WORK
 
 HEADING = "## Decision pack"
 # (reports, sections per report): about 4, 40 and 400 pages.
@@ -33,6 +44,11 @@ class Size:
     reports: int
     pages: int = 0
     workers: list[int] = field(default_factory=list)
+    """Workers the renderer chose for the items (1: this process)."""
+    why: list[str] = field(default_factory=list)
+    loads: list[float] = field(default_factory=list)
+    serial_wall: list[float] = field(default_factory=list)
+    serial_cpu: list[float] = field(default_factory=list)
     one_wall: list[float] = field(default_factory=list)
     one_cpu: list[float] = field(default_factory=list)
     parts_wall: list[float] = field(default_factory=list)
@@ -46,6 +62,20 @@ class Size:
     def cpu_ratio(self) -> float:
         return statistics.median(self.parts_cpu) / statistics.median(self.one_cpu)
 
+    def serial_ratio(self) -> float:
+        return statistics.median(self.serial_cpu) / statistics.median(self.one_cpu)
+
+    def verdict(self) -> str:
+        """Per size: did parallel win, or why did the renderer render in one process."""
+        chosen = statistics.median(self.workers)
+        if chosen < 2:
+            reasons = sorted(set(self.why))
+            return (f"in this process ({'; '.join(reasons)}): "
+                    f"{self.speedup():.2f}x the wall, {self.cpu_ratio():.2f} the CPU of one go")
+        won = "won" if self.speedup() > 1.0 else "lost"
+        return (f"parallel {won} on {chosen:.0f} workers: {self.speedup():.2f}x the wall "
+                f"for {self.cpu_ratio():.2f} the CPU of one go")
+
 
 def _changed(view: PackView) -> PackView:
     reports = list(view.reports)
@@ -55,17 +85,22 @@ def _changed(view: PackView) -> PackView:
     return replace(view, reports=tuple(reports))
 
 
-def _once(view: PackView, size: Size, again: bool) -> None:
+def _once(view: PackView, size: Size, again: bool, serial: bool) -> None:
     t, c = time.perf_counter(), time.process_time()
     one = kinds.render(kinds.pack_html(view))
     size.one_wall.append(time.perf_counter() - t)
     size.one_cpu.append(time.process_time() - c)
     size.pages = one.pages
+    free = min(cores(), free_cores())
+    size.loads.append(os.getloadavg()[0])
     with Renderer(MemoryCache(), workers=cores()) as renderer:
-        size.workers.append(min(cores(), free_cores()))
         t, c = time.perf_counter(), cpu_seconds()
         build_pack(view, renderer)
         size.parts_wall.append(time.perf_counter() - t)
+        size.workers.append(renderer.decisions[0][1])
+        if size.workers[-1] < 2:
+            size.why.append("no second core free" if free < 2
+                            else f"under {PARALLEL_MIN_WORK:,} characters of HTML to split")
         if again:
             before = renderer.rendered
             t = time.perf_counter()
@@ -73,6 +108,12 @@ def _once(view: PackView, size: Size, again: bool) -> None:
             size.again_wall.append(time.perf_counter() - t)
             size.again_parts = renderer.rendered - before
     size.parts_cpu.append(cpu_seconds() - c)  # after the pool shut down: its workers counted
+    if serial:
+        with Renderer(MemoryCache(), workers=1) as renderer:
+            t, c = time.perf_counter(), cpu_seconds()
+            build_pack(view, renderer)
+            size.serial_wall.append(time.perf_counter() - t)
+            size.serial_cpu.append(cpu_seconds() - c)
 
 
 def run(runs: int = 3, items: int | None = None) -> list[Size]:
@@ -81,9 +122,12 @@ def run(runs: int = 3, items: int | None = None) -> list[Size]:
     out = [Size(10 ** i, r) for i, (r, _) in enumerate(sizes)]
     for k in range(runs):
         for (reports, sections), size in zip(sizes, out, strict=True):
-            _once(large_pack(reports, sections), size, again=size is out[-1])
-            print(f"  run {k + 1}: {size.pages} pages: one go {size.one_wall[-1]:.1f} s, "
-                  f"parts {size.parts_wall[-1]:.1f} s on {size.workers[-1]} worker(s)")
+            _once(large_pack(reports, sections), size, again=size is out[-1],
+                  serial=size is not out[-1] or k == 0)
+            print(f"  run {k + 1}: {size.pages} pages: one go {size.one_wall[-1]:.1f} s "
+                  f"(CPU {size.one_cpu[-1]:.1f}), pack {size.parts_wall[-1]:.1f} s "
+                  f"(CPU {size.parts_cpu[-1]:.1f}) on {size.workers[-1]} worker(s), "
+                  f"load {size.loads[-1]:.2f}")
     return out
 
 
@@ -92,42 +136,69 @@ def _fig(values: list[float], unit: str = " s") -> str:
     return f"{statistics.median(values):.2f}{unit} ± {spread:.2f}"
 
 
+def _workers(s: Size) -> str:
+    chosen = statistics.median(s.workers)
+    return f"on {chosen:.0f} workers" if chosen >= 2 else "in this process"
+
+
 def section(sizes: list[Size], loads: tuple[float, float]) -> str:
     big = sizes[-1]
     base_per_page = statistics.median(sizes[0].parts_cpu) / sizes[0].pages
-    rows = []
+    rows, serial, verdicts = [], [], []
     for s in sizes:
         growth = statistics.median(s.parts_cpu) / s.pages / base_per_page
         rows.append(
             f"| {s.scale}x ({s.pages} pages, {s.reports} reports) | {_fig(s.one_wall)} "
             f"(CPU {_fig(s.one_cpu)}) | {_fig(s.parts_wall)} (CPU {_fig(s.parts_cpu)}) "
-            f"on {statistics.median(s.workers):.0f} worker(s) | **{s.speedup():.2f}x** "
-            f"| {s.cpu_ratio():.2f} | {growth:.2f}x |")
+            f"{_workers(s)} | **{s.speedup():.2f}x** | {s.cpu_ratio():.2f} | {growth:.2f}x |")
+        runs = len(s.serial_cpu)
+        serial.append(f"| {s.pages} pages | {_fig(s.serial_wall)} (CPU {_fig(s.serial_cpu)})"
+                      f"{'' if runs > 1 else ' (1 run)'} | {s.serial_ratio():.2f} |")
+        verdicts.append(f"- {s.pages} pages: {s.verdict()} (load "
+                        f"{min(s.loads):.1f}-{max(s.loads):.1f}).")
     again = statistics.median(big.again_wall) / statistics.median(big.parts_wall)
-    cpu_note = ("the parts spend less CPU than one go at every size"
-                if all(s.cpu_ratio() <= 1.0 for s in sizes) else
-                "where the CPU ratio is above 1, splitting costs more CPU than one go")
     busy = loads[0] >= (os.cpu_count() or 1)
     return f"""{HEADING}: {sizes[0].pages}, {sizes[1].pages} and {big.pages} pages
 
 The pack is the seed material (file 000's cover sheets and tables, file 004's budget
 monitoring) scaled to 1x, 10x and 100x pages. Both ways produce a tagged PDF/UA-1 document
 with the same content. Each figure is the median of {len(big.one_wall)} runs ± half the
-spread; every run starts with an empty cache. CPU is counted in all processes.
+spread; every run starts with an empty cache. CPU is counted in all processes (the workers'
+too). The renderer chooses per round of rendering (`parallel_workers`): worker processes
+only when at least two cores are free (the load average against the cores), there are at
+least {PARALLEL_MIN_WORK:,} characters of HTML to render (about 10 pages) and no one part
+holds most of it; otherwise every part is rendered in this process, one after another
+(no pool started, the per-part cache still filled). The pool's workers are forked after this
+process has configured the fonts and parsed the stylesheets, so none loads its own.
 
 | size | WeasyPrint in one go, one process (raw) \
-| s75 pack: parts, linked (tags, outline, "Page x of y" kept) \
-| speed-up (wall; goal ≥ 1.6x at 100x) | CPU, parts / one go | CPU per page vs 1x |
+| s75 pack: parts, linked (tags, outline, "Page x of y" kept), as the renderer chose \
+| speed-up (wall; goal ≥ 1.6x at 100x) | CPU, pack / one go | CPU per page vs 1x |
 |---|---|---|---|---|---|
 {chr(10).join(rows)}
 
-Re-render after one report changed ({big.again_parts} part rendered, the rest cached):
-{_fig(big.again_wall)}, **{again:.3f} of the full render** (goal ≤ 0.1).
+What the renderer did, per size:
 
-The renderer chooses its workers from the free cores (the load average against the cores) and
-renders in this process, one part after another, when none is free, rather than lose to
-parallel work; {cpu_note}. Linking is string joining of pre-serialised objects (no PDF parsing
-at assembly), so a re-render costs about one item plus the link.
+{chr(10).join(verdicts)}
+
+Every part in this process, one after another (the fallback, measured at every size):
+
+| size | s75 pack, one process | CPU / one go |
+|---|---|---|
+{chr(10).join(serial)}
+
+The CPU above one go's is the price of the split, in one process too: the agenda is laid out
+twice (once to count its pages, then with its page column), the "Page x of y" footers are a
+render of their own, and each part is parsed again with pypdf to be made linkable (the one go
+parses its whole PDF once, to scope its table headers). At a few pages that fixed cost is
+most of the work; a true one-go render of the pack is not the same document (no page column,
+no bound appendices, no per-part cache for a re-render), so the renderer keeps the parts and
+saves only what the pool would cost.
+
+Re-render after one report changed ({big.again_parts} part rendered, the rest cached):
+{_fig(big.again_wall)}, **{again:.3f} of the full render** (goal ≤ 0.1). Linking is string
+joining of pre-serialised objects (no PDF parsing at assembly), so a re-render costs about one
+item plus the link.
 Load average (1 min) {loads[0]:.2f} before and {loads[1]:.2f} after, on {os.cpu_count()}
 logical cores{" (busy: compare the CPU columns)" if busy else ""}.
 """

@@ -17,7 +17,7 @@ import hashlib
 import marshal
 import multiprocessing
 import os
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -38,10 +38,13 @@ from notifications.documents.render import (
     shared_styles,
 )
 from notifications.documents.views import AgendaView, PackView, ReportView, SupplementView
+from notifications.documents.workers import cores, free_cores, parallel_workers
 
 Progress = Callable[[int, int, str], None]
 """Called as ``progress(done, total, what)`` while parts render."""
 STAMP_CHUNK = 100
+__all__ = ["MemoryCache", "PackResult", "Part", "Renderer", "build_pack", "build_supplement",
+           "cores", "free_cores", "parallel_workers"]
 
 
 def _style_hash() -> str:
@@ -121,24 +124,8 @@ def default_cache() -> PartCache:
     return DirCache(Path(os.environ.get("S75_DOCUMENT_CACHE", ".s75-cache/parts")))
 
 
-def cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
-def free_cores(total: int | None = None, load: float | None = None) -> int:
-    """The cores not already busy: the usable cores less the 1-minute load average (of which
-    this process, about to render, is one), at least 1. Parallel rendering costs more CPU in
-    all than one go; on busy cores it only loses, so the pool is sized by this."""
-    total = cores() if total is None else total
-    if load is None:
-        try:
-            load = os.getloadavg()[0]
-        except OSError:  # pragma: no cover - no load average on this system
-            return total
-    return max(1, min(total, int(total - max(load - 1.0, 0.0) + 0.5)))
+STAMP_WORK = 200
+"""A footer label weighs as about 200 characters of a part's HTML (measured render time)."""
 
 
 # Work done in worker processes (module-level so it pickles) --------------------------------
@@ -200,10 +187,15 @@ class Renderer:
     """Link identical font objects once per pack (off only to measure what it saves)."""
     adaptive: bool = True
     """Use only the free cores (:func:`free_cores`, at most ``workers``), and render in this
-    process when fewer than two are free (parallel would lose)."""
+    process when fewer than two are free or the work is too small to split
+    (:func:`parallel_workers`): parallel would lose."""
     rendered: int = 0
     reused: int = 0
+    decisions: deque[tuple[int, int]] = field(default_factory=lambda: deque(maxlen=64))
+    """For each recent round that rendered anything: (jobs rendered, workers used; 1 is this
+    process)."""
     _pool: ProcessPoolExecutor | None = None
+    _pool_size: int = 0
     _style: str = field(default_factory=_style_hash)
 
     def __post_init__(self) -> None:
@@ -218,15 +210,30 @@ class Renderer:
             self._pool.shutdown()
             self._pool = None
 
-    def pool(self) -> ProcessPoolExecutor:
+    def pool(self, size: int | None = None) -> ProcessPoolExecutor:
         if self._pool is None:
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-            self._pool = ProcessPoolExecutor(max_workers=self._workers_now(),
+            if method == "fork":
+                # Loaded before the fork, so every worker starts with the fonts configured,
+                # the stylesheets parsed and the faces unpacked (none loads its own).
+                shared_styles()
+            self._pool_size = size or self._workers_now()
+            self._pool = ProcessPoolExecutor(max_workers=self._pool_size,
                                              mp_context=multiprocessing.get_context(method))
         return self._pool
 
     def _workers_now(self) -> int:
         return min(self.workers, free_cores()) if self.adaptive else self.workers
+
+    def _plan(self, sizes: Sequence[int]) -> int:
+        if len(sizes) < 2 or self.workers < 2:
+            return 1
+        if not self.adaptive:
+            return min(self.workers, len(sizes))
+        free = self._workers_now()
+        if self._pool is not None:
+            free = min(free, self._pool_size)
+        return parallel_workers(sizes, self.workers, free)
 
     def _run(self, jobs: Sequence[tuple[str, Callable[[Any], bytes], Any, str, int]],
              count: bool = True) -> dict[str, bytes]:
@@ -247,11 +254,13 @@ class Renderer:
         total, done = len(todo), 0
         if self.progress and total:
             self.progress(0, total, "rendering")
-        if total > 1 and self.workers > 1 and (self._pool is not None
-                                               or self._workers_now() > 1):
+        use = self._plan([todo[k][3] for k in todo]) if todo else 1
+        if todo:
+            self.decisions.append((total, use))
+        if use > 1:
             order = sorted(todo, key=lambda k: -todo[k][3])
             futures: dict[Future[bytes], str] = {
-                self.pool().submit(todo[k][0], todo[k][1]): k for k in order}
+                self.pool(use).submit(todo[k][0], todo[k][1]): k for k in order}
             for fut in as_completed(futures):
                 k = futures[fut]
                 found[k] = fut.result()
@@ -280,7 +289,7 @@ class Renderer:
         chunks = [tuple(labels[i:i + STAMP_CHUNK]) for i in range(0, len(labels), STAMP_CHUNK)]
         return [("stamp" + hashlib.sha256(("\0" + self._style + "\0".join(c)).encode())
                  .hexdigest(), _render_stamp_set, (c, self.full_fonts), "page numbers",
-                 1000 * len(c))
+                 STAMP_WORK * len(c))
                 for c in chunks]
 
     def render(self, parts: Sequence[Part], extra: Sequence[Part] = ()
