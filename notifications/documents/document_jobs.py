@@ -26,8 +26,8 @@ from decisions.terms import LocalityConfig
 from notifications import render_jobs
 from notifications.documents import kinds, store
 from notifications.documents.events import DocumentRendered
-from notifications.documents.render import Rendered
 from notifications.documents.tables import DocumentRow
+from notifications.documents.templating import Rendered
 from notifications.tables import RenderJobRow
 from workflows.committee.corrections import correction_of
 from workflows.committee.records import MinutesVersionRow

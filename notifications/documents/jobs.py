@@ -31,6 +31,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, event, update
 from sqlmodel import Session, col
@@ -39,10 +40,12 @@ from decisions.terms import LocalityConfig
 from notifications import render_jobs
 from notifications.documents import document_jobs
 from notifications.documents import meeting_packs as produce
-from notifications.documents.pack import Renderer, cores
-from notifications.documents.render import sweep_stale_font_folders
+from notifications.documents.workers import cores
 from notifications.tables import OutboxRow, RenderJobRow
 from workflows.events import EventBus
+
+if TYPE_CHECKING:  # the renderer (WeasyPrint) is imported when a job is rendered
+    from notifications.documents.pack import Renderer
 
 log = logging.getLogger("s75.render")
 
@@ -84,6 +87,8 @@ def set_mode(value: str | None) -> None:
 
 
 def _renderer() -> Renderer:
+    from notifications.documents.pack import Renderer
+
     return Renderer(produce.shared_cache(), workers=cores(), adaptive=True)
 
 
@@ -191,6 +196,8 @@ def run_pending(engine: Engine, config: LocalityConfig, *, keys: list[str] | Non
             if job is None or job.id is None:
                 break
             if r is None:  # only once there is work: nothing to set up on an idle round
+                from notifications.documents.render import sweep_stale_font_folders
+
                 sweep_stale_font_folders()
                 r = _renderer()
             try:

@@ -10,7 +10,7 @@ from typing import Any
 from decisions.access import is_exempt
 from notifications.documents import redact
 from notifications.documents.charts import pool_chart
-from notifications.documents.render import Rendered, html_to_pdf, render_html
+from notifications.documents.templating import Rendered, render_html
 from notifications.documents.views import (
     ActionLogView,
     AgendaView,
@@ -149,4 +149,6 @@ def _marking(public: bool, a: AgendaView) -> str:
 
 
 def render(html: str) -> Rendered:
+    from notifications.documents.render import html_to_pdf  # the renderer, only when used
+
     return html_to_pdf(html, full_fonts=True)

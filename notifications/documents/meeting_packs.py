@@ -8,25 +8,20 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlmodel import Session, select
 
 from decisions.terms import LocalityConfig
 from notifications.documents import gather, store
-from notifications.documents.pack import (
-    MemoryCache,
-    PackResult,
-    Renderer,
-    bounded_cache,
-    build_pack,
-    build_supplement,
-)
 from notifications.documents.tables import DocumentRow
 from notifications.documents.views import PackView, SupplementView
 from notifications.messages import body_members, members_page_line, send_all, when
 from workflows.committee.records import DeclarationRow
 from workflows.committee.tables import AgendaItemRow
+
+if TYPE_CHECKING:  # the renderer (WeasyPrint) is imported only where a pack is built
+    from notifications.documents.pack import MemoryCache, PackResult, Renderer
 
 _CACHE: MemoryCache | None = None
 V = TypeVar("V", PackView, SupplementView)
@@ -36,12 +31,16 @@ def shared_cache() -> MemoryCache:
     """This process's cache of rendered parts, bounded (``S75_RENDER_CACHE_MB``)."""
     global _CACHE
     if _CACHE is None:
+        from notifications.documents.pack import bounded_cache
+
         _CACHE = bounded_cache()
     return _CACHE
 
 
 def one_process_renderer() -> Renderer:
     # In a transaction: render in this process (no fork with a database connection open).
+    from notifications.documents.pack import Renderer
+
     return Renderer(shared_cache(), workers=1)
 
 
@@ -126,6 +125,8 @@ def plan_supplement(session: Session, cfg: LocalityConfig, meeting_id: int, publ
 
 
 def build(plan: Plan, renderer: Renderer) -> PackResult:
+    from notifications.documents.pack import build_pack, build_supplement
+
     """Render a plan (no database access: called outside any transaction by the workers)."""
     if isinstance(plan.view, SupplementView):
         return build_supplement(plan.view, renderer)
