@@ -104,6 +104,11 @@ def test_gateways_conditions_pause_and_drafting(d: Driver) -> None:
     d.gateway(pid, "2018-10-30", council="go", ccg="go_with_conditions")
     d.gateway(pid, "2018-12-10", council="pause")  # November missed
     assert d.state(pid) == "paused"
+    with session_scope(d.engine) as s:
+        paused = [e for e in proposals.history(s, pid) if e.action == "proposal.pause"]
+    # the reason is read on the proposal's page and in its history: the partner by name
+    assert paused[-1].payload["facts"]["reason"] == "Bolton Council returned pause at the " \
+                                                     "December 2018 gateway: because"
     with pytest.raises(RuleRefused, match="paused until council returns go at a gateway"):
         d.fire(pid, "resume")
     d.gateway(pid, "2018-12-11", ccg="go")

@@ -190,7 +190,9 @@ def write_return(uow: UnitOfWork, row: ProposalRow, partner_id: str, decision: s
 def _apply(uow: UnitOfWork, proposal_id: int, partner_id: str, decision: str, reasons: str,
            month: date) -> None:
     row = get_proposal(uow.session, proposal_id)
-    said = f"{partner_id} returned {decision} at the {month:%B %Y} gateway" + (
+    partner = next((p for p in uow.config.partner if p.id == partner_id), None)
+    who = partner.name if partner is not None else partner_id
+    said = f"{who} returned {decision} at the {month:%B %Y} gateway" + (
         f": {reasons}" if reasons else "")
     facts = {"reason": said, "partner_id": partner_id, "month": month.strftime("%Y-%m")}
     if decision == "stop":
