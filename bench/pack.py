@@ -198,7 +198,11 @@ saves only what the pool would cost.
 Re-render after one report changed ({big.again_parts} part rendered, the rest cached):
 {_fig(big.again_wall)}, **{again:.3f} of the full render** (goal ≤ 0.1). Linking is string
 joining of pre-serialised objects (no PDF parsing at assembly), so a re-render costs about one
-item plus the link.
+item plus the link. The renderer keeps the parts it last linked unpacked (up to 12 MB of their
+blobs; unpacking a 400-page pack's parts took 0.17 s), and the linker works out object
+references inline (about 160,000 at 400 pages; a call each before): the re-render's fixed part
+went from about 0.8 s to 0.5-0.6 s of CPU (the link itself 0.4-0.5 s, the reports' HTML to
+hash 0.2 s), measured by hand on 2026-12-02 with other work on the machine (load 1.1-1.4).
 Load average (1 min) {loads[0]:.2f} before and {loads[1]:.2f} after, on {os.cpu_count()}
 logical cores{" (busy: compare the CPU columns)" if busy else ""}.
 """

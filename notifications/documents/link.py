@@ -218,7 +218,7 @@ def link(parts: Sequence[tuple[str, Relocatable]], stamps: Sequence[StampSet],
 
         for idnum, chunks in s.objects:
             if idnum not in here:
-                out.obj(idnum + offset, _resolve(chunks, shift))
+                out.obj(idnum + offset, _resolve(chunks, offset, here, shift))
         folio_forms.extend(f + offset for f in s.forms)
         next_id = max([next_id, *(i + offset + 1 for i, _ in s.objects)])
     total_pages = sum(len(p.pages) for _, p in parts)
@@ -253,13 +253,13 @@ def link(parts: Sequence[tuple[str, Relocatable]], stamps: Sequence[StampSet],
 
         for idnum, chunks in part.objects:
             if idnum not in here:
-                out.obj(idnum + offset, _resolve(chunks, resolve))
+                out.obj(idnum + offset, _resolve(chunks, offset, here, resolve))
         page_ids.extend(p + offset for p in part.pages)
         kids.extend(t + offset for t in part.tops)
         for key, chunks in part.nums:
-            nums.append(b"%d " % (key + key_base) + _resolve(chunks, resolve))
+            nums.append(b"%d " % (key + key_base) + _resolve(chunks, offset, here, resolve))
         for dname, chunks in part.dests:
-            dests.setdefault(dname, _resolve(chunks, resolve))
+            dests.setdefault(dname, _resolve(chunks, offset, here, resolve))
         outline.append((name, first_page, [(t, first_page + n, y) for t, n, y in part.headings]))
         key_base += part.next_key
         next_id = max([next_id, *(i + offset + 1 for i, _ in part.objects)])
@@ -295,8 +295,20 @@ def link(parts: Sequence[tuple[str, Relocatable]], stamps: Sequence[StampSet],
     return out.finish(catalog, info_id)
 
 
-def _resolve(chunks: Sequence[Chunk], resolve: Callable[[str, int], bytes]) -> bytes:
-    return b"".join(c if isinstance(c, bytes) else resolve(c[0], c[1]) for c in chunks)
+def _resolve(chunks: Sequence[Chunk], offset: int, here: dict[int, int],
+             resolve: Callable[[str, int], bytes]) -> bytes:
+    """An object's bytes with its references filled in: an object reference (by far the most
+    common: about 160,000 in a 400-page pack) is worked out inline, as ``resolve`` would (the
+    shared object's id if ``here`` has it, else the id moved by ``offset``); the rarer kinds
+    go to ``resolve``. A list comprehension, not a call per reference: the linker's time at
+    400 pages was mostly these calls."""
+    if here:
+        return b"".join([c if c.__class__ is bytes else
+                         b"%d 0 R" % here.get(c[1], c[1] + offset) if c[0] == OBJ else
+                         resolve(*c) for c in chunks])
+    return b"".join([c if c.__class__ is bytes else
+                     b"%d 0 R" % (c[1] + offset) if c[0] == OBJ else resolve(*c)
+                     for c in chunks])
 
 
 def _outline(out: _Out, root_id: int, entries: list[tuple[str, int, list[tuple[str, int,

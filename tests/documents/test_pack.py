@@ -86,6 +86,11 @@ def test_rerender_after_one_report_changes_renders_one_part(renderer: Renderer,
     assert renderer.rendered - before == 1
     assert "Approve the revised plan." in text(again.pdf)
     assert again.pages == pack.pages
+    # back to the first version: every part comes from the renderer's unpacked parts or its
+    # cache, and the pack is the first one byte for byte
+    before = renderer.rendered
+    assert build_pack(view, renderer).pdf == pack.pdf
+    assert renderer.rendered == before
 
 
 def test_supplement_follows_on_from_the_main_pack(renderer: Renderer, pack: PackResult) -> None:
