@@ -10,39 +10,54 @@ A member's own feed keeps it: members are entitled to the Part 2 papers.
 
 Every TZID an event uses has its VTIMEZONE in the feed (RFC 5545 3.2.19), generated from the
 zone database by icalendar. Given the site's ``base_url``, each meeting (and each deadline of a
-meeting) links back to the meeting's page (URL property, and in the description)."""
+meeting) links back to the meeting's page (URL property, and in the description).
+
+A feed is polled by calendar services every few hours for years, so it is bounded: the
+meetings and deadlines of a window around today (:data:`PAST` back, :data:`AHEAD` on), read in
+a fixed number of queries whatever the record holds (the meetings, the deadlines, and the
+exempt actions among those deadlines), each through an index that starts with the feed's own
+filter (migration 0006_feeds). ``s75 calendar export --since/--until`` widens the window."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from icalendar import Calendar, Event
 from sqlmodel import Session, col, or_, select
 
-from decisions.access import exempt_clause
 from decisions.terms import LocalityConfig
 from notifications.deadlines import local_date, tz
+from notifications.exempt_actions import EXEMPT_ACTION, exempt_among, public_title
 from notifications.tables import DeadlineRow
-from workflows.committee.records import ActionRow
-from workflows.committee.tables import AgendaItemRow, MeetingRow
+from workflows.committee.tables import MeetingRow
+
+__all__ = ["AHEAD", "EXEMPT_ACTION", "PAST", "Window", "body_feed", "member_feed",
+           "public_title"]
 
 PRODID = "-//s75//Section 75 governance engine//EN"
-EXEMPT_ACTION = "Action arising from exempt (Part 2) business"
+PAST = timedelta(days=366)
+"""How far back a feed reaches: the last year's meetings and deadlines."""
+AHEAD = timedelta(days=731)
+"""How far on: two years of planned meetings and deadlines."""
 
 
-def exempt_action_ids(session: Session) -> set[str]:
-    """Actions arising from a Part 2 item: public output shows only that such an action is due."""
-    rows = session.exec(select(ActionRow.id).join(
-        AgendaItemRow, col(AgendaItemRow.id) == col(ActionRow.item_id))
-        .where(exempt_clause(AgendaItemRow.part))).all()
-    return {str(i) for i in rows}
+@dataclass(frozen=True)
+class Window:
+    """The moments a feed covers: from ``start`` (inclusive) to ``end`` (exclusive)."""
 
+    start: datetime
+    end: datetime
 
-def public_title(d: DeadlineRow, exempt_actions: set[str]) -> str:
-    """The deadline's title as the public may read it."""
-    if d.subject_type == "action" and d.subject_id in exempt_actions:
-        return EXEMPT_ACTION
-    return d.title
+    @classmethod
+    def around(cls, now: datetime, since: datetime | None = None,
+               until: datetime | None = None) -> Window:
+        """The feed's window at ``now``, either end replaced where given."""
+        return cls(since or now - PAST, until or now + AHEAD)
+
+    def holds(self, column: Any) -> Any:
+        return (column >= self.start) & (column < self.end)
 
 
 def _calendar(name: str) -> Calendar:
@@ -117,36 +132,54 @@ def _deadline_event(cfg: LocalityConfig, d: DeadlineRow, stamp: datetime,
     return ev
 
 
+def _meetings(session: Session, bodies: list[str], window: Window) -> list[MeetingRow]:
+    return list(session.exec(
+        select(MeetingRow).where(col(MeetingRow.body_id).in_(bodies),
+                                 window.holds(col(MeetingRow.starts_at)))
+        .order_by(col(MeetingRow.starts_at), col(MeetingRow.id))))
+
+
+def _deadlines(session: Session, which: Any, window: Window) -> list[DeadlineRow]:
+    return list(session.exec(
+        select(DeadlineRow).where(which, window.holds(col(DeadlineRow.due_at)))
+        .order_by(col(DeadlineRow.due_at), col(DeadlineRow.id))))
+
+
 def body_feed(session: Session, cfg: LocalityConfig, body_id: str, now: datetime,
-              base_url: str = "") -> bytes:
+              base_url: str = "", window: Window | None = None) -> bytes:
+    """A body's meetings and their deadlines in ``window`` (the feed's, around ``now``, by
+    default): three queries. Public: an exempt action shows only that it is one."""
     body = cfg.body_by_id(body_id)  # NotFound naming the known bodies
+    window = window or Window.around(now)
     cal = _calendar(f"{body.name} ({cfg.locality.name})")
-    for m in session.exec(select(MeetingRow).where(MeetingRow.body_id == body_id)
-                          .order_by(col(MeetingRow.starts_at))):
+    for m in _meetings(session, [body_id], window):
         cal.add_component(_meeting_event(cfg, m, now, base_url))
-    exempt = exempt_action_ids(session)
-    for d in session.exec(select(DeadlineRow).where(DeadlineRow.body_id == body_id)
-                          .order_by(col(DeadlineRow.due_at))):
+    deadlines = _deadlines(session, col(DeadlineRow.body_id) == body_id, window)
+    exempt = exempt_among(session, deadlines)
+    for d in deadlines:
         cal.add_component(_deadline_event(cfg, d, now, public_title(d, exempt), base_url))
     return _finish(cal)
 
 
 def member_feed(session: Session, cfg: LocalityConfig, member_id: str, now: datetime,
-                base_url: str = "", redact_exempt: bool = False) -> bytes:
+                base_url: str = "", redact_exempt: bool = False,
+                window: Window | None = None) -> bytes:
     """The member's bodies' meetings; the deadlines they own, and their bodies' calls for
-    agenda items. ``redact_exempt``: an action arising from Part 2 business is titled as in
-    the public feed (a subscription link leaves the site: calendar services keep copies)."""
+    agenda items, in ``window`` (the feed's, around ``now``, by default). ``redact_exempt``:
+    an action arising from Part 2 business is titled as in the public feed (a subscription
+    link leaves the site: calendar services keep copies)."""
     member = cfg.member_by_id(member_id)  # NotFound naming the known members
+    window = window or Window.around(now)
     cal = _calendar(f"{member.name} — {cfg.locality.name} meetings and deadlines")
     bodies = list(member.bodies)
-    for m in session.exec(select(MeetingRow).where(col(MeetingRow.body_id).in_(bodies))
-                          .order_by(col(MeetingRow.starts_at))):
+    for m in _meetings(session, bodies, window):
         cal.add_component(_meeting_event(cfg, m, now, base_url))
     owned = or_(col(DeadlineRow.owner_id) == member.id,
                 col(DeadlineRow.owner_email) == member.email,
                 (col(DeadlineRow.kind) == "agenda_items") & col(DeadlineRow.body_id).in_(bodies))
-    exempt = exempt_action_ids(session) if redact_exempt else set()
-    for d in session.exec(select(DeadlineRow).where(owned).order_by(col(DeadlineRow.due_at))):
+    deadlines = _deadlines(session, owned, window)
+    exempt = exempt_among(session, deadlines) if redact_exempt else set()
+    for d in deadlines:
         title = public_title(d, exempt) if redact_exempt else None
         cal.add_component(_deadline_event(cfg, d, now, title, base_url=base_url))
     return _finish(cal)

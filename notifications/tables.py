@@ -24,6 +24,10 @@ class DeadlineRow(SQLModel, table=True):
         # the deadline lists: by state and due time (migration 0002_speed).
         Index("ix_deadline_state_next_at", "state", "next_at"),
         Index("ix_deadline_state_due_at", "state", "due_at"),
+        # The iCalendar feeds' window: a body's deadlines, a member's own (0006_feeds).
+        Index("ix_deadline_body_due_at", "body_id", "due_at"),
+        Index("ix_deadline_owner_due_at", "owner_id", "due_at"),
+        Index("ix_deadline_owner_email_due_at", "owner_email", "due_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=255)

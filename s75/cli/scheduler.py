@@ -312,17 +312,31 @@ def calendar_export(
     base_url: Annotated[str, typer.Option(
         help="The site's address (e.g. https://meetings.example.org): each event links to "
              "its meeting page there.")] = "",
+    since: Annotated[str | None, typer.Option(
+        "--since", help="From this date (YYYY-MM-DD) [default: a year before today, as the "
+                        "web feed].")] = None,
+    until: Annotated[str | None, typer.Option(
+        "--until", help="To this date, inclusive [default: two years after today].")] = None,
 ) -> None:
-    """An iCalendar (.ics) feed of meetings and deadlines, for a member or a body."""
-    from notifications.ical import body_feed, member_feed
+    """An iCalendar (.ics) feed of meetings and deadlines, for a member or a body: the web
+    feed's window around today unless --since/--until widen it."""
+    from notifications.ical import Window, body_feed, member_feed
 
     if (member is None) == (body is None):
         raise InvalidInput("give exactly one of --member ID or --body ID")
     app = _app(ctx)
+    zone = app.config.zone
+    start = None if since is None else local_day_start(parse_date(since, "--since"), zone)
+    end = None if until is None else local_day_start(
+        parse_date(until, "--until") + timedelta(days=1), zone)
+    window = Window.around(app.clock.now(), start, end)
+    if window.end <= window.start:
+        raise InvalidInput(f"--until: {until or window.end.date()} is before --since "
+                           f"{since or window.start.date()}; give an end after the start")
     with app.session() as s:
-        data = (member_feed(s, app.config, member, app.clock.now(), base_url)
+        data = (member_feed(s, app.config, member, app.clock.now(), base_url, window=window)
                 if member is not None
-                else body_feed(s, app.config, str(body), app.clock.now(), base_url))
+                else body_feed(s, app.config, str(body), app.clock.now(), base_url, window))
     if out is None:
         sys.stdout.write(data.decode())
         return
