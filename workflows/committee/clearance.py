@@ -12,9 +12,12 @@ author edits the report. Rows: ``item_clearance`` (workflows/committee/tables.py
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from sqlalchemy import and_, exists, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from decisions.errors import ConflictError, InvalidInput, RuleRefused
@@ -23,7 +26,7 @@ from decisions.terms import LocalityConfig
 from workflows.actions import Action
 from workflows.committee import common
 from workflows.committee.scopes import item_scope
-from workflows.committee.tables import AgendaItemRow, ItemClearanceRow
+from workflows.committee.tables import AgendaItemRow, ItemClearanceRow, MeetingRow
 from workflows.events import DomainEvent, UnitOfWork
 
 KINDS = ("finance", "legal")
@@ -75,16 +78,36 @@ def needed(cfg: LocalityConfig, session: Session, item: AgendaItemRow) -> tuple[
 
 
 def standing(cfg: LocalityConfig, session: Session, item: AgendaItemRow) -> list[Standing]:
-    """Each needed kind: the latest word on it, else awaited. Until the item is accepted only
-    a word on its current version counts (an edit needs clearing again); after that, the
+    """Each needed kind: the latest word on it, else awaited (:func:`standing_of`)."""
+    rows = session.exec(select(ItemClearanceRow).where(ItemClearanceRow.item_id == item.id)
+                        .order_by(col(ItemClearanceRow.id))).all()
+    return standing_of(cfg, item, common.meeting(session, item.meeting_id).body_id, rows)
+
+
+def standings(cfg: LocalityConfig, session: Session,
+              items: Sequence[tuple[AgendaItemRow, str]]) -> dict[int, list[Standing]]:
+    """:func:`standing` of each (item, its body's id), in one query for them all."""
+    ids = [i.id for i, _body in items]
+    rows: dict[int | None, list[ItemClearanceRow]] = {i: [] for i in ids}
+    for r in session.exec(select(ItemClearanceRow).where(col(ItemClearanceRow.item_id).in_(ids))
+                          .order_by(col(ItemClearanceRow.id))):
+        rows[r.item_id].append(r)
+    return {i.id: standing_of(cfg, i, body, rows[i.id]) for i, body in items if i.id is not None}
+
+
+def standing_of(cfg: LocalityConfig, item: AgendaItemRow, body_id: str,
+                rows: Sequence[ItemClearanceRow]) -> list[Standing]:
+    """Each kind the item's body needs (none for standing business): the latest word on it in
+    ``rows`` (the item's clearances, oldest first), else awaited. Until the item is accepted
+    only a word on its current version counts (an edit needs clearing again); after that, the
     clearance it was accepted on stands."""
-    query = select(ItemClearanceRow).where(ItemClearanceRow.item_id == item.id)
+    if item.standing is not None:
+        return []
     if item.state in ("draft", "submitted"):
-        query = query.where(ItemClearanceRow.item_version == item.version)
-    rows = session.exec(query.order_by(col(ItemClearanceRow.id))).all()
+        rows = [r for r in rows if r.item_version == item.version]
     names = {m.id: m.display for m in cfg.member}
     out = []
-    for kind in needed(cfg, session, item):
+    for kind in cfg.body_by_id(body_id).clearance:
         last = [r for r in rows if r.kind == kind][-1:]
         if not last:
             out.append(Standing(kind, "awaited"))
@@ -94,6 +117,31 @@ def standing(cfg: LocalityConfig, session: Session, item: AgendaItemRow) -> list
                             names.get(r.by, r.by), r.comment,
                             f"{r.at.astimezone(cfg.zone):%-d %b %Y}"))
     return out
+
+
+def awaiting_clause(cfg: LocalityConfig, kinds: Iterable[str]) -> Any:
+    """SQL: a submitted item (of ``agenda_item`` joined to its ``meeting``) on which one of
+    ``kinds`` that its body needs is not cleared on its current version (its latest word on
+    that version is a refusal, or there is none); None when no body needs any of ``kinds``."""
+    item, mine = AgendaItemRow, set(kinds)
+    per_body = []
+    for body in cfg.body:
+        open_ = [_not_cleared(k) for k in body.clearance if k in mine]
+        if open_:
+            per_body.append(and_(col(MeetingRow.body_id) == body.id, or_(*open_)))
+    if not per_body:
+        return None
+    return and_(col(item.state) == "submitted", col(item.standing).is_(None), or_(*per_body))
+
+
+def _not_cleared(kind: str) -> Any:
+    c, later = aliased(ItemClearanceRow), aliased(ItemClearanceRow)
+    on_version = (c.item_id == AgendaItemRow.id) & (c.kind == kind) & (
+        c.item_version == AgendaItemRow.version)
+    newer = select(later.id).where(later.item_id == c.item_id, later.kind == kind,
+                                   later.item_version == c.item_version,
+                                   col(later.id) > col(c.id))
+    return ~exists(select(c.id).where(on_version, c.cleared, ~exists(newer)))
 
 
 def history(session: Session, item_id: int) -> list[ItemClearanceRow]:

@@ -1,9 +1,10 @@
 """The report authors' and clearing officers' pages: ``/staff/my-items`` (the items assigned to
 the signed-in author), ``/staff/clearance`` (reports awaiting the signed-in officer's
-clearance), ``/staff/items/{id}`` (one item: its report rendered, appendices, clearance, and
-the forms the viewer may use) and one POST route per form (forms.ITEM_FORMS), each one
-action as the signed-in principal. ``preview`` renders the posted report without writing;
-with htmx (``HX-Request``) it answers the preview fragment only.
+clearance), each a page at a time (``?page=``), ``/staff/items/{id}`` (one item: its
+report rendered, appendices, clearance, and the forms the viewer may use) and one POST route
+per form (forms.ITEM_FORMS), each one action as the signed-in principal. ``preview`` renders
+the posted report without writing; with htmx (``HX-Request``) it answers the preview fragment
+only.
 
 Every form on an item's page carries the item's ``version``: a post made from a page the
 item has since moved on from is refused with 409 ("someone else changed this item: reload"),
@@ -14,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 from starlette.datastructures import FormData
@@ -25,6 +26,7 @@ from s75.app import App
 from s75.web.authors import views
 from s75.web.authors.forms import ITEM_FORMS, field_of, read_upload
 from s75.web.pages import page
+from s75.web.paging import parse_page
 from s75.web.staff import sessions
 from s75.web.staff.forms import text
 from s75.web.staff.routes import check_version, signed_in, staff_page
@@ -39,23 +41,24 @@ def _app(request: Request) -> App:
 
 
 @router.get("/staff/my-items", response_class=HTMLResponse)
-def my_items(request: Request) -> HTMLResponse:
+def my_items(request: Request, page_: str = Query("1", alias="page")) -> HTMLResponse:
     who = signed_in(request)
     a = _app(request)
     with a.session() as s:
-        rows = views.my_items(s, a.config, who)
-    return staff_page(request, "authors/my_items.html", title="Your reports", rows=rows)
+        rows, paged = views.my_items(s, a.config, who, parse_page(page_))
+    return staff_page(request, "authors/my_items.html", title="Your reports", rows=rows,
+                      paged=paged)
 
 
 @router.get("/staff/clearance", response_class=HTMLResponse)
-def clearance_queue(request: Request) -> HTMLResponse:
+def clearance_queue(request: Request, page_: str = Query("1", alias="page")) -> HTMLResponse:
     who = signed_in(request)
     a = _app(request)
     kinds = views.officer_kinds(who)
     with a.session() as s:
-        rows = views.awaiting(s, a.config, who)
+        rows, paged = views.awaiting(s, a.config, who, parse_page(page_))
     return staff_page(request, "authors/clearance.html", title="Reports awaiting clearance",
-                      rows=rows, kinds=kinds)
+                      rows=rows, kinds=kinds, paged=paged)
 
 
 def _item_page(request: Request, item_id: int, status: int = 200, text_: str | None = None,

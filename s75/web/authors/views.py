@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from decisions.principals import SECRETARY, PermissionRefused, Principal, permits
 from decisions.terms import LocalityConfig
 from notifications.documents.markdown import sections
 from notifications.documents.meeting_views import Block
+from s75.web.paging import Paging, paging
 from workflows.actions import body_scope
 from workflows.committee import clearance, common
 from workflows.committee.item_edits import OPEN_STATES, PUBLISHED_STATES
@@ -90,24 +91,29 @@ def _when(cfg: LocalityConfig, m: MeetingRow) -> str:
             f"{m.starts_at.astimezone(cfg.zone):%-d %B %Y}")
 
 
-def _summary(cfg: LocalityConfig, session: Session, i: AgendaItemRow) -> str:
-    need = clearance.standing(cfg, session, i)
+def _summary(need: list[clearance.Standing]) -> str:
     if not need:
         return "Not needed"
     return "; ".join(f"{s.kind.capitalize()}: {s.state}" for s in need)
 
 
-def my_items(session: Session, cfg: LocalityConfig, who: Principal) -> list[Row]:
-    items = session.exec(select(AgendaItemRow).where(AgendaItemRow.author == who.id)
-                         .order_by(col(AgendaItemRow.id).desc()).limit(200)).all()
-    return [_row(session, cfg, i) for i in items]
+def my_items(session: Session, cfg: LocalityConfig, who: Principal, page: int = 1
+             ) -> tuple[list[Row], Paging]:
+    """The page of the items ``who`` writes, newest first: three queries at any size."""
+    mine = AgendaItemRow.author == who.id
+    total = session.exec(select(func.count()).select_from(AgendaItemRow).where(mine)).one()
+    paged = paging(total, page, "your reports")
+    return _rows(session, cfg, select(AgendaItemRow, MeetingRow).join(
+        MeetingRow, col(MeetingRow.id) == col(AgendaItemRow.meeting_id)).where(mine)
+        .order_by(col(AgendaItemRow.id).desc()), paged), paged
 
 
-def _row(session: Session, cfg: LocalityConfig, i: AgendaItemRow) -> Row:
-    m = common.meeting(session, i.meeting_id)
-    assert i.id is not None
-    return Row(i.id, i.title, _when(cfg, m), STATE_WORDS.get(i.state, i.state),
-               _summary(cfg, session, i))
+def _rows(session: Session, cfg: LocalityConfig, query: Any, paged: Paging) -> list[Row]:
+    """A page of (item, meeting) rows as list rows, their clearances read in one query."""
+    pairs = session.exec(query.offset(paged.offset).limit(paged.size)).all()
+    need = clearance.standings(cfg, session, [(i, m.body_id) for i, m in pairs])
+    return [Row(i.id, i.title, _when(cfg, m), STATE_WORDS.get(i.state, i.state),
+                _summary(need[i.id])) for i, m in pairs]
 
 
 def officer_kinds(who: Principal) -> tuple[str, ...]:
@@ -117,22 +123,20 @@ def officer_kinds(who: Principal) -> tuple[str, ...]:
     return tuple(k for k in clearance.KINDS if clearance.ROLE_OF[k] in who.roles)
 
 
-def awaiting(session: Session, cfg: LocalityConfig, who: Principal) -> list[Row]:
-    """Submitted items of bodies that ask for a clearance ``who`` gives, not yet cleared."""
-    kinds = set(officer_kinds(who))
-    bodies = [b.id for b in cfg.body if kinds & set(b.clearance)]
-    if not bodies:
-        return []
-    rows = session.exec(select(AgendaItemRow).join(
-        MeetingRow, col(MeetingRow.id) == col(AgendaItemRow.meeting_id)).where(
-        AgendaItemRow.state == "submitted", col(MeetingRow.body_id).in_(bodies))
-        .order_by(col(MeetingRow.starts_at), col(AgendaItemRow.position))).all()
-    out = []
-    for i in rows:
-        mine = [s for s in clearance.standing(cfg, session, i) if s.kind in kinds]
-        if any(s.state != "cleared" for s in mine):
-            out.append(_row(session, cfg, i))
-    return out
+def awaiting(session: Session, cfg: LocalityConfig, who: Principal, page: int = 1
+             ) -> tuple[list[Row], Paging]:
+    """Submitted items of bodies that ask for a clearance ``who`` gives, not yet cleared by
+    them, soonest meeting first: a page at three queries at any size."""
+    clause = clearance.awaiting_clause(cfg, officer_kinds(who))
+    if clause is None:
+        return [], paging(0, page, "the reports awaiting your clearance")
+    joined = (AgendaItemRow, MeetingRow), col(MeetingRow.id) == col(AgendaItemRow.meeting_id)
+    total = session.exec(select(func.count()).select_from(AgendaItemRow).join(
+        MeetingRow, joined[1]).where(clause)).one()
+    paged = paging(total, page, "the reports awaiting your clearance")
+    return _rows(session, cfg, select(*joined[0]).join(MeetingRow, joined[1]).where(clause)
+                 .order_by(col(MeetingRow.starts_at), col(AgendaItemRow.position),
+                           col(AgendaItemRow.id)), paged), paged
 
 
 def roles_on(cfg: LocalityConfig, session: Session, who: Principal, item: AgendaItemRow
