@@ -131,11 +131,24 @@ def notified(uow: UnitOfWork, meeting_id: int, by: datetime) -> int:
                .scalar_one())
 
 
-def meeting_gone(uow: UnitOfWork, row: DeadlineRow) -> str | None:
+def publication_meeting(uow: UnitOfWork, row: DeadlineRow) -> MeetingRow | None:
+    """The meeting a publication deadline publishes (None for any other deadline, or when
+    the meeting no longer exists), loaded once: the caller holds it from the check that the
+    meeting is still there to its publication (the session's identity map holds a clean row
+    only while something refers to it, so it would be read again)."""
+    if row.kind != "publication" or row.meeting_id is None:
+        return None
+    return uow.session.get(MeetingRow, row.meeting_id)
+
+
+def meeting_gone(uow: UnitOfWork, row: DeadlineRow, meeting: MeetingRow | None = None
+                 ) -> str | None:
+    """Why the deadline's meeting no longer needs it (gone or cancelled), or None. For a
+    publication deadline, ``meeting`` is its :func:`publication_meeting` when already loaded."""
     if row.meeting_id is None or row.kind not in ("agenda_items", "notice", "publication"):
         return None
     if row.kind == "publication":  # its meeting is loaded to be published: load it now
-        m = uow.session.get(MeetingRow, row.meeting_id)
+        m = meeting if meeting is not None else publication_meeting(uow, row)
         status = None if m is None else m.status
     else:
         status = meeting_status(uow, row.meeting_id)
