@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import bindparam, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
@@ -30,6 +30,7 @@ from workflows.committee import items as svc
 from workflows.committee.meeting_actions import PublishMeeting
 from workflows.committee.tables import AgendaItemRow, MeetingRow
 from workflows.events import UnitOfWork
+from workflows.prepared import Prepared, connection
 from workflows.sqltypes import UTCDateTime
 
 AWAITING_REPORT = ("submitted",)
@@ -63,18 +64,28 @@ def _publish(uow: UnitOfWork, meeting_id: int, out: Publication) -> Publication:
     return out
 
 
-_AWAITING: list[Any] = []
+def _read(uow: UnitOfWork, stmt: Prepared, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """``stmt`` as one prepared statement, after the session's changes are flushed as a
+    query through the session would flush them."""
+    s = uow.session
+    if s.new or s.dirty or s.deleted:
+        s.flush()
+    return stmt.rows(connection(s), params)
+
+
+_AWAITING: list[Prepared] = []
 
 
 def _awaiting(uow: UnitOfWork, meeting_id: int) -> bool:
     """Whether any item of the meeting (not standing business) is still awaiting its report:
     one indexed read, so the items are loaded only when one may have to be deferred."""
     if not _AWAITING:
-        _AWAITING.append(sa_select(col(AgendaItemRow.id)).where(
+        _AWAITING.append(Prepared(sa_select(col(AgendaItemRow.id)).where(
             col(AgendaItemRow.meeting_id) == bindparam("meeting_id"),
             col(AgendaItemRow.standing).is_(None),
-            col(AgendaItemRow.state).in_(AWAITING_REPORT)).limit(1))
-    return uow.session.execute(_AWAITING[0], {"meeting_id": meeting_id}).first() is not None
+            or_(*(col(AgendaItemRow.state) == state for state in AWAITING_REPORT)))
+            .limit(1)))
+    return bool(_read(uow, _AWAITING[0], {"meeting_id": meeting_id}))
 
 
 def already_met(uow: UnitOfWork, row: DeadlineRow) -> str | None:
@@ -115,27 +126,39 @@ def already_met(uow: UnitOfWork, row: DeadlineRow) -> str | None:
     return None
 
 
-_NOTIFIED: list[Any] = []
+_NOTIFIED: list[Prepared] = []
 
 
 def notified(uow: UnitOfWork, meeting_id: int, by: datetime) -> int:
     """How many of the meeting's items (not standing business) were submitted by ``by``:
     one count (the session's changes flushed first, as a query of the items would)."""
     if not _NOTIFIED:
-        _NOTIFIED.append(sa_select(func.count()).select_from(AgendaItemRow).where(
+        _NOTIFIED.append(Prepared(sa_select(func.count()).select_from(AgendaItemRow).where(
             col(AgendaItemRow.meeting_id) == bindparam("meeting_id"),
             col(AgendaItemRow.standing).is_(None),
             col(AgendaItemRow.submitted_at).is_not(None),
-            col(AgendaItemRow.submitted_at) <= bindparam("by", type_=UTCDateTime)))
-    return int(uow.session.execute(_NOTIFIED[0], {"meeting_id": meeting_id, "by": by})
-               .scalar_one())
+            col(AgendaItemRow.submitted_at) <= bindparam("by", type_=UTCDateTime))))
+    return int(_read(uow, _NOTIFIED[0], {"meeting_id": meeting_id, "by": by})[0][0])
 
 
-def meeting_gone(uow: UnitOfWork, row: DeadlineRow) -> str | None:
+def publication_meeting(uow: UnitOfWork, row: DeadlineRow) -> MeetingRow | None:
+    """The meeting a publication deadline publishes (None for any other deadline, or when
+    the meeting no longer exists), loaded once: the caller holds it from the check that the
+    meeting is still there to its publication (the session's identity map holds a clean row
+    only while something refers to it, so it would be read again)."""
+    if row.kind != "publication" or row.meeting_id is None:
+        return None
+    return uow.session.get(MeetingRow, row.meeting_id)
+
+
+def meeting_gone(uow: UnitOfWork, row: DeadlineRow, meeting: MeetingRow | None = None
+                 ) -> str | None:
+    """Why the deadline's meeting no longer needs it (gone or cancelled), or None. For a
+    publication deadline, ``meeting`` is its :func:`publication_meeting` when already loaded."""
     if row.meeting_id is None or row.kind not in ("agenda_items", "notice", "publication"):
         return None
     if row.kind == "publication":  # its meeting is loaded to be published: load it now
-        m = uow.session.get(MeetingRow, row.meeting_id)
+        m = meeting if meeting is not None else publication_meeting(uow, row)
         status = None if m is None else m.status
     else:
         status = meeting_status(uow, row.meeting_id)
@@ -144,7 +167,7 @@ def meeting_gone(uow: UnitOfWork, row: DeadlineRow) -> str | None:
     return f"meeting {status}" if status == "cancelled" else None
 
 
-_STATUS: list[Any] = []
+_STATUS: list[Prepared] = []
 
 
 def meeting_status(uow: UnitOfWork, meeting_id: int) -> str | None:
@@ -155,8 +178,8 @@ def meeting_status(uow: UnitOfWork, meeting_id: int) -> str | None:
     if held is not None:
         return str(held.status)
     if not _STATUS:
-        _STATUS.append(sa_select(col(MeetingRow.status))
-                       .where(col(MeetingRow.id) == bindparam("meeting_id")))
+        _STATUS.append(Prepared(sa_select(col(MeetingRow.status))
+                                .where(col(MeetingRow.id) == bindparam("meeting_id"))))
     # Not in the session, so no change to it is waiting to be flushed: read without a flush.
-    found = s.connection().execute(_STATUS[0], {"meeting_id": meeting_id}).first()
-    return None if found is None else str(found[0])
+    found = _STATUS[0].rows(connection(s), {"meeting_id": meeting_id})
+    return str(found[0][0]) if found else None

@@ -29,13 +29,14 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import bindparam, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from decisions.errors import InvalidInput, NotFound
 from notifications.mailer import Mailer
 from notifications.tables import OutboxRow
+from workflows.prepared import Prepared, connection
 
 log = logging.getLogger("s75.outbox")
 
@@ -55,18 +56,27 @@ def register_attachment_resolver(resolver: Resolver) -> None:
         RESOLVERS.append(resolver)
 
 
-_QUEUE: dict[str, Any] = {}
+_COLUMNS = ("key", "kind", "recipient", "subject", "body", "created_at", "state", "attempts",
+            "next_attempt_at", "attachments", "deadline_id")
+_QUEUE: dict[tuple[str, int], Prepared] = {}
+QUEUE_CHUNK = 500
+"""Messages per INSERT at most (11 parameters each: well within SQLite's 32,766)."""
 
 
-def _queue_statement(dialect: str) -> Any:
-    """INSERT ... ON CONFLICT (key) DO NOTHING RETURNING key, built once per dialect; the
-    messages are its parameters (one statement for many messages)."""
-    stmt = _QUEUE.get(dialect)
+def _queue_statement(dialect: str, n: int) -> Prepared:
+    """INSERT of ``n`` messages (one VALUES row each) ... ON CONFLICT (key) DO NOTHING
+    RETURNING key, built and compiled once per dialect and number of messages, and run as
+    its SQL text (:mod:`workflows.prepared`): the statement SQLAlchemy's executemany with
+    RETURNING sends ("insertmanyvalues"), without its per-call work."""
+    stmt = _QUEUE.get((dialect, n))
     if stmt is None:
         table: Any = OutboxRow.__table__  # type: ignore[attr-defined]
         ins: Any = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-        stmt = _QUEUE[dialect] = (ins.on_conflict_do_nothing(index_elements=["key"])
-                                  .returning(table.c.key))
+        rows = [{c: bindparam(f"{c}_{i}", type_=table.c[c].type) for c in _COLUMNS}
+                for i in range(n)]
+        stmt = _QUEUE[(dialect, n)] = Prepared(
+            (ins.values(rows) if n > 1 else ins.values(rows[0]))
+            .on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key))
     return stmt
 
 
@@ -97,18 +107,24 @@ def queue_many(session: Session, messages: Sequence[Outgoing], now: datetime) ->
     check_recipients(messages)
     if not messages:
         return set()
-    rows = [{"key": m.key[:255], "kind": m.kind, "recipient": m.recipient,
-             "subject": one_line(m.subject), "body": m.body, "created_at": now,
-             "state": "pending", "attempts": 0, "next_attempt_at": now,
-             "attachments": list(m.attachments),
-             "deadline_id": m.deadline_id} for m in messages]
-    # On the session's connection, as a Core statement: the outbox depends on no pending ORM
-    # change, so nothing is flushed for it.
-    conn = session.connection()
-    stmt = _queue_statement(conn.dialect.name)
-    if len(rows) == 1:
-        return {str(k) for k in conn.execute(stmt, rows[0]).scalars()}
-    return {str(k) for k in conn.execute(stmt, rows).scalars()}
+    # On the session's connection, as a prepared statement: the outbox depends on no pending
+    # ORM change, so nothing is flushed for it.
+    conn = connection(session)
+    queued: set[str] = set()
+    for start in range(0, len(messages), QUEUE_CHUNK):
+        chunk = messages[start:start + QUEUE_CHUNK]
+        params: dict[str, Any] = {}
+        for i, m in enumerate(chunk):
+            params.update({f"key_{i}": m.key[:255], f"kind_{i}": m.kind,
+                           f"recipient_{i}": m.recipient, f"subject_{i}": one_line(m.subject),
+                           f"body_{i}": m.body, f"created_at_{i}": now,
+                           f"state_{i}": "pending", f"attempts_{i}": 0,
+                           f"next_attempt_at_{i}": now,
+                           f"attachments_{i}": list(m.attachments),
+                           f"deadline_id_{i}": m.deadline_id})
+        stmt = _queue_statement(conn.dialect.name, len(chunk))
+        queued.update(str(k) for (k,) in stmt.rows(conn, params))
+    return queued
 
 
 def queue(session: Session, *, key: str, recipient: str, subject: str, body: str,

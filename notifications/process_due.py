@@ -29,9 +29,9 @@ from decisions.principals import SYSTEM, Principal
 from decisions.terms import LocalityConfig
 from notifications import deadlines as dl
 from notifications import messages, outbox, store
-from notifications.automatic import already_met, meeting_gone, publish_agenda
+from notifications.automatic import already_met, meeting_gone, publication_meeting, publish_agenda
 from notifications.tables import DeadlineRow
-from workflows.committee.tables import DecisionRow, MeetingRow
+from workflows.committee.tables import DecisionRow
 from workflows.events import EventBus, UnitOfWork
 
 LATE_AFTER = timedelta(minutes=30)
@@ -160,15 +160,14 @@ def _remind(uow: UnitOfWork, row: DeadlineRow, batch: _Reminders) -> None:
 def _resolve(uow: UnitOfWork, row: DeadlineRow, report: DueReport) -> None:
     """The deadline has passed: met, missed or waived."""
     cfg, now = uow.config, uow.now
-    gone = meeting_gone(uow, row)
+    m = publication_meeting(uow, row)
+    gone = meeting_gone(uow, row, m)
     if gone:
         store.close(row, "waived", gone, now)
         _note(report, row, "waived", gone)
         return
     why = already_met(uow, row)
-    if why is None and row.kind == "publication" and row.meeting_id is not None:
-        m = uow.session.get(MeetingRow, row.meeting_id)
-        assert m is not None
+    if why is None and m is not None:  # a publication deadline: publish its agenda
         pub = publish_agenda(uow, m)
         for old, new in pub.moved:
             _note(report, row, "moved", f"item {old} -> next meeting"

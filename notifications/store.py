@@ -147,14 +147,19 @@ def close_matching(session: Session, now: datetime, state: str, outcome: str,
     return rows
 
 
-_NEXT_DUE: list[Any] = []
+_NEXT_DUE: list[Prepared] = []
 
 
 def next_due(session: Session) -> datetime | None:
-    """The next moment any pending deadline has work (the ``(state, next_at)`` index)."""
+    """The next moment any pending deadline has work (the ``(state, next_at)`` index): one
+    prepared SELECT (process_due runs it every clock step), after the session's changes are
+    flushed as its own query would flush them."""
     if not _NEXT_DUE:
-        _NEXT_DUE.append(select(DeadlineRow.next_at).where(DeadlineRow.state == OPEN)
-                         .where(col(DeadlineRow.next_at).is_not(None))
-                         .order_by(col(DeadlineRow.next_at)).limit(1))
-    found: datetime | None = session.exec(_NEXT_DUE[0]).first()
-    return found
+        table: Any = DeadlineRow.__table__  # type: ignore[attr-defined]
+        _NEXT_DUE.append(Prepared(select(table.c.next_at).where(table.c.state == OPEN)
+                                  .where(table.c.next_at.is_not(None))
+                                  .order_by(table.c.next_at).limit(1)))
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    found = _NEXT_DUE[0].rows(connection(session), {})
+    return found[0][0] if found else None
