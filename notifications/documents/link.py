@@ -28,14 +28,15 @@ string joining:
 from __future__ import annotations
 
 import hashlib
-import struct
-import zlib
 from collections.abc import Callable, Sequence
+from functools import partial
 from io import BytesIO
+from typing import Any
 from xml.sax.saxutils import escape
 
 from pypdf.generic import TextStringObject
 
+from notifications.documents.pdfout import LinkMemo, Out, Resolved
 from notifications.documents.relocate import (
     APUSH,
     ATAIL,
@@ -53,7 +54,7 @@ from notifications.documents.relocate import (
     stamp_set,
 )
 
-__all__ = ["Relocatable", "StampSet", "link", "relocatable", "stamp_set"]
+__all__ = ["LinkMemo", "Relocatable", "StampSet", "link", "relocatable", "stamp_set"]
 
 ARTIFACT = b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n/S75Folio Do\nEMC\n"
 LANG = "en-GB"
@@ -80,70 +81,6 @@ def _text(value: str) -> bytes:
     buf = BytesIO()
     TextStringObject(value).write_to_stream(buf)
     return buf.getvalue()
-
-
-class _Out:
-    """The output file. Streams are written as they come; every other object (the structure
-    tree's elements, dictionaries, arrays) is packed into compressed object streams at the
-    end, with a cross-reference stream (PDF 1.5), as WeasyPrint does for a document it writes
-    in one go."""
-
-    PER_STREAM = 200
-
-    def __init__(self) -> None:
-        self.parts: list[bytes] = [b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"]
-        self.size = len(self.parts[0])
-        self.offsets: dict[int, int] = {}
-        self.packed: list[tuple[int, bytes]] = []
-
-    def obj(self, idnum: int, body: bytes) -> None:
-        if not body.rstrip().endswith(b"endstream"):
-            self.packed.append((idnum, body))
-            return
-        self._write(idnum, body)
-
-    def _write(self, idnum: int, body: bytes) -> None:
-        self.offsets[idnum] = self.size
-        data = b"%d 0 obj\n" % idnum + body + b"\nendobj\n"
-        self.parts.append(data)
-        self.size += len(data)
-
-    def finish(self, root: int, info: int) -> bytes:
-        """Write the object streams and the cross-reference stream; the whole file."""
-        size = max([*self.offsets, *(i for i, _ in self.packed)]) + 1
-        in_stream: dict[int, tuple[int, int]] = {}
-        for start in range(0, len(self.packed), self.PER_STREAM):
-            group = self.packed[start:start + self.PER_STREAM]
-            stm_id, size = size, size + 1
-            heads, bodies, at = [], [], 0
-            for index, (idnum, body) in enumerate(group):
-                heads.append(b"%d %d" % (idnum, at))
-                bodies.append(body + b"\n")
-                at += len(body) + 1
-                in_stream[idnum] = (stm_id, index)
-            head = b" ".join(heads) + b"\n"
-            data = zlib.compress(head + b"".join(bodies), 6)
-            self._write(stm_id, b"<</Type /ObjStm /N %d /First %d /Filter /FlateDecode "
-                                b"/Length %d>>\nstream\n" % (len(group), len(head), len(data))
-                        + data + b"\nendstream")
-        xref_id, size = size, size + 1
-        self.offsets[xref_id] = self.size
-        rows = []
-        for i in range(size):
-            if i in in_stream:
-                stm, index = in_stream[i]
-                rows.append(struct.pack(">BIH", 2, stm, index))
-            elif i in self.offsets:
-                rows.append(struct.pack(">BIH", 1, self.offsets[i], 0))
-            else:
-                rows.append(struct.pack(">BIH", 0, 0, 0xFFFF if i == 0 else 0))
-        data = zlib.compress(b"".join(rows), 6)
-        xref_at = self.size
-        self._write(xref_id, b"<</Type /XRef /Size %d /W [1 4 2] /Root %d 0 R /Info %d 0 R "
-                             b"/Filter /FlateDecode /Length %d>>\nstream\n"
-                    % (size, root, info, len(data)) + data + b"\nendstream")
-        self.parts.append(b"startxref\n%d\n%%%%EOF\n" % xref_at)
-        return b"".join(self.parts)
 
 
 class _Shared:
@@ -200,12 +137,14 @@ class _Shared:
 
 
 def link(parts: Sequence[tuple[str, Relocatable]], stamps: Sequence[StampSet],
-         title: str, *, share_fonts: bool = True) -> bytes:
+         title: str, *, share_fonts: bool = True, memo: LinkMemo | None = None) -> bytes:
     """One PDF from ``(outline title, part)`` pairs, numbered by ``stamps`` (one form per
     page, in order, across the stamp sets). ``share_fonts`` writes identical font objects
-    once."""
-    out = _Out()
+    once. With ``memo`` (kept from the last link), a part linked at the same place as last
+    time is not resolved again, nor an unchanged object stream compressed again."""
+    out = Out()
     shared = _Shared(share_fonts)
+    placed = _Placed(memo)
     next_id = 1
     folio_forms: list[int] = []
     for s in stamps:
@@ -216,11 +155,10 @@ def link(parts: Sequence[tuple[str, Relocatable]], stamps: Sequence[StampSet],
                   here: dict[int, int] = here) -> bytes:
             return b"%d 0 R" % here.get(value, value + offset)
 
-        for idnum, chunks in s.objects:
-            if idnum not in here:
-                out.obj(idnum + offset, _resolve(chunks, offset, here, shift))
+        _done, top = placed.write(out, s, (offset, here), partial(
+            _resolve_part, s.objects, (), (), offset, here, shift, 0))
         folio_forms.extend(f + offset for f in s.forms)
-        next_id = max([next_id, *(i + offset + 1 for i, _ in s.objects)])
+        next_id = max(next_id, top + offset + 1)
     total_pages = sum(len(p.pages) for _, p in parts)
     if folio_forms and len(folio_forms) != total_pages:
         raise ValueError(f"{len(folio_forms)} page footers for {total_pages} pages")
@@ -251,18 +189,20 @@ def link(parts: Sequence[tuple[str, Relocatable]], stamps: Sequence[StampSet],
                 return b"%d 0 R" % folio_forms[first_page + value] if folio_forms else b"null"
             return b"%d 0 R" % fixed[kind]
 
-        for idnum, chunks in part.objects:
-            if idnum not in here:
-                out.obj(idnum + offset, _resolve(chunks, offset, here, resolve))
+        folios = folio_forms[first_page:first_page + len(part.pages)]
+        (_s, _p, part_nums, part_dests), top = placed.write(
+            out, part, (offset, key_base, first_page, here, folios, fixed),
+            partial(_resolve_part, part.objects, part.nums, part.dests, offset, here, resolve,
+                    key_base))
         page_ids.extend(p + offset for p in part.pages)
         kids.extend(t + offset for t in part.tops)
-        for key, chunks in part.nums:
-            nums.append(b"%d " % (key + key_base) + _resolve(chunks, offset, here, resolve))
-        for dname, chunks in part.dests:
-            dests.setdefault(dname, _resolve(chunks, offset, here, resolve))
+        nums.extend(part_nums)
+        for dname, dest in part_dests:
+            dests.setdefault(dname, dest)
         outline.append((name, first_page, [(t, first_page + n, y) for t, n, y in part.headings]))
         key_base += part.next_key
-        next_id = max([next_id, *(i + offset + 1 for i, _ in part.objects)])
+        next_id = max(next_id, top + offset + 1)
+    placed.done()
     refs = b" ".join(b"%d 0 R" % i for i in page_ids)
     out.obj(pages_id, b"<</Type /Pages /Count %d /Kids [%s]>>" % (len(page_ids), refs))
     out.obj(doc_id, b"<</Type /StructElem /S /Document /P %d 0 R /K [%s]>>" % (
@@ -292,7 +232,53 @@ def link(parts: Sequence[tuple[str, Relocatable]], stamps: Sequence[StampSet],
                      b"/ViewerPreferences <</DisplayDocTitle true>> /Outlines %d 0 R "
                      b"/PageMode /UseOutlines %s>>" % (
                          pages_id, st_id, _text(LANG), meta_id, outlines_id, names))
-    return out.finish(catalog, info_id)
+    return out.finish(catalog, info_id, memo)
+
+
+class _Placed:
+    """Each part's objects as resolved at its place, from ``memo`` when the last link put the
+    same part at the same place; what this link placed is kept for the next (:meth:`done`)."""
+
+    def __init__(self, memo: LinkMemo | None) -> None:
+        self.memo = memo
+        self.kept: dict[int, tuple[Any, tuple[Any, ...], Resolved, int]] = {}
+
+    def write(self, out: Out, part: Relocatable | StampSet, place: tuple[Any, ...],
+              make: Callable[[], Resolved]) -> tuple[Resolved, int]:
+        """Write ``part`` at ``place``; its resolved form and its highest object id."""
+        old = self.memo.parts.get(id(part)) if self.memo is not None else None
+        same = old is not None and old[0] is part
+        done = old[2] if same and old[1] == place else make()  # type: ignore[index]
+        top = old[3] if same else max((i for i, _ in part.objects), default=0)  # type: ignore[index]
+        if self.memo is not None:
+            self.kept[id(part)] = (part, place, done, top)
+        for idnum, body in done[0]:
+            out.write(idnum, body)
+        out.packed.extend(done[1])
+        return done, top
+
+    def done(self) -> None:
+        if self.memo is not None:
+            self.memo.parts = self.kept
+
+
+def _resolve_part(objects: Sequence[tuple[int, Sequence[Chunk]]],
+                  nums: Sequence[tuple[int, Sequence[Chunk]]],
+                  dests: Sequence[tuple[bytes, Sequence[Chunk]]], offset: int,
+                  here: dict[int, int], resolve: Callable[[str, int], bytes],
+                  key_base: int) -> Resolved:
+    """One part's objects, parent-tree entries and destinations as written at ``offset``."""
+    streams: list[tuple[int, bytes]] = []
+    packed: list[tuple[int, bytes]] = []
+    for idnum, chunks in objects:
+        if idnum not in here:
+            body = _resolve(chunks, offset, here, resolve)
+            (streams if body.rstrip().endswith(b"endstream") else packed).append(
+                (idnum + offset, body))
+    return (streams, packed,
+            [b"%d " % (key + key_base) + _resolve(chunks, offset, here, resolve)
+             for key, chunks in nums],
+            [(dname, _resolve(chunks, offset, here, resolve)) for dname, chunks in dests])
 
 
 def _resolve(chunks: Sequence[Chunk], offset: int, here: dict[int, int],
@@ -311,7 +297,7 @@ def _resolve(chunks: Sequence[Chunk], offset: int, here: dict[int, int],
                      for c in chunks])
 
 
-def _outline(out: _Out, root_id: int, entries: list[tuple[str, int, list[tuple[str, int,
+def _outline(out: Out, root_id: int, entries: list[tuple[str, int, list[tuple[str, int,
              float]]]], page_ids: list[int]) -> int:
     """Write the outline: one entry per part, its headings beneath. Returns the next free id."""
     next_id = root_id + 1

@@ -16,18 +16,30 @@ from __future__ import annotations
 import hashlib
 import marshal
 import multiprocessing
-import os
 from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from decisions.access import is_exempt
-from decisions.errors import InvalidInput
 from notifications.documents.kinds import agenda_html, report_html
-from notifications.documents.link import Relocatable, StampSet, link, relocatable, stamp_set
+from notifications.documents.link import (
+    LinkMemo,
+    Relocatable,
+    StampSet,
+    link,
+    relocatable,
+    stamp_set,
+)
+from notifications.documents.part_cache import (
+    CACHE_MB_DEFAULT,
+    DirCache,
+    MemoryCache,
+    PartCache,
+    bounded_cache,
+    default_cache,
+)
 from notifications.documents.render import (
     HTML,
     PDF_TEMPLATES,
@@ -43,8 +55,9 @@ from notifications.documents.workers import cores, free_cores, parallel_workers
 Progress = Callable[[int, int, str], None]
 """Called as ``progress(done, total, what)`` while parts render."""
 STAMP_CHUNK = 100
-__all__ = ["MemoryCache", "PackResult", "Part", "Renderer", "build_pack", "build_supplement",
-           "cores", "free_cores", "parallel_workers"]
+__all__ = ["CACHE_MB_DEFAULT", "DirCache", "MemoryCache", "PackResult", "Part", "PartCache",
+           "Renderer", "bounded_cache", "build_pack", "build_supplement", "cores",
+           "default_cache", "free_cores", "parallel_workers"]
 
 
 def _style_hash() -> str:
@@ -52,76 +65,6 @@ def _style_hash() -> str:
     for path in sorted((TEMPLATES / "static" / "css").glob("*.css")):
         h.update(path.read_bytes())
     return h.hexdigest()
-
-
-class PartCache(Protocol):
-    def get(self, digest: str) -> bytes | None: ...
-    def put(self, digest: str, pdf: bytes) -> None: ...
-
-
-@dataclass
-class MemoryCache:
-    """Rendered parts in memory, the least recently used dropped past ``limit`` bytes (None:
-    no bound, for one-off renders)."""
-
-    limit: int | None = None
-    parts: OrderedDict[str, bytes] = field(default_factory=OrderedDict)
-    size: int = 0
-
-    def get(self, digest: str) -> bytes | None:
-        found = self.parts.get(digest)
-        if found is not None:
-            self.parts.move_to_end(digest)
-        return found
-
-    def put(self, digest: str, pdf: bytes) -> None:
-        old = self.parts.pop(digest, None)
-        self.size -= len(old) if old is not None else 0
-        if self.limit is not None and len(pdf) > self.limit:
-            return
-        self.parts[digest] = pdf
-        self.size += len(pdf)
-        while self.limit is not None and self.size > self.limit:
-            _key, dropped = self.parts.popitem(last=False)
-            self.size -= len(dropped)
-
-
-CACHE_MB_DEFAULT = 64
-
-
-def bounded_cache() -> MemoryCache:
-    """The long-lived in-process cache (events, render workers, ``s75 serve``): at most
-    ``S75_RENDER_CACHE_MB`` megabytes (default 64) of rendered parts."""
-    raw = os.environ.get("S75_RENDER_CACHE_MB", str(CACHE_MB_DEFAULT))
-    try:
-        mb = int(raw)
-    except ValueError as exc:
-        raise InvalidInput(f"S75_RENDER_CACHE_MB: {raw!r} is not a whole number of "
-                           "megabytes; give e.g. 64") from exc
-    if not 0 <= mb <= 65_536:
-        raise InvalidInput(f"S75_RENDER_CACHE_MB: {mb} is out of range; give 0 to 65536")
-    return MemoryCache(limit=mb * 1024 * 1024)
-
-
-@dataclass
-class DirCache:
-    """Rendered parts as ``<digest>.pdf`` files in a directory."""
-
-    path: Path
-
-    def get(self, digest: str) -> bytes | None:
-        f = self.path / f"{digest}.pdf"
-        return f.read_bytes() if f.is_file() else None
-
-    def put(self, digest: str, pdf: bytes) -> None:
-        self.path.mkdir(parents=True, exist_ok=True)
-        tmp = self.path / f".{digest}.{os.getpid()}.tmp"
-        tmp.write_bytes(pdf)
-        tmp.replace(self.path / f"{digest}.pdf")
-
-
-def default_cache() -> PartCache:
-    return DirCache(Path(os.environ.get("S75_DOCUMENT_CACHE", ".s75-cache/parts")))
 
 
 LOADED_BYTES = 12 * 1024 * 1024
@@ -211,6 +154,9 @@ class Renderer:
     """The last parts linked, unpacked, with their blob's size (unpacking a 400-page pack's
     cached parts took 0.17 s: a fifth of re-rendering it after one report changed)."""
     _loaded_bytes: int = 0
+    _link_memo: LinkMemo = field(default_factory=LinkMemo)
+    """What the last link resolved and compressed, for the next (a re-render relinks the same
+    parts, most at the same place)."""
     _style: str = field(default_factory=_style_hash)
 
     def __post_init__(self) -> None:
@@ -392,7 +338,8 @@ def _build(title: str, front: Callable[[dict[str, int]], str], items: list[Part]
     parts = [("Agenda", front_part)]
     for p, b, extra in zip(items, bodies, bound, strict=True):
         parts += [(p.title, b), *extra]
-    pdf = link(parts, stamps, title, share_fonts=renderer.share_fonts)
+    pdf = link(parts, stamps, title, share_fonts=renderer.share_fonts,
+               memo=renderer._link_memo)
     infos, at = [PartInfo("Agenda", first_page, front_pages)], first_page + front_pages
     for p, n in zip(items, counts, strict=True):
         infos.append(PartInfo(p.title, at, n))
