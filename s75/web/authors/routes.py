@@ -42,7 +42,7 @@ def _app(request: Request) -> App:
 def my_items(request: Request) -> HTMLResponse:
     who = signed_in(request)
     a = _app(request)
-    with a.session() as s:
+    with a.read_session() as s:
         rows = views.my_items(s, a.config, who)
     return staff_page(request, "authors/my_items.html", title="Your reports", rows=rows)
 
@@ -52,7 +52,7 @@ def clearance_queue(request: Request) -> HTMLResponse:
     who = signed_in(request)
     a = _app(request)
     kinds = views.officer_kinds(who)
-    with a.session() as s:
+    with a.read_session() as s:
         rows = views.awaiting(s, a.config, who)
     return staff_page(request, "authors/clearance.html", title="Reports awaiting clearance",
                       rows=rows, kinds=kinds)
