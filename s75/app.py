@@ -19,7 +19,14 @@ from decisions.errors import InvalidInput
 from decisions.principals import VIEWER, Principal, find_principal, operator
 from decisions.terms import LocalityConfig
 from s75.config import config_path, load_config
-from s75.db import DEFAULT_URL, check_schema, make_engine, normalise_url, session_scope
+from s75.db import (
+    DEFAULT_URL,
+    check_schema,
+    make_engine,
+    normalise_url,
+    read_only_engine,
+    session_scope,
+)
 from workflows.actions import Action, perform
 from workflows.events import EventBus, UnitOfWork
 
@@ -54,8 +61,15 @@ class App:
         """The database as it is: for ``s75 init``, which creates or upgrades the schema."""
         return make_engine(self.db_url)
 
+    @cached_property
+    def read_engine(self) -> Engine:
+        """:attr:`engine` (the same pool) for work that only reads (:data:`s75.db.READ_ONLY`:
+        on SQLite a deferred BEGIN, no write lock, writes refused)."""
+        return read_only_engine(self.engine)
+
     def close(self) -> None:
         """Release the connection pool, if one was opened."""
+        self.__dict__.pop("read_engine", None)
         self.__dict__.pop("engine", None)
         engine = self.__dict__.pop("raw_engine", None)
         if engine is not None:
@@ -70,6 +84,14 @@ class App:
     @contextmanager
     def session(self) -> Iterator[Session]:
         with session_scope(self.engine) as session:
+            yield session
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A session that only reads (the web's GET pages, the CLI's reports): it commits
+        nothing (it ends rolled back) and, on SQLite, takes no write lock and refuses writes,
+        so a page is served while an action holds the write lock."""
+        with Session(self.read_engine, expire_on_commit=False) as session:
             yield session
 
     @cached_property
@@ -89,8 +111,9 @@ class App:
 
     @contextmanager
     def reading(self) -> Iterator[UnitOfWork]:
-        """A unit of work that only reads (as nobody in particular); always rolled back."""
-        with self.session() as session:
+        """A unit of work that only reads (as nobody in particular); always rolled back (a
+        :meth:`read_session`)."""
+        with self.read_session() as session:
             try:
                 yield UnitOfWork(session, self.config, self.clock.now(), VIEWER, self.bus)
             finally:

@@ -81,10 +81,38 @@ def make_engine(url: str = DEFAULT_URL, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            _sqlite_begin(conn)
 
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+READ_ONLY = "s75_read_only"
+"""The execution option that marks a connection's transactions read-only
+(:func:`read_only_engine`). On SQLite a read-only transaction begins deferred (``BEGIN``: it
+takes no lock until it reads, and a reader never waits for, or holds up, a writer in WAL mode)
+with ``PRAGMA query_only`` on, so a write in it fails rather than taking the write lock part way
+through; every other transaction begins ``BEGIN IMMEDIATE`` (the write lock taken at the start,
+so an action waits its turn at BEGIN rather than failing on its first write). On PostgreSQL the
+option changes nothing (its readers take no write lock)."""
+
+_QUERY_ONLY = "s75_query_only"
+"""The connection's ``PRAGMA query_only`` as last set (its ``info``: a new connection's is
+off), so the pragma is sent only when a transaction of the other kind follows."""
+
+
+def _sqlite_begin(conn: Any) -> None:
+    read_only = bool(conn.get_execution_options().get(READ_ONLY))
+    info = conn.connection.info
+    if info.get(_QUERY_ONLY, False) is not read_only:
+        conn.connection.driver_connection.execute(f"PRAGMA query_only={int(read_only)}")
+        info[_QUERY_ONLY] = read_only
+    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def read_only_engine(engine: Engine) -> Engine:
+    """``engine`` (the same pool) with its transactions read-only (:data:`READ_ONLY`)."""
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 @contextmanager

@@ -38,7 +38,7 @@ def board(request: Request) -> HTMLResponse:
     a = _app(request)
     f = _filters(request, a)
     now = a.clock.now()
-    with a.session() as s:
+    with a.read_session() as s:
         data = boards.board(s, a.config, local_day(a.config, now), f)
         deadlines = deadlines_at_risk(s, a.config, now)
     return page(request, "board.html", title="Gateway board", b=data, risks=boards.RISKS,
@@ -93,7 +93,7 @@ def _export(request: Request, kind: str) -> Response:
     a = _app(request)
     f = _filters(request, a)
     today = local_day(a.config, a.clock.now())
-    with a.session() as s:
+    with a.read_session() as s:
         rows = list(boards.every_row(s, a.config, today, f))
     months = boards.columns(today)
     name = f"programme-{today.isoformat()}.{kind}"
@@ -119,7 +119,7 @@ def board_xlsx(request: Request) -> Response:
 @router.get("/proposals/{proposal_id}", response_class=HTMLResponse)
 def proposal(request: Request, proposal_id: int) -> HTMLResponse:
     a = _app(request)
-    with a.session() as s:
+    with a.read_session() as s:
         data = proposal_page(s, a.config, proposal_id, local_day(a.config, a.clock.now()),
                              parse_page(request.query_params.get("page")))
     return page(request, "proposal.html", title=f"P-{data.id}: {data.title}", p=data)

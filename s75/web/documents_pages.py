@@ -56,7 +56,7 @@ def held_meeting(session: Session, meeting_id: int) -> MeetingRow:
 @router.get("/meetings/{meeting_id}/agenda", response_class=HTMLResponse)
 def agenda(request: Request, meeting_id: int) -> HTMLResponse:
     a = _app(request)
-    with a.session() as s:
+    with a.read_session() as s:
         m = common.meeting(s, meeting_id)
         if not agenda_is_public(s, m):
             raise NotFound(f"the agenda of meeting {meeting_id} has not been published yet")
@@ -69,7 +69,7 @@ def agenda(request: Request, meeting_id: int) -> HTMLResponse:
 @router.get("/meetings/{meeting_id}/minutes", response_class=HTMLResponse)
 def minutes(request: Request, meeting_id: int) -> HTMLResponse:
     a = _app(request)
-    with a.session() as s:
+    with a.read_session() as s:
         held_meeting(s, meeting_id)
         view = redact.public_minutes(gather.minutes_view(s, a.config, meeting_id))
         pdfs = _pdfs(s, meeting_id, "minutes")
@@ -81,7 +81,7 @@ def minutes(request: Request, meeting_id: int) -> HTMLResponse:
 @router.get("/decisions/{decision_id}", response_class=HTMLResponse)
 def notice(request: Request, decision_id: int) -> HTMLResponse:
     a = _app(request)
-    with a.session() as s:
+    with a.read_session() as s:
         d = s.get(DecisionRow, decision_id)
         item = s.get(AgendaItemRow, d.item_id) if d is not None else None
         if d is None or item is None:
@@ -96,7 +96,7 @@ def notice(request: Request, decision_id: int) -> HTMLResponse:
 @router.get("/forward-plan", response_class=HTMLResponse)
 def forward_plan(request: Request) -> HTMLResponse:
     a = _app(request)
-    with a.session() as s:
+    with a.read_session() as s:
         view = gather.forward_plan_view(s, a.config, a.clock.now())
     return _doc(request, "forward_plan.html", view.title, f=view)
 
@@ -124,7 +124,7 @@ def search_page(request: Request, q: str = "", page_: str = Query("1", alias="pa
     from s75.web.search import MAX_QUERY, search
 
     a = _app(request)
-    with a.session() as s:
+    with a.read_session() as s:
         hits, paged = search(s, q, a.db_url, parse_page(page_))
     return page(request, "search.html", title="Search published documents and decisions",
                 q=q, hits=hits, paged=paged, max_query=MAX_QUERY)

@@ -43,7 +43,7 @@ def _app(request: Request) -> App:
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
     a = _app(request)
-    with a.session() as s:
+    with a.read_session() as s:
         bodies = views.home(s, a.config, a.clock.now())
     return page(request, "home.html", title="Meetings and decisions", bodies=bodies)
 
@@ -52,7 +52,7 @@ def home(request: Request) -> HTMLResponse:
 def body(request: Request, body_id: str, page_: str = Query("1", alias="page")
          ) -> HTMLResponse:
     a = _app(request)
-    with a.session() as s:
+    with a.read_session() as s:
         data = views.body_page(s, a.config, body_id, a.clock.now(), parse_page(page_))
     return page(request, "body.html", title=data.name, b=data)
 
@@ -60,7 +60,7 @@ def body(request: Request, body_id: str, page_: str = Query("1", alias="page")
 @router.get("/meetings/{meeting_id:id}", response_class=HTMLResponse)
 def meeting(request: Request, meeting_id: int) -> HTMLResponse:
     a = _app(request)
-    with a.session() as s:
+    with a.read_session() as s:
         data = views.meeting_page(s, a.config, meeting_id, a.clock.now())
     m = data.meeting
     return page(request, "meeting.html",
@@ -70,7 +70,7 @@ def meeting(request: Request, meeting_id: int) -> HTMLResponse:
 @router.get("/documents/{document_id:id}.pdf")
 def document(request: Request, document_id: int) -> Response:
     a = _app(request)
-    with a.session() as s:
+    with a.read_session() as s:
         row = views.public_document(s, document_id)
         data = None
         if row is not None:
@@ -95,7 +95,7 @@ def latest_public_pdf(request: Request, meeting_id: int, kind: str) -> Response:
         raise NotFound(f"there is no {kind!r} document of a meeting; expected pack or "
                        "supplement")
     a = _app(request)
-    with a.session() as s:
+    with a.read_session() as s:
         row = views.latest_public(s, meeting_id, kind)
         data = None if row is None else (row.content if row.content is not None else (
             Path(row.path).read_bytes() if row.path else None))
@@ -110,7 +110,7 @@ def latest_public_pdf(request: Request, meeting_id: int, kind: str) -> Response:
 def deadlines(request: Request, page_: str = Query("1", alias="page")) -> HTMLResponse:
     a = _app(request)
     now = a.clock.now()
-    with a.session() as s:
+    with a.read_session() as s:
         rows, paged = views.deadlines(s, a.config, now, parse_page(page_))
     return page(request, "deadlines.html", title="Upcoming deadlines", deadlines=rows,
                 paged=paged, rows_html=deadline_rows_html(rows))
@@ -128,7 +128,7 @@ def deadline_rows_html(rows: list[views.DeadlineLine]) -> Markup:
 @router.get("/calendar/{body_id}.ics")
 def calendar(request: Request, body_id: str) -> Response:
     a = _app(request)
-    with a.session() as s:
+    with a.read_session() as s:
         data = body_feed(s, a.config, body_id, a.clock.now(),  # public: exempt text left out
                          base_url=str(request.base_url))
     return Response(data, media_type="text/calendar; charset=utf-8",

@@ -69,7 +69,7 @@ def register_page(request: Request) -> HTMLResponse:
                        "interests on this site; ask the monitoring officer or the committee "
                        "secretary how to inspect it")
     now = a.clock.now()
-    with a.session() as s:
+    with a.read_session() as s:
         members = register(s, a.config, common.local_day(a.config, now))
     return page(request, "register.html", title="Register of members' interests",
                 members=members, today=common.local_day(a.config, now))

@@ -62,7 +62,7 @@ def _token_page(request: Request, template: str, title: str, status: int = 200,
 @router.get("/subscriptions/confirm", response_class=HTMLResponse)
 def confirm_page(request: Request, token: str = "") -> HTMLResponse:
     a = _app(request)
-    with a.session() as s:
+    with a.read_session() as s:
         row = subscriptions.pending(s, token, a.clock.now())
         if row is None:
             raise NotFound(BAD_LINK)
@@ -91,7 +91,7 @@ async def confirm(request: Request) -> Response:
 @router.get("/subscriptions/unsubscribe", response_class=HTMLResponse)
 def unsubscribe_page(request: Request, token: str = "") -> HTMLResponse:
     a = _app(request)
-    with a.session() as s:
+    with a.read_session() as s:
         row = subscriptions.by_unsubscribe_token(s, token)
         if row is None:
             raise NotFound("this unsubscribe link is not valid; copy the whole link from the "

@@ -97,7 +97,7 @@ def body(request: Request) -> JSONResponse:
 @router.get("/body/organizations", summary="Organizations: the decision-making bodies")
 def organizations(request: Request, page: int = Page, limit: int = Limit) -> JSONResponse:
     a, L = _ctx(request)
-    with a.session() as s:
+    with a.read_session() as s:
         ids = [b.id for b in a.config.body]
         shown = ov.page_of(ids, page, limit)
         held = ov.meetings_of(s, shown)
@@ -108,7 +108,7 @@ def organizations(request: Request, page: int = Page, limit: int = Limit) -> JSO
 @router.get("/organization/{body_id}", summary="An Organization (a body)")
 def organization(request: Request, body_id: str) -> JSONResponse:
     a, L = _ctx(request)
-    with a.session() as s:
+    with a.read_session() as s:
         return oparl_json(ov.organization(s, a.config, L, body_id))
 
 
@@ -145,7 +145,7 @@ def membership(request: Request, person_id: str, body_id: str) -> JSONResponse:
 def meetings(request: Request, page: int = Page, limit: int = Limit) -> JSONResponse:
     a, L = _ctx(request)
     q = select(MeetingRow).order_by(col(MeetingRow.starts_at), col(MeetingRow.id))
-    with a.session() as s:  # what the page's meetings embed: a few queries for them all
+    with a.read_session() as s:  # what the page's meetings embed: a few queries for them all
         total = ov.count(s, q)
         rows = s.exec(q.offset((page - 1) * limit).limit(limit)).all()
         pre = ov.MeetingContext(s, rows)
@@ -156,7 +156,7 @@ def meetings(request: Request, page: int = Page, limit: int = Limit) -> JSONResp
 @router.get("/meeting/{meeting_id:id}", summary="A Meeting, with its published agenda")
 def meeting(request: Request, meeting_id: int) -> JSONResponse:
     a, L = _ctx(request)
-    with a.session() as s:
+    with a.read_session() as s:
         m = s.get(MeetingRow, meeting_id)
         if m is None:
             raise NotFound(f"meeting {meeting_id} does not exist; {L.api('body/meetings')} "
@@ -179,7 +179,7 @@ def agenda_items(request: Request, page: int = Page, limit: int = Limit) -> JSON
 @router.get("/agendaitem/{item_id:id}", summary="An AgendaItem (Part 1, published)")
 def agenda_item(request: Request, item_id: int) -> JSONResponse:
     a, L = _ctx(request)
-    with a.session() as s:
+    with a.read_session() as s:
         return oparl_json(ov.public_item(s, a.config, L, item_id))
 
 
@@ -197,7 +197,7 @@ def papers(request: Request, page: int = Page, limit: int = Limit) -> JSONRespon
 @router.get("/paper/{paper_id:id}", summary="A Paper")
 def paper(request: Request, paper_id: int) -> JSONResponse:
     a, L = _ctx(request)
-    with a.session() as s:
+    with a.read_session() as s:
         return oparl_json(ov.public_paper(s, a.config, L, paper_id))
 
 
@@ -212,5 +212,5 @@ def files(request: Request, page: int = Page, limit: int = Limit) -> JSONRespons
 @router.get("/file/{file_id:id}", summary="A File")
 def file(request: Request, file_id: int) -> JSONResponse:
     a, L = _ctx(request)
-    with a.session() as s:
+    with a.read_session() as s:
         return oparl_json(ov.public_file(s, a.config, L, file_id))

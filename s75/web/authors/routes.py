@@ -44,7 +44,7 @@ def _app(request: Request) -> App:
 def my_items(request: Request, page_: str = Query("1", alias="page")) -> HTMLResponse:
     who = signed_in(request)
     a = _app(request)
-    with a.session() as s:
+    with a.read_session() as s:
         rows, paged = views.my_items(s, a.config, who, parse_page(page_))
     return staff_page(request, "authors/my_items.html", title="Your reports", rows=rows,
                       paged=paged)
@@ -55,7 +55,7 @@ def clearance_queue(request: Request, page_: str = Query("1", alias="page")) -> 
     who = signed_in(request)
     a = _app(request)
     kinds = views.officer_kinds(who)
-    with a.session() as s:
+    with a.read_session() as s:
         rows, paged = views.awaiting(s, a.config, who, parse_page(page_))
     return staff_page(request, "authors/clearance.html", title="Reports awaiting clearance",
                       rows=rows, kinds=kinds, paged=paged)

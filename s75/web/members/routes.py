@@ -46,7 +46,7 @@ def _page(request: Request, template: str, who: Principal, status: int = 200,
 def my_meetings(request: Request) -> HTMLResponse:
     who = signed_in(request)
     a = _app(request)
-    with a.session() as s:
+    with a.read_session() as s:
         upcoming, past = views.my_meetings(s, a.config, who, a.clock.now())
     return _page(request, "meetings.html", who, title="Your meetings", upcoming=upcoming,
                  past=past)
@@ -113,7 +113,7 @@ async def declare(request: Request, meeting_id: int) -> Response:
 def my_packs(request: Request) -> HTMLResponse:
     who = signed_in(request)
     a = _app(request)
-    with a.session() as s:
+    with a.read_session() as s:
         packs, paged = views.my_packs(s, a.config, who,
                                       parse_page(request.query_params.get("page")))
     return _page(request, "packs.html", who, title="Your packs", packs=packs, paged=paged)
@@ -123,7 +123,7 @@ def my_packs(request: Request) -> HTMLResponse:
 def member_document(request: Request, document_id: int) -> Response:
     who = signed_in(request)
     a = _app(request)
-    with a.session() as s:
+    with a.read_session() as s:
         row = views.document(s, who, document_id)
         data = None
         if row is not None:
@@ -142,7 +142,7 @@ def member_document(request: Request, document_id: int) -> Response:
 def my_actions(request: Request) -> HTMLResponse:
     who = signed_in(request)
     a = _app(request)
-    with a.session() as s:
+    with a.read_session() as s:
         rows, paged = views.my_actions(s, a.config, who, a.clock.now(),
                                        parse_page(request.query_params.get("page")))
     return _page(request, "actions.html", who, title="Your actions", actions=rows,

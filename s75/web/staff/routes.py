@@ -108,7 +108,7 @@ def check_version(version: int, posted: str | None) -> None:
 def dashboard(request: Request) -> HTMLResponse:
     who = signed_in(request)
     a = _app(request)
-    with a.session() as s:
+    with a.read_session() as s:
         bodies = views.dashboard(s, a.config, who, a.clock.now())
     return staff_page(request, "staff.html", title="Your committees", bodies=bodies)
 
@@ -150,7 +150,7 @@ def rule_check(request: Request, meeting_id: int, item_id: int) -> HTMLResponse:
     who = signed_in(request)
     a = _app(request)
     _meeting_allowed(a, who, meeting_id, "the rule check")
-    with a.session() as s:
+    with a.read_session() as s:
         item = common.item(s, item_id)
         if item.meeting_id != meeting_id:
             raise NotFound(f"item {item.id} is not on the agenda of meeting {meeting_id}")
