@@ -289,7 +289,11 @@ def verdict(results: list[TriggerResult], goal: dict[str, float]) -> str:
     return "Targets: " + "; ".join(parts) + "."
 
 
-PROFILE = """What changed (#17), latest first: the prepared statements (the proposal read, the
+PROFILE = """What changed (#17), latest first: on PostgreSQL the pool no longer pings every
+connection it hands out (`pool_pre_ping`, one round trip per transaction more than raw): only
+one idle for more than 10 seconds is pinged, and an action whose first statement finds its
+connection dead is run once more on a new one (tests/reliability/test_pg_connection_lost.py).
+Before that: the prepared statements (the proposal read, the
 versioned UPDATE, the audit INSERT and the head's compare and swap, the planner's read of the
 month's gateway deadline) are sent on a cursor of the connection's own DBAPI connection, in its
 transaction, with the connection's statement events fired around each (so counts still see
@@ -323,5 +327,4 @@ DBAPI calls take about 0.08 ms a trigger on the idle machine: 0.25 of it leaves 
 whole trigger, less than the ORM session's open, connection and commit and the planner take
 together. The next steps remain a trigger on a Core connection without an ORM session (the
 planner's handlers take the session today, so they would need a Core path too) and, on
-PostgreSQL, the versioned UPDATE sent in the audit CTE's round trip (and the pool's pre-ping,
-one round trip more per transaction than raw, which `s75/db.py` sets)."""
+PostgreSQL, the versioned UPDATE sent in the audit CTE's round trip."""

@@ -48,3 +48,18 @@ class RuleRefused(S75Error):
 
 class ConflictError(S75Error):
     """Someone else changed the record first (optimistic version check)."""
+
+
+class ConnectionLost(S75Error):
+    """The connection to the database was lost (the server restarted, or closed it). Before the
+    commit nothing was written (the server rolls the transaction back); ``at_commit``: it was
+    lost while committing, so the change may or may not have been saved."""
+
+    exit_code = 75  # EX_TEMPFAIL (sysexits.h): try again later
+
+    def __init__(self, detail: str, *, at_commit: bool = False) -> None:
+        what = ("while saving: the change may or may not have been saved; look (the web "
+                "page, or 's75 audit list') before trying again" if at_commit else
+                "before anything was saved: nothing was written; try again")
+        super().__init__(f"the connection to the database was lost {what} ({detail})")
+        self.at_commit = at_commit

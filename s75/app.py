@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from decisions.clock import Clock, SimulatedClock, SystemClock
-from decisions.errors import InvalidInput
+from decisions.errors import ConnectionLost, InvalidInput
 from decisions.principals import VIEWER, Principal, find_principal, operator
 from decisions.terms import LocalityConfig
 from s75.config import config_path, load_config
@@ -26,6 +26,7 @@ from s75.db import (
     normalise_url,
     read_only_engine,
     session_scope,
+    statements_sent,
 )
 from workflows.actions import Action, perform
 from workflows.events import EventBus, UnitOfWork
@@ -130,7 +131,22 @@ class App:
     def perform(self, action: Action[R], present: Callable[[UnitOfWork, R], T] | None = None,
                 principal: Principal | None = None) -> R | T:
         """Run one action as the acting principal in its own transaction (whole or nothing);
-        ``present`` turns the result into what the caller shows, inside the transaction."""
+        ``present`` turns the result into what the caller shows, inside the transaction.
+
+        A connection the server closed while it lay in the pool (a restart, an idle timeout)
+        fails on its first statement: then nothing was sent, and the action is run once more
+        on a new connection. A connection lost later raises :class:`ConnectionLost`."""
+        _ = self.engine  # the schema checked first: its statements are not the action's
+        sent = statements_sent()
+        try:
+            return self._perform_once(action, present, principal)
+        except ConnectionLost as exc:
+            if exc.at_commit or statements_sent() != sent:
+                raise
+        return self._perform_once(action, present, principal)
+
+    def _perform_once(self, action: Action[R], present: Callable[[UnitOfWork, R], T] | None,
+                      principal: Principal | None) -> R | T:
         with self.unit_of_work(principal) as uow:
             result = perform(uow, action)
             return present(uow, result) if present is not None else result

@@ -7,6 +7,8 @@ timeout; PostgreSQL (psycopg 3) when the URL says so. The schema is owned by Ale
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -15,10 +17,16 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    DisconnectionError,
+    OperationalError,
+    ProgrammingError,
+)
 from sqlmodel import Session, SQLModel
 
-from decisions.errors import InvalidInput
+from decisions.errors import ConnectionLost, InvalidInput
 
 DEFAULT_URL = "sqlite:///s75.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -62,29 +70,89 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def make_engine(url: str = DEFAULT_URL, **kwargs: Any) -> Engine:
+PING_IDLE_AFTER = 10.0
+"""PostgreSQL: seconds a pooled connection may lie idle before its next checkout pings it."""
+
+
+def make_engine(url: str = DEFAULT_URL, *, ping_idle_after: float = PING_IDLE_AFTER,
+                **kwargs: Any) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
-                               **kwargs)
+        return _sqlite_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    _ping_when_idle(engine, ping_idle_after)
+    _count_statements(engine)
+    return engine
 
-        @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
-            # Let SQLAlchemy issue BEGIN itself so transactions are whole (pysqlite quirk).
-            dbapi_conn.isolation_level = None
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
-            cur.close()
 
-        @event.listens_for(engine, "begin")
-        def _begin(conn: Any) -> None:
-            _sqlite_begin(conn)
+def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                           **kwargs)
 
-        return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy issue BEGIN itself so transactions are whole (pysqlite quirk).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        _sqlite_begin(conn)
+
+    return engine
+
+
+_IDLE_SINCE = "s75.idle_since"
+"""A pooled connection's info: when it was last checked in (``time.monotonic``)."""
+
+
+def _ping_when_idle(engine: Engine, after: float) -> None:
+    """Ping (an empty statement, as ``pool_pre_ping`` sends) only a connection that has lain in
+    the pool longer than ``after`` seconds, instead of one round trip on every checkout; one
+    that fails is replaced by a new connection before it is used. A connection lost sooner is
+    caught where it is used (:func:`session_scope`, and ``App.perform``'s one retry)."""
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(dbapi_conn: Any, record: Any) -> None:
+        if dbapi_conn is not None:
+            record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop(_IDLE_SINCE, None)
+        if since is None or time.monotonic() - since < after:
+            return  # a new connection, or one used a moment ago
+        try:
+            dialect.do_ping(dbapi_conn)
+        except dialect.loaded_dbapi.Error as e:  # the pool reconnects (and retries) on this
+            raise DisconnectionError(f"an idle pooled connection was lost: {e}") from e
+
+
+_SENT = threading.local()
+
+
+def statements_sent() -> int:
+    """How many statements this thread has had answered on PostgreSQL (0 on SQLite, where a
+    connection is not lost): ``App.perform`` retries an action only if none was."""
+    return getattr(_SENT, "n", 0)
+
+
+def _count_statements(engine: Engine) -> None:
+    @event.listens_for(engine, "after_cursor_execute")
+    def _answered(*_args: Any) -> None:
+        _SENT.n = getattr(_SENT, "n", 0) + 1
+
+
+def _lost(exc: DBAPIError, *, at_commit: bool = False) -> ConnectionLost:
+    detail = str(exc.orig).strip().splitlines()[0] if exc.orig and str(exc.orig).strip() \
+        else type(exc.orig or exc).__name__
+    return ConnectionLost(detail, at_commit=at_commit)
 
 
 READ_ONLY = "s75_read_only"
@@ -117,14 +185,34 @@ def read_only_engine(engine: Engine) -> Engine:
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """One unit of work: commits whole on success, rolls back whole on any error."""
+    """One unit of work: commits whole on success, rolls back whole on any error. A connection
+    lost on the way is :class:`ConnectionLost` (before the commit: nothing written)."""
     with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
-            session.commit()
+            session.flush()
+        except DBAPIError as exc:
+            session.rollback()
+            if exc.connection_invalidated:
+                raise _lost(exc) from exc
+            raise
         except BaseException:
             session.rollback()
             raise
+        _commit(session)
+
+
+def _commit(session: Session) -> None:
+    try:
+        session.commit()
+    except DBAPIError as exc:
+        session.rollback()
+        if exc.connection_invalidated:
+            raise _lost(exc, at_commit=True) from exc
+        raise
+    except BaseException:
+        session.rollback()
+        raise
 
 
 def alembic_config(engine: Engine) -> Any:

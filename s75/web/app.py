@@ -21,7 +21,14 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from decisions.errors import ConflictError, InvalidInput, NotFound, RuleRefused, S75Error
+from decisions.errors import (
+    ConflictError,
+    ConnectionLost,
+    InvalidInput,
+    NotFound,
+    RuleRefused,
+    S75Error,
+)
 from decisions.principals import PermissionRefused
 from notifications.outbox_health import OutboxHealth, outbox_health
 from s75.app import App
@@ -72,6 +79,9 @@ def install_error_pages(api: FastAPI) -> None:
         return error_page(request, 409, "Someone else changed this",
                           f"{exc}. Reload the page to see the latest version and try again.")
 
+    async def unavailable(request: Request, exc: Exception) -> HTMLResponse:
+        return error_page(request, 503, "The database could not be reached", f"{exc}.")
+
     async def forbidden(request: Request, exc: Exception) -> HTMLResponse:
         return error_page(request, 403, "You cannot do this", str(exc))
 
@@ -116,6 +126,7 @@ def install_error_pages(api: FastAPI) -> None:
     api.add_exception_handler(sessions.CsrfRefused, forbidden)
     api.add_exception_handler(SignInNeeded, sign_in)
     api.add_exception_handler(InvalidInput, bad_input)
+    api.add_exception_handler(ConnectionLost, unavailable)
     api.add_exception_handler(S75Error, bad_input)
     api.add_exception_handler(StarletteHTTPException, http_error)
     api.add_exception_handler(RequestValidationError, invalid_path)
