@@ -134,6 +134,17 @@ def _db_templates(config: LocalityConfig, tmp_path_factory: pytest.TempPathFacto
         templates.close()
 
 
+def postgres_only(engine: Engine, why: str) -> None:
+    """Skip the SQLite run of a test that only means something on PostgreSQL, saying why and,
+    when the PostgreSQL run is on, that it is that run which covers the test."""
+    if engine.dialect.name == "postgresql":
+        return
+    if PG_URL:
+        pytest.skip(f"PostgreSQL only ({why}): this is the SQLite run; the [postgresql] run "
+                    "of the same test covers it")
+    pytest.skip(f"PostgreSQL only ({why}); set S75_TEST_DATABASE_URL to run it")
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database URL: a SQLite file, or a new schema on the PostgreSQL server.

@@ -12,13 +12,13 @@ import os
 import random
 from collections import Counter
 
-import pytest
 from sqlalchemy import Engine, create_engine, func
 from sqlmodel import Session, col, select
 
 from decisions.errors import ConflictError, RuleRefused
 from decisions.terms import LocalityConfig
 from notifications.tables import OutboxRow
+from tests.conftest import postgres_only
 from tests.workflows.wf_helpers import Driver
 from workflows.audit_verify import verify
 from workflows.proposal import lifecycle as proposals
@@ -48,9 +48,7 @@ def _race(url: str, config: LocalityConfig, ids: list[int], seed: int, out: int)
 
 def test_four_processes_race_200_actions_one_winner_each(engine: Engine, db_url: str,
                                                           config: LocalityConfig) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL only: SQLite serialises every writer on its file lock; set "
-                    "S75_TEST_DATABASE_URL to run it")
+    postgres_only(engine, "SQLite serialises every writer on its file lock")
     driver = Driver(engine, config)
     ids = [driver.create(f"Race {n}") for n in range(PROPOSALS)]
     url = engine.url.render_as_string(hide_password=False)

@@ -19,6 +19,7 @@ from decisions.errors import ConnectionLost
 from decisions.principals import PROGRAMME_DIRECTOR, Scope
 from s75.app import App
 from s75.db import make_engine
+from tests.conftest import postgres_only
 from workflows.actions import Action
 from workflows.audit import verify_chain
 from workflows.events import UnitOfWork
@@ -29,9 +30,7 @@ from workflows.tables import AuditEventRow, ProposalRow
 
 @pytest.fixture
 def pg_app(app: App, engine: Engine) -> Iterator[App]:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL only (a SQLite file has no connection to lose); set "
-                    "S75_TEST_DATABASE_URL to run it")
+    postgres_only(engine, "a SQLite file has no connection to lose")
     yield app
     app.close()
 
@@ -43,17 +42,22 @@ def _backend(app: App) -> int:
 
 
 def _terminate(app: App, pid: int) -> None:
-    """End backend ``pid`` from another connection and wait until it is gone."""
-    admin = create_engine(app.engine.url)
+    """End backend ``pid`` from another connection and wait until it is gone.
+
+    ``pg_terminate_backend(pid, timeout)`` waits for the backend to exit. The check after it
+    runs in autocommit: inside one transaction pg_stat_activity is a snapshot taken at its first
+    read, so a poll in a transaction would go on seeing a backend that has already gone.
+    """
+    admin = create_engine(app.engine.url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            assert conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid}).scalar()
-            for _ in range(100):
+            assert conn.execute(text("SELECT pg_terminate_backend(:p, 30000)"), {"p": pid}).scalar()
+            for _ in range(1500):
                 if not conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE pid = :p"),
                                     {"p": pid}).scalar():
                     return
                 time.sleep(0.02)
-        raise AssertionError(f"backend {pid} still there")
+        raise AssertionError(f"backend {pid} still there after 30 s")
     finally:
         admin.dispose()
 

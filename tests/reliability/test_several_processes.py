@@ -10,7 +10,6 @@ import threading
 from collections import Counter
 from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy import Engine, create_engine
 from sqlmodel import Session, select
 
@@ -19,6 +18,7 @@ from notifications import outbox
 from notifications.mailer import SmtpMailer
 from notifications.scheduler import LeaderLock
 from notifications.tables import OutboxRow
+from tests.conftest import postgres_only
 from tests.notifications.notif_support import smtp_server
 
 NOW = datetime(2019, 4, 2, 16, 0, tzinfo=UTC)
@@ -27,8 +27,7 @@ TAKEOVER_BOUND = 30.0
 
 
 def _pg(engine: Engine) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL only (advisory locks, SKIP LOCKED); set S75_TEST_DATABASE_URL")
+    postgres_only(engine, "advisory locks, SKIP LOCKED")
 
 
 def _fork(target: object, *args: object) -> tuple[int, int]:

@@ -36,6 +36,7 @@ from notifications import outbox
 from notifications.documents import jobs, produce
 from notifications.documents.tables import DocumentRow
 from notifications.tables import OutboxRow, RenderJobRow
+from tests.conftest import postgres_only
 from tests.documents.test_publication import COVER
 from tests.notifications.notif_support import Inbox, free_port, smtp_server
 from tests.principals import as_principal
@@ -162,9 +163,8 @@ def servers(db_url: str, tmp_path: Path) -> Iterator[Callable[[str, int], subpro
 def test_two_servers_share_the_work_and_one_takes_over(
         engine: Engine, config: LocalityConfig, tmp_path: Path,
         servers: Callable[[str, int], subprocess.Popen[bytes]]) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL only (advisory lock, SKIP LOCKED): set S75_TEST_DATABASE_URL "
-                    "to run two s75 serve processes on one database")
+    postgres_only(engine, "two s75 serve processes share one database by advisory lock and "
+                          "SKIP LOCKED")
     jobs.set_mode("background")  # this test process queues; only the servers render
     try:
         meeting_ids = _schedule(engine, config)
