@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -20,7 +19,7 @@ from bench.board import seed
 from decisions.terms import LocalityConfig
 from s75.web.app import create_app
 from tests.web.client import TestClient
-from tests.web.web_helpers import Record, build_record, visible, web_app
+from tests.web.web_helpers import Record, build_record, visible
 from workflows.tables import ProposalRow
 
 TODAY = date(2019, 4, 11)  # web_helpers.NOW
@@ -28,14 +27,6 @@ QUERIES_PER_PAGE = 5
 """The board's three (count, page, returns) and the deadlines at risk (deadlines, exempt
 actions)."""
 
-
-
-@pytest.fixture
-def client(db_url: str, engine: Engine) -> Iterator[TestClient]:
-    app = web_app(db_url)
-    with TestClient(create_app(app, start_scheduler=False)) as c:
-        yield c
-    app.close()
 
 
 def count_queries(client: TestClient, url: str) -> tuple[int, Any]:

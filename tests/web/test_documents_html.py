@@ -4,13 +4,11 @@ title and ground of exemption only, nothing before it is published."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine
 
 from decisions.terms import LocalityConfig
-from s75.web.app import create_app
 from tests.web.client import TestClient
 from tests.web.web_helpers import (
     PART1_TITLE,
@@ -19,16 +17,7 @@ from tests.web.web_helpers import (
     Record,
     build_record,
     visible,
-    web_app,
 )
-
-
-@pytest.fixture
-def client(db_url: str, engine: Engine) -> Iterator[TestClient]:
-    app = web_app(db_url)
-    with TestClient(create_app(app, start_scheduler=False)) as c:
-        yield c
-    app.close()
 
 
 @pytest.fixture

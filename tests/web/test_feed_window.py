@@ -4,7 +4,6 @@ read in the same number of queries however many years the record holds."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
@@ -15,33 +14,12 @@ from sqlmodel import Session, col, select
 from decisions.terms import LocalityConfig
 from notifications.ical import AHEAD, PAST
 from s75 import api_tokens
-from s75.web.app import create_app
-from s75.wiring import build_bus
-from tests.principals import as_principal
 from tests.web.client import TestClient
 from tests.web.test_board import count_queries
-from tests.web.web_helpers import NOW, web_app
-from workflows.committee import meetings
+from tests.web.web_helpers import NOW, schedule_jcc
 from workflows.committee.tables import MeetingRow
-from workflows.events import UnitOfWork
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-
-
-@pytest.fixture
-def client(db_url: str, engine: Engine) -> Iterator[TestClient]:
-    app = web_app(db_url)
-    with TestClient(create_app(app, start_scheduler=False)) as c:
-        yield c
-    app.close()
-
-
-def _schedule(engine: Engine, config: LocalityConfig, start: date, end: date) -> None:
-    with Session(engine) as session:
-        uow = UnitOfWork(session, config, datetime(2011, 1, 1, 9, tzinfo=UTC),
-                         as_principal("secretary"), build_bus())
-        meetings.schedule(uow, "jcc", start, end)
-        session.commit()
 
 
 def _starts(ics: bytes, prefix: str) -> list[datetime | date]:
@@ -55,12 +33,12 @@ def test_feeds_hold_their_window_at_a_fixed_number_of_queries(
         _row, secret = api_tokens.issue_token(s, "leader", "phone", "calendar", cfg=config)
         s.commit()
     urls = ("/calendar/jcc.ics", api_tokens.calendar_path(secret))
-    _schedule(engine, config, date(2018, 4, 1), date(2019, 6, 30))
+    schedule_jcc(engine, config, date(2018, 4, 1), date(2019, 6, 30))
     for url in urls:
         client.get(url)  # the link's first use records when it was used (a write, once)
     small = {u: count_queries(client, u)[0] for u in urls}
-    _schedule(engine, config, date(2011, 4, 1), date(2018, 3, 31))
-    _schedule(engine, config, date(2019, 7, 1), date(2025, 3, 31))
+    schedule_jcc(engine, config, date(2011, 4, 1), date(2018, 3, 31))
+    schedule_jcc(engine, config, date(2019, 7, 1), date(2025, 3, 31))
     start, end = NOW - PAST, NOW + AHEAD
     with Session(engine) as s:
         held = s.exec(select(MeetingRow.starts_at).where(MeetingRow.body_id == "jcc")

@@ -4,27 +4,16 @@ meeting back to its page; read back with icalendar as a calendar client would.""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import pytest
 from icalendar import Calendar
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from decisions.terms import LocalityConfig
 from notifications.ical import member_feed
-from s75.web.app import create_app
 from tests.web.client import TestClient
-from tests.web.web_helpers import NOW, SECRETS, Record, build_record, web_app
-
-
-@pytest.fixture
-def client(db_url: str, engine: Engine) -> Iterator[TestClient]:
-    app = web_app(db_url)
-    with TestClient(create_app(app, start_scheduler=False)) as c:
-        yield c
-    app.close()
+from tests.web.web_helpers import NOW, SECRETS, Record, build_record
 
 
 def tzids_used(ics: str) -> set[str]:

@@ -19,13 +19,12 @@ from bench.lists import seed_meetings
 from decisions.terms import LocalityConfig
 from s75.db import session_scope
 from s75.web import board
-from s75.web.app import create_app
 from s75.web.board_summary import GatewaySummaryRow, refresh
 from s75.wiring import build_bus
 from tests.principals import as_principal
 from tests.web.client import TestClient
 from tests.web.test_board import count_queries
-from tests.web.web_helpers import NOW, web_app
+from tests.web.web_helpers import NOW
 from tests.workflows.wf_helpers import Driver, at
 from workflows.events import UnitOfWork
 from workflows.proposal import gateways
@@ -53,14 +52,6 @@ def test_the_at_risk_filter_keeps_exactly_the_rows_with_a_risk(
             assert [r.id for r in board.proposal_rows(s, config, today, paused, 1000)] == [
                 r.id for r in every if r.state == "paused" and r.id in with_risk]
     assert flagged == set(board.RISKS)  # every test was exercised
-
-
-@pytest.fixture
-def client(db_url: str, engine: Engine) -> Iterator[TestClient]:
-    app = web_app(db_url)
-    with TestClient(create_app(app, start_scheduler=False)) as c:
-        yield c
-    app.close()
 
 
 def test_meeting_lists_cost_the_same_queries_at_any_size(engine: Engine,

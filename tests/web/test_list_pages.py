@@ -5,8 +5,7 @@ page past the last is 404 naming the last."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from sqlalchemy import Engine, func
@@ -14,32 +13,11 @@ from sqlmodel import Session, select
 
 from decisions.terms import LocalityConfig
 from notifications.tables import DeadlineRow
-from s75.web.app import create_app
-from s75.wiring import build_bus
-from tests.principals import as_principal
 from tests.web.client import TestClient
 from tests.web.test_board import count_queries
-from tests.web.web_helpers import visible, web_app
-from workflows.committee import meetings
-from workflows.events import UnitOfWork
+from tests.web.web_helpers import schedule_jcc, visible
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-
-
-@pytest.fixture
-def client(db_url: str, engine: Engine) -> Iterator[TestClient]:
-    app = web_app(db_url)
-    with TestClient(create_app(app, start_scheduler=False)) as c:
-        yield c
-    app.close()
-
-
-def _schedule(engine: Engine, config: LocalityConfig, start: date, end: date) -> None:
-    with Session(engine) as session:
-        uow = UnitOfWork(session, config, datetime(2018, 1, 1, 9, tzinfo=UTC),
-                         as_principal("secretary"), build_bus())
-        meetings.schedule(uow, "jcc", start, end)
-        session.commit()
 
 
 def _deadlines(engine: Engine) -> int:
@@ -49,12 +27,12 @@ def _deadlines(engine: Engine) -> int:
 
 def test_pages_cost_the_same_queries_at_any_size(engine: Engine, config: LocalityConfig,
                                                 client: TestClient) -> None:
-    _schedule(engine, config, date(2018, 4, 1), date(2019, 6, 30))  # past and next meetings
+    schedule_jcc(engine, config, date(2018, 4, 1), date(2019, 6, 30))  # past and next meetings
     urls = ("/deadlines", "/bodies/jcc")
     small = {u: count_queries(client, u)[0] for u in urls}
     few = _deadlines(engine)
-    _schedule(engine, config, date(2012, 4, 1), date(2018, 3, 31))
-    _schedule(engine, config, date(2019, 7, 1), date(2024, 3, 31))
+    schedule_jcc(engine, config, date(2012, 4, 1), date(2018, 3, 31))
+    schedule_jcc(engine, config, date(2019, 7, 1), date(2024, 3, 31))
     assert _deadlines(engine) > 4 * few
     for url, n in small.items():
         big, r = count_queries(client, url)

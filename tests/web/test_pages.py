@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from icalendar import Calendar
@@ -12,7 +11,6 @@ from sqlmodel import Session, select
 
 from decisions.terms import LocalityConfig
 from notifications.documents.tables import DocumentRow
-from s75.web.app import create_app
 from tests.documents.doc_helpers import text as pdf_text
 from tests.principals import FULL_COVER
 from tests.web.client import TestClient
@@ -22,21 +20,12 @@ from tests.web.web_helpers import (
     SECRETS,
     Record,
     build_record,
-    web_app,
 )
 
 
 @pytest.fixture
 def record(engine: Engine, config: LocalityConfig) -> Record:
     return build_record(engine, config)
-
-
-@pytest.fixture
-def client(db_url: str, engine: Engine) -> Iterator[TestClient]:
-    app = web_app(db_url)
-    with TestClient(create_app(app, start_scheduler=False)) as c:
-        yield c
-    app.close()
 
 
 def visible(html: str) -> str:

@@ -4,29 +4,19 @@ log's subject index (issue 17, point 2); the rest of the page is the same on eve
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
 from sqlalchemy import Engine, text
 
 from decisions.terms import LocalityConfig
-from s75.web.app import create_app
 from s75.web.proposal_view import TRAIL_PAGE_SIZE
 from tests.web.client import TestClient
 from tests.web.test_board import count_queries
-from tests.web.web_helpers import visible, web_app
+from tests.web.web_helpers import visible
 from tests.workflows.wf_helpers import Driver
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-
-
-@pytest.fixture
-def client(db_url: str, engine: Engine) -> Iterator[TestClient]:
-    app = web_app(db_url)
-    with TestClient(create_app(app, start_scheduler=False)) as c:
-        yield c
-    app.close()
 
 
 def _gateways(d: Driver, pid: int, months: range) -> None:

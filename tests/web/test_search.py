@@ -4,24 +4,14 @@ text, and nothing exempt ever found (a marker planted in every Part 2 field)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine
 
 from decisions.terms import LocalityConfig
-from s75.web.app import create_app
 from s75.web.search import fts5_query, parse
 from tests.web.client import TestClient
-from tests.web.web_helpers import PART2_TITLE, SECRETS, Record, build_record, visible, web_app
-
-
-@pytest.fixture
-def client(db_url: str, engine: Engine) -> Iterator[TestClient]:
-    app = web_app(db_url)
-    with TestClient(create_app(app, start_scheduler=False)) as c:
-        yield c
-    app.close()
+from tests.web.web_helpers import PART2_TITLE, SECRETS, Record, build_record, visible
 
 
 @pytest.fixture

@@ -17,9 +17,8 @@ from s75.web.app import create_app
 from tests.web.client import TestClient
 from tests.web.staff_helpers import BASE, SECRET, add_accounts, sign_in
 from tests.web.test_board import count_queries
-from tests.web.test_list_pages import _schedule
 from tests.web.test_members import setup  # noqa: F401  the members' record and client
-from tests.web.web_helpers import Record, build_record, visible, web_app
+from tests.web.web_helpers import Record, build_record, schedule_jcc, visible, web_app
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -40,7 +39,7 @@ def test_the_staff_dashboard_costs_the_same_queries_at_any_number_of_meetings(
     few, r = count_queries(client, "/staff")
     assert r.status_code == 200
     shown = r.text.count("govuk-tag")  # a tag per deadline listed
-    _schedule(engine, config, date(2019, 1, 1), date(2021, 12, 31))
+    schedule_jcc(engine, config, date(2019, 1, 1), date(2021, 12, 31))
     many, r = count_queries(client, "/staff")
     assert r.status_code == 200 and many == few, (few, many)
     assert r.text.count("govuk-tag") > shown  # more meetings and deadlines listed
@@ -101,7 +100,7 @@ def _packs(engine: Engine, config: LocalityConfig, start: date, end: date) -> No
     from notifications.documents.tables import DocumentRow
     from workflows.committee.tables import MeetingRow
 
-    _schedule(engine, config, start, end)
+    schedule_jcc(engine, config, start, end)
     with Session(engine) as s:
         have = set(s.exec(select(DocumentRow.meeting_id)).all())
         for m in s.exec(select(MeetingRow).where(MeetingRow.body_id == "jcc")).all():

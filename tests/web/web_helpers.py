@@ -40,6 +40,15 @@ PART1_TITLE = "Intermediate care beds"
 PART2_TITLE = "Care home fee negotiation"
 
 
+def schedule_jcc(engine: Engine, config: LocalityConfig, start: date, end: date) -> None:
+    """The joint committee's meetings from ``start`` to ``end``, scheduled by a secretary."""
+    with Session(engine) as session:
+        uow = UnitOfWork(session, config, datetime(2011, 1, 1, 9, tzinfo=UTC),
+                         as_principal("secretary"), build_bus())
+        meetings.schedule(uow, "jcc", start, end)
+        session.commit()
+
+
 @dataclass
 class Record:
     meeting_id: int
