@@ -161,3 +161,53 @@ def test_author_drafts_submits_officers_clear_secretary_accepts(
         finally:
             browser.close()
     assert not problems, "\n".join(problems)
+
+
+def test_authors_and_officers_page_through_their_lists_in_chromium(
+        served: tuple[str, App, int, int]) -> None:
+    """Sixty reports (one a draft): the author's list and the finance officer's queue come fifty
+    to a page, each page passes axe-core, and "Next page" and "Previous page" move between
+    them."""
+    from playwright.sync_api import sync_playwright
+
+    from decisions.principals import find_principal
+    from workflows.committee.item_actions import SubmitItem
+
+    server, app, meeting_id, _item_id = served
+    author = find_principal(app.config, "commissioning_lead")
+    for n in range(1, 60):
+        iid = add_item(app, meeting_id, f"Report {n:02}")
+        app.perform(SubmitItem(iid), lambda _uow, _i: None, principal=author)
+    problems: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(base_url=server, viewport={"width": 1100, "height": 900})
+            sign_in(page, "author")
+            page.get_by_role("link", name="Your reports").click()
+            main = page.locator("main").inner_text()
+            assert "page 1 of 2" in main and "(1 to 50 of 60)" in main, main
+            problems += axe_problems(page)
+            page.get_by_role("link", name="Next page").click()
+            page.get_by_text("(51 to 60 of 60)").wait_for()
+            main = page.locator("main").inner_text()
+            assert "Intermediate care beds" in main and "Report 59" not in main, main
+            problems += axe_problems(page)
+            page.locator(".govuk-pagination").scroll_into_view_if_needed()
+            page.screenshot(path=str(SHOTS / "web-author-items-page-2.png"))
+            page.get_by_role("link", name="Previous page").click()
+            page.get_by_text("(1 to 50 of 60)").wait_for()
+            sign_out(page)
+
+            sign_in(page, "finance")
+            page.get_by_role("link", name="Reports awaiting your clearance").click()
+            page.get_by_role("heading", name="Reports awaiting clearance").wait_for()
+            assert "(1 to 50 of 59)" in page.locator("main").inner_text()
+            problems += axe_problems(page)
+            page.get_by_role("link", name="Next page").click()
+            page.get_by_text("(51 to 59 of 59)").wait_for()
+            problems += axe_problems(page)
+            page.screenshot(path=str(SHOTS / "web-clearance-page-2.png"), full_page=True)
+        finally:
+            browser.close()
+    assert not problems, "\n".join(problems)
