@@ -4,10 +4,11 @@ clock step, where the ORM loaded and flushed a mapped row each.
 
 A :class:`DueRow` carries the same attributes as a :class:`DeadlineRow`, so the deadline
 rules and the messages read either. A deadline the session already holds as a mapped row
-is processed as that row (its changes flushed as before); so is the publication deadline
-whose agenda is published at the deadline (:func:`mapped`), since the committees' action and
-the event handlers it runs work on mapped rows, and any due deadline they load meanwhile is
-then processed as theirs (:func:`adopt`).
+is processed as that row (its changes flushed as before). While the agenda is published at
+its deadline, the MeetingPublished handler closes the plain rows it meets in place
+(:func:`held_row`; put back as they were if the savepoint is rolled back: :func:`restore`),
+and a due deadline another handler loads as a mapped row is processed as that row
+afterwards (:func:`adopt`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, event, exc
-from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session
 
 from notifications.tables import DeadlineRow
@@ -154,20 +154,53 @@ def _run_many(stmt: Prepared, conn: Connection, params: list[dict[str, Any]]) ->
         cursor.close()
 
 
-def mapped(session: Session, row: Deadline) -> DeadlineRow:
-    """``row`` as the session's mapped row, without reading it again: a plain row becomes a
-    persistent, unchanged :class:`DeadlineRow` with its values (its own changes written
-    first by the caller)."""
-    if isinstance(row, DeadlineRow):
-        return row
-    held = session.identity_map.get(session.identity_key(DeadlineRow, row.id))
-    if isinstance(held, DeadlineRow):
-        return held
-    assert not row.dirty, "write a plain row's changes before mapping it"
-    obj = DeadlineRow(**{c: getattr(row, c) for c in COLUMNS})
-    make_transient_to_detached(obj)
-    session.add(obj)
-    return obj
+_HELD = "s75.due_rows"
+
+
+@contextmanager
+def held(session: Session, rows: Sequence[Deadline]) -> Iterator[None]:
+    """Meanwhile the plain rows among ``rows`` are what :func:`held_row` finds (the event
+    handlers close one in place of its database row, whose change it writes later)."""
+    session.info[_HELD] = {r.id: r for r in rows if isinstance(r, DueRow)}
+    try:
+        yield
+    finally:
+        session.info.pop(_HELD, None)
+
+
+def held_row(session: Session, deadline_id: int) -> DueRow | None:
+    found: dict[int, DueRow] = session.info.get(_HELD) or {}
+    return found.get(deadline_id)
+
+
+def snapshot(rows: Sequence[Deadline]) -> list[tuple[DueRow, tuple[Any, ...]]]:
+    """What the plain rows hold now, for :func:`restore` (a rolled-back savepoint)."""
+    return [(r, r.changed()) for r in rows if isinstance(r, DueRow)]
+
+
+def restore(was: list[tuple[DueRow, tuple[Any, ...]]]) -> None:
+    for r, values in was:
+        r.state, r.outcome, r.closed_at, r.next_at, r.details = values
+
+
+_PENDING: list[Prepared] = []
+
+
+def pending_ids(session: Session, meeting_id: int, kinds: Sequence[str]) -> list[int]:
+    """The ids of the meeting's pending deadlines of ``kinds`` (two at most), in due order,
+    found through the meeting's index (as :func:`store.find` finds them), after the
+    session's changes are flushed."""
+    if not _PENDING:
+        t = _table()
+        _PENDING.append(Prepared(t.select().with_only_columns(t.c.id)
+                                 .where(t.c.kind.in_([bindparam("kind_0"),
+                                                      bindparam("kind_1")]))
+                                 .where(t.c.meeting_id == bindparam("meeting_id"))
+                                 .where(t.c.state.concat("") == "pending")
+                                 .order_by(t.c.due_at, t.c.id)))
+    assert 1 <= len(kinds) <= 2
+    params = {"meeting_id": meeting_id, "kind_0": kinds[0], "kind_1": kinds[-1]}
+    return [int(i) for (i,) in _PENDING[0].rows(_flushed(session), params)]
 
 
 @contextmanager

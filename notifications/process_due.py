@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -207,13 +208,13 @@ def process_due(uow: UnitOfWork) -> DueReport:
             continue
         if _automatic(uow, row):
             batch.queue(uow)
-            # The committees' action and its handlers work on mapped rows: this deadline is
-            # processed as one, the plain rows' changes written first (so what they read is
-            # current), and any due deadline they load is processed as theirs afterwards.
+            # The plain rows' changes written first (so what the committees' action and its
+            # handlers read is current); MeetingPublished closes the plain rows it meets in
+            # place (dr.held); a due deadline a handler loads as a mapped row is processed as
+            # that row afterwards (dr.adopt).
             dr.write(uow.session, rows)
-            row = rows[i] = dr.mapped(uow.session, row)
-            with dr.loading(uow.session) as seen:
-                _in_savepoint(uow, row, report)
+            with dr.loading(uow.session) as seen, dr.held(uow.session, rows):
+                _in_savepoint(uow, row, report, dr.snapshot(rows))
             dr.adopt(uow.session, rows, i + 1, seen)
             continue
         # Nothing else writes before a rule can refuse it (the outbox checks every recipient
@@ -252,7 +253,8 @@ def _step(uow: UnitOfWork, row: Deadline, batch: _Reminders) -> None:
     row.next_at = store.next_at(row)
 
 
-def _in_savepoint(uow: UnitOfWork, row: Deadline, report: DueReport) -> None:
+def _in_savepoint(uow: UnitOfWork, row: Deadline, report: DueReport,
+                  was: list[tuple[dr.DueRow, tuple[Any, ...]]]) -> None:
     savepoint = uow.session.begin_nested()
     try:
         batch = _Reminders(report)
@@ -261,6 +263,7 @@ def _in_savepoint(uow: UnitOfWork, row: Deadline, report: DueReport) -> None:
         savepoint.commit()
     except S75Error as exc:
         savepoint.rollback()
+        dr.restore(was)  # the plain rows as they were (the mapped ones expired by it)
         _fail(uow, row, report, exc.message)
 
 
