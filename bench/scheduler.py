@@ -217,41 +217,35 @@ def section(results: list[DueResult], load: tuple[float, float]) -> str:
     return "\n".join(lines)
 
 
-PROFILE = """What changed in this round (#17): the chair of the day at publication is worked
-out for that meeting alone, in three queries, run forward from the last meeting held with a
-recorded chair (the rotation looks back one meeting only) and by arithmetic over the meetings
-without apologies, where it used to word the chair of every earlier meeting of the body
-(about 120 of them at 1,000 meetings: the one part of the work per deadline that grew with
-the year); an agenda's items notified by its deadline are counted in one query, not loaded;
-the items still awaiting a report are looked for with one indexed read before any is loaded;
-a meeting deadline reads its meeting's status as one column; the pending deadlines that
-MeetingPublished meets are found through the meeting's index (SQLite, without statistics,
-walked every pending deadline in due order to spare a sort of two rows); the reminders of
-consecutive deadlines are queued in one INSERT; and the clock starts once the engine is
-connected and its schema checked, as the baseline's starts after connecting (the first
-run_due used to import Alembic and check the schema inside the timing: most of the
-10-meeting figure). The outbox, the deadlines, the meetings, the items and the audit chain
-come out exactly as before (compared row by row, hashes included, at 100 and 1,000
-meetings).
+PROFILE = """What changed in this round (#17): process_due's own deadline rows are Core
+rows. The due deadlines are read with one prepared SELECT as plain rows (a deadline the
+session already holds is processed as its mapped row), and their changes are written as one
+executemany UPDATE a clock step, where the ORM loaded each as a mapped row and flushed it. At
+the agenda deadline the MeetingPublished handler finds the publication and notice deadlines
+it meets with one prepared read. It closes the ones process_due holds in place, and a refused
+publication puts them back with its savepoint. A due deadline that an event handler loads as
+a mapped row is processed as that row afterwards. The planned quarterly reports and the
+notice's check of its publication are prepared reads. The outbox, the deadlines, the
+meetings, the items and the audit chain come out exactly as before (compared row by row,
+hashes included, at 100 meetings). Measured in one session against the previous round's code
+(3 runs): CPU per deadline 6.84, 4.35 and 3.54 ms before, 4.01, 3.78 and 2.75 ms after, at
+10, 100 and 1,000 meetings; CPU ratio to the baseline 47.5x, 28.9x and 20.3x before, 30.1x,
+22.2x and 15.6x after. The load average was 0.4-0.9 for the "before" runs and 3.9-5.5 for
+the "after" runs, so those wall-clock ratios do not compare (the raw baseline's wall time
+grows with the load too).
 
-What the profile shows now (sampling profiler, 100 meetings): the automatic publication at
-the agenda deadline is about 40% of process_due's time: the PublishMeeting action in a
-savepoint, of which the MeetingPublished handler (the publication and notice deadlines met,
-the members' emails queued) is about half, the accepted items published as one set with
-their audit events in one batch a fifth, loading the items and the chair of the day most of
-the rest. Per clock step, loading the due deadlines as ORM rows is about 13%, the flush of
-their changes 9%, the commit 8%, the next moment 5%; reminders about 11% (their text and one
-INSERT a step). The work per deadline does not grow from 10 to 1,000 meetings (the last two
-columns). What stands between this and 5x is no longer an algorithm but the cost of each
-statement and ORM row: SQLAlchemy spends tens to a hundred and more microseconds of Python on
-each statement (binding, the compiled cache, the result) and more on each ORM row loaded or
-flushed, against a few for a raw sqlite3 call, and the rules' own work (the action pipeline,
-the guards, the hash chain, the messages' text) comes on top. The next step is the one #17
-names: process_due's own rows in Core (the due deadlines read as Core rows, their changes
-written as one executemany UPDATE a clock step) and the publication's hot path without ORM
-objects where its rules allow. Before this round (load 1.1-1.5, 3 runs): 47x, 31x and 22x
-the baseline's wall time (50x, 38x and 31x its CPU), 8.2, 6.2 and 5.3 ms of CPU per deadline
-at 10, 100 and 1,000 meetings. Under load the wall time is CPU waiting for a core, not I/O:
-about one voluntary context switch per clock step (the commit) against thousands of
-involuntary ones (preempted), so the wall-clock ratio moves with the load; the CPU ratio
-compares the work."""
+What the profile shows now (cProfile, 100 meetings, a second run so the statements are
+compiled): the automatic publication at the agenda deadline, the PublishMeeting action in a
+savepoint, is about 60% of process_due's time. Three quarters of that is the committees'
+action itself (workflows/committee: the items loaded and published as one set, their audit
+events in one batch, the chair of the day); the MeetingPublished handler's deadline lookup
+is one prepared read now. Per clock step the fixed costs remain: the session and its
+transaction (the first statement's BEGIN about 0.3 ms), the commit, the due SELECT, the next
+moment, and the reminders' text and their one INSERT. The work per deadline does not grow
+from 10 to 1,000 meetings (the last two columns). 5x is still out of reach because each
+statement, each ORM row and each action pipeline costs Python time (SQLAlchemy's session and
+ORM, the guards, the hash chain), against a few microseconds for a raw sqlite3 call. The
+next step is the publication's hot path in workflows/committee without ORM objects where its
+rules allow, and one session transaction begun without the ORM's bookkeeping. Under load the
+wall time is CPU waiting for a core, not I/O, so the wall-clock ratio moves with the load;
+the CPU ratio compares the work."""

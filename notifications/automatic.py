@@ -23,7 +23,7 @@ from sqlmodel import col, select
 
 from decisions.principals import SYSTEM
 from notifications.deadlines import local_date
-from notifications.tables import DeadlineRow
+from notifications.due_rows import Deadline
 from workflows.actions import perform
 from workflows.committee import common
 from workflows.committee import items as svc
@@ -88,7 +88,7 @@ def _awaiting(uow: UnitOfWork, meeting_id: int) -> bool:
     return bool(_read(uow, _AWAITING[0], {"meeting_id": meeting_id}))
 
 
-def already_met(uow: UnitOfWork, row: DeadlineRow) -> str | None:
+def already_met(uow: UnitOfWork, row: Deadline) -> str | None:
     """Why the deadline counts as met from what is in the database, or None."""
     s = uow.session
     try:
@@ -141,7 +141,7 @@ def notified(uow: UnitOfWork, meeting_id: int, by: datetime) -> int:
     return int(_read(uow, _NOTIFIED[0], {"meeting_id": meeting_id, "by": by})[0][0])
 
 
-def publication_meeting(uow: UnitOfWork, row: DeadlineRow) -> MeetingRow | None:
+def publication_meeting(uow: UnitOfWork, row: Deadline) -> MeetingRow | None:
     """The meeting a publication deadline publishes (None for any other deadline, or when
     the meeting no longer exists), loaded once: the caller holds it from the check that the
     meeting is still there to its publication (the session's identity map holds a clean row
@@ -151,7 +151,7 @@ def publication_meeting(uow: UnitOfWork, row: DeadlineRow) -> MeetingRow | None:
     return uow.session.get(MeetingRow, row.meeting_id)
 
 
-def meeting_gone(uow: UnitOfWork, row: DeadlineRow, meeting: MeetingRow | None = None
+def meeting_gone(uow: UnitOfWork, row: Deadline, meeting: MeetingRow | None = None
                  ) -> str | None:
     """Why the deadline's meeting no longer needs it (gone or cancelled), or None. For a
     publication deadline, ``meeting`` is its :func:`publication_meeting` when already loaded."""

@@ -16,6 +16,7 @@ from decisions.access import LGA_1972, regime_of
 from decisions.terms import LocalityConfig
 from notifications import outbox
 from notifications.deadlines import local_date, secretary_email, tz
+from notifications.due_rows import Deadline
 from notifications.tables import DeadlineRow
 
 SIGNATURE = "\n\n-- \ns75 governance engine for {locality}\nThis message was sent automatically."
@@ -72,7 +73,7 @@ def body_members(cfg: LocalityConfig, body_id: str | None) -> list[str]:
     return [m.email for m in cfg.members_of(body_id)]
 
 
-def reminder_recipients(cfg: LocalityConfig, row: DeadlineRow) -> list[str]:
+def reminder_recipients(cfg: LocalityConfig, row: Deadline) -> list[str]:
     """The owner; for an agenda-items deadline, the body's members too (the call for items)."""
     out = [row.owner_email]
     if row.kind == "agenda_items":
@@ -80,14 +81,14 @@ def reminder_recipients(cfg: LocalityConfig, row: DeadlineRow) -> list[str]:
     return out
 
 
-def remind(session: Session, cfg: LocalityConfig, row: DeadlineRow, at_iso: str,
+def remind(session: Session, cfg: LocalityConfig, row: Deadline, at_iso: str,
            now: datetime) -> list[str]:
     """Queue the reminder sent at ``at_iso``; returns the recipients newly reminded."""
     out = reminder(cfg, row, at_iso, now)
     return newly_queued(out, outbox.queue_many(session, out, now))
 
 
-def reminder(cfg: LocalityConfig, row: DeadlineRow, at_iso: str,
+def reminder(cfg: LocalityConfig, row: Deadline, at_iso: str,
              now: datetime) -> list[outbox.Outgoing]:
     """The reminder sent at ``at_iso`` to each of :func:`reminder_recipients`."""
     days = "today" if local_date(cfg, now) == local_date(cfg, row.due_at) else (
@@ -105,7 +106,7 @@ def reminder(cfg: LocalityConfig, row: DeadlineRow, at_iso: str,
                     subject, body, kind="reminder", deadline_id=row.id)
 
 
-def escalate(session: Session, cfg: LocalityConfig, row: DeadlineRow, now: datetime,
+def escalate(session: Session, cfg: LocalityConfig, row: Deadline, now: datetime,
              why: str) -> list[str]:
     sec = secretary_email(cfg, row.body_id)
     subject = f"MISSED: {row.title} (due {local_date(cfg, row.due_at):%d %b %Y})"
@@ -116,7 +117,7 @@ def escalate(session: Session, cfg: LocalityConfig, row: DeadlineRow, now: datet
                     subject, body, kind="escalation", deadline_id=row.id)
 
 
-def closed_notice(session: Session, cfg: LocalityConfig, row: DeadlineRow, now: datetime,
+def closed_notice(session: Session, cfg: LocalityConfig, row: Deadline, now: datetime,
                   what: str) -> list[str]:
     """Tell the owner that something happened automatically at a deadline."""
     subject = f"{row.title}: {what}"

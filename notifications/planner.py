@@ -17,9 +17,10 @@ from datetime import date
 from typing import Any
 
 from notifications import deadlines as dl
-from notifications import store
+from notifications import due_rows, store
 from notifications.documents.events import DocumentRendered, PoolReportSent
 from notifications.messages import body_members, members_page_line, send_all, tell_owner, when
+from notifications.tables import DeadlineRow
 from workflows.committee.call_in import DecisionMadeUrgent, DecisionNoticePublished
 from workflows.committee.events import (
     ActionAdded,
@@ -77,6 +78,23 @@ def _met(uow: UnitOfWork, outcome: str, **where: Any) -> None:
         uow.session.add(row)
 
 
+def _met_published(uow: UnitOfWork, meeting_id: int) -> None:
+    """The meeting's pending publication and notice deadlines met: found with one prepared
+    read; one process_due holds as a plain row is closed in place (process_due writes it),
+    any other as its mapped row."""
+    s = uow.session
+    for deadline_id in due_rows.pending_ids(s, meeting_id, ("publication", "notice")):
+        held = due_rows.held_row(s, deadline_id)
+        if held is not None:
+            if held.state == store.OPEN:
+                store.close(held, "met", "agenda published", uow.now)
+            continue
+        row = s.get(DeadlineRow, deadline_id)
+        if row is not None:
+            store.close(row, "met", "agenda published", uow.now)
+            s.add(row)
+
+
 def _waive(uow: UnitOfWork, outcome: str, **where: Any) -> None:
     store.close_matching(uow.session, uow.now, "waived", outcome, **where)
 
@@ -124,7 +142,8 @@ def on_meeting_published(uow: UnitOfWork, ev: MeetingPublished) -> None:
     deadlines are met and the members are sent the agenda with its pack attached."""
     m, cfg = _meeting(uow, ev.meeting_id), uow.config
     body = cfg.body_by_id(m.body_id)
-    _met(uow, "agenda published", meeting_id=m.id, kind=("publication", "notice"))
+    assert m.id is not None
+    _met_published(uow, m.id)
     send_all(uow.session, cfg, uow.now, f"meeting.published:{m.id}",
              body_members(cfg, body.id),
              f"Agenda published: {body.name}, {when(cfg, m.starts_at)}",

@@ -21,16 +21,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, bindparam
-from sqlmodel import Session, col, select
+from sqlalchemy import Engine
+from sqlmodel import Session
 
 from decisions.errors import S75Error
 from decisions.principals import SYSTEM, Principal
 from decisions.terms import LocalityConfig
 from notifications import deadlines as dl
+from notifications import due_rows as dr
 from notifications import messages, outbox, store
 from notifications.automatic import already_met, meeting_gone, publication_meeting, publish_agenda
-from notifications.tables import DeadlineRow
+from notifications.due_rows import Deadline
 from workflows.committee.tables import DecisionRow
 from workflows.events import EventBus, UnitOfWork
 
@@ -65,7 +66,7 @@ class DueReport:
                                            "moved", "failed")}
 
 
-def _note(report: DueReport, row: DeadlineRow, what: str, detail: str = "") -> None:
+def _note(report: DueReport, row: Deadline, what: str, detail: str = "") -> None:
     assert row.id is not None
     report.events.append(Happened(report.now, row.id, row.kind, row.title, what, detail))
 
@@ -80,7 +81,7 @@ def plan_standing(uow: UnitOfWork) -> None:
     to_come = [p for p in _quarterly(cfg, start) if p.due_at > uow.now]
     if not to_come:
         return
-    have = set(uow.session.exec(_statement("planned"), params={"keys": [p.key for p in to_come]}))
+    have = dr.planned_keys(uow.session, [p.key for p in to_come])
     for p in to_come:
         if p.key not in have:
             store.plan(uow.session, p, uow.now)
@@ -98,24 +99,6 @@ def _quarterly(cfg: LocalityConfig, start: date) -> list[dl.PlannedDeadline]:
     return planned
 
 
-_STATEMENTS: dict[str, Any] = {}
-
-
-def _statement(name: str) -> Any:
-    """process_due's queries, built once (a statement built per call costs more than running
-    it): the deadlines whose moment has come, and the keys of planned deadlines."""
-    stmt = _STATEMENTS.get(name)
-    if stmt is None:
-        if name == "due":
-            stmt = (select(DeadlineRow).where(DeadlineRow.state == "pending")
-                    .where(col(DeadlineRow.next_at) <= bindparam("now")))
-        else:
-            stmt = select(DeadlineRow.key).where(
-                col(DeadlineRow.key).in_(bindparam("keys", expanding=True)))
-        _STATEMENTS[name] = stmt
-    return stmt
-
-
 @dataclass
 class _Reminders:
     """The reminders of consecutive deadlines, queued together in one statement
@@ -124,13 +107,13 @@ class _Reminders:
     checked when its reminder is collected, so a refusal comes where it came before."""
 
     report: DueReport
-    pending: list[tuple[DeadlineRow, list[outbox.Outgoing]]] = field(default_factory=list)
+    pending: list[tuple[Deadline, list[outbox.Outgoing]]] = field(default_factory=list)
 
-    def add(self, row: DeadlineRow, out: list[outbox.Outgoing]) -> None:
+    def add(self, row: Deadline, out: list[outbox.Outgoing]) -> None:
         outbox.check_recipients(out)
         self.pending.append((row, out))
 
-    def drop(self, row: DeadlineRow) -> None:
+    def drop(self, row: Deadline) -> None:
         self.pending = [(r, out) for r, out in self.pending if r is not row]
 
     def queue(self, uow: UnitOfWork) -> None:
@@ -143,7 +126,7 @@ class _Reminders:
             _note(self.report, row, "reminded", ", ".join(messages.newly_queued(out, queued)))
 
 
-def _remind(uow: UnitOfWork, row: DeadlineRow, batch: _Reminders) -> None:
+def _remind(uow: UnitOfWork, row: Deadline, batch: _Reminders) -> None:
     """Send the latest reminder whose time has come (after downtime, earlier ones that were
     missed are skipped rather than sent in a burst); none once the deadline has passed."""
     done = list(row.details.get("reminded", []))
@@ -157,7 +140,7 @@ def _remind(uow: UnitOfWork, row: DeadlineRow, batch: _Reminders) -> None:
     row.details = {**row.details, "reminded": done}
 
 
-def _resolve(uow: UnitOfWork, row: DeadlineRow, report: DueReport) -> None:
+def _resolve(uow: UnitOfWork, row: Deadline, report: DueReport) -> None:
     """The deadline has passed: met, missed or waived."""
     cfg, now = uow.config, uow.now
     m = publication_meeting(uow, row)
@@ -175,9 +158,7 @@ def _resolve(uow: UnitOfWork, row: DeadlineRow, report: DueReport) -> None:
         why = f"published automatically at the deadline ({len(pub.published)} item(s))"
         _note(report, row, "published", why)
     elif why is None and row.kind == "notice":
-        pubs = store.find(uow.session, kind="publication", meeting_id=row.meeting_id,
-                          pending_only=False)
-        if pubs and pubs[0].state == "met":
+        if dr.publication_state(uow.session, row.meeting_id) == "met":
             why = "notice given with the published agenda"
         else:
             messages.send_all(uow.session, cfg, now, f"notice:{row.key}",
@@ -207,7 +188,7 @@ def _resolve(uow: UnitOfWork, row: DeadlineRow, report: DueReport) -> None:
     _note(report, row, "missed", "escalated to " + ", ".join(sent))
 
 
-def _order(row: DeadlineRow) -> tuple[datetime, int, int]:
+def _order(row: Deadline) -> tuple[datetime, int, int]:
     kind = dl.KIND_ORDER.index(row.kind) if row.kind in dl.KIND_ORDER else len(dl.KIND_ORDER)
     assert row.next_at is not None and row.id is not None
     return (row.next_at, kind, row.id)
@@ -217,9 +198,9 @@ def process_due(uow: UnitOfWork) -> DueReport:
     """Act on every deadline whose time has come by ``uow.now`` (see the module doc)."""
     report = DueReport(uow.now)
     plan_standing(uow)
-    rows = list(uow.session.exec(_statement("due"), params={"now": uow.now}))
+    rows = sorted(dr.due(uow.session, uow.now), key=_order)
     batch = _Reminders(report)
-    for row in sorted(rows, key=_order):
+    for i, row in enumerate(rows):
         if row.state != "pending":  # closed by an event fired for an earlier deadline
             if row.closed_at == uow.now:
                 batch.queue(uow)
@@ -227,7 +208,14 @@ def process_due(uow: UnitOfWork) -> DueReport:
             continue
         if _automatic(uow, row):
             batch.queue(uow)
-            _in_savepoint(uow, row, report)
+            # The plain rows' changes written first (so what the committees' action and its
+            # handlers read is current); MeetingPublished closes the plain rows it meets in
+            # place (dr.held); a due deadline a handler loads as a mapped row is processed as
+            # that row afterwards (dr.adopt).
+            dr.write(uow.session, rows)
+            with dr.loading(uow.session) as seen, dr.held(uow.session, rows):
+                _in_savepoint(uow, row, report, dr.snapshot(rows))
+            dr.adopt(uow.session, rows, i + 1, seen)
             continue
         # Nothing else writes before a rule can refuse it (the outbox checks every recipient
         # before its one INSERT), so no savepoint: a refusal puts the row back as it was.
@@ -240,19 +228,19 @@ def process_due(uow: UnitOfWork) -> DueReport:
             batch.queue(uow)
             _fail(uow, row, report, exc.message)
     batch.queue(uow)
-    uow.session.flush()
-    report.next_at = store.next_due(uow.session)
+    dr.write(uow.session, rows)  # the plain rows' changes, one executemany
+    report.next_at = store.next_due(uow.session)  # the mapped rows' flushed first
     return report
 
 
-def _automatic(uow: UnitOfWork, row: DeadlineRow) -> bool:
+def _automatic(uow: UnitOfWork, row: Deadline) -> bool:
     """Whether processing ``row`` now may run an automatic step through the committees'
     actions (the agenda published at its deadline), which writes before its rules can refuse
     it: that deadline is processed in a savepoint."""
     return row.kind == "publication" and row.meeting_id is not None and row.due_at <= uow.now
 
 
-def _step(uow: UnitOfWork, row: DeadlineRow, batch: _Reminders) -> None:
+def _step(uow: UnitOfWork, row: Deadline, batch: _Reminders) -> None:
     report = batch.report
     _remind(uow, row, batch)
     if row.due_at <= uow.now and row.state == "pending":
@@ -263,10 +251,10 @@ def _step(uow: UnitOfWork, row: DeadlineRow, batch: _Reminders) -> None:
             report.late.append(row.id)
         _resolve(uow, row, report)
     row.next_at = store.next_at(row)
-    uow.session.add(row)
 
 
-def _in_savepoint(uow: UnitOfWork, row: DeadlineRow, report: DueReport) -> None:
+def _in_savepoint(uow: UnitOfWork, row: Deadline, report: DueReport,
+                  was: list[tuple[dr.DueRow, tuple[Any, ...]]]) -> None:
     savepoint = uow.session.begin_nested()
     try:
         batch = _Reminders(report)
@@ -275,14 +263,14 @@ def _in_savepoint(uow: UnitOfWork, row: DeadlineRow, report: DueReport) -> None:
         savepoint.commit()
     except S75Error as exc:
         savepoint.rollback()
+        dr.restore(was)  # the plain rows as they were (the mapped ones expired by it)
         _fail(uow, row, report, exc.message)
 
 
-def _fail(uow: UnitOfWork, row: DeadlineRow, report: DueReport, message: str) -> None:
+def _fail(uow: UnitOfWork, row: Deadline, report: DueReport, message: str) -> None:
     """An automatic step was refused by a rule: the deadline is missed; the secretary is told
     why (outside the rolled-back savepoint)."""
     store.close(row, "missed", f"automatic step refused: {message}", uow.now)
-    uow.session.add(row)
     messages.escalate(uow.session, uow.config, row, uow.now,
                       f"the automatic step was refused: {message}")
     _note(report, row, "failed", message)

@@ -12,13 +12,14 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from notifications.deadlines import PlannedDeadline
+from notifications.due_rows import Deadline
 from notifications.tables import DeadlineRow
 from workflows.prepared import Prepared, connection
 
 OPEN = "pending"
 
 
-def next_at(row: DeadlineRow, now: datetime | None = None) -> datetime | None:
+def next_at(row: Deadline, now: datetime | None = None) -> datetime | None:
     """The next moment process_due has work for this deadline: its next reminder still to
     come, else its due time; None once closed."""
     if row.state != OPEN:
@@ -89,7 +90,7 @@ def plan(session: Session, p: PlannedDeadline, now: datetime) -> None:
     upsert(session, p, now)
 
 
-def close(row: DeadlineRow, state: str, outcome: str, now: datetime) -> None:
+def close(row: Deadline, state: str, outcome: str, now: datetime) -> None:
     row.state, row.outcome, row.closed_at, row.next_at = state, outcome, now, None
     if state == "met" and now > row.due_at:
         row.details = {**row.details, "late": True}

@@ -229,3 +229,35 @@ def test_a_refused_reminder_fails_its_deadline_alone_in_the_outbox_order(
     queued = outbox(engine)[before:]
     assert [(m.kind, m.recipient) for m in queued] == [
         ("escalation", "jcc.secretary@example.org"), ("reminder", "dass@example.org")]
+
+
+def test_a_refused_publication_puts_back_the_deadlines_it_had_met(
+        engine: Engine, config: LocalityConfig) -> None:
+    """A rule refusing the publication at its deadline after MeetingPublished has met the
+    publication and notice deadlines (in process_due's own rows) rolls them back with the
+    savepoint: the publication is missed and escalated; the notice, due at the same moment,
+    is then processed as its own deadline (issued to the members), not met by the agenda."""
+    from decisions.errors import InvalidInput
+    from tests.notifications.notif_support import planner_bus
+    from workflows.committee.events import MeetingPublished
+
+    first, *_ = schedule_jcc(engine, config)
+    planned = deadlines(engine, first)
+    assert planned["notice"].due_at == planned["publication"].due_at
+    bus = planner_bus()
+
+    def refuse(_uow: object, _ev: MeetingPublished) -> None:
+        raise InvalidInput("refused for the test")
+
+    bus.subscribe(MeetingPublished, refuse)
+    now = planned["publication"].due_at
+    with uow_at(engine, config, now, bus=bus, actor="scheduler") as uow:
+        report = process_due(uow)
+    got = [(e.kind, e.what) for e in report.events if e.kind in ("publication", "notice")]
+    assert got == [("publication", "failed"), ("notice", "met")]
+    after = deadlines(engine, first)
+    assert after["publication"].state == "missed"
+    assert after["publication"].outcome == "automatic step refused: refused for the test"
+    assert after["notice"].outcome == "notice issued automatically to members"
+    with Session(engine) as s:
+        assert s.get(MeetingRow, first).status != "published"  # type: ignore[union-attr]
