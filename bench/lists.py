@@ -3,8 +3,10 @@ the same run: the gateway board (``/proposals``, first page, a middle page and t
 filter) at 100, 1,000 and 10,000 proposals; ``/deadlines`` (first and a middle page) at 1,000,
 10,000 and 100,000 deadlines; a body's past meetings (``/bodies/jcc``, a middle page) and the
 OParl meeting list (``/oparl/v1/body/meetings``, a middle page of 50) at 100, 1,000 and 10,000
-meetings. Each request goes through the web app in process (Starlette's TestClient: routing,
-middleware, session, template or JSON). The raw baseline is the page's own SQL: the statements
+meetings. Each request goes through the web app in process, called straight as ASGI in one
+event loop (:mod:`bench.asgi`: routing, middleware, session, template or JSON; no HTTP client
+in the measured path, as a real server's HTTP parsing is uvicorn's, not the app's). The raw
+baseline is the page's own SQL: the statements
 the request ran, with the parameters it bound (recorded from the engine on a warm-up request),
 replayed through the DBAPI cursor on a pooled connection of the same database in the same run,
 every row fetched (so it reads exactly the rows the page shows: the count, the page of rows,
@@ -33,6 +35,7 @@ from sqlalchemy import Engine, event, insert
 from sqlmodel import Session
 from starlette.responses import PlainTextResponse, Response
 
+from bench.asgi import AsgiClient
 from bench.board import p95, seed
 
 HEADING = "## List pages: the board and the deadlines"
@@ -225,6 +228,8 @@ def _cases(kind: str, n: int) -> dict[str, str]:
             f"OParl meetings, page {held}": f"/oparl/v1/body/meetings?page={held}"}
 
 
+CLIENT: Callable[[Any], Any] = AsgiClient
+"""How the requests reach the app: straight into it as ASGI (:mod:`bench.asgi`)."""
 FLOOR: list[float] = []
 """The CPU milliseconds (median of each round) of a route that answers one byte and reads
 nothing, through the same app and client: what any page costs before its own work."""
@@ -240,7 +245,6 @@ def _measure(kind: str, n: int, repeat: int) -> list[Figure]:
     from s75.db import make_engine, upgrade
     from s75.standing import sync_standing
     from s75.web.app import create_app
-    from tests.web.client import TestClient
 
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'lists.db'}"
@@ -261,7 +265,7 @@ def _measure(kind: str, n: int, repeat: int) -> list[Figure]:
         out = []
         api = create_app(app, start_scheduler=False)
         api.add_api_route("/bench/floor", _floor_route)  # the bench's own: one byte, no data
-        with TestClient(api) as client:
+        with CLIENT(api) as client:
             if kind == "board" and n == BASES["board"]:
                 client.get("/bench/floor")
                 FLOOR.extend(_times(lambda: client.get("/bench/floor"), repeat)[1]
@@ -304,7 +308,7 @@ def section(figures: list[Figure], load: tuple[float, float]) -> str:
              f"Load average (1 min) {load[0]:.2f} before, {load[1]:.2f} after, on "
              f"{os.cpu_count()} cores." + (
                  f" The request's floor in this run (a route of the bench's own answering one "
-                 f"byte, through the same middleware and test client): "
+                 f"byte, through the same middleware, called the same way): "
                  f"{statistics.median(FLOOR):.1f} ms CPU." if FLOOR else ""), "",
              "| page | rows | queries | p50 | p95 (± half spread) | raw queries p95 | "
              "p95 / raw | CPU (median) | raw CPU | CPU / raw | growth vs 1x: p95, CPU | "
