@@ -13,7 +13,6 @@ only; the session cookie is ``Secure``, so a page's request is anonymous, as it 
 from __future__ import annotations
 
 import asyncio
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from types import TracebackType
@@ -38,29 +37,54 @@ class Answer:
 
 class AsgiClient:
     """``with AsgiClient(app) as client: client.get("/path?query")``: one request at a time,
-    each awaited to its end in the client's event loop."""
+    each awaited to its end in the client's event loop.
+
+    The requests run in one long-lived task of the loop (the "server" task, which also holds
+    the app's lifespan), as a server's main task lives as long as the server: AnyIO ties its
+    worker threads (which run the app's plain ``def`` routes) to that root task, so they are
+    started once and reused, as under uvicorn. (Running each request as a task of its own
+    ``run_until_complete`` would make each request the root task and start a new thread per
+    request.)"""
 
     def __init__(self, app: Any) -> None:
         self.app = app
         self.loop = asyncio.new_event_loop()
         self.cookies: dict[str, str] = {}
-        self._lifespan: AbstractAsyncContextManager[Any] | None = None
+        self._queue: asyncio.Queue[tuple[str, str, asyncio.Future[Answer]] | None] | None = None
+        self._server: asyncio.Task[None] | None = None
 
     def __enter__(self) -> AsgiClient:
-        self._lifespan = self.app.router.lifespan_context(self.app)
-        self.loop.run_until_complete(self._lifespan.__aenter__())
+        ready: asyncio.Future[None] = self.loop.create_future()
+        self._server = self.loop.create_task(self._serve(ready))
+        self.loop.run_until_complete(ready)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  tb: TracebackType | None) -> None:
         try:
-            if self._lifespan is not None:
-                self.loop.run_until_complete(self._lifespan.__aexit__(kind, error, tb))
+            if self._queue is not None and self._server is not None:
+                self._queue.put_nowait(None)
+                self.loop.run_until_complete(self._server)
         finally:
             self.loop.close()
 
+    async def _serve(self, ready: asyncio.Future[None]) -> None:
+        """The lifespan entered once, then each request awaited in turn in this task."""
+        self._queue = asyncio.Queue()
+        async with self.app.router.lifespan_context(self.app):
+            ready.set_result(None)
+            while (item := await self._queue.get()) is not None:
+                method, target, answer = item
+                try:
+                    answer.set_result(await self.request(method, target))
+                except Exception as e:  # the caller's run_until_complete raises it
+                    answer.set_exception(e)
+
     def get(self, target: str) -> Answer:
-        return self.loop.run_until_complete(self.request("GET", target))
+        assert self._queue is not None, "use the client in a with block"
+        answer: asyncio.Future[Answer] = self.loop.create_future()
+        self._queue.put_nowait(("GET", target, answer))
+        return self.loop.run_until_complete(answer)
 
     async def request(self, method: str, target: str) -> Answer:
         path, _, query = target.partition("?")
