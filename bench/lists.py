@@ -3,8 +3,10 @@ the same run: the gateway board (``/proposals``, first page, a middle page and t
 filter) at 100, 1,000 and 10,000 proposals; ``/deadlines`` (first and a middle page) at 1,000,
 10,000 and 100,000 deadlines; a body's past meetings (``/bodies/jcc``, a middle page) and the
 OParl meeting list (``/oparl/v1/body/meetings``, a middle page of 50) at 100, 1,000 and 10,000
-meetings. Each request goes through the web app in process (Starlette's TestClient: routing,
-middleware, session, template or JSON). The raw baseline is the page's own SQL: the statements
+meetings. Each request goes through the web app in process, called straight as ASGI in one
+event loop (:mod:`bench.asgi`: routing, middleware, session, template or JSON; no HTTP client
+in the measured path, as a real server's HTTP parsing is uvicorn's, not the app's). The raw
+baseline is the page's own SQL: the statements
 the request ran, with the parameters it bound (recorded from the engine on a warm-up request),
 replayed through the DBAPI cursor on a pooled connection of the same database in the same run,
 every row fetched (so it reads exactly the rows the page shows: the count, the page of rows,
@@ -33,6 +35,7 @@ from sqlalchemy import Engine, event, insert
 from sqlmodel import Session
 from starlette.responses import PlainTextResponse, Response
 
+from bench.asgi import AsgiClient
 from bench.board import p95, seed
 
 HEADING = "## List pages: the board and the deadlines"
@@ -65,32 +68,37 @@ is rewritten with the table; the figures are the table's):
   be indexed without a daily job): the growth column shows what 100x the proposals costs.
 - **The 3x target.** The raw baseline reads the same rows as the page (the page's own
   statements replayed through the DBAPI), in 0.1 to 3 ms of CPU; the page's CPU is that plus
-  Python, not waiting. What this round changed (issue 17), with the same HTML byte for byte
-  (checked against the previous templates, values with ``<&"'`` included) and the same
-  statements: the board's rows, the deadlines at risk and the ``/deadlines`` rows are built in
-  one pass in Python with every value escaped by markupsafe (a template call and an escape
-  per cell before); a board cell's HTML (``_board_cell.html``) is a function of its value
-  alone, so each distinct cell is rendered once and kept between requests, as is the day's
-  cell maker (the partners' returns of a month in words and its rating); the deadlines at risk
-  and the exempt-action lookup are statements built once with bind parameters (they were
-  built, and their cache keys worked out, on every request: a fifth of the board's handler);
-  dates are named from tables rather than by ``strftime``; and the session cookie is set by
-  a plain ASGI middleware instead of Starlette's ``BaseHTTPMiddleware`` (which ran the route in
-  a task of its own and streamed the body through a queue: about 1 ms of every request).
-  The board's handler went from 6.2 to 2.8-3.5 ms of CPU in process, ``/deadlines``' from 3.6
-  to 2.5 ms. What is left: the request's floor (the line above the table: a route answering
-  one byte through the same middleware and test client, most of it the test client's thread
-  hops), SQLAlchemy's execution and row processing (about 1 ms of the board's 5 statements
-  beyond the SQL itself), the board's cells worked out from the returns (about 1 ms) and the
-  rest of the template (under 0.5 ms). At 10,000 proposals the board's first page and page 200
-  are about 2x from 3x of their raw queries, whose CPU (1-1.2 ms) is less than the floor
-  alone; the at-risk filter (whose count scans the proposals) and ``/deadlines`` at 100,000
-  (whose count walks the index) come to 3.0-4.4x of the wall p95 and 3.1-4.4x of the CPU,
-  where the SQL is most of the cost (``/deadlines`` page 250 within 3.1x of its raw CPU).
-  The at-risk filter's ratio is no better than the previous run's: its raw replay then took
-  6.9 ms of CPU under load, 2.9 ms now for the same SQL, and its page still works out the
-  risk words and cells of 25 rows that are all at risk. Meeting
-  3x on the small-SQL pages would need the rendered page cached against the data's version,
+  Python, not waiting. The requests are no longer made through Starlette's TestClient: the
+  bench calls the app straight as ASGI (``bench/asgi.py``: the scope, ``receive`` and
+  ``send`` built by the bench, ``await app(scope, receive, send)`` in one event loop, the
+  lifespan entered once, the requests run in one long-lived task so AnyIO's worker thread for
+  the plain ``def`` routes is started once, as under uvicorn; cookies as the TestClient's on
+  ``http://testserver``, so the pages are anonymous as before; checked to give the same
+  status, HTML and statements as the TestClient in ``tests/web/test_bench_asgi.py``). That is
+  the fair measure of the app: a real server's HTTP parsing and its client are uvicorn's
+  work, not s75's, and the TestClient's httpx objects and its hop to a portal thread and back
+  were most of the old floor (the line above the table: a route answering one byte through
+  the same middleware, called the same way; 2.2 ms CPU through the TestClient against 0.4-0.7
+  ms called straight, in the same run at load 5). Earlier rounds (issue 17), with the same
+  HTML byte for byte and the same statements: the board's rows, the deadlines at risk and the
+  ``/deadlines`` rows are built in one pass in Python with every value escaped by markupsafe;
+  a board cell's HTML (``_board_cell.html``) is a function of its value alone, so each
+  distinct cell is rendered once and kept between requests (found by the cell's identity,
+  as the day's cell maker hands out one object per value), as is the day's cell maker; the
+  deadlines at risk and the exempt-action lookup are statements built once with bind
+  parameters; dates are named from tables rather than by ``strftime``; the session cookie is
+  set by a plain ASGI middleware (which now builds no Request or Response unless the request
+  has a new or changed session). This round also unpacks a board row's columns once (a
+  SQLAlchemy Row's attribute is a lookup by name), keeps a row's risks in words by its flags
+  and escapes a deadline's kind, body and state once per value. What is left of a page's CPU
+  beyond its SQL: the floor (FastAPI's routing, the middleware, the worker thread's hop),
+  SQLAlchemy's execution and row processing (about 0.05 ms a statement and its rows' types,
+  0.3-0.4 ms of the board's gateway returns beyond the SQL), the board's cells worked out
+  from the returns (about 0.4 ms at 25 rows of 12 months) and the template (about 0.25 ms).
+  The board's count and its gateway returns are most of its SQL (about 1 ms each at 10,000
+  proposals); making that SQL cheaper would make the page faster but its ratio no better,
+  as the raw replay is the same SQL. Meeting 3x on the small-SQL pages (``/deadlines`` at
+  1,000, the meeting lists) would need the rendered page cached against the data's version,
   which these pages do not do (they are always exact).
 - **Growth.** A page past the first costs its OFFSET (SQLite walks the skipped index entries)
   and the count walks the matching entries: flat per page, linear in the rows skipped or
@@ -101,12 +109,18 @@ is rewritten with the table; the figures are the table's):
   alike (compare a page's p95 with its raw replay's in the same row); the CPU columns are the
   comparison that load inflates least, and a p50 far under its p95 is that waiting.
 
-Before (this section's previous run, load average 1.54, the same raw baseline): the board at
-10,000 proposals, first page 18.5 ms p95 at 15.3 ms CPU (6.0x its raw queries' p95, 7.4x their
-CPU), page 200 5.9x (6.4x CPU), the at-risk filter 3.2x (3.0x CPU); ``/deadlines`` at 100,000,
-first page 6.0x (6.4x CPU), page 250 4.3x (3.7x CPU). That run's raw replays took about twice
-this one's CPU for the same SQL (a heavier load): the ratios are the comparison, and they too
-move with the load.
+Before and after this round, measured in one sitting at a load average of 4.5-5.9 on the 2
+cores (so every figure is inflated, the p95s most; the CPU ratios are the comparison): at
+10,000 proposals and 100,000 deadlines, the previous code through the TestClient, the board's
+first page 10.4 ms CPU (4.3x its raw queries' CPU, 3.0x the wall p95), page 200 3.5x (3.5x),
+the at-risk filter 2.3x (2.1x); ``/deadlines``' first page 9.3 ms CPU (4.3x; 3.1x the p95),
+page 250 3.5x (2.4x); the floor 2.2 ms CPU. The same code called straight as ASGI: the board
+3.0x, 2.8x and 2.0x of the raw CPU (2.1x, 1.6x, 2.1x the p95), ``/deadlines`` 3.2x and 2.1x
+(1.9x, 1.7x), the floor 0.4 ms. This round's code called straight: the board 5.1 ms CPU at
+3.2x of a raw replay whose CPU was 1.6 ms in that run (1.9x the p95), page 200 2.3x (1.9x),
+at risk 1.7x (1.8x); ``/deadlines`` 4.2 ms CPU at 2.8x (2.1x the p95), page 250 2.0x (1.6x);
+the floor 0.7 ms. At that load the code changes are within the noise of one run (a few
+tenths of a millisecond of 5-10); the driver's change is not.
 """
 
 CONTROL = re.compile(r"\s*(BEGIN|COMMIT|ROLLBACK|PRAGMA|SAVEPOINT|RELEASE)", re.I)
@@ -225,6 +239,8 @@ def _cases(kind: str, n: int) -> dict[str, str]:
             f"OParl meetings, page {held}": f"/oparl/v1/body/meetings?page={held}"}
 
 
+CLIENT: Callable[[Any], Any] = AsgiClient
+"""How the requests reach the app: straight into it as ASGI (:mod:`bench.asgi`)."""
 FLOOR: list[float] = []
 """The CPU milliseconds (median of each round) of a route that answers one byte and reads
 nothing, through the same app and client: what any page costs before its own work."""
@@ -240,7 +256,6 @@ def _measure(kind: str, n: int, repeat: int) -> list[Figure]:
     from s75.db import make_engine, upgrade
     from s75.standing import sync_standing
     from s75.web.app import create_app
-    from tests.web.client import TestClient
 
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'lists.db'}"
@@ -261,7 +276,7 @@ def _measure(kind: str, n: int, repeat: int) -> list[Figure]:
         out = []
         api = create_app(app, start_scheduler=False)
         api.add_api_route("/bench/floor", _floor_route)  # the bench's own: one byte, no data
-        with TestClient(api) as client:
+        with CLIENT(api) as client:
             if kind == "board" and n == BASES["board"]:
                 client.get("/bench/floor")
                 FLOOR.extend(_times(lambda: client.get("/bench/floor"), repeat)[1]
@@ -304,7 +319,7 @@ def section(figures: list[Figure], load: tuple[float, float]) -> str:
              f"Load average (1 min) {load[0]:.2f} before, {load[1]:.2f} after, on "
              f"{os.cpu_count()} cores." + (
                  f" The request's floor in this run (a route of the bench's own answering one "
-                 f"byte, through the same middleware and test client): "
+                 f"byte, through the same middleware, called the same way): "
                  f"{statistics.median(FLOOR):.1f} ms CPU." if FLOOR else ""), "",
              "| page | rows | queries | p50 | p95 (± half spread) | raw queries p95 | "
              "p95 / raw | CPU (median) | raw CPU | CPU / raw | growth vs 1x: p95, CPU | "

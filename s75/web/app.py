@@ -151,7 +151,9 @@ class SessionCookie:
         scope.setdefault("state", {})  # the request's state, shared with the route's Request
 
         async def send_with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start":
+            session = scope["state"].get("web_session")  # Request.state's own dict
+            if message["type"] == "http.response.start" and session is not None \
+                    and session.changed:  # sessions.save's own test, without its objects
                 carrier = Response()  # set_cookie's header, exactly as on the route's answer
                 sessions.save(Request(scope), carrier)
                 cookies = [h for h in carrier.raw_headers if h[0] == b"set-cookie"]

@@ -195,6 +195,7 @@ def _statements(stage: bool, partner: bool, at_risk: bool) -> tuple[Select[Any],
     risks = _risk_columns()
     where = _where(stage, partner, at_risk)
     rows = PROPOSAL.outerjoin(SUMMARY, SUMMARY.c.proposal_id == p.id)
+    # board_row unpacks these columns in this order (the risks in RISKS' order)
     page = (select(p.id, p.title, p.state, p.start_date, p.variation, p.shadow_start,
                    p.shadow_end, *(v.label(k) for k, v in risks.items()))
             .select_from(rows).where(*where).order_by(p.id)
@@ -267,7 +268,7 @@ class CellMaker:
         self.memo: dict[tuple[date, tuple[str | None, ...]], Cell] = {}
 
     def cell(self, m: date, returns: Mapping[str, str]) -> Cell:
-        key = (m, tuple(returns.get(p) for p in self.partners))
+        key = (m, tuple(map(returns.get, self.partners)))
         found = self.memo.get(key)
         if found is not None:
             return found
@@ -280,13 +281,20 @@ class CellMaker:
 
     def row(self, row: Any, months: Sequence[date],
             returns: Mapping[date, Mapping[str, str]]) -> tuple[Cell, ...]:
-        if row.shadow_start is None:
-            return tuple(_not_in_shadow(m) for m in months)
-        first = month_start(row.shadow_start)
-        last = month_start(row.shadow_end or self.today)
+        return self.shadow(row.shadow_start, row.shadow_end, months, returns)
+
+    def shadow(self, start: date | None, end: date | None, months: Sequence[date],
+               returns: Mapping[date, Mapping[str, str]]) -> tuple[Cell, ...]:
+        """The cells of a proposal in shadow operation from ``start`` to ``end`` (None: not
+        yet ended; both None: never in shadow operation)."""
+        if start is None:
+            return tuple(map(_not_in_shadow, months))
+        first = month_start(start)
+        last = month_start(end or self.today)
         empty: Mapping[str, str] = {}
-        return tuple(self.cell(m, returns.get(m, empty)) if first <= m <= last
-                     else _not_in_shadow(m) for m in months)
+        cell, got = self.cell, returns.get
+        return tuple([cell(m, got(m, empty)) if first <= m <= last else _not_in_shadow(m)
+                      for m in months])
 
 
 @cache
@@ -315,13 +323,21 @@ def cells(cfg: LocalityConfig, row: Any, months: Sequence[date],
     return CellMaker(cfg, today, partner).row(row, months, returns)
 
 
+@cache
+def _risk_words(flags: tuple[bool, ...]) -> tuple[str, ...]:
+    """The risks in words of a row whose risk columns (in :data:`RISKS`' order) are ``flags``."""
+    return tuple(words for words, flag in zip(RISKS.values(), flags, strict=True) if flag)
+
+
 def board_row(cfg: LocalityConfig, row: Any, months: Sequence[date],
               returns: Mapping[date, Mapping[str, str]], labels: Mapping[str, str],
               maker: CellMaker) -> BoardRow:
-    risks = tuple(RISKS[k] for k in RISKS if getattr(row, k))
-    start = row.start_date or default_start(cfg, row.variation)
-    return BoardRow(row.id, row.title, row.state, labels.get(row.state, row.state), start,
-                    risks, maker.row(row, months, returns))
+    # the page's columns (proposal_rows), unpacked once: a Row's attribute is a lookup by name
+    pid, title, state, start_date, variation, shadow_start, shadow_end, *flags = row
+    start = start_date or default_start(cfg, variation)
+    return BoardRow(pid, title, state, labels.get(state, state), start,
+                    _risk_words(tuple(map(bool, flags))),
+                    maker.shadow(shadow_start, shadow_end, months, returns))
 
 
 def board(session: Session, cfg: LocalityConfig, today: date, f: Filters,

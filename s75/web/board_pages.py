@@ -55,11 +55,18 @@ def rows_html(request: Request, data: boards.Board) -> Markup:
     heading (its link, its risks), its stage and start, then its cells
     (templates/web/_board_cell.html each, on a line of its own). A cell's HTML depends on its
     value alone (month, rating, words), so each distinct value is rendered once and kept
-    (most cells of a board repeat: every partner go in a month)."""
+    (most cells of a board repeat: every partner go in a month). The cells of a board are
+    the day's cell maker's (board.cell_maker), the same object for the same value, so the
+    kept HTML is found by the cell's identity (no hash of its fields); each entry holds its
+    cell, so an id is not reused while its entry is kept, and a cell made afresh (an equal
+    value, another object) is found by its value."""
     env: Environment = request.app.state.templates
     kept: dict[boards.Cell, str] | None = getattr(request.app.state, "board_cells", None)
-    if kept is None or len(kept) > CELLS_KEPT:
+    seen: dict[int, tuple[boards.Cell, str]] | None = getattr(request.app.state,
+                                                              "board_cell_ids", None)
+    if kept is None or seen is None or len(kept) > CELLS_KEPT or len(seen) > CELLS_KEPT:
         kept = request.app.state.board_cells = {}
+        seen = request.app.state.board_cell_ids = {}
     template = None
     out = []
     for r in data.rows:
@@ -71,11 +78,14 @@ def rows_html(request: Request, data: boards.Board) -> Markup:
             f'{risks}</th>\n      <td class="govuk-table__cell">{escape(r.stage)}<br>'
             f'<span class="govuk-body-s">starts {short_day(r.start_date)}</span></td>\n')
         for c in r.cells:
-            html = kept.get(c)
-            if html is None:
-                template = template or env.get_template("_board_cell.html")
-                html = kept[c] = f"      {template.render(c=c)}\n"
-            out.append(html)
+            entry = seen.get(id(c))
+            if entry is None or entry[0] is not c:
+                html = kept.get(c)
+                if html is None:
+                    template = template or env.get_template("_board_cell.html")
+                    html = kept[c] = f"      {template.render(c=c)}\n"
+                entry = seen[id(c)] = (c, html)
+            out.append(entry[1])
         out.append("    </tr>\n")
     return Markup("".join(out))
 
