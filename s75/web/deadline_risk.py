@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, bindparam, select, union_all
 from sqlalchemy.orm import Session
 
 from decisions.terms import LocalityConfig
@@ -34,13 +34,19 @@ class DeadlineAtRisk:
 @cache
 def _statement() -> Select[Any]:
     """Built once (a request binds its times): open and due by ``:soon``, or missed between
-    ``:since`` and ``:now``, soonest first."""
+    ``:since`` and ``:now``, soonest first. Each of the two is its own ranged read of the
+    (state, due time) index, in that index's order and cut at the limit, so neither the deadlines
+    long past nor a crowd of open ones due this week is sorted (one OR of both sorted every
+    deadline it matched)."""
     d = DEADLINE.c
     at = d.due_at.type
     open_soon = (d.state == "pending") & (d.due_at <= bindparam("soon", type_=at))
     missed = ((d.state == "missed") & (d.due_at >= bindparam("since", type_=at))
               & (d.due_at <= bindparam("now", type_=at)))
-    return select(*COLUMNS).where(open_soon | missed).order_by(d.due_at, d.id).limit(LIMIT)
+    arms = [select(*COLUMNS).where(w).order_by(d.due_at, d.id).limit(LIMIT).subquery()
+            for w in (open_soon, missed)]
+    both = union_all(*(select(a) for a in arms)).subquery("at_risk")
+    return select(both).order_by(both.c.due_at, both.c.id).limit(LIMIT)
 
 
 def deadlines_at_risk(session: Session, cfg: LocalityConfig, now: datetime
