@@ -150,32 +150,37 @@ def populate(app: App, proposals: int, plan: bool = True) -> None:
                                               NOW.month, cal), NOW)
 
 
-def count_statements(engine: Engine) -> Callable[[], int]:
-    """A counter of the SQL statements sent (BEGIN and COMMIT not counted)."""
+@contextmanager
+def count_statements(engine: Engine) -> Iterator[Callable[[], int]]:
+    """A counter of the SQL statements sent (BEGIN and COMMIT not counted), while in the
+    ``with`` block (its listener removed after: one per run would pile up on the engine)."""
     seen = [0]
 
     def on_execute(*_args: object) -> None:
         seen[0] += 1
 
     event.listen(engine, "before_cursor_execute", on_execute)
-    return lambda: seen[0]
+    try:
+        yield lambda: seen[0]
+    finally:
+        event.remove(engine, "before_cursor_execute", on_execute)
 
 
 def engine_rate(app: App, n: int, proposals: int, offset: int) -> tuple[float, float, float]:
     """(triggers/s, CPU ms per trigger, statements per trigger) for ``n`` triggers."""
-    counter = count_statements(app.engine)
-    before = counter()
     pids = [1 + (offset + k) % proposals for k in range(n // 2)]
-    t, c = time.perf_counter(), time.process_time()
-    for pid in pids:
-        for trigger, facts in (("pause", {"reason": "a partner returned pause"}),
-                               ("resume", {})):
-            with app.unit_of_work() as uow:
-                perform(uow, FireProposal(pid, trigger, facts))
-    wall, cpu = time.perf_counter() - t, time.process_time() - c
+    with count_statements(app.engine) as counter:
+        t, c = time.perf_counter(), time.process_time()
+        for pid in pids:
+            for trigger, facts in (("pause", {"reason": "a partner returned pause"}),
+                                   ("resume", {})):
+                with app.unit_of_work() as uow:
+                    perform(uow, FireProposal(pid, trigger, facts))
+        wall, cpu = time.perf_counter() - t, time.process_time() - c
+        sent = counter()
     done = 2 * len(pids)
     begins = done if app.engine.dialect.name == "sqlite" else 0  # BEGIN IMMEDIATE is sent
-    return done / wall, 1000 * cpu / done, (counter() - before - begins) / done
+    return done / wall, 1000 * cpu / done, (sent - begins) / done
 
 
 def raw_rate(app: App, n: int, proposals: int, offset: int) -> float:

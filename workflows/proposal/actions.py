@@ -46,8 +46,23 @@ def proposal_scope(uow: UnitOfWork, row: ProposalRow, *body_ids: str) -> Scope:
     """The proposal in words; ``body_ids`` (default: every partner's sovereign body) are those
     whose secretary may act on it."""
     cfg = uow.config
-    bodies = body_ids or tuple(cfg.sovereign_body_of(p.id).id for p in cfg.pooling_partners)
+    bodies = body_ids or _partner_bodies(cfg)
     return body_scope(cfg, describe(row, lifecycle.WORKFLOW), *bodies)
+
+
+_BODIES: dict[int, tuple[LocalityConfig, tuple[str, ...]]] = {}
+"""id(config) -> (the config, its pooling partners' sovereign bodies): worked out once per
+config (every proposal action's scope names them)."""
+
+
+def _partner_bodies(cfg: LocalityConfig) -> tuple[str, ...]:
+    found = _BODIES.get(id(cfg))
+    if found is None or found[0] is not cfg:
+        if len(_BODIES) > 16:
+            _BODIES.clear()
+        found = _BODIES[id(cfg)] = (cfg, tuple(cfg.sovereign_body_of(p.id).id
+                                               for p in cfg.pooling_partners))
+    return found[1]
 
 
 def _known_partner(cfg: LocalityConfig, partner_id: str) -> None:
