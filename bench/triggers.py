@@ -294,7 +294,17 @@ def verdict(results: list[TriggerResult], goal: dict[str, float]) -> str:
     return "Targets: " + "; ".join(parts) + "."
 
 
-PROFILE = """What changed (#17), latest first: on PostgreSQL the pool no longer pings every
+PROFILE = """What changed (#17), latest first: a trigger runs on a Core connection without an
+ORM session. The app's unit of work checks out and begins a connection at its first statement
+and makes its session only when a handler asks for `uow.session` (bound to that connection,
+committing or rolling back its transaction whole); the proposal read, the resume guard's
+returns, the versioned UPDATE, the audit append and the planner's check of the month's gateway
+deadline all run on the connection, the row read kept by the unit of work (and placed in the
+session if one is made later). The month's gateway due time and reminders are worked out once
+per month and the partners' sovereign bodies once per config; the bench's statement counter no
+longer leaves one listener per run on the engine. On the shared machine (load 1.3-2.0, SQLite
+1x, interleaved with raw) the function calls per 400 triggers fell from 470,000 to 322,000 and
+the ratio from 0.14-0.17 to 0.16-0.22. Before that: on PostgreSQL the pool no longer pings every
 connection it hands out (`pool_pre_ping`, one round trip per transaction more than raw): only
 one idle for more than 10 seconds is pinged, and an action whose first statement finds its
 connection dead is run once more on a new one (tests/reliability/test_pg_connection_lost.py).
@@ -322,14 +332,11 @@ planned before the run, as in use: without it nearly every pause at 10x and 100x
 proposal's first trigger of the month, on which the planner writes that deadline (a SELECT and
 an INSERT more).
 
-What the profile (cProfile, 400 triggers, SQLite 1x, 0.6 s profiled) now shows in the way: the
-proposal read about 30%, half of it the ORM session taking its connection and the transaction's
-BEGIN IMMEDIATE; opening and committing the ORM session about 18%; the planner about 17% (its
-prepared read 7%, working out the month's deadline 5%); the audit append about 14% (canonical
-JSON and the hash most of it); the action pipeline (permission scope, guards, event objects)
-the rest. The statements themselves, through the DBAPI, are now about 10%. The raw baseline's
-DBAPI calls take about 0.08 ms a trigger on the idle machine: 0.25 of it leaves 0.33 ms for the
-whole trigger, less than the ORM session's open, connection and commit and the planner take
-together. The next steps remain a trigger on a Core connection without an ORM session (the
-planner's handlers take the session today, so they would need a Core path too) and, on
-PostgreSQL, the versioned UPDATE sent in the audit CTE's round trip."""
+What the profile (cProfile, 400 triggers, SQLite 1x) now shows in the way: the audit append
+about 18% (canonical JSON twice, the JSON column's own encoding and the hash most of it); the
+statements themselves through the DBAPI with their events about 20%, the COMMIT about 8%; the
+planner about 12% (its prepared read of the month's deadline most of it); the connection's
+checkout, BEGIN IMMEDIATE and commit through Core about 15%; the action pipeline (text
+cleaning, permission scope, guards, event objects) the rest. The next steps: the audit payload
+encoded once (its canonical text stored as the JSON column's value), and on PostgreSQL the
+versioned UPDATE sent in the audit CTE's round trip."""

@@ -29,7 +29,7 @@ from workflows.events import UnitOfWork
 from workflows.proposal import gateways, lifecycle, signing, start_date
 from workflows.proposal.guards import reads_returns
 from workflows.proposal.loading import forget_returns
-from workflows.proposal.queries import get_proposal
+from workflows.proposal.queries import get_proposal, proposal_of
 from workflows.proposal.tables import (
     ApprovalRow,
     ConditionRow,
@@ -116,8 +116,7 @@ class FireProposal(Action[ProposalRow]):
 
     def load(self, uow: UnitOfWork) -> ProposalRow:
         # the guard inputs read with the row where the trigger's guard needs them
-        return get_proposal(uow.session, self.proposal_id,
-                            with_returns=reads_returns(self.trigger))
+        return proposal_of(uow, self.proposal_id, with_returns=reads_returns(self.trigger))
 
     def required(self, uow: UnitOfWork, loaded: ProposalRow) -> Permission:
         return transition_permission(lifecycle.WORKFLOW, self.trigger, loaded.state,
@@ -133,7 +132,7 @@ class FireProposal(Action[ProposalRow]):
             return lifecycle.fire_proposal(uow, self.proposal_id, self.trigger, self.facts,
                                            expected_version=self.expected_version)
         finally:
-            forget_returns(uow.session)
+            forget_returns(uow.session if uow.has_session else uow)
 
 
 @dataclass(frozen=True)
