@@ -302,29 +302,31 @@ returns, the versioned UPDATE, the audit append and the planner's check of the m
 deadline all run on the connection, the row read kept by the unit of work (and placed in the
 session if one is made later). The month's gateway due time and reminders are worked out once
 per month and the partners' sovereign bodies once per config; the bench's statement counter no
-longer leaves one listener per run on the engine. On the shared machine (load 1.3-2.0, SQLite
-1x, interleaved with raw) the function calls per 400 triggers fell from 470,000 to 322,000 and
-the ratio from 0.14-0.17 to 0.16-0.22. Before that: on PostgreSQL the pool no longer pings every
-connection it hands out (`pool_pre_ping`, one round trip per transaction more than raw): only
-one idle for more than 10 seconds is pinged, and an action whose first statement finds its
-connection dead is run once more on a new one (tests/reliability/test_pg_connection_lost.py).
-Before that: the prepared statements (the proposal read, the
-versioned UPDATE, the audit INSERT and the head's compare and swap, the planner's read of the
-month's gateway deadline) are sent on a cursor of the connection's own DBAPI connection, in its
-transaction, with the connection's statement events fired around each (so counts still see
-them) and a driver error raised as the SQLAlchemy exception wrapping it; `exec_driver_sql` and
-its cursor result cost about 0.08 ms a statement. The session's connection is looked up once
-per transaction instead of on each statement. Before that: the proposal read by one prepared
-Core SELECT and placed in the session's identity map as loaded, the resume guard's gateway
-returns in the same SELECT, the hot statements compiled once per dialect, the audit append
-without an ORM row, the machine's answers remembered. The permission check, the guards, the
-version check and the chain are unchanged (tests pin a stale version refused, a guard refusing
-with returns recorded in the same transaction, a broken chain detected, and a driver error on
-the fast path raised as SQLAlchemy raises it). Before this step, on the idle machine
-(2026-12-02, load 0.1, SQLite 1x, interleaved with raw): 0.62-0.69 ms CPU per trigger, ratio
-0.11-0.14 on SQLite; 0.34 / 0.33 / 0.58 on PostgreSQL in the last full run. At first: 6.0
-statements and 1.35 ms CPU per trigger on SQLite, ratios 0.05 / 0.04 / 0.06 on SQLite and
-0.26 / 0.27 / 0.30 on PostgreSQL.
+longer leaves one listener per run on the engine. Measured against the previous commit in the
+same run on the shared machine (load 6.4-7.1, 1x): SQLite 0.88-1.12 ms CPU per trigger before,
+0.55-0.68 after, ratio 0.12 before and 0.14-0.18 after (the function calls per 400 triggers
+from 470,000 to 322,000); PostgreSQL 1.93 ms CPU before, 1.86 after, ratio 0.66 and 0.65 (its
+round trips, unchanged at 4, are most of its time). Before that: on PostgreSQL the pool no
+longer pings every connection it hands out (`pool_pre_ping`, one round trip per transaction
+more than raw): only one idle for more than 10 seconds is pinged, and an action whose first
+statement finds its connection dead is run once more on a new one
+(tests/reliability/test_pg_connection_lost.py). Before that: the prepared statements (the
+proposal read, the versioned UPDATE, the audit INSERT and the head's compare and swap, the
+planner's read of the month's gateway deadline) are sent on a cursor of the connection's own
+DBAPI connection, in its transaction, with the connection's statement events fired around each
+(so counts still see them) and a driver error raised as the SQLAlchemy exception wrapping it;
+`exec_driver_sql` and its cursor result cost about 0.08 ms a statement. The session's
+connection is looked up once per transaction instead of on each statement. Before that: the
+proposal read by one prepared Core SELECT and placed in the session's identity map as loaded,
+the resume guard's gateway returns in the same SELECT, the hot statements compiled once per
+dialect, the audit append without an ORM row, the machine's answers remembered. The permission
+check, the guards, the version check and the chain are unchanged (tests pin a stale version
+refused, a guard refusing with returns recorded in the same transaction, a broken chain
+detected, and a driver error on the fast path raised as SQLAlchemy raises it). Before this
+step, on the idle machine (2026-12-02, load 0.1, SQLite 1x, interleaved with raw): 0.62-0.69 ms
+CPU per trigger, ratio 0.11-0.14 on SQLite; 0.34 / 0.33 / 0.58 on PostgreSQL in the last full
+run. At first: 6.0 statements and 1.35 ms CPU per trigger on SQLite, ratios 0.05 / 0.04 / 0.06
+on SQLite and 0.26 / 0.27 / 0.30 on PostgreSQL.
 
 Statements: 5 per trigger on SQLite and 4 on PostgreSQL (asserted in
 tests/workflows/test_trigger_fast_path.py). Each proposal's gateway deadline for the month is
