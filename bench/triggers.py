@@ -150,32 +150,37 @@ def populate(app: App, proposals: int, plan: bool = True) -> None:
                                               NOW.month, cal), NOW)
 
 
-def count_statements(engine: Engine) -> Callable[[], int]:
-    """A counter of the SQL statements sent (BEGIN and COMMIT not counted)."""
+@contextmanager
+def count_statements(engine: Engine) -> Iterator[Callable[[], int]]:
+    """A counter of the SQL statements sent (BEGIN and COMMIT not counted), while in the
+    ``with`` block (its listener removed after: one per run would pile up on the engine)."""
     seen = [0]
 
     def on_execute(*_args: object) -> None:
         seen[0] += 1
 
     event.listen(engine, "before_cursor_execute", on_execute)
-    return lambda: seen[0]
+    try:
+        yield lambda: seen[0]
+    finally:
+        event.remove(engine, "before_cursor_execute", on_execute)
 
 
 def engine_rate(app: App, n: int, proposals: int, offset: int) -> tuple[float, float, float]:
     """(triggers/s, CPU ms per trigger, statements per trigger) for ``n`` triggers."""
-    counter = count_statements(app.engine)
-    before = counter()
     pids = [1 + (offset + k) % proposals for k in range(n // 2)]
-    t, c = time.perf_counter(), time.process_time()
-    for pid in pids:
-        for trigger, facts in (("pause", {"reason": "a partner returned pause"}),
-                               ("resume", {})):
-            with app.unit_of_work() as uow:
-                perform(uow, FireProposal(pid, trigger, facts))
-    wall, cpu = time.perf_counter() - t, time.process_time() - c
+    with count_statements(app.engine) as counter:
+        t, c = time.perf_counter(), time.process_time()
+        for pid in pids:
+            for trigger, facts in (("pause", {"reason": "a partner returned pause"}),
+                                   ("resume", {})):
+                with app.unit_of_work() as uow:
+                    perform(uow, FireProposal(pid, trigger, facts))
+        wall, cpu = time.perf_counter() - t, time.process_time() - c
+        sent = counter()
     done = 2 * len(pids)
     begins = done if app.engine.dialect.name == "sqlite" else 0  # BEGIN IMMEDIATE is sent
-    return done / wall, 1000 * cpu / done, (counter() - before - begins) / done
+    return done / wall, 1000 * cpu / done, (sent - begins) / done
 
 
 def raw_rate(app: App, n: int, proposals: int, offset: int) -> float:
@@ -289,27 +294,39 @@ def verdict(results: list[TriggerResult], goal: dict[str, float]) -> str:
     return "Targets: " + "; ".join(parts) + "."
 
 
-PROFILE = """What changed (#17), latest first: on PostgreSQL the pool no longer pings every
-connection it hands out (`pool_pre_ping`, one round trip per transaction more than raw): only
-one idle for more than 10 seconds is pinged, and an action whose first statement finds its
-connection dead is run once more on a new one (tests/reliability/test_pg_connection_lost.py).
-Before that: the prepared statements (the proposal read, the
-versioned UPDATE, the audit INSERT and the head's compare and swap, the planner's read of the
-month's gateway deadline) are sent on a cursor of the connection's own DBAPI connection, in its
-transaction, with the connection's statement events fired around each (so counts still see
-them) and a driver error raised as the SQLAlchemy exception wrapping it; `exec_driver_sql` and
-its cursor result cost about 0.08 ms a statement. The session's connection is looked up once
-per transaction instead of on each statement. Before that: the proposal read by one prepared
-Core SELECT and placed in the session's identity map as loaded, the resume guard's gateway
-returns in the same SELECT, the hot statements compiled once per dialect, the audit append
-without an ORM row, the machine's answers remembered. The permission check, the guards, the
-version check and the chain are unchanged (tests pin a stale version refused, a guard refusing
-with returns recorded in the same transaction, a broken chain detected, and a driver error on
-the fast path raised as SQLAlchemy raises it). Before this step, on the idle machine
-(2026-12-02, load 0.1, SQLite 1x, interleaved with raw): 0.62-0.69 ms CPU per trigger, ratio
-0.11-0.14 on SQLite; 0.34 / 0.33 / 0.58 on PostgreSQL in the last full run. At first: 6.0
-statements and 1.35 ms CPU per trigger on SQLite, ratios 0.05 / 0.04 / 0.06 on SQLite and
-0.26 / 0.27 / 0.30 on PostgreSQL.
+PROFILE = """What changed (#17), latest first: a trigger runs on a Core connection without an
+ORM session. The app's unit of work checks out and begins a connection at its first statement
+and makes its session only when a handler asks for `uow.session` (bound to that connection,
+committing or rolling back its transaction whole); the proposal read, the resume guard's
+returns, the versioned UPDATE, the audit append and the planner's check of the month's gateway
+deadline all run on the connection, the row read kept by the unit of work (and placed in the
+session if one is made later). The month's gateway due time and reminders are worked out once
+per month and the partners' sovereign bodies once per config; the bench's statement counter no
+longer leaves one listener per run on the engine. Measured against the previous commit in the
+same run on the shared machine (load 6.4-7.1, 1x): SQLite 0.88-1.12 ms CPU per trigger before,
+0.55-0.68 after, ratio 0.12 before and 0.14-0.18 after (the function calls per 400 triggers
+from 470,000 to 322,000); PostgreSQL 1.93 ms CPU before, 1.86 after, ratio 0.66 and 0.65 (its
+round trips, unchanged at 4, are most of its time). Before that: on PostgreSQL the pool no
+longer pings every connection it hands out (`pool_pre_ping`, one round trip per transaction
+more than raw): only one idle for more than 10 seconds is pinged, and an action whose first
+statement finds its connection dead is run once more on a new one
+(tests/reliability/test_pg_connection_lost.py). Before that: the prepared statements (the
+proposal read, the versioned UPDATE, the audit INSERT and the head's compare and swap, the
+planner's read of the month's gateway deadline) are sent on a cursor of the connection's own
+DBAPI connection, in its transaction, with the connection's statement events fired around each
+(so counts still see them) and a driver error raised as the SQLAlchemy exception wrapping it;
+`exec_driver_sql` and its cursor result cost about 0.08 ms a statement. The session's
+connection is looked up once per transaction instead of on each statement. Before that: the
+proposal read by one prepared Core SELECT and placed in the session's identity map as loaded,
+the resume guard's gateway returns in the same SELECT, the hot statements compiled once per
+dialect, the audit append without an ORM row, the machine's answers remembered. The permission
+check, the guards, the version check and the chain are unchanged (tests pin a stale version
+refused, a guard refusing with returns recorded in the same transaction, a broken chain
+detected, and a driver error on the fast path raised as SQLAlchemy raises it). Before this
+step, on the idle machine (2026-12-02, load 0.1, SQLite 1x, interleaved with raw): 0.62-0.69 ms
+CPU per trigger, ratio 0.11-0.14 on SQLite; 0.34 / 0.33 / 0.58 on PostgreSQL in the last full
+run. At first: 6.0 statements and 1.35 ms CPU per trigger on SQLite, ratios 0.05 / 0.04 / 0.06
+on SQLite and 0.26 / 0.27 / 0.30 on PostgreSQL.
 
 Statements: 5 per trigger on SQLite and 4 on PostgreSQL (asserted in
 tests/workflows/test_trigger_fast_path.py). Each proposal's gateway deadline for the month is
@@ -317,14 +334,11 @@ planned before the run, as in use: without it nearly every pause at 10x and 100x
 proposal's first trigger of the month, on which the planner writes that deadline (a SELECT and
 an INSERT more).
 
-What the profile (cProfile, 400 triggers, SQLite 1x, 0.6 s profiled) now shows in the way: the
-proposal read about 30%, half of it the ORM session taking its connection and the transaction's
-BEGIN IMMEDIATE; opening and committing the ORM session about 18%; the planner about 17% (its
-prepared read 7%, working out the month's deadline 5%); the audit append about 14% (canonical
-JSON and the hash most of it); the action pipeline (permission scope, guards, event objects)
-the rest. The statements themselves, through the DBAPI, are now about 10%. The raw baseline's
-DBAPI calls take about 0.08 ms a trigger on the idle machine: 0.25 of it leaves 0.33 ms for the
-whole trigger, less than the ORM session's open, connection and commit and the planner take
-together. The next steps remain a trigger on a Core connection without an ORM session (the
-planner's handlers take the session today, so they would need a Core path too) and, on
-PostgreSQL, the versioned UPDATE sent in the audit CTE's round trip."""
+What the profile (cProfile, 400 triggers, SQLite 1x) now shows in the way: the audit append
+about 18% (canonical JSON twice, the JSON column's own encoding and the hash most of it); the
+statements themselves through the DBAPI with their events about 20%, the COMMIT about 8%; the
+planner about 12% (its prepared read of the month's deadline most of it); the connection's
+checkout, BEGIN IMMEDIATE and commit through Core about 15%; the action pipeline (text
+cleaning, permission scope, guards, event objects) the rest. The next steps: the audit payload
+encoded once (its canonical text stored as the JSON column's value), and on PostgreSQL the
+versioned UPDATE sent in the audit CTE's round trip."""

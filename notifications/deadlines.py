@@ -114,9 +114,13 @@ def _fmt(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+NO_BODY_LEADS = (5, 2)
+"""Reminders of a deadline of no body: 5 and 2 working days before it is due."""
+
+
 def _make(cfg: LocalityConfig, body: Body | None, cal: WorkingCalendar, **kw: Any
           ) -> PlannedDeadline:
-    leads = body.deadlines.reminder_working_days if body else (5, 2)
+    leads = body.deadlines.reminder_working_days if body else NO_BODY_LEADS
     return PlannedDeadline(reminder_at=reminder_times(cfg, kw["due_at"], leads, cal), **kw)
 
 
@@ -243,14 +247,34 @@ def gateway_deadline(cfg: LocalityConfig, proposal_id: int, title: str, year: in
                      cal: WorkingCalendar | None = None) -> PlannedDeadline:
     """Monthly gateway (file 002): every partner confirms by the last working day of the month."""
     cal = cal or working_calendar(cfg)
-    day = last_working_day_of_month(cal, year, month)
-    return _make(cfg, None, cal, key=f"gateway:proposal:{proposal_id}:{year:04d}-{month:02d}",
-                 kind="gateway", subject_type="proposal", subject_id=str(proposal_id),
-                 proposal_id=proposal_id, owner_email=secretary_email(cfg),
-                 title=f"Monthly gateway {date(year, month, 1):%B %Y} for '{title}'",
-                 rule="monthly gateway while in shadow operation (file 002); a month with no "
-                      "gateway is recorded as missed",
-                 due_at=at_local(cfg, day), details={"month": f"{year:04d}-{month:02d}"})
+    due_at, reminders, owner, name = _gateway_month(cfg, cal, year, month)
+    return PlannedDeadline(key=f"gateway:proposal:{proposal_id}:{name}", kind="gateway",
+                           subject_type="proposal", subject_id=str(proposal_id),
+                           proposal_id=proposal_id, owner_email=owner,
+                           title=f"Monthly gateway {date(year, month, 1):%B %Y} for '{title}'",
+                           rule="monthly gateway while in shadow operation (file 002); a month "
+                                "with no gateway is recorded as missed",
+                           due_at=due_at, reminder_at=reminders, details={"month": name})
+
+
+_MONTHS: dict[tuple[int, int, int, int], tuple[Any, ...]] = {}
+"""(id(config), id(calendar), year, month) -> (config, calendar, what :func:`_gateway_month`
+worked out): every proposal's gateway deadline of a month shares it."""
+
+
+def _gateway_month(cfg: LocalityConfig, cal: WorkingCalendar, year: int, month: int
+                   ) -> tuple[datetime, tuple[datetime, ...], str, str]:
+    """The month's gateway due time (the last working day), its reminders (as :func:`_make`
+    works them out for a deadline of no body), its owner's email and its ``YYYY-MM``."""
+    key = (id(cfg), id(cal), year, month)
+    found = _MONTHS.get(key)
+    if found is None or found[0] is not cfg or found[1] is not cal:
+        if len(_MONTHS) > 256:
+            _MONTHS.clear()
+        due_at = at_local(cfg, last_working_day_of_month(cal, year, month))
+        found = _MONTHS[key] = (cfg, cal, due_at, reminder_times(cfg, due_at, NO_BODY_LEADS, cal),
+                                secretary_email(cfg), f"{year:04d}-{month:02d}")
+    return found[2], found[3], found[4], found[5]
 
 
 def signing_deadline(cfg: LocalityConfig, proposal_id: int, title: str, live_from: date,

@@ -56,12 +56,11 @@ def live_from(uow: UnitOfWork, p: ProposalRow) -> date:
 
 def plan_gateway(uow: UnitOfWork, p: ProposalRow, month: date) -> None:
     assert p.id is not None
-    store.plan(uow.session, dl.gateway_deadline(uow.config, p.id, p.title, month.year,
-                                                  month.month), uow.now)
+    store.plan_in(uow, dl.gateway_deadline(uow.config, p.id, p.title, month.year, month.month))
 
 
 def on_proposal(uow: UnitOfWork, ev: ProposalCreated | ProposalMoved | StartMoved) -> None:
-    p = uow.session.get(ProposalRow, ev.proposal_id)
+    p = uow.get(ProposalRow, ev.proposal_id)  # the row the trigger read, if it did
     if p is None or p.id is None:
         return
     cfg, state = uow.config, p.state

@@ -8,12 +8,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import Connection, bindparam
 from sqlmodel import Session, col, select
 
 from notifications.deadlines import PlannedDeadline
 from notifications.due_rows import Deadline
 from notifications.tables import DeadlineRow
+from workflows.events import UnitOfWork
 from workflows.prepared import Prepared, connection
 
 OPEN = "pending"
@@ -75,19 +76,33 @@ def plan(session: Session, p: PlannedDeadline, now: datetime) -> None:
     prepared SELECT, no ORM row); otherwise it is written as :func:`upsert` writes it."""
     if session.new or session.dirty or session.deleted:
         session.flush()  # what the session's own execute would flush first
-    found = next(iter(_planned().rows(connection(session), {"key": p.key})), None)
-    if found is not None:
-        have = dict(zip(_COMPARED, found, strict=True))
-        if have["state"] != OPEN:
-            return
-        want = {"title": p.title, "rule": p.rule, "owner_id": p.owner_id,
-                "owner_email": p.owner_email, "body_id": p.body_id, "meeting_id": p.meeting_id,
-                "proposal_id": p.proposal_id, "due_at": p.due_at,
-                "reminder_at": [t.isoformat() for t in p.reminder_at],
-                "details": {**have["details"], **p.details}}
-        if all(have[k] == v for k, v in want.items()):
-            return
-    upsert(session, p, now)
+    if not _unchanged(connection(session), p):
+        upsert(session, p, now)
+
+
+def plan_in(uow: UnitOfWork, p: PlannedDeadline) -> None:
+    """:func:`plan` in a unit of work: while it has no ORM session, the deadline is read on its
+    connection, and the session made only if the deadline is to be written."""
+    if uow.has_session:
+        plan(uow.session, p, uow.now)
+    elif not _unchanged(uow.connection, p):
+        upsert(uow.session, p, uow.now)
+
+
+def _unchanged(conn: Connection, p: PlannedDeadline) -> bool:
+    """Whether the deadline exists and the plan changes nothing in it (or it is closed)."""
+    found = next(iter(_planned().rows(conn, {"key": p.key})), None)
+    if found is None:
+        return False
+    have = dict(zip(_COMPARED, found, strict=True))
+    if have["state"] != OPEN:
+        return True
+    want = {"title": p.title, "rule": p.rule, "owner_id": p.owner_id,
+            "owner_email": p.owner_email, "body_id": p.body_id, "meeting_id": p.meeting_id,
+            "proposal_id": p.proposal_id, "due_at": p.due_at,
+            "reminder_at": [t.isoformat() for t in p.reminder_at],
+            "details": {**have["details"], **p.details}}
+    return all(have[k] == v for k, v in want.items())
 
 
 def close(row: Deadline, state: str, outcome: str, now: datetime) -> None:

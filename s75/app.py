@@ -27,6 +27,7 @@ from s75.db import (
     read_only_engine,
     session_scope,
     statements_sent,
+    transaction_scope,
 )
 from workflows.actions import Action, perform
 from workflows.events import EventBus, UnitOfWork
@@ -104,11 +105,14 @@ class App:
 
     @contextmanager
     def unit_of_work(self, principal: Principal | None = None) -> Iterator[UnitOfWork]:
-        """A transaction with the time, the acting principal, config and the event bus."""
+        """A transaction with the time, the acting principal, config and the event bus, on one
+        connection begun at its first statement; its ORM session made only if asked for
+        (s75/db.py: :class:`~s75.db.Transaction`)."""
         who = principal or self.principal
-        with self.session() as session:
-            yield UnitOfWork(session, self.config, self.clock.now(), who, self.bus,
-                             entered_at=datetime.now(UTC) if self.back_entry else None)
+        with transaction_scope(self.engine) as tx:
+            yield UnitOfWork(None, self.config, self.clock.now(), who, self.bus,
+                             entered_at=datetime.now(UTC) if self.back_entry else None,
+                             source=tx)
 
     @contextmanager
     def reading(self) -> Iterator[UnitOfWork]:

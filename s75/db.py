@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -200,6 +200,80 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             session.rollback()
             raise
         _commit(session)
+
+
+class Transaction:
+    """A unit of work's transaction on one connection: checked out and begun at its first use;
+    its ORM session made only when asked for, bound to that connection (it joins the
+    connection's transaction and controls it: its commit and rollback are the
+    transaction's)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.conn: Connection | None = None
+        self.orm: Session | None = None
+
+    def connection(self) -> Connection:
+        conn = self.conn
+        if conn is None:
+            conn = self.conn = self.engine.connect()
+        if not conn.in_transaction():
+            conn.begin()
+        return conn
+
+    def session(self) -> Session:
+        if self.orm is None:
+            self.orm = Session(bind=self.connection(), expire_on_commit=False,
+                               join_transaction_mode="control_fully")
+        return self.orm
+
+    def rollback(self) -> None:
+        if self.orm is not None:
+            self.orm.rollback()
+        if self.conn is not None and self.conn.in_transaction():
+            self.conn.rollback()
+
+    def commit(self) -> None:
+        if self.orm is not None:
+            self.orm.commit()
+        if self.conn is not None and self.conn.in_transaction():
+            self.conn.commit()
+
+    def close(self) -> None:
+        if self.orm is not None:
+            self.orm.close()
+        if self.conn is not None:
+            self.conn.close()
+
+
+@contextmanager
+def transaction_scope(engine: Engine) -> Iterator[Transaction]:
+    """:func:`session_scope` for a unit of work opened on a connection (its session made only
+    if asked for): commits whole on success, rolls back whole on any error; a connection lost
+    on the way is :class:`ConnectionLost`."""
+    tx = Transaction(engine)
+    try:
+        try:
+            yield tx
+            if tx.orm is not None:
+                tx.orm.flush()
+        except DBAPIError as exc:
+            tx.rollback()
+            if exc.connection_invalidated:
+                raise _lost(exc) from exc
+            raise
+        except BaseException:
+            tx.rollback()
+            raise
+        try:
+            tx.commit()
+        except DBAPIError as exc:
+            tx.rollback()
+            if exc.connection_invalidated:
+                raise _lost(exc, at_commit=True) from exc
+            raise
+    finally:
+        tx.close()
 
 
 def _commit(session: Session) -> None:

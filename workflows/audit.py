@@ -124,7 +124,16 @@ def append_event(session: Session, *, at: datetime, actor: str, subject_type: st
 
     The hash is taken over the fields exactly as they are read back (the payload through
     canonical JSON, the time as stored: UTC), so :func:`verify_chain` recomputes it."""
-    conn = connection(session)
+    return append_event_on(connection(session), at=at, actor=actor, subject_type=subject_type,
+                           subject_id=subject_id, action=action, from_state=from_state,
+                           to_state=to_state, payload=payload)
+
+
+def append_event_on(conn: Connection, *, at: datetime, actor: str, subject_type: str,
+                    subject_id: str, action: str, from_state: str | None = None,
+                    to_state: str | None = None, payload: dict[str, Any] | None = None
+                    ) -> Appended:
+    """:func:`append_event` on ``conn`` (in its transaction)."""
     stored = json.loads(canonical(payload or {}))
     at = _as_stored(at)
     fields = {"at": at.isoformat(), "actor": actor, "subject_type": subject_type,

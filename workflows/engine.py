@@ -24,7 +24,7 @@ from workflows.definition import TransitionDef, WorkflowDefinition, load_definit
 from workflows.events import TRANSITION_EVENTS, SubjectMoved, UnitOfWork
 from workflows.guards import EFFECTS, GUARDS
 from workflows.machine import next_state, transition, triggers_from
-from workflows.prepared import Prepared, connection
+from workflows.prepared import Prepared
 
 _UPDATES: dict[type, Prepared] = {}
 
@@ -158,7 +158,7 @@ def fire(uow: UnitOfWork, subject: Any, definition: str | WorkflowDefinition, tr
         raise RuleRefused(rule, f"{who} is {state!r}, where {trigger!r} cannot be fired")
 
     version = int(subject.version)
-    result = _versioned_update(type(subject)).execute(connection(uow.session), {
+    result = _versioned_update(type(subject)).execute(uow.connection, {
         "row_id": subject.id, "old_version": version, "new_state": dest,
         "new_version": version + 1})
     if result.rowcount != 1:

@@ -17,8 +17,9 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar, cast
 
+from sqlalchemy import Connection
 from sqlmodel import Session
 
 from decisions.principals import Principal
@@ -132,6 +133,16 @@ class SubjectMoved(Transitioned):
 
 
 E = TypeVar("E", bound=DomainEvent)
+T_Row = TypeVar("T_Row")
+
+
+class ConnectionSource(Protocol):
+    """Where a unit of work opened on a connection gets it (checked out and begun at its first
+    use) and its ORM session (made on that connection, once)."""
+
+    def connection(self) -> Connection: ...
+
+    def session(self) -> Session: ...
 Handler = Callable[["UnitOfWork", Any], None]
 
 
@@ -154,16 +165,75 @@ class EventBus:
                 handler(uow, event)
 
 
-@dataclass
 class UnitOfWork:
-    session: Session
-    config: LocalityConfig
-    now: datetime
-    principal: Principal
-    bus: EventBus = field(default_factory=EventBus)
-    entered_at: datetime | None = None
-    """The real time, when the action is entered as of an earlier or later ``now`` (back-entry
-    with ``--now``): recorded in each audit event's payload as ``back_entry``."""
+    """One transaction: its ORM ``session`` (given, or made at its first use by the connection
+    ``source`` the unit of work was opened with, bound to that connection), the time, the
+    acting principal, the configuration and the event bus.
+
+    Opened on a connection source (``App.unit_of_work``), the hot path (a trigger) runs on
+    :attr:`connection` alone: the rows it reads on it are kept in :attr:`rows` and are placed
+    in the session if one is made later in the transaction, so either way each row is loaded
+    once and every write is in the same transaction."""
+
+    def __init__(self, session: Session | None, config: LocalityConfig, now: datetime,
+                 principal: Principal, bus: EventBus | None = None,
+                 entered_at: datetime | None = None, *,
+                 source: ConnectionSource | None = None) -> None:
+        if session is None and source is None:
+            raise TypeError("a unit of work needs a session or a connection source")
+        self._session = session
+        self._source = source
+        self.config = config
+        self.now = now
+        self.principal = principal
+        self.bus = bus if bus is not None else EventBus()
+        self.entered_at = entered_at
+        """The real time, when the action is entered as of an earlier or later ``now``
+        (back-entry with ``--now``): recorded in each audit event's payload as
+        ``back_entry``."""
+        self.rows: dict[tuple[type, Any], Any] = {}
+        """Rows read on :attr:`connection` before the session was made (by class and id)."""
+        self.info: dict[str, Any] = {}
+        """What the hot path keeps for the transaction before the session is made (moved into
+        ``session.info`` when it is)."""
+
+    @property
+    def has_session(self) -> bool:
+        """Whether the ORM session exists (was given, or made since)."""
+        return self._session is not None
+
+    @property
+    def session(self) -> Session:
+        """The ORM session of the transaction (made now if it was not yet, on the unit of
+        work's connection, holding the rows read so far)."""
+        s = self._session
+        if s is None:
+            assert self._source is not None
+            s = self._session = self._source.session()
+            for row in self.rows.values():
+                s.add(row)  # detached with its loaded values: persistent, nothing to flush
+            s.info.update(self.info)
+            self.rows.clear()
+            self.info.clear()
+        return s
+
+    @property
+    def connection(self) -> Connection:
+        """The transaction's connection, in its transaction (the session's, once it exists)."""
+        if self._session is not None:
+            from workflows.prepared import connection
+
+            return connection(self._session)
+        assert self._source is not None
+        return self._source.connection()
+
+    def get(self, cls: type[T_Row], ident: Any) -> T_Row | None:
+        """``session.get``: a row read on the connection, or by the session (made now)."""
+        if self._session is None:
+            found = self.rows.get((cls, ident))
+            if found is not None:
+                return cast(T_Row, found)
+        return self.session.get(cls, ident)
 
     @property
     def actor(self) -> str:
@@ -172,16 +242,16 @@ class UnitOfWork:
 
     def emit(self, event: E) -> E:
         """Record ``event`` in the audit chain and hand it to the subscribers."""
-        from workflows.audit import append_event
+        from workflows.audit import append_event_on
 
         before, after = event.states()
         payload = event.payload()
         if self.entered_at is not None:
             payload["back_entry"] = {"entered_at": self.entered_at.isoformat(),
                                      "as_of": self.now.isoformat()}
-        append_event(self.session, at=self.now, actor=self.principal.id,
-                     subject_type=event.audit_subject_type(), subject_id=event.subject_id,
-                     action=event.action, from_state=before, to_state=after,
-                     payload=payload)
+        append_event_on(self.connection, at=self.now, actor=self.principal.id,
+                        subject_type=event.audit_subject_type(), subject_id=event.subject_id,
+                        action=event.action, from_state=before, to_state=after,
+                        payload=payload)
         self.bus.publish(self, event)
         return event

@@ -29,7 +29,7 @@ from workflows.events import UnitOfWork
 from workflows.proposal import gateways, lifecycle, signing, start_date
 from workflows.proposal.guards import reads_returns
 from workflows.proposal.loading import forget_returns
-from workflows.proposal.queries import get_proposal
+from workflows.proposal.queries import get_proposal, proposal_of
 from workflows.proposal.tables import (
     ApprovalRow,
     ConditionRow,
@@ -46,8 +46,23 @@ def proposal_scope(uow: UnitOfWork, row: ProposalRow, *body_ids: str) -> Scope:
     """The proposal in words; ``body_ids`` (default: every partner's sovereign body) are those
     whose secretary may act on it."""
     cfg = uow.config
-    bodies = body_ids or tuple(cfg.sovereign_body_of(p.id).id for p in cfg.pooling_partners)
+    bodies = body_ids or _partner_bodies(cfg)
     return body_scope(cfg, describe(row, lifecycle.WORKFLOW), *bodies)
+
+
+_BODIES: dict[int, tuple[LocalityConfig, tuple[str, ...]]] = {}
+"""id(config) -> (the config, its pooling partners' sovereign bodies): worked out once per
+config (every proposal action's scope names them)."""
+
+
+def _partner_bodies(cfg: LocalityConfig) -> tuple[str, ...]:
+    found = _BODIES.get(id(cfg))
+    if found is None or found[0] is not cfg:
+        if len(_BODIES) > 16:
+            _BODIES.clear()
+        found = _BODIES[id(cfg)] = (cfg, tuple(cfg.sovereign_body_of(p.id).id
+                                               for p in cfg.pooling_partners))
+    return found[1]
 
 
 def _known_partner(cfg: LocalityConfig, partner_id: str) -> None:
@@ -101,8 +116,7 @@ class FireProposal(Action[ProposalRow]):
 
     def load(self, uow: UnitOfWork) -> ProposalRow:
         # the guard inputs read with the row where the trigger's guard needs them
-        return get_proposal(uow.session, self.proposal_id,
-                            with_returns=reads_returns(self.trigger))
+        return proposal_of(uow, self.proposal_id, with_returns=reads_returns(self.trigger))
 
     def required(self, uow: UnitOfWork, loaded: ProposalRow) -> Permission:
         return transition_permission(lifecycle.WORKFLOW, self.trigger, loaded.state,
@@ -118,7 +132,7 @@ class FireProposal(Action[ProposalRow]):
             return lifecycle.fire_proposal(uow, self.proposal_id, self.trigger, self.facts,
                                            expected_version=self.expected_version)
         finally:
-            forget_returns(uow.session)
+            forget_returns(uow.session if uow.has_session else uow)
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,7 @@ def _no_open(subject: ProposalRow, facts: Mapping[str, Any], uow: UnitOfWork) ->
 @guard("no_partner_paused")
 def _no_pause(subject: ProposalRow, facts: Mapping[str, Any], uow: UnitOfWork) -> str | None:
     assert subject.id is not None
-    paused = [p for p, d in latest_returns(uow.session, subject.id).items() if d == "pause"]
+    paused = [p for p, d in latest_returns(uow, subject.id).items() if d == "pause"]
     if not paused:
         return None
     return f"paused until {', '.join(paused)} return{'s' if len(paused) == 1 else ''} go at a " \

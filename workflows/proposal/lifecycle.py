@@ -27,6 +27,7 @@ from workflows.proposal.queries import (
     get_proposal,
     local_today,
     open_conditions,
+    proposal_of,
     signatures,
     start_of,
 )
@@ -75,7 +76,7 @@ def fire_proposal(uow: UnitOfWork, proposal_id: int, trigger: str,
                   expected_version: int | None = None) -> ProposalRow:
     """Apply ``trigger``; with ``expected_version`` (what the user last saw) refuse if the
     proposal has changed since."""
-    row = get_proposal(uow.session, proposal_id)
+    row = proposal_of(uow, proposal_id)
     if expected_version is not None and row.version != expected_version:
         raise ConflictError(
             f"{describe(row, WORKFLOW)} was changed by someone else since you loaded it (you "

@@ -13,12 +13,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_dict
 from sqlalchemy.orm.util import identity_key
 
+from workflows.events import UnitOfWork
 from workflows.prepared import Prepared, connection
 from workflows.proposal.tables import GatewayReturnRow, GatewayRow
 from workflows.tables import ProposalRow
@@ -40,14 +41,58 @@ _RETURNS_KEY = "s75.gateway_returns"
 """session.info: (proposal id, month -> partner -> decision) read with the proposal."""
 
 
-def _placed(session: OrmSession, values: tuple[Any, ...]) -> ProposalRow:
-    """A persistent ProposalRow holding ``values`` (its columns, in table order), in the
-    session's identity map: as loaded, with nothing to flush."""
+def _detached(values: tuple[Any, ...]) -> ProposalRow:
+    """A detached ProposalRow holding ``values`` (its columns, in table order): as the ORM's
+    loader fills it, the values committed and the identity key set (added to a session it is
+    persistent, with nothing to flush)."""
     row = cast(Any, ProposalRow).__mapper__.class_manager.new_instance()
-    instance_dict(row).update(zip(_KEYS, values, strict=True))  # as the ORM's loader fills it
-    make_transient_to_detached(row)  # the values committed, the identity key set
-    session.add(row)
+    instance_dict(row).update(zip(_KEYS, values, strict=True))
+    make_transient_to_detached(row)
     return cast(ProposalRow, row)
+
+
+def _placed(session: OrmSession, values: tuple[Any, ...]) -> ProposalRow:
+    """The row holding ``values``, in the session's identity map: as loaded."""
+    row = _detached(values)
+    session.add(row)
+    return row
+
+
+def _read(conn: Connection, proposal_id: int, with_returns: bool
+          ) -> tuple[tuple[Any, ...], dict[date, dict[str, str]] | None] | None:
+    """The proposal's columns (and, ``with_returns``, its returns), or None."""
+    if not with_returns:
+        found = _BY_ID.rows(conn, {"pid": proposal_id})
+        return (found[0], None) if found else None
+    rows = _WITH_RETURNS.rows(conn, {"pid": proposal_id})
+    if not rows:
+        return None
+    returns: dict[date, dict[str, str]] = {}
+    width = len(_KEYS)
+    for r in rows:
+        month, partner, decision = r[width], r[width + 1], r[width + 2]
+        if partner is not None:
+            returns.setdefault(month, {})[partner] = decision
+    return rows[0][:width], returns
+
+
+def load_proposal(uow: UnitOfWork, proposal_id: int, *, with_returns: bool = False
+                  ) -> ProposalRow | None:
+    """:func:`find_proposal` in a unit of work: while it has no ORM session (a trigger on its
+    connection alone), read on the connection and kept in ``uow.rows`` (read once; placed in
+    the session if one is made later), the returns in ``uow.info``."""
+    if uow.has_session:
+        return find_proposal(uow.session, proposal_id, with_returns=with_returns)
+    present = uow.rows.get((ProposalRow, proposal_id))
+    if present is not None:
+        return cast(ProposalRow, present)
+    found = _read(uow.connection, proposal_id, with_returns)
+    if found is None:
+        return None
+    if found[1] is not None:
+        uow.info[_RETURNS_KEY] = (proposal_id, found[1])
+    row = uow.rows[(ProposalRow, proposal_id)] = _detached(found[0])
+    return row
 
 
 def find_proposal(session: OrmSession, proposal_id: int, *, with_returns: bool = False
@@ -60,32 +105,24 @@ def find_proposal(session: OrmSession, proposal_id: int, *, with_returns: bool =
         return session.get(ProposalRow, proposal_id)
     if session.autoflush:
         session.flush()  # as the ORM's own read would: pending changes are seen
-    conn = connection(session)
-    if not with_returns:
-        found = _BY_ID.rows(conn, {"pid": proposal_id})
-        return _placed(session, found[0]) if found else None
-    rows = _WITH_RETURNS.rows(conn, {"pid": proposal_id})
-    if not rows:
+    found = _read(connection(session), proposal_id, with_returns)
+    if found is None:
         return None
-    returns: dict[date, dict[str, str]] = {}
-    width = len(_KEYS)
-    for r in rows:
-        month, partner, decision = r[width], r[width + 1], r[width + 2]
-        if partner is not None:
-            returns.setdefault(month, {})[partner] = decision
-    session.info[_RETURNS_KEY] = (proposal_id, returns)
-    return _placed(session, rows[0][:width])
+    if found[1] is not None:
+        session.info[_RETURNS_KEY] = (proposal_id, found[1])
+    return _placed(session, found[0])
 
 
-def take_returns(session: OrmSession, proposal_id: int) -> dict[date, dict[str, str]] | None:
+def take_returns(session: OrmSession | UnitOfWork, proposal_id: int
+                 ) -> dict[date, dict[str, str]] | None:
     """The gateway returns read with the proposal, once (None if they were not, or were
-    forgotten since)."""
+    forgotten since); kept in the session's info, or the unit of work's while it has none."""
     kept = session.info.pop(_RETURNS_KEY, None)
     if kept is not None and kept[0] == proposal_id:
         return cast(dict[date, dict[str, str]], kept[1])
     return None
 
 
-def forget_returns(session: OrmSession) -> None:
+def forget_returns(session: OrmSession | UnitOfWork) -> None:
     """Drop the returns read with a proposal (a return was written, or the trigger is done)."""
     session.info.pop(_RETURNS_KEY, None)

@@ -11,8 +11,9 @@ from sqlmodel import Session, col, select
 from decisions.errors import NotFound
 from decisions.terms import LocalityConfig
 from workflows.committee.tables import PartnerRow
+from workflows.events import UnitOfWork
 from workflows.prepared import Prepared, connection
-from workflows.proposal.loading import find_proposal, take_returns
+from workflows.proposal.loading import find_proposal, load_proposal, take_returns
 from workflows.proposal.rules import (
     MonthStatus,
     default_start,
@@ -46,6 +47,14 @@ def get_proposal(session: Session, proposal_id: int, *, with_returns: bool = Fal
         raise NotFound(f"proposal {proposal_id} does not exist ({hint}; see 's75 proposal "
                        "list')")
     return row
+
+
+def proposal_of(uow: UnitOfWork, proposal_id: int, *, with_returns: bool = False
+                ) -> ProposalRow:
+    """:func:`get_proposal` in a unit of work, on its connection alone while it has no ORM
+    session (workflows/proposal/loading.py: :func:`load_proposal`)."""
+    row = load_proposal(uow, proposal_id, with_returns=with_returns)
+    return row if row is not None else get_proposal(uow.session, proposal_id)
 
 
 def partner_ids(session: Session) -> list[str]:
@@ -86,6 +95,20 @@ def gateway_returns(session: Session, proposal_id: int) -> dict[date, dict[str, 
     return out
 
 
+def returns_in(uow: UnitOfWork, proposal_id: int) -> dict[date, dict[str, str]]:
+    """:func:`gateway_returns` in a unit of work, on its connection alone while it has no ORM
+    session (nothing then is pending to flush)."""
+    if uow.has_session:
+        return gateway_returns(uow.session, proposal_id)
+    kept = take_returns(uow, proposal_id)
+    if kept is not None:
+        return kept
+    out: dict[date, dict[str, str]] = {}
+    for month, partner, decision in _RETURNS.rows(uow.connection, {"pid": proposal_id}):
+        out.setdefault(month, {})[partner] = decision
+    return out
+
+
 def late_returns(session: Session, proposal_id: int) -> dict[date, dict[str, str]]:
     """Month -> partner -> the reason its return was recorded late."""
     rows = session.exec(
@@ -115,10 +138,12 @@ def gateway_status(session: Session, proposal_id: int, today: date) -> list[Mont
             for m in months_between(proposal.shadow_start, last)]
 
 
-def latest_returns(session: Session, proposal_id: int) -> dict[str, str]:
-    """Each partner's most recent gateway decision."""
+def latest_returns(session: Session | UnitOfWork, proposal_id: int) -> dict[str, str]:
+    """Each partner's most recent gateway decision (given a unit of work: :func:`returns_in`)."""
     latest: dict[str, str] = {}
-    for month_returns in gateway_returns(session, proposal_id).values():
+    found = returns_in(session, proposal_id) if isinstance(session, UnitOfWork) else \
+        gateway_returns(session, proposal_id)
+    for month_returns in found.values():
         latest.update(month_returns)
     return latest
 
