@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -184,22 +184,31 @@ def read_only_engine(engine: Engine) -> Engine:
 
 
 @contextmanager
+def _undone_on_error(rollback: Callable[[], None], at_commit: bool = False) -> Iterator[None]:
+    """Roll back on any error; a connection lost on the way is :class:`ConnectionLost` (if lost
+    while committing, the change may or may not have been saved: ``at_commit``)."""
+    try:
+        yield
+    except DBAPIError as exc:
+        rollback()
+        if exc.connection_invalidated:
+            raise _lost(exc, at_commit=at_commit) from exc
+        raise
+    except BaseException:
+        rollback()
+        raise
+
+
+@contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One unit of work: commits whole on success, rolls back whole on any error. A connection
     lost on the way is :class:`ConnectionLost` (before the commit: nothing written)."""
     with Session(engine, expire_on_commit=False) as session:
-        try:
+        with _undone_on_error(session.rollback):
             yield session
             session.flush()
-        except DBAPIError as exc:
-            session.rollback()
-            if exc.connection_invalidated:
-                raise _lost(exc) from exc
-            raise
-        except BaseException:
-            session.rollback()
-            raise
-        _commit(session)
+        with _undone_on_error(session.rollback, at_commit=True):
+            session.commit()
 
 
 class Transaction:
@@ -253,40 +262,14 @@ def transaction_scope(engine: Engine) -> Iterator[Transaction]:
     on the way is :class:`ConnectionLost`."""
     tx = Transaction(engine)
     try:
-        try:
+        with _undone_on_error(tx.rollback):
             yield tx
             if tx.orm is not None:
                 tx.orm.flush()
-        except DBAPIError as exc:
-            tx.rollback()
-            if exc.connection_invalidated:
-                raise _lost(exc) from exc
-            raise
-        except BaseException:
-            tx.rollback()
-            raise
-        try:
+        with _undone_on_error(tx.rollback, at_commit=True):
             tx.commit()
-        except DBAPIError as exc:
-            tx.rollback()
-            if exc.connection_invalidated:
-                raise _lost(exc, at_commit=True) from exc
-            raise
     finally:
         tx.close()
-
-
-def _commit(session: Session) -> None:
-    try:
-        session.commit()
-    except DBAPIError as exc:
-        session.rollback()
-        if exc.connection_invalidated:
-            raise _lost(exc, at_commit=True) from exc
-        raise
-    except BaseException:
-        session.rollback()
-        raise
 
 
 def alembic_config(engine: Engine) -> Any:
