@@ -5,8 +5,10 @@ process (the raw baseline); the s75 pack as the renderer chooses (parts on as ma
 :func:`~notifications.documents.pack.parallel_workers` gives for the work and the free cores,
 or in this process, linked); and the s75 pack with every part rendered in this process, one
 after another (what the renderer falls back to; at 100x in the first run only, it takes as
-long as one go). Each run starts with an empty cache, so nothing is reused between runs. At
-the largest size each run then re-renders the pack after one report changed (the rest cached).
+long as one go; a run in which the renderer chose it is its measurement). Each run starts
+with an empty cache, so nothing is reused between runs. At
+the largest size each run then re-renders the pack after one report changed (the rest cached;
+its CPU is not counted in the pack's).
 CPU time is counted in every process (the workers' CPU too), beside the wall time, and the
 renderer's choice is recorded with its reason.
 """
@@ -101,14 +103,20 @@ def _once(view: PackView, size: Size, again: bool, serial: bool) -> None:
         if size.workers[-1] < 2:
             size.why.append("no second core free" if free < 2
                             else f"under {PARALLEL_MIN_WORK:,} characters of HTML to split")
+        again_cpu = 0.0
         if again:
             before = renderer.rendered
-            t = time.perf_counter()
+            t, c_again = time.perf_counter(), time.process_time()
             build_pack(_changed(view), renderer)
             size.again_wall.append(time.perf_counter() - t)
+            again_cpu = time.process_time() - c_again  # one part: rendered in this process
             size.again_parts = renderer.rendered - before
-    size.parts_cpu.append(cpu_seconds() - c)  # after the pool shut down: its workers counted
-    if serial:
+    # after the pool shut down, so its workers are counted; the re-render's CPU is not the pack's
+    size.parts_cpu.append(cpu_seconds() - c - again_cpu)
+    if size.workers[-1] < 2:  # the renderer chose the fallback: this run measured it
+        size.serial_wall.append(size.parts_wall[-1])
+        size.serial_cpu.append(size.parts_cpu[-1])
+    elif serial:
         with Renderer(MemoryCache(), workers=1) as renderer:
             t, c = time.perf_counter(), cpu_seconds()
             build_pack(view, renderer)
@@ -136,6 +144,10 @@ def _fig(values: list[float], unit: str = " s") -> str:
     return f"{statistics.median(values):.2f}{unit} ± {spread:.2f}"
 
 
+def _runs(n: int) -> str:
+    return "1 run" if n == 1 else f"{n} runs"
+
+
 def _workers(s: Size) -> str:
     chosen = statistics.median(s.workers)
     return f"on {chosen:.0f} workers" if chosen >= 2 else "in this process"
@@ -153,7 +165,8 @@ def section(sizes: list[Size], loads: tuple[float, float]) -> str:
             f"{_workers(s)} | **{s.speedup():.2f}x** | {s.cpu_ratio():.2f} | {growth:.2f}x |")
         runs = len(s.serial_cpu)
         serial.append(f"| {s.pages} pages | {_fig(s.serial_wall)} (CPU {_fig(s.serial_cpu)})"
-                      f"{'' if runs > 1 else ' (1 run)'} | {s.serial_ratio():.2f} |")
+                      f"{'' if runs >= len(s.one_wall) else f' ({_runs(runs)})'} | "
+                      f"{s.serial_ratio():.2f} |")
         verdicts.append(f"- {s.pages} pages: {s.verdict()} (load "
                         f"{min(s.loads):.1f}-{max(s.loads):.1f}).")
     again = statistics.median(big.again_wall) / statistics.median(big.parts_wall)
@@ -181,7 +194,10 @@ What the renderer did, per size:
 
 {chr(10).join(verdicts)}
 
-Every part in this process, one after another (the fallback, measured at every size):
+Every part in this process, one after another (the fallback, measured at every size: in a
+run where the renderer chose it, that run is the measurement; otherwise it is rendered once
+more, in every run at 1x and 10x and in the first at 100x, where it takes about as long as
+one go):
 
 | size | s75 pack, one process | CPU / one go |
 |---|---|---|

@@ -144,10 +144,10 @@ def populate(app: App, proposals: int, plan: bool = True) -> None:
     # the month's gateway deadline of each, as entering shadow operation plans it (so every
     # trigger measured finds it planned, as in use; not the planner's first write of a month)
     cal = dl.working_calendar(app.config)
-    with app.session() as s:
-        for i in range(1, proposals + 1):
-            store.plan(s, dl.gateway_deadline(app.config, i, f"Proposal {i}", NOW.year,
-                                              NOW.month, cal), NOW)
+    with app.session() as s:  # the rows as the planner writes them, added as one set
+        s.add_all([store.new_row(dl.gateway_deadline(app.config, i, f"Proposal {i}", NOW.year,
+                                                     NOW.month, cal), NOW)
+                   for i in range(1, proposals + 1)])
 
 
 @contextmanager

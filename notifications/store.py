@@ -37,20 +37,32 @@ def upsert(session: Session, p: PlannedDeadline, now: datetime) -> DeadlineRow:
     A closed deadline (met, missed, waived) is left as it is."""
     row = session.exec(select(DeadlineRow).where(DeadlineRow.key == p.key)).first()
     if row is None:
-        row = DeadlineRow(key=p.key, kind=p.kind, subject_type=p.subject_type,
-                          subject_id=p.subject_id, created_at=now, due_at=p.due_at,
-                          owner_email=p.owner_email, details=dict(p.details))
+        row = new_row(p, now)
     elif row.state != OPEN:
         return row
+    else:
+        _apply(row, p)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def new_row(p: PlannedDeadline, now: datetime) -> DeadlineRow:
+    """The row of a deadline planned for the first time (not yet added to a session)."""
+    row = DeadlineRow(key=p.key, kind=p.kind, subject_type=p.subject_type,
+                      subject_id=p.subject_id, created_at=now, due_at=p.due_at,
+                      owner_email=p.owner_email, details={})
+    _apply(row, p)
+    return row
+
+
+def _apply(row: DeadlineRow, p: PlannedDeadline) -> None:
     row.title, row.rule, row.owner_id, row.owner_email = p.title, p.rule, p.owner_id, p.owner_email
     row.body_id, row.meeting_id, row.proposal_id = p.body_id, p.meeting_id, p.proposal_id
     row.due_at = p.due_at
     row.reminder_at = [t.isoformat() for t in p.reminder_at]
     row.details = {**row.details, **p.details}
     row.next_at = next_at(row)
-    session.add(row)
-    session.flush()
-    return row
 
 
 _COMPARED = ("state", "title", "rule", "owner_id", "owner_email", "body_id", "meeting_id",

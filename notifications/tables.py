@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Column, Float, Index, LargeBinary, Unicode
 from sqlmodel import Field, SQLModel
 
-from workflows.sqltypes import JSONType, UTCDateTime
+from workflows.sqltypes import JSONType, UTCDateTime, empty_list
 
 
 class DeadlineRow(SQLModel, table=True):
@@ -45,7 +45,7 @@ class DeadlineRow(SQLModel, table=True):
     """Member id of the owner, where the owner is a member."""
     owner_email: str
     due_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
-    reminder_at: list[Any] = Field(default_factory=list,
+    reminder_at: list[Any] = Field(default_factory=empty_list,
                                    sa_column=Column(JSONType, nullable=False))
     """ISO datetimes at which the owner is reminded (lead times before ``due_at``)."""
     next_at: datetime | None = Field(default=None,
@@ -77,7 +77,8 @@ class OutboxRow(SQLModel, table=True):
                                              sa_column=Column(UTCDateTime, index=True))
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     last_error: str | None = None
-    attachments: list[Any] = Field(default_factory=list, sa_column=Column(JSONType, nullable=False))
+    attachments: list[Any] = Field(default_factory=empty_list,
+                                   sa_column=Column(JSONType, nullable=False))
     """[{"filename", "content_type", "data_b64"} | {"filename", "document_id"} |
     {"filename", "ref": {...}}]; references are resolved when the message is sent."""
     deadline_id: int | None = None

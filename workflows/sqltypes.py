@@ -32,3 +32,11 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 JSONType: Any = JSON().with_variant(JSON(), "sqlite")
+
+
+def empty_list() -> list[Any]:
+    """A new empty list: the ``default_factory`` of a table's list column. Not the builtin
+    ``list``: pydantic asks of a factory, each time it makes a row, whether it takes the
+    validated data, with ``inspect.signature``, which parses the builtin ``list``'s text
+    signature (about 0.1 ms a row at idle; 10 us for a plain function like this one)."""
+    return []

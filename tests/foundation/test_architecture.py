@@ -290,3 +290,16 @@ def test_private_import_check_reports_a_planted_one(tmp_path: Path) -> None:
     (tmp_path / "decisions" / "b.py").write_text("from decisions.a import _hidden\n")
     assert private_imports(tmp_path, ["decisions"]) == [
         "decisions/b.py:1 imports _hidden from decisions.a"]
+
+
+def test_no_table_column_defaults_to_the_builtin_list() -> None:
+    """A table's list column defaults through ``empty_list``, not ``list``: pydantic inspects
+    a default factory's signature each time a row is made, and the builtin's costs about 0.1 ms
+    a row (a planned deadline, an outbox message) where a plain function's costs 10 us."""
+    from s75.db import all_tables
+
+    builtin = sorted(f"{mapper.class_.__name__}.{name}"
+                     for mapper in all_tables()._sa_registry.mappers
+                     for name, field in mapper.class_.model_fields.items()
+                     if field.default_factory in (list, set))
+    assert builtin == []

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from workflows.sqltypes import JSONType, UTCDateTime
+from workflows.sqltypes import JSONType, UTCDateTime, empty_list
 
 ATTENDANCE_STATUSES = ("present", "apologies", "absent", "in_attendance")
 INTEREST_NATURES = ("pecuniary", "non_pecuniary", "indirect")
@@ -135,7 +135,8 @@ class ReferralRow(SQLModel, table=True):
     rule: str
     """"no_consensus" or "delegated_limit"."""
     reason: str
-    pool_lines: list[Any] = Field(default_factory=list, sa_column=Column(JSONType, nullable=False))
+    pool_lines: list[Any] = Field(default_factory=empty_list,
+                                  sa_column=Column(JSONType, nullable=False))
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     report_item_id: int | None = Field(default=None, foreign_key="agenda_item.id")
     """The "Report back" item on the referring body's agenda once the receiving body decided."""
@@ -255,7 +256,8 @@ class DecisionCorrectionRow(SQLModel, table=True):
     new_decision_id: int | None = Field(default=None, foreign_key="decision.id")
     """The decision that replaces it (a correction); None for a rescission."""
     reason: str
-    changed: list[Any] = Field(default_factory=list, sa_column=Column(JSONType, nullable=False))
+    changed: list[Any] = Field(default_factory=empty_list,
+                               sa_column=Column(JSONType, nullable=False))
     """The fields corrected, each {"field", "before", "after"}."""
     corrected_by: str = Field(max_length=64)
     corrected_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Column, Index, LargeBinary, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from workflows.sqltypes import JSONType, UTCDateTime
+from workflows.sqltypes import JSONType, UTCDateTime, empty_list
 
 MONEY = Numeric(14, 2)
 
@@ -168,7 +168,7 @@ class AgendaItemRow(SQLModel, table=True):
     """The cover sheet: keys COVER_FIELDS, values text ("" when not given)."""
     body_text: str = ""
     """The report itself (plain text / Markdown paragraphs)."""
-    appendices: list[Any] = Field(default_factory=list,
+    appendices: list[Any] = Field(default_factory=empty_list,
                                   sa_column=Column(JSONType, nullable=False))
     """[{"title": str, "text": str}, ...] in order (Appendix 1, 2, ...)."""
     checklist: dict[str, Any] = Field(default_factory=dict,
@@ -222,10 +222,10 @@ class DecisionRow(SQLModel, table=True):
     """The resolution as minuted."""
     reasons: str = ""
     alternatives_rejected: str = ""
-    interests_declared: list[Any] = Field(default_factory=list,
+    interests_declared: list[Any] = Field(default_factory=empty_list,
                                           sa_column=Column(JSONType, nullable=False))
     """[{"member_id", "nature", "description", "managed"}] on this item."""
-    dispensations: list[Any] = Field(default_factory=list,
+    dispensations: list[Any] = Field(default_factory=empty_list,
                                      sa_column=Column(JSONType, nullable=False))
     """[{"member_id", "granted_by", "reason"}]."""
     key_decision: bool = False
