@@ -7,13 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, bindparam, select, union_all
 from sqlalchemy.orm import Session
 
 from decisions.terms import LocalityConfig
+from s75.web.cursor_reads import Read
 from s75.web.deadline_rows import COLUMNS, DEADLINE, exempt_among, public_title
+from workflows.prepared import connection
 
 SOON = timedelta(days=7)
 RECENTLY = timedelta(days=28)
@@ -29,6 +31,28 @@ class DeadlineAtRisk:
     body: str
     position: str
     """In words: "missed", "overdue", "due in 3 days", "due today"."""
+
+
+class _Row(NamedTuple):
+    """A deadline at risk as read (the columns of deadline_rows.COLUMNS)."""
+
+    id: int
+    kind: str
+    title: str
+    due_at: datetime
+    state: str
+    body_id: str | None
+    subject_type: str
+    subject_id: str
+
+
+assert _Row._fields == tuple(c.name for c in COLUMNS)
+
+
+@cache
+def _read() -> Read:
+    """:func:`_statement` run on the DBAPI cursor (s75.web.cursor_reads)."""
+    return Read(_statement())
 
 
 @cache
@@ -53,8 +77,8 @@ def deadlines_at_risk(session: Session, cfg: LocalityConfig, now: datetime
                       ) -> list[DeadlineAtRisk]:
     """Two queries: the deadlines (Core rows of the columns shown), and which of their
     actions arise from exempt business."""
-    rows = session.execute(_statement(), {"soon": now + SOON, "since": now - RECENTLY,
-                                          "now": now}).all()
+    rows = list(map(_Row._make, _read().rows(connection(session), {
+        "soon": now + SOON, "since": now - RECENTLY, "now": now})))
     exempt = exempt_among(session, rows)
     names = {b.id: b.name for b in cfg.body}
     today = now.astimezone(cfg.zone).date()
