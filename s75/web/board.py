@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import Date, Integer, Select, Table, and_, bindparam, exists, func, or_, select
@@ -288,7 +288,9 @@ def returns_of(session: Session, ids: Sequence[int], first: date
     return out
 
 
+@lru_cache(maxsize=16)
 def columns(today: date, months: int = MONTHS_SHOWN) -> tuple[date, ...]:
+    """The board's months up to ``today``'s (worked out once a day)."""
     first = month_start(today)
     for _ in range(months - 1):
         first = month_start(first - timedelta(days=1))
