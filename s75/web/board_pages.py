@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from s75.app import App
 from s75.web import board as boards
+from s75.web.board_cells import Cell
 from s75.web.deadline_risk import DeadlineAtRisk, deadlines_at_risk
 from s75.web.export import export_csv, export_xlsx
 from s75.web.formats import short_day, short_day_time
@@ -72,13 +73,13 @@ def rows_html(request: Request, data: boards.Board) -> Markup:
     (templates/web/_board_cell.html each, on a line of its own). A cell's HTML depends on its
     value alone (month, rating, words), so each distinct value is rendered once and kept
     (most cells of a board repeat: every partner go in a month). The cells of a board are
-    the day's cell maker's (board.cell_maker), the same object for the same value, so the
+    the day's cell maker's (board_cells.cell_maker), the same object for the same value, so the
     kept HTML is found by the cell's identity (no hash of its fields); each entry holds its
     cell, so an id is not reused while its entry is kept, and a cell made afresh (an equal
     value, another object) is found by its value."""
     env: Environment = request.app.state.templates
-    kept: dict[boards.Cell, str] | None = getattr(request.app.state, "board_cells", None)
-    seen: dict[int, tuple[boards.Cell, str]] | None = getattr(request.app.state,
+    kept: dict[Cell, str] | None = getattr(request.app.state, "board_cells", None)
+    seen: dict[int, tuple[Cell, str]] | None = getattr(request.app.state,
                                                               "board_cell_ids", None)
     if kept is None or seen is None or len(kept) > CELLS_KEPT or len(seen) > CELLS_KEPT:
         kept = request.app.state.board_cells = {}
