@@ -264,11 +264,12 @@ def returns_of(session: Session, ids: Sequence[int], first: date
     if by_pid or by_partner or by_decision:  # not so on SQLite or PostgreSQL: ints and text
         rows, to_month = read.converted(conn.dialect, rows), None
     months: dict[Any, date] = {}
-    last: tuple[int, Any] | None = None
+    last_pid: int | None = None
+    last_month: Any = None
     at: dict[str, str] = {}
     for pid, month, partner, decision in rows:
-        if (pid, month) != last:  # rows come by return id: mostly a gateway's in a run
-            last = (pid, month)
+        if pid != last_pid or month != last_month:  # rows come by return id: mostly a
+            last_pid, last_month = pid, month        # gateway's in a run
             day = months.get(month)
             if day is None:
                 day = months[month] = to_month(month) if to_month is not None else month
