@@ -79,8 +79,8 @@ def rows_html(request: Request, data: boards.Board) -> Markup:
     value, another object) is found by its value."""
     env: Environment = request.app.state.templates
     kept: dict[Cell, str] | None = getattr(request.app.state, "board_cells", None)
-    seen: dict[int, tuple[Cell, str]] | None = getattr(request.app.state,
-                                                              "board_cell_ids", None)
+    seen: dict[int, tuple[Cell, str]] | None = getattr(request.app.state, "board_cell_ids",
+                                                       None)
     if kept is None or seen is None or len(kept) > CELLS_KEPT or len(seen) > CELLS_KEPT:
         kept = request.app.state.board_cells = {}
         seen = request.app.state.board_cell_ids = {}

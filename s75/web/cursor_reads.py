@@ -1,8 +1,10 @@
 """The list pages' reads run as their compiled SQL on the connection's DBAPI cursor, as the
-triggers' statements are (:mod:`workflows.prepared`, whose runner this uses: the
-connection's ``before_cursor_execute`` and ``after_cursor_execute`` events fired around the
-statement, so the tests and benchmarks that count statements see it; a driver error raised as
-SQLAlchemy raises it), with what that module's statements lack: ``IN`` lists.
+triggers' statements are (:mod:`workflows.prepared`, run the same way here: in the
+connection's transaction, begun first if it is not yet, with the connection's
+``before_cursor_execute`` and ``after_cursor_execute`` events fired around the statement, so
+the tests and benchmarks that count statements see it; a driver error raised as SQLAlchemy
+raises it, a lost connection invalidated), with what that module's statements lack: ``IN``
+lists.
 
 A :class:`Read` holds a Core SELECT. It is compiled once per database dialect, and expanded
 once per shape of its parameters (the length of each list given for an ``IN``; the fixed lists
@@ -19,9 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Select
-
-from workflows.prepared import _run as run_on_cursor
+from sqlalchemy import Connection, Dialect, Select, exc
 
 Processor = Any
 """A type's bind or result processor (a callable of one value), or None."""
@@ -56,7 +56,8 @@ class Read:
         self._results: dict[str, tuple[Processor, ...]] = {}
 
     def _shape(self, dialect: Dialect, params: Mapping[str, Any]) -> _Shape:
-        key = (dialect.name, *((k, len(v)) for k, v in params.items() if isinstance(v, list)))
+        key = (dialect.name,
+               *((k, len(v)) for k, v in params.items() if isinstance(v, list | tuple)))
         found = self._shapes.get(key)
         if found is not None:
             return found
@@ -93,7 +94,7 @@ class Read:
             values.append(s.convert(v) if s.convert is not None else v)
         args: Any = (tuple(values) if shape.positional
                      else dict(zip(shape.names, values, strict=True)))
-        return run_on_cursor(conn, shape.sql, args).raw
+        return _fetch(conn, shape.sql, args)
 
     def results(self, dialect: Dialect) -> tuple[Processor, ...]:
         """Each selected column's result processor (None: the driver's value as it is)."""
@@ -122,3 +123,29 @@ class Read:
     def rows(self, conn: Connection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """The rows, each value converted by its column's type."""
         return self.converted(conn.dialect, self.raw(conn, params))
+
+
+def _fetch(conn: Connection, sql: str, args: Any) -> list[Any]:
+    """``sql`` with ``args`` on a cursor of ``conn``'s DBAPI connection, in its transaction:
+    every row, as the driver returns them."""
+    if not conn.in_transaction():
+        conn.begin()  # as Connection.execute would (autobegin): the "begin" events run
+    dbapi_conn: Any = conn.connection.dbapi_connection
+    cursor = dbapi_conn.cursor()
+    dispatch = conn.dispatch
+    try:
+        if dispatch.before_cursor_execute:
+            dispatch.before_cursor_execute(conn, cursor, sql, args, None, False)
+        cursor.execute(sql, args)
+        if dispatch.after_cursor_execute:
+            dispatch.after_cursor_execute(conn, cursor, sql, args, None, False)
+        return cursor.fetchall() if cursor.description is not None else []
+    except conn.dialect.loaded_dbapi.Error as e:
+        lost = conn.dialect.is_disconnect(e, dbapi_conn, cursor)
+        if lost:
+            conn.invalidate(e)
+        raise exc.DBAPIError.instance(sql, args, e, conn.dialect.loaded_dbapi.Error,
+                                      dialect=conn.dialect, connection_invalidated=lost
+                                      ) from e
+    finally:
+        cursor.close()
