@@ -92,8 +92,8 @@ is rewritten with the table; the figures are the table's):
   in words by its flags, a deadline's kind, body and state escaped once per value. This
   round (the board): its five reads (the count, the page, the gateway returns, the deadlines
   at risk and which of them are exempt actions, still asked by ``exempt_among``) run as
-  their compiled SQL on the connection's DBAPI cursor (``s75/web/cursor_reads.py``, beside
-  the triggers' ``workflows/prepared.py``, whose runner it uses: each statement compiled once
+  their compiled SQL on the connection's DBAPI cursor (``s75/web/cursor_reads.py``, sent as
+  the triggers' ``workflows/prepared.py`` sends theirs: each statement compiled once
   per dialect and expanded once per shape of its ``IN`` lists by SQLAlchemy's own
   ``construct_expanded_state``, so the same SQL and values as ``Connection.execute``, the
   values converted by their types' bind processors, the connection's statement events fired
