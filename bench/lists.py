@@ -88,18 +88,40 @@ is rewritten with the table; the figures are the table's):
   deadlines at risk and the exempt-action lookup are statements built once with bind
   parameters; dates are named from tables rather than by ``strftime``; the session cookie is
   set by a plain ASGI middleware (which now builds no Request or Response unless the request
-  has a new or changed session). This round also unpacks a board row's columns once (a
-  SQLAlchemy Row's attribute is a lookup by name), keeps a row's risks in words by its flags
-  and escapes a deadline's kind, body and state once per value. What is left of a page's CPU
-  beyond its SQL: the floor (FastAPI's routing, the middleware, the worker thread's hop),
-  SQLAlchemy's execution and row processing (about 0.05 ms a statement and its rows' types,
-  0.3-0.4 ms of the board's gateway returns beyond the SQL), the board's cells worked out
-  from the returns (about 0.4 ms at 25 rows of 12 months) and the template (about 0.25 ms).
-  The board's count and its gateway returns are most of its SQL (about 1 ms each at 10,000
-  proposals); making that SQL cheaper would make the page faster but its ratio no better,
-  as the raw replay is the same SQL. Meeting 3x on the small-SQL pages (``/deadlines`` at
-  1,000, the meeting lists) would need the rendered page cached against the data's version,
-  which these pages do not do (they are always exact).
+  has a new or changed session); a board row's columns are unpacked once, a row's risks kept
+  in words by its flags, a deadline's kind, body and state escaped once per value. This
+  round (the board): its five reads (the count, the page, the gateway returns, the deadlines
+  at risk and which of them are exempt actions, still asked by ``exempt_among``) run as
+  their compiled SQL on the connection's DBAPI cursor (``s75/web/cursor_reads.py``, sent as
+  the triggers' ``workflows/prepared.py`` sends theirs: each statement compiled once
+  per dialect and expanded once per shape of its ``IN`` lists by SQLAlchemy's own
+  ``construct_expanded_state``, so the same SQL and values as ``Connection.execute``, the
+  values converted by their types' bind processors, the connection's statement events fired
+  so the query counts and this replay still see every statement; tested against
+  ``Connection.execute`` on SQLite and PostgreSQL in ``tests/web/test_cursor_reads.py``): no
+  execution context, cache key and result object per statement. The gateway returns' rows
+  are read as the driver gives them and a month converted to a date once per distinct value;
+  the cells are found in the day's memo inline (``s75/web/board_cells.py``); the months
+  shown are worked out once a day. On SQLite the board is made in the event loop's own
+  thread (an ``async def`` route: its reads are of a local file, and in WAL mode a reader
+  never waits for a writer; the longest, the at-risk filter at 10,000 proposals, holds the
+  loop for about 5 ms of CPU, most of which a worker thread would spend holding the
+  interpreter's lock anyway), which saves the hop to a worker thread and back (about 0.1 ms
+  CPU on the floor route, more under load); on PostgreSQL, where each statement waits on the
+  network, it is made in a worker thread as before. The floor above the table is still a
+  plain ``def`` route's, as the other pages are. The HTML is the same byte for byte (the
+  board's pages, filters, pages past the end, a bad filter and the CSV export compared
+  before and after on the demo's year at four dates and at 10,000 proposals at two), and so
+  are the statements. What is left of the board's CPU beyond its SQL, none of it more than a
+  few tenths of a millisecond: the floor (FastAPI's routing and the middleware), the ORM
+  session's transaction (its ``BEGIN`` and rollback through SQLAlchemy, about 0.05 ms), the
+  page's rows and cells in Python (about 0.2 ms at 25 rows of 12 months) and their HTML
+  (about 0.1 ms), the template (about 0.2 ms). The board's count and its gateway returns are
+  most of its SQL (about 0.5 ms each at 10,000 proposals); making that SQL cheaper would make
+  the page faster but its ratio no better, as the raw replay is the same SQL. Meeting 3x on
+  the small-SQL pages (``/deadlines`` at 1,000, the meeting lists) would need the rendered
+  page cached against the data's version, which these pages do not do (they are always
+  exact).
 - **Growth.** A page past the first costs its OFFSET (SQLite walks the skipped index entries)
   and the count walks the matching entries: flat per page, linear in the rows skipped or
   counted, so the deadlines at 100,000 and a middle page at 10,000 meetings cost a few ms of
@@ -109,18 +131,19 @@ is rewritten with the table; the figures are the table's):
   alike (compare a page's p95 with its raw replay's in the same row); the CPU columns are the
   comparison that load inflates least, and a p50 far under its p95 is that waiting.
 
-Before and after this round, measured in one sitting at a load average of 4.5-5.9 on the 2
-cores (so every figure is inflated, the p95s most; the CPU ratios are the comparison): at
-10,000 proposals and 100,000 deadlines, the previous code through the TestClient, the board's
-first page 10.4 ms CPU (4.3x its raw queries' CPU, 3.0x the wall p95), page 200 3.5x (3.5x),
-the at-risk filter 2.3x (2.1x); ``/deadlines``' first page 9.3 ms CPU (4.3x; 3.1x the p95),
-page 250 3.5x (2.4x); the floor 2.2 ms CPU. The same code called straight as ASGI: the board
-3.0x, 2.8x and 2.0x of the raw CPU (2.1x, 1.6x, 2.1x the p95), ``/deadlines`` 3.2x and 2.1x
-(1.9x, 1.7x), the floor 0.4 ms. This round's code called straight: the board 5.1 ms CPU at
-3.2x of a raw replay whose CPU was 1.6 ms in that run (1.9x the p95), page 200 2.3x (1.9x),
-at risk 1.7x (1.8x); ``/deadlines`` 4.2 ms CPU at 2.8x (2.1x the p95), page 250 2.0x (1.6x);
-the floor 0.7 ms. At that load the code changes are within the noise of one run (a few
-tenths of a millisecond of 5-10); the driver's change is not.
+Before and after this round (the board), at 10,000 proposals, each figure the median of four
+runs of the previous and this round's code taken in turn on one seeded database (each run 3
+rounds of 30 requests beside the raw replay, called straight as ASGI), at a load average of
+3.0-3.6 on the 2 cores (so the figures are inflated, the p95s most; the ratios to the raw
+replay in the same run are the comparison): the first page 4.9 -> 3.7 ms CPU, 4.2x -> 3.0x
+its raw queries' CPU (1.2 ms), the wall p95 13.6 -> 9.2 ms, 2.6x -> 1.6x; page 200 5.5 ->
+4.0 ms CPU, 3.6x -> 2.5x, the p95 2.2x -> 1.6x; the at-risk filter 7.8 -> 6.2 ms CPU, 2.1x
+-> 1.6x, the p95 1.8x -> 1.5x. The first page's CPU ratio is the closest to its target: at
+this load it is at 3x (2.2x-3.1x over the four runs). A second sitting of the same, at a load
+of 6.0-8.1: the first page 3.4x -> 2.3x of its raw CPU (wall p95 2.5x -> 1.8x), page 200
+2.8x -> 2.3x (2.7x -> 2.1x), the at-risk filter 2.0x -> 1.6x. Whole runs of this benchmark
+with this round's code: at a load of 4.5-4.7, the board 2.7x, 2.8x and 1.8x of the raw CPU
+(1.5x, 2.1x, 1.5x the p95); at 6.3-7.1, 2.5x, 2.5x and 1.5x (1.7x, 2.0x, 1.1x).
 """
 
 CONTROL = re.compile(r"\s*(BEGIN|COMMIT|ROLLBACK|PRAGMA|SAVEPOINT|RELEASE)", re.I)

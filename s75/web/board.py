@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
-from typing import Any
+from functools import cache, lru_cache
+from typing import Any, NamedTuple
 
 from sqlalchemy import Date, Integer, Select, Table, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -21,12 +21,13 @@ from sqlalchemy.sql import ColumnElement
 
 from decisions.errors import InvalidInput, NotFound
 from decisions.terms import LocalityConfig
-from notifications.documents.gather import RAG_LABEL
+from s75.web.board_cells import Cell, CellMaker, cell_maker
 from s75.web.board_summary import SUMMARY
+from s75.web.cursor_reads import Read
 from workflows.definition import load_definition
+from workflows.prepared import connection
 from workflows.proposal.rules import (
     default_start,
-    gateway_month_status,
     month_start,
     months_between,
 )
@@ -93,16 +94,6 @@ def parse_filters(cfg: LocalityConfig, stage: str, partner: str, at_risk: str,
     if number < 1:
         raise InvalidInput(f"page: {page!r} is not valid; expected a whole number from 1")
     return Filters(stage, partner, at_risk == "yes", number)
-
-
-@dataclass(frozen=True)
-class Cell:
-    month: date
-    rag: str
-    """green | amber | red | due | none (the proposal was not in shadow operation)"""
-    label: str
-    returns: tuple[str, ...]
-    """Each partner's return in words, e.g. "Bolton Council: go with conditions"."""
 
 
 @dataclass(frozen=True)
@@ -210,117 +201,90 @@ def _params(cfg: LocalityConfig, today: date, f: Filters) -> dict[str, Any]:
     return out | _bounds(cfg, today)
 
 
-def proposal_rows(session: Session, cfg: LocalityConfig, today: date, f: Filters,
-                  limit: int, offset: int = 0) -> list[Any]:
-    """The matching proposals (one query), each with a boolean column per risk."""
-    _, q = _statements(bool(f.stage), bool(f.partner), f.at_risk)
-    params = _params(cfg, today, f) | {"limit": limit, "offset": offset}
-    return list(session.execute(q, params).all())
+class PageRow(NamedTuple):
+    """A proposal of the page: the columns of :func:`_statements`' page, by name (the risks'
+    flags in :data:`RISKS`' order; NULL, as false, where a test's column is)."""
+
+    id: int
+    title: str
+    state: str
+    start_date: date | None
+    variation: int
+    shadow_start: date | None
+    shadow_end: date | None
+    overdue_condition: bool | None
+    latest_not_go: bool | None
+    missed_gateway: bool | None
+    start_near: bool | None
 
 
-def count(session: Session, cfg: LocalityConfig, today: date, f: Filters) -> int:
-    q, _ = _statements(bool(f.stage), bool(f.partner), f.at_risk)
-    return int(session.execute(q, _params(cfg, today, f)).scalar_one())
+assert PageRow._fields[7:] == tuple(RISKS)
 
 
 @cache
-def _returns_statement() -> Select[Any]:
+def _reads(stage: bool, partner: bool, at_risk: bool) -> tuple[Read, Read]:
+    """:func:`_statements` run on the DBAPI cursor (s75.web.cursor_reads)."""
+    total, page = _statements(stage, partner, at_risk)
+    return Read(total), Read(page)
+
+
+def proposal_rows(session: Session, cfg: LocalityConfig, today: date, f: Filters,
+                  limit: int, offset: int = 0) -> list[PageRow]:
+    """The matching proposals (one query), each with a boolean column per risk."""
+    _, q = _reads(bool(f.stage), bool(f.partner), f.at_risk)
+    params = _params(cfg, today, f) | {"limit": limit, "offset": offset}
+    return list(map(PageRow._make, q.rows(connection(session), params)))
+
+
+def count(session: Session, cfg: LocalityConfig, today: date, f: Filters) -> int:
+    q, _ = _reads(bool(f.stage), bool(f.partner), f.at_risk)
+    return int(q.raw(connection(session), _params(cfg, today, f))[0][0])
+
+
+@cache
+def _returns_read() -> Read:
     g, r = GATEWAY.c, RETURN.c
-    return (select(g.proposal_id, g.month, r.partner_id, r.decision)
-            .join(RETURN, r.gateway_id == g.id)
-            .where(g.proposal_id.in_(bindparam("ids", expanding=True)),
-                   g.month >= bindparam("first", type_=Date)).order_by(r.id))
+    return Read(select(g.proposal_id, g.month, r.partner_id, r.decision)
+                .join(RETURN, r.gateway_id == g.id)
+                .where(g.proposal_id.in_(bindparam("ids", expanding=True)),
+                       g.month >= bindparam("first", type_=Date)).order_by(r.id))
 
 
 def returns_of(session: Session, ids: Sequence[int], first: date
                ) -> dict[int, dict[date, dict[str, str]]]:
-    """Each proposal's gateway returns by month from ``first`` (one query)."""
+    """Each proposal's gateway returns by month from ``first`` (one query). The rows are read
+    as the driver gives them; a month's value is converted to a date once per distinct value
+    (a page's returns are a few hundred rows of a dozen months)."""
     out: dict[int, dict[date, dict[str, str]]] = {}
     if not ids:
         return out
-    rows = session.execute(_returns_statement(), {"ids": list(ids), "first": first}).all()
-    last: tuple[int, date] | None = None
+    read, conn = _returns_read(), connection(session)
+    rows: list[Any] = read.raw(conn, {"ids": list(ids), "first": first})
+    by_pid, to_month, by_partner, by_decision = read.results(conn.dialect)
+    if by_pid or by_partner or by_decision:  # not so on SQLite or PostgreSQL: ints and text
+        rows, to_month = read.converted(conn.dialect, rows), None
+    months: dict[Any, date] = {}
+    last_pid: int | None = None
+    last_month: Any = None
     at: dict[str, str] = {}
     for pid, month, partner, decision in rows:
-        if (pid, month) != last:  # rows come by return id: mostly a gateway's in a run
-            last = (pid, month)
-            at = out.setdefault(pid, {}).setdefault(month, {})
+        if pid != last_pid or month != last_month:  # rows come by return id: mostly a
+            last_pid, last_month = pid, month        # gateway's in a run
+            day = months.get(month)
+            if day is None:
+                day = months[month] = to_month(month) if to_month is not None else month
+            at = out.setdefault(pid, {}).setdefault(day, {})
         at[partner] = decision
     return out
 
 
+@lru_cache(maxsize=16)
 def columns(today: date, months: int = MONTHS_SHOWN) -> tuple[date, ...]:
+    """The board's months up to ``today``'s (worked out once a day)."""
     first = month_start(today)
     for _ in range(months - 1):
         first = month_start(first - timedelta(days=1))
     return tuple(months_between(first, today))
-
-
-class CellMaker:
-    """A page's cells: the partners' names looked up once, and each distinct cell (a month
-    and the partners' returns in it) worked out once per page, since most cells of a board
-    repeat (every partner go)."""
-
-    def __init__(self, cfg: LocalityConfig, today: date, partner: str = "") -> None:
-        self.names = {p.id: p.name for p in cfg.partner}
-        self.partners = (partner,) if partner else tuple(self.names)
-        self.today = today
-        self.memo: dict[tuple[date, tuple[str | None, ...]], Cell] = {}
-
-    def cell(self, m: date, returns: Mapping[str, str]) -> Cell:
-        key = (m, tuple(map(returns.get, self.partners)))
-        found = self.memo.get(key)
-        if found is not None:
-            return found
-        got = {p: d for p, d in zip(self.partners, key[1], strict=True) if d is not None}
-        st = gateway_month_status(m, self.partners, got, self.today)
-        words = tuple(f"{self.names[p]}: {got[p].replace('_', ' ')}" if p in got else
-                      f"{self.names[p]}: no return" for p in self.partners)
-        made = self.memo[key] = Cell(m, st.rag, RAG_LABEL.get(st.rag, st.rag), words)
-        return made
-
-    def row(self, row: Any, months: Sequence[date],
-            returns: Mapping[date, Mapping[str, str]]) -> tuple[Cell, ...]:
-        return self.shadow(row.shadow_start, row.shadow_end, months, returns)
-
-    def shadow(self, start: date | None, end: date | None, months: Sequence[date],
-               returns: Mapping[date, Mapping[str, str]]) -> tuple[Cell, ...]:
-        """The cells of a proposal in shadow operation from ``start`` to ``end`` (None: not
-        yet ended; both None: never in shadow operation)."""
-        if start is None:
-            return tuple(map(_not_in_shadow, months))
-        first = month_start(start)
-        last = month_start(end or self.today)
-        empty: Mapping[str, str] = {}
-        cell, got = self.cell, returns.get
-        return tuple([cell(m, got(m, empty)) if first <= m <= last else _not_in_shadow(m)
-                      for m in months])
-
-
-@cache
-def _not_in_shadow(m: date) -> Cell:
-    return Cell(m, "none", "Not in shadow operation", ())
-
-
-_MAKERS: dict[tuple[date, str, tuple[tuple[str, str], ...]], CellMaker] = {}
-
-
-def cell_maker(cfg: LocalityConfig, today: date, partner: str = "") -> CellMaker:
-    """The day's cell maker, kept between requests (a cell is a function of the month, the
-    returns, the partners' names and the day): at most a few days' makers are kept."""
-    key = (today, partner, tuple((p.id, p.name) for p in cfg.partner))
-    found = _MAKERS.get(key)
-    if found is None:
-        if len(_MAKERS) > 8:
-            _MAKERS.clear()
-        found = _MAKERS[key] = CellMaker(cfg, today, partner)
-    return found
-
-
-def cells(cfg: LocalityConfig, row: Any, months: Sequence[date],
-          returns: Mapping[date, Mapping[str, str]], today: date,
-          partner: str = "") -> tuple[Cell, ...]:
-    return CellMaker(cfg, today, partner).row(row, months, returns)
 
 
 @cache

@@ -8,9 +8,11 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment
 from markupsafe import Markup, escape
+from starlette.concurrency import run_in_threadpool
 
 from s75.app import App
 from s75.web import board as boards
+from s75.web.board_cells import Cell
 from s75.web.deadline_risk import DeadlineAtRisk, deadlines_at_risk
 from s75.web.export import export_csv, export_xlsx
 from s75.web.formats import short_day, short_day_time
@@ -34,7 +36,22 @@ def _filters(request: Request, a: App) -> boards.Filters:
 
 
 @router.get("/proposals", response_class=HTMLResponse)
-def board(request: Request) -> HTMLResponse:
+async def board(request: Request) -> HTMLResponse:
+    """The board. On SQLite it is made in the event loop's own thread: its reads are of a
+    local file (in WAL mode a reader never waits for a writer) and the whole page is a few
+    milliseconds of CPU at 100 times a locality's proposals (the at-risk filter, whose count
+    tests every proposal in progress, the longest: about 5 ms at 10,000), time in which a
+    worker thread would hold the interpreter's lock for most of it as well; the hop to a
+    worker thread and back costs each request CPU and, on a busy machine, a wait for the
+    thread to be scheduled. On PostgreSQL each statement waits on the network, so the page
+    is made in a worker thread, as a plain ``def`` route's is, and the loop serves other
+    requests meanwhile."""
+    if _app(request).engine.dialect.name == "sqlite":
+        return board_page(request)
+    return await run_in_threadpool(board_page, request)
+
+
+def board_page(request: Request) -> HTMLResponse:
     a = _app(request)
     f = _filters(request, a)
     now = a.clock.now()
@@ -56,14 +73,14 @@ def rows_html(request: Request, data: boards.Board) -> Markup:
     (templates/web/_board_cell.html each, on a line of its own). A cell's HTML depends on its
     value alone (month, rating, words), so each distinct value is rendered once and kept
     (most cells of a board repeat: every partner go in a month). The cells of a board are
-    the day's cell maker's (board.cell_maker), the same object for the same value, so the
+    the day's cell maker's (board_cells.cell_maker), the same object for the same value, so the
     kept HTML is found by the cell's identity (no hash of its fields); each entry holds its
     cell, so an id is not reused while its entry is kept, and a cell made afresh (an equal
     value, another object) is found by its value."""
     env: Environment = request.app.state.templates
-    kept: dict[boards.Cell, str] | None = getattr(request.app.state, "board_cells", None)
-    seen: dict[int, tuple[boards.Cell, str]] | None = getattr(request.app.state,
-                                                              "board_cell_ids", None)
+    kept: dict[Cell, str] | None = getattr(request.app.state, "board_cells", None)
+    seen: dict[int, tuple[Cell, str]] | None = getattr(request.app.state, "board_cell_ids",
+                                                       None)
     if kept is None or seen is None or len(kept) > CELLS_KEPT or len(seen) > CELLS_KEPT:
         kept = request.app.state.board_cells = {}
         seen = request.app.state.board_cell_ids = {}
