@@ -97,6 +97,19 @@ class Prepared:
         args: Any = tuple(values) if c.positional else dict(zip(c.names, values, strict=True))
         return _run(conn, c.sql, args)
 
+    def execute_many(self, conn: Connection, params: Sequence[Mapping[str, Any]]) -> int:
+        """The statement once per parameter set, as one DBAPI ``executemany`` (the cursor
+        events fired once, as Core fires them for an executemany); the rows it changed."""
+        c = self._compiled(conn.dialect)
+        rows: list[Any] = []
+        for one in params:
+            given = {**c.fixed, **one} if c.fixed else one
+            values = [p(given[n]) if p is not None else given[n]
+                      for n, p in zip(c.names, c.binds, strict=True)]
+            rows.append(tuple(values) if c.positional else dict(zip(c.names, values,
+                                                                    strict=True)))
+        return _run(conn, c.sql, rows, many=True).rowcount
+
     def rows(self, conn: Connection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """The rows returned, each value converted by its column's type."""
         c = self._compiled(conn.dialect)
@@ -107,8 +120,9 @@ class Prepared:
                 for r in raw]
 
 
-def _run(conn: Connection, sql: str, args: Any) -> Ran:
-    """``sql`` with ``args`` on a cursor of ``conn``'s DBAPI connection, in its transaction."""
+def _run(conn: Connection, sql: str, args: Any, many: bool = False) -> Ran:
+    """``sql`` with ``args`` on a cursor of ``conn``'s DBAPI connection, in its transaction
+    (``many``: ``args`` is a list of parameter sets, sent as one ``executemany``)."""
     if not conn.in_transaction():
         conn.begin()  # as exec_driver_sql would (autobegin): the "begin" events run
     dbapi_conn: Any = conn.connection.dbapi_connection
@@ -116,11 +130,14 @@ def _run(conn: Connection, sql: str, args: Any) -> Ran:
     dispatch = conn.dispatch
     try:
         if dispatch.before_cursor_execute:
-            dispatch.before_cursor_execute(conn, cursor, sql, args, None, False)
-        cursor.execute(sql, args)
+            dispatch.before_cursor_execute(conn, cursor, sql, args, None, many)
+        if many:
+            cursor.executemany(sql, args)
+        else:
+            cursor.execute(sql, args)
         if dispatch.after_cursor_execute:
-            dispatch.after_cursor_execute(conn, cursor, sql, args, None, False)
-        raw = cursor.fetchall() if cursor.description is not None else []
+            dispatch.after_cursor_execute(conn, cursor, sql, args, None, many)
+        raw = cursor.fetchall() if not many and cursor.description is not None else []
         return Ran(raw, cursor.rowcount, getattr(cursor, "lastrowid", None))
     except conn.dialect.loaded_dbapi.Error as e:
         lost = conn.dialect.is_disconnect(e, dbapi_conn, cursor)
