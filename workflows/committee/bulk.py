@@ -79,9 +79,13 @@ def fire_all(uow: UnitOfWork, subjects: Sequence[Any], definition: str | Workflo
         changed = stmt.execute_many(conn, params)
     if changed != len(params):
         _conflict(uow, todo, defn)
-    for s, _, dest, _, _ in todo:
-        set_committed_value(s, "state", dest)
-        set_committed_value(s, "version", int(s.version) + 1)
+    for s, _, dest, _, _ in todo:  # a mapped row's as loaded; a plain row's attributes
+        mapped = hasattr(s, "_sa_instance_state")
+        for name, value in (("state", dest), ("version", int(s.version) + 1)):
+            if mapped:
+                set_committed_value(s, name, value)
+            else:
+                setattr(s, name, value)
     events: list[DomainEvent] = []
     event_type = TRANSITION_EVENTS.get(defn.name)
     for s, state, dest, merged, effect_names in todo:
