@@ -101,8 +101,12 @@ def due(session: Session, now: datetime) -> list[Deadline]:
                              .where(t.c.state == "pending")
                              .where(t.c.next_at <= bindparam("now", type_=t.c.next_at.type))))
     out: list[Deadline] = []
-    for values in _DUE[0].rows(_flushed(session), {"now": now}):
-        held = session.identity_map.get(session.identity_key(DeadlineRow, values[0]))
+    rows = _DUE[0].rows(_flushed(session), {"now": now})
+    held_rows = session.identity_map
+    if not len(held_rows):  # the clock step's first read: the session holds no row yet
+        return [DueRow(values) for values in rows]
+    for values in rows:  # the identity key as Session.identity_key builds it
+        held = held_rows.get((DeadlineRow, (values[0],), None))
         out.append(held if isinstance(held, DeadlineRow) else DueRow(values))
     return out
 

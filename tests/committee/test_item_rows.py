@@ -32,3 +32,14 @@ def test_accepted_items_as_plain_rows_hold_what_the_orm_loads(
         assert {str(r.amount) for r in plain} >= {"1200000.50"}
         held = item_rows.accepted(s, m)
         assert all(a is b for a, b in zip(held, mapped, strict=True))
+
+
+def test_the_identity_keys_built_by_hand_are_the_sessions(engine: Engine) -> None:
+    """item_rows and notifications/due_rows look a row up in the session's identity map by the
+    key Session.identity_key builds (class, primary key, no identity token)."""
+    from notifications.tables import DeadlineRow
+    from workflows.committee.tables import AgendaItemRow
+
+    with Session(engine) as s:
+        assert s.identity_key(AgendaItemRow, 7) == (AgendaItemRow, (7,), None)
+        assert s.identity_key(DeadlineRow, 7) == (DeadlineRow, (7,), None)

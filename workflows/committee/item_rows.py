@@ -81,7 +81,8 @@ def accepted(session: Session, meeting_id: int) -> list[Item]:
     if session.new or session.dirty or session.deleted:
         session.flush()
     out: list[Item] = []
+    held_rows = session.identity_map
     for values in _ACCEPTED[0].rows(connection(session), {"meeting_id": meeting_id}):
-        held = session.identity_map.get(session.identity_key(AgendaItemRow, values[0]))
+        held = held_rows.get((AgendaItemRow, (values[0],), None))  # as identity_key builds it
         out.append(held if isinstance(held, AgendaItemRow) else ItemRow(values))
     return out

@@ -300,10 +300,15 @@ def refresh_chair(uow: UnitOfWork, m: MeetingRow) -> ChairChoice | str:
     """Recompute and store the (provisional, until held) chair of ``m``."""
     assert m.id is not None
     choice = chair_of(uow, m)
+    chair: dict[str, str | None]
     if isinstance(choice, ChairChoice):
-        m.chair_due_id, m.chair_id, m.chair_reason = choice.due, choice.chair, choice.reason
+        chair = {"chair_due_id": choice.due, "chair_id": choice.chair,
+                 "chair_reason": choice.reason}
     else:
-        m.chair_id, m.chair_reason = None, choice
+        chair = {"chair_id": None, "chair_reason": choice}
+    for name, value in chair.items():  # only what changed: an unchanged row is not flushed
+        if getattr(m, name) != value:
+            setattr(m, name, value)
     uow.session.add(m)
     return choice
 
