@@ -38,6 +38,8 @@ class _Compiled:
     binds: tuple[Processor, ...]
     results: tuple[Processor, ...]
     positional: bool
+    converted: tuple[tuple[int, Callable[[Any], Any]], ...] = ()
+    """The result columns that have a processor (position, processor)."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,8 @@ class Prepared:
             results = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None)
                             for c in columns)
             found = self._by_dialect[dialect.name] = _Compiled(
-                compiled.string, names, fixed, binds, results, dialect.positional)
+                compiled.string, names, fixed, binds, results, dialect.positional,
+                tuple((i, p) for i, p in enumerate(results) if p is not None))
         return found
 
     def execute(self, conn: Connection, params: Mapping[str, Any]) -> Ran:
@@ -114,10 +117,15 @@ class Prepared:
         """The rows returned, each value converted by its column's type."""
         c = self._compiled(conn.dialect)
         raw: Sequence[Any] = self.execute(conn, params).raw
-        if not any(c.results):
+        if not c.converted:
             return [tuple(r) for r in raw]
-        return [tuple(p(v) if p is not None else v for p, v in zip(c.results, r, strict=True))
-                for r in raw]
+        out = []
+        for r in raw:  # only the columns that have a processor converted
+            row = list(r)
+            for i, p in c.converted:
+                row[i] = p(row[i])
+            out.append(tuple(row))
+        return out
 
 
 def _run(conn: Connection, sql: str, args: Any, many: bool = False) -> Ran:
