@@ -9,8 +9,12 @@ queued in the outbox (the documents rendered at publication are left out: the pa
 measures them). The raw baseline walks the same deadline rows in the same order with one
 UPDATE per deadline and, spread over them, exactly as many single-row INSERTs as
 process_due queued messages, one transaction per deadline, through the DBAPI (sqlite3), in a
-copy of the planned database, right after each run. Both clocks start once connected (the
-engine's schema check is left out, as the baseline's connect is).
+copy of the planned database, right after each run. The same-change baseline does that and,
+at each agenda deadline, the publication's own writes too, the least they need: the
+meeting's accepted items read, one versioned executemany UPDATE of them, one chained audit
+INSERT (sha256 of the same canonical fields) per item and one for the meeting, and the
+chain's head updated. Both clocks start once connected (the engine's schema check is left
+out, as the baselines' connect is).
 """
 
 from __future__ import annotations
@@ -278,35 +282,51 @@ def section(results: list[DueResult], load: tuple[float, float]) -> str:
     return "\n".join(lines)
 
 
-PROFILE = """What changed in this round (#17): process_due's own deadline rows are Core
-rows. The due deadlines are read with one prepared SELECT as plain rows (a deadline the
-session already holds is processed as its mapped row), and their changes are written as one
-executemany UPDATE a clock step, where the ORM loaded each as a mapped row and flushed it. At
-the agenda deadline the MeetingPublished handler finds the publication and notice deadlines
-it meets with one prepared read. It closes the ones process_due holds in place, and a refused
-publication puts them back with its savepoint. A due deadline that an event handler loads as
-a mapped row is processed as that row afterwards. The planned quarterly reports and the
-notice's check of its publication are prepared reads. The outbox, the deadlines, the
-meetings, the items and the audit chain come out exactly as before (compared row by row,
-hashes included, at 100 meetings). Measured in one session against the previous round's code
-(3 runs): CPU per deadline 6.84, 4.35 and 3.54 ms before, 4.01, 3.78 and 2.75 ms after, at
-10, 100 and 1,000 meetings; CPU ratio to the baseline 47.5x, 28.9x and 20.3x before, 30.1x,
-22.2x and 15.6x after. The load average was 0.4-0.9 for the "before" runs and 3.9-5.5 for
-the "after" runs, so those wall-clock ratios do not compare (the raw baseline's wall time
-grows with the load too).
+PROFILE = """What changed in this round (#17): the publication at the agenda deadline reads
+and writes its items without ORM rows. The meeting's accepted items are read with one
+prepared SELECT as plain rows (workflows/committee/item_rows.py; an item the session already
+holds is published as that row), where the ORM loaded every item of the meeting as a mapped
+row; their versioned UPDATE is one prepared executemany. The chair of the day's three reads
+are prepared statements, and it writes only what changed, so an unchanged meeting is no
+longer flushed (a unit-of-work pass that wrote nothing) before the items are read. The
+planner's item handler returns before loading the item for the moves it ignores (each
+published item was loaded for nothing). The due deadlines are looked up in the session only
+when it holds rows, a prepared read converts only the columns that have a type processor,
+and the outbox makes each subject one line once a batch. The rules are the same code (the
+permission, the five clear working days, Part 2, the audit chain); the outbox, the
+deadlines, the meetings, the items and the audit chain come out exactly as before (every
+table compared row by row, hashes included, at 100 meetings), with the same statements
+(442 at 10 meetings). Measured in one session against the previous round's code,
+interleaved, each figure the median of the second run of 3, 3 and 2 processes (statements
+compiled), load 3.9-4.7: CPU per deadline 3.87, 2.78 and 2.24 ms before, 2.71, 2.29 and
+1.88 ms after, at 10, 100 and 1,000 meetings; CPU ratio to the raw baseline 31.7x, 22.5x and
+13.3x before, 23.4x, 18.0x and 11.1x after; to the same-change baseline 19.0x, 12.2x and
+8.6x before, 14.3x, 10.0x and 6.0x after.
 
-What the profile shows now (cProfile, 100 meetings, a second run so the statements are
-compiled): the automatic publication at the agenda deadline, the PublishMeeting action in a
-savepoint, is about 60% of process_due's time. Three quarters of that is the committees'
-action itself (workflows/committee: the items loaded and published as one set, their audit
-events in one batch, the chair of the day); the MeetingPublished handler's deadline lookup
-is one prepared read now. Per clock step the fixed costs remain: the session and its
-transaction (the first statement's BEGIN about 0.3 ms), the commit, the due SELECT, the next
-moment, and the reminders' text and their one INSERT. The work per deadline does not grow
-from 10 to 1,000 meetings (the last two columns). 5x is still out of reach because each
-statement, each ORM row and each action pipeline costs Python time (SQLAlchemy's session and
-ORM, the guards, the hash chain), against a few microseconds for a raw sqlite3 call. The
-next step is the publication's hot path in workflows/committee without ORM objects where its
-rules allow, and one session transaction begun without the ORM's bookkeeping. Under load the
-wall time is CPU waiting for a core, not I/O, so the wall-clock ratio moves with the load;
-the CPU ratio compares the work."""
+The baselines: the raw baseline (the first ratio columns, as in the previous rounds) makes
+one UPDATE per deadline and the messages' INSERTs, but none of the publication's own writes,
+which the change an agenda deadline causes includes: the accepted items moved to published
+(their versions bumped) and six chained audit events a meeting here (one per item, one for
+the meeting) with the chain's head. The same-change baseline adds them, as the triggers'
+baseline includes the chained audit INSERT; the meeting row itself is not written by the
+publication here (its chair of the day is unchanged and it stays scheduled), so neither
+baseline writes it. It costs about 1.6 to 2 times the raw baseline, so its ratios are lower;
+the goal is not met on CPU against either at any scale. Under load the wall time is CPU
+waiting for a core, not I/O, so the wall-clock ratios move with the load; the CPU ratios
+compare the work.
+
+What the profile shows now (cProfile, CPU time, 1,000 meetings, a second run): the
+publication is still more than half of process_due's time. In it: the audit append of the
+items' events (one batch, workflows/audit.py) and of MeetingPublished, and the members'
+emails, about a fifth together; the meeting loaded as a mapped row (the action's load, its
+permission scope, the chair of the day and the guards read it) about 6%; the items' event
+payloads, guards and the savepoint a few per cent each. Across the clock steps: the due
+SELECT (8,714 rows over the year, each with its JSON and times converted) about a tenth, the
+outbox's INSERTs (the reminders, the publication's emails, the escalations; each message's
+parameters converted) about 15%, the deadlines' executemany and the commit a few per cent.
+A clock step with nothing due costs about 0.12 ms CPU (the session, its BEGIN IMMEDIATE,
+the due SELECT, the next moment, the commit), about 1% at 1,000 meetings, so the fixed cost
+per step was left as it was. The work per deadline does not grow from 10 to 1,000 meetings
+(the last two columns). Next: the audit batch as one prepared executemany, the meeting read
+as a plain row through the publication (its load, scope and guards taking it), and the
+outbox's shared values converted once a batch."""
