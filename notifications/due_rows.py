@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, event, exc
+from sqlalchemy import Connection, bindparam, event
 from sqlmodel import Session
 
 from notifications.tables import DeadlineRow
@@ -101,8 +101,12 @@ def due(session: Session, now: datetime) -> list[Deadline]:
                              .where(t.c.state == "pending")
                              .where(t.c.next_at <= bindparam("now", type_=t.c.next_at.type))))
     out: list[Deadline] = []
-    for values in _DUE[0].rows(_flushed(session), {"now": now}):
-        held = session.identity_map.get(session.identity_key(DeadlineRow, values[0]))
+    rows = _DUE[0].rows(_flushed(session), {"now": now})
+    held_rows = session.identity_map
+    if not len(held_rows):  # the clock step's first read: the session holds no row yet
+        return [DueRow(values) for values in rows]
+    for values in rows:  # the identity key as Session.identity_key builds it
+        held = held_rows.get((DeadlineRow, (values[0],), None))
         out.append(held if isinstance(held, DeadlineRow) else DueRow(values))
     return out
 
@@ -118,40 +122,9 @@ def write(session: Session, rows: Sequence[Deadline]) -> None:
                                .values({c: bindparam(c, type_=t.c[c].type) for c in CHANGED})))
     params = [{"row_id": r.id, "state": r.state, "outcome": r.outcome, "closed_at": r.closed_at,
                "next_at": r.next_at, "details": r.details} for r in dirty]
-    _run_many(_WRITE[0], connection(session), params)
+    _WRITE[0].execute_many(connection(session), params)
     for r in dirty:
         r.written()
-
-
-def _run_many(stmt: Prepared, conn: Connection, params: list[dict[str, Any]]) -> None:
-    """``stmt`` once per parameter set, as one DBAPI executemany (the cursor events fired
-    once, as Core fires them for an executemany)."""
-    c = stmt._compiled(conn.dialect)
-    rows = []
-    for given in params:
-        values = [p(given[n]) if p is not None else given[n]
-                  for n, p in zip(c.names, c.binds, strict=True)]
-        rows.append(tuple(values) if c.positional else dict(zip(c.names, values, strict=True)))
-    if not conn.in_transaction():
-        conn.begin()
-    dbapi_conn: Any = conn.connection.dbapi_connection
-    cursor = dbapi_conn.cursor()
-    dispatch = conn.dispatch
-    try:
-        if dispatch.before_cursor_execute:
-            dispatch.before_cursor_execute(conn, cursor, c.sql, rows, None, True)
-        cursor.executemany(c.sql, rows)
-        if dispatch.after_cursor_execute:
-            dispatch.after_cursor_execute(conn, cursor, c.sql, rows, None, True)
-    except conn.dialect.loaded_dbapi.Error as e:
-        lost = conn.dialect.is_disconnect(e, dbapi_conn, cursor)
-        if lost:
-            conn.invalidate(e)
-        raise exc.DBAPIError.instance(c.sql, rows, e, conn.dialect.loaded_dbapi.Error,
-                                      dialect=conn.dialect, connection_invalidated=lost
-                                      ) from e
-    finally:
-        cursor.close()
 
 
 _HELD = "s75.due_rows"

@@ -111,12 +111,16 @@ def queue_many(session: Session, messages: Sequence[Outgoing], now: datetime) ->
     # ORM change, so nothing is flushed for it.
     conn = connection(session)
     queued: set[str] = set()
+    lines: dict[str, str] = {}  # each subject made one line once (one per batch, mostly)
     for start in range(0, len(messages), QUEUE_CHUNK):
         chunk = messages[start:start + QUEUE_CHUNK]
         params: dict[str, Any] = {}
         for i, m in enumerate(chunk):
+            subject = lines.get(m.subject)
+            if subject is None:
+                subject = lines[m.subject] = one_line(m.subject)
             params.update({f"key_{i}": m.key[:255], f"kind_{i}": m.kind,
-                           f"recipient_{i}": m.recipient, f"subject_{i}": one_line(m.subject),
+                           f"recipient_{i}": m.recipient, f"subject_{i}": subject,
                            f"body_{i}": m.body, f"created_at_{i}": now,
                            f"state_{i}": "pending", f"attempts_{i}": 0,
                            f"next_attempt_at_{i}": now,

@@ -158,6 +158,8 @@ def on_meeting_published(uow: UnitOfWork, ev: MeetingPublished) -> None:
 
 # Items and decisions -----------------------------------------------------------------------
 def on_item_moved(uow: UnitOfWork, ev: ItemMoved) -> None:
+    if ev.trigger not in ("submitted", "deferred", "withdrawn"):
+        return  # nothing planned for the item's other moves (no row loaded for them)
     item = uow.session.get(AgendaItemRow, ev.item_id)
     if item is None or item.id is None:
         return

@@ -38,6 +38,8 @@ class _Compiled:
     binds: tuple[Processor, ...]
     results: tuple[Processor, ...]
     positional: bool
+    converted: tuple[tuple[int, Callable[[Any], Any]], ...] = ()
+    """The result columns that have a processor (position, processor)."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,8 @@ class Prepared:
             results = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None)
                             for c in columns)
             found = self._by_dialect[dialect.name] = _Compiled(
-                compiled.string, names, fixed, binds, results, dialect.positional)
+                compiled.string, names, fixed, binds, results, dialect.positional,
+                tuple((i, p) for i, p in enumerate(results) if p is not None))
         return found
 
     def execute(self, conn: Connection, params: Mapping[str, Any]) -> Ran:
@@ -97,18 +100,37 @@ class Prepared:
         args: Any = tuple(values) if c.positional else dict(zip(c.names, values, strict=True))
         return _run(conn, c.sql, args)
 
+    def execute_many(self, conn: Connection, params: Sequence[Mapping[str, Any]]) -> int:
+        """The statement once per parameter set, as one DBAPI ``executemany`` (the cursor
+        events fired once, as Core fires them for an executemany); the rows it changed."""
+        c = self._compiled(conn.dialect)
+        rows: list[Any] = []
+        for one in params:
+            given = {**c.fixed, **one} if c.fixed else one
+            values = [p(given[n]) if p is not None else given[n]
+                      for n, p in zip(c.names, c.binds, strict=True)]
+            rows.append(tuple(values) if c.positional else dict(zip(c.names, values,
+                                                                    strict=True)))
+        return _run(conn, c.sql, rows, many=True).rowcount
+
     def rows(self, conn: Connection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """The rows returned, each value converted by its column's type."""
         c = self._compiled(conn.dialect)
         raw: Sequence[Any] = self.execute(conn, params).raw
-        if not any(c.results):
+        if not c.converted:
             return [tuple(r) for r in raw]
-        return [tuple(p(v) if p is not None else v for p, v in zip(c.results, r, strict=True))
-                for r in raw]
+        out = []
+        for r in raw:  # only the columns that have a processor converted
+            row = list(r)
+            for i, p in c.converted:
+                row[i] = p(row[i])
+            out.append(tuple(row))
+        return out
 
 
-def _run(conn: Connection, sql: str, args: Any) -> Ran:
-    """``sql`` with ``args`` on a cursor of ``conn``'s DBAPI connection, in its transaction."""
+def _run(conn: Connection, sql: str, args: Any, many: bool = False) -> Ran:
+    """``sql`` with ``args`` on a cursor of ``conn``'s DBAPI connection, in its transaction
+    (``many``: ``args`` is a list of parameter sets, sent as one ``executemany``)."""
     if not conn.in_transaction():
         conn.begin()  # as exec_driver_sql would (autobegin): the "begin" events run
     dbapi_conn: Any = conn.connection.dbapi_connection
@@ -116,11 +138,14 @@ def _run(conn: Connection, sql: str, args: Any) -> Ran:
     dispatch = conn.dispatch
     try:
         if dispatch.before_cursor_execute:
-            dispatch.before_cursor_execute(conn, cursor, sql, args, None, False)
-        cursor.execute(sql, args)
+            dispatch.before_cursor_execute(conn, cursor, sql, args, None, many)
+        if many:
+            cursor.executemany(sql, args)
+        else:
+            cursor.execute(sql, args)
         if dispatch.after_cursor_execute:
-            dispatch.after_cursor_execute(conn, cursor, sql, args, None, False)
-        raw = cursor.fetchall() if cursor.description is not None else []
+            dispatch.after_cursor_execute(conn, cursor, sql, args, None, many)
+        raw = cursor.fetchall() if not many and cursor.description is not None else []
         return Ran(raw, cursor.rowcount, getattr(cursor, "lastrowid", None))
     except conn.dialect.loaded_dbapi.Error as e:
         lost = conn.dialect.is_disconnect(e, dbapi_conn, cursor)

@@ -25,15 +25,17 @@ from workflows.engine import describe, fire, merged_facts, unmet_guards
 from workflows.events import TRANSITION_EVENTS, DomainEvent, SubjectMoved, UnitOfWork
 from workflows.guards import EFFECTS
 from workflows.machine import next_state, transition
+from workflows.prepared import Prepared
 
-_UPDATES: dict[type, Any] = {}
+_UPDATES: dict[type, Prepared] = {}
 
 
-def _versioned_update(table: type) -> Any:
+def _versioned_update(table: type) -> Prepared:
+    """The versioned UPDATE of ``table``'s rows, a prepared statement built once per table."""
     stmt = _UPDATES.get(table)
     if stmt is None:
         t = cast(Any, table).__table__
-        stmt = _UPDATES[table] = (
+        stmt = _UPDATES[table] = Prepared(
             update(t).where(t.c.id == bindparam("row_id"), t.c.version == bindparam("old_version"))
             .values(state=bindparam("new_state"), version=bindparam("new_version")))
     return stmt
@@ -68,17 +70,22 @@ def fire_all(uow: UnitOfWork, subjects: Sequence[Any], definition: str | Workflo
     table = type(todo[0][0])
     params = [{"row_id": s.id, "old_version": int(s.version), "new_state": dest,
                "new_version": int(s.version) + 1} for s, _, dest, _, _ in todo]
-    conn = uow.session.connection()
+    conn, stmt = uow.connection, _versioned_update(table)
     if len(params) > 1 and not conn.dialect.supports_sane_multi_rowcount:  # pragma: no cover
-        changed = sum(cast(Any, conn.execute(_versioned_update(table), p)).rowcount
-                      for p in params)
+        changed = sum(stmt.execute(conn, p).rowcount for p in params)
+    elif len(params) == 1:
+        changed = stmt.execute(conn, params[0]).rowcount
     else:
-        changed = cast(Any, conn.execute(_versioned_update(table), params)).rowcount
+        changed = stmt.execute_many(conn, params)
     if changed != len(params):
         _conflict(uow, todo, defn)
-    for s, _, dest, _, _ in todo:
-        set_committed_value(s, "state", dest)
-        set_committed_value(s, "version", int(s.version) + 1)
+    for s, _, dest, _, _ in todo:  # a mapped row's as loaded; a plain row's attributes
+        mapped = hasattr(s, "_sa_instance_state")
+        for name, value in (("state", dest), ("version", int(s.version) + 1)):
+            if mapped:
+                set_committed_value(s, name, value)
+            else:
+                setattr(s, name, value)
     events: list[DomainEvent] = []
     event_type = TRANSITION_EVENTS.get(defn.name)
     for s, state, dest, merged, effect_names in todo:

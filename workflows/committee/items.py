@@ -18,10 +18,11 @@ from decisions.agenda_rules import check_wording, validate_action, validate_exem
 from decisions.checklist import check_answers
 from decisions.errors import InvalidInput, RuleRefused
 from workflows.committee import appendices as appendix_files
-from workflows.committee import common
+from workflows.committee import common, item_rows
 from workflows.committee.bulk import fire_all
 from workflows.committee.common import CLOSING_POSITION
 from workflows.committee.events import ItemDrafted, MeetingPublished
+from workflows.committee.item_rows import Item
 from workflows.committee.records import UrgencyConsentRow
 from workflows.committee.tables import COVER_FIELDS, COVER_REQUIRED, AgendaItemRow, MeetingRow
 from workflows.engine import fire
@@ -247,7 +248,7 @@ def publish(uow: UnitOfWork, item_id: int, *, published_on: date | None = None,
 
 
 def publish_meeting(uow: UnitOfWork, meeting_id: int, *, published_on: date | None = None,
-                    automatic: bool = False) -> list[AgendaItemRow]:
+                    automatic: bool = False) -> list[Item]:
     """Publish the agenda: every accepted item of the meeting (standing business included),
     then raise :class:`MeetingPublished`, which stores the packs, queues the members' emails
     and meets the publication deadline. The same step whether a secretary publishes or the
@@ -258,9 +259,9 @@ def publish_meeting(uow: UnitOfWork, meeting_id: int, *, published_on: date | No
                           f"{m.status}; only a scheduled meeting's agenda is published")
     on = published_on or common.local_day(uow.config, uow.now)
     # Each accepted item as publish() would move it (no urgency consent: the guards decide),
-    # as one set: one versioned UPDATE, their audit events in one batch (workflows/committee/
-    # bulk.py).
-    out = [i for i in common.items_of(uow.session, meeting_id) if i.state == "accepted"]
+    # as one set: read as plain rows (workflows/committee/item_rows.py), one versioned UPDATE,
+    # their audit events in one batch (workflows/committee/bulk.py).
+    out = item_rows.accepted(uow.session, meeting_id)
     facts = {"published_on": on.isoformat(), "urgency_reason": None, "chair_consent_by": None}
     fire_all(uow, out, WORKFLOW, "published", facts, lambda item: _data(item, m))
     uow.emit(MeetingPublished(meeting_id=meeting_id, body_id=m.body_id,

@@ -15,6 +15,7 @@ from decisions.principals import SECRETARY, Scope
 from decisions.terms import LocalityConfig
 from workflows.actions import Action
 from workflows.committee import actions, attendance, common, items, meetings, minutes
+from workflows.committee.item_rows import Item
 from workflows.committee.records import (
     ATTENDANCE_STATUSES,
     ActionRow,
@@ -23,7 +24,7 @@ from workflows.committee.records import (
     MinuteTextRow,
 )
 from workflows.committee.scopes import action_scope, body_business, meeting_scope
-from workflows.committee.tables import AgendaItemRow, MeetingRow
+from workflows.committee.tables import MeetingRow
 from workflows.events import UnitOfWork
 
 R = TypeVar("R")
@@ -128,7 +129,7 @@ class HoldMeeting(_OnMeeting[MeetingRow]):
 
 
 @dataclass(frozen=True)
-class PublishMeeting(_OnMeeting[list[AgendaItemRow]]):
+class PublishMeeting(_OnMeeting[list[Item]]):
     """Publish the agenda (every accepted item) and raise MeetingPublished: by a secretary,
     or by the scheduler at the publication deadline (``automatic``)."""
 
@@ -138,7 +139,7 @@ class PublishMeeting(_OnMeeting[list[AgendaItemRow]]):
     published_on: date | None = None
     automatic: bool = False
 
-    def write(self, uow: UnitOfWork, loaded: Any) -> list[AgendaItemRow]:
+    def write(self, uow: UnitOfWork, loaded: Any) -> list[Item]:
         if isinstance(loaded, MeetingRow) and loaded.status == "scheduled":
             meetings.refresh_chair(uow, loaded)  # the chair of the day the agenda prints
         return items.publish_meeting(uow, self.meeting_id, published_on=self.published_on,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -40,6 +40,7 @@ from workflows.committee.items import defer_item
 from workflows.committee.records import AttendanceRow, MinutesRow
 from workflows.committee.tables import AgendaItemRow, MeetingRow
 from workflows.events import UnitOfWork
+from workflows.prepared import Prepared, connection
 
 KINDS = ("ordinary", "adhoc", "extraordinary")
 
@@ -217,31 +218,41 @@ def projected_chairs(uow: UnitOfWork, body_id: str,
     return out
 
 
-_CHAIN: dict[str, Any] = {}
+_CHAIN: dict[str, Prepared] = {}
 
 
-def _chain_statements() -> dict[str, Any]:
-    """chair_of's queries, built once: the body's last meeting held with a recorded chair
-    before a date; the meetings held or scheduled since (``since`` or all), up to a date;
-    the apologies sent for them."""
+def _chain_statements() -> dict[str, Prepared]:
+    """chair_of's queries, built once (prepared statements): the body's last meeting held
+    with a recorded chair before a date; the meetings held or scheduled since (``since`` or
+    all), up to a date; the apologies sent for them."""
     if not _CHAIN:
         m, a = MeetingRow.__table__.c, AttendanceRow.__table__.c  # type: ignore[attr-defined]
-        before = (m.body_id == bindparam("body_id"), m.starts_at < bindparam("until"))
-        _CHAIN["anchor"] = (sa_select(m.starts_at, m.chair_due_id, m.chair_id)
-                            .where(*before, m.status == "held", m.chair_id.is_not(None),
-                                   m.chair_id != "")
-                            .order_by(m.starts_at.desc()).limit(1))
+        before = (m.body_id == bindparam("body_id"),
+                  m.starts_at < bindparam("until", type_=m.starts_at.type))
+        _CHAIN["anchor"] = Prepared(
+            sa_select(m.starts_at, m.chair_due_id, m.chair_id)
+            .where(*before, m.status == "held", m.chair_id.is_not(None), m.chair_id != "")
+            .order_by(m.starts_at.desc()).limit(1))
         for since in (False, True):
-            after = (m.starts_at > bindparam("since"),) if since else ()
-            _CHAIN[f"rows{since}"] = (sa_select(m.id).where(
-                *before, *after, m.status.in_(("held", "scheduled"))).order_by(m.starts_at))
-            _CHAIN[f"apologies{since}"] = (
+            after = (m.starts_at > bindparam("since", type_=m.starts_at.type),) if since else ()
+            _CHAIN[f"rows{since}"] = Prepared(sa_select(m.id).where(
+                *before, *after, or_(m.status == "held", m.status == "scheduled"))
+                .order_by(m.starts_at))
+            _CHAIN[f"apologies{since}"] = Prepared(
                 sa_select(a.meeting_id, a.person).join_from(
                     AttendanceRow.__table__, MeetingRow.__table__,  # type: ignore[attr-defined]
                     m.id == a.meeting_id)
                 .where(m.body_id == bindparam("body_id"),
-                       m.starts_at <= bindparam("until"), *after, a.status == "apologies"))
+                       m.starts_at <= bindparam("until", type_=m.starts_at.type), *after,
+                       a.status == "apologies"))
     return _CHAIN
+
+
+def _rows(session: Session, stmt: Prepared, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """``stmt``'s rows, after the session's changes are flushed (as its query would)."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    return stmt.rows(connection(session), params)
 
 
 def chair_of(uow: UnitOfWork, m: MeetingRow) -> ChairChoice | str:
@@ -257,17 +268,19 @@ def chair_of(uow: UnitOfWork, m: MeetingRow) -> ChairChoice | str:
         return ChairChoice(m.chair_due_id or m.chair_id, m.chair_id, m.chair_reason)
     b, q = uow.config.body_by_id(m.body_id), _chain_statements()
     params: dict[str, Any] = {"body_id": m.body_id, "until": m.starts_at}
-    found = uow.session.execute(q["anchor"], params).first()
+    s = uow.session
+    anchor = _rows(s, q["anchor"], params)
+    found = anchor[0] if anchor else None
     last = None
     if found is not None:
         params["since"] = found[0]
         last = ChairRecord(found[1] or found[2], found[2])
     since = found is not None
     apologies: dict[int, set[str]] = {}
-    for meeting_id, person in uow.session.execute(q[f"apologies{since}"], params):
+    for meeting_id, person in _rows(s, q[f"apologies{since}"], params):
         apologies.setdefault(meeting_id, set()).add(person)
     none: set[str] = set()
-    chain = uow.session.execute(q[f"rows{since}"], params).scalars().all()
+    chain = [mid for (mid,) in _rows(s, q[f"rows{since}"], params)]
     done = 0  # the meetings of the chain run forward so far
     if apologies:
         for i, mid in enumerate(chain):
@@ -287,10 +300,15 @@ def refresh_chair(uow: UnitOfWork, m: MeetingRow) -> ChairChoice | str:
     """Recompute and store the (provisional, until held) chair of ``m``."""
     assert m.id is not None
     choice = chair_of(uow, m)
+    chair: dict[str, str | None]
     if isinstance(choice, ChairChoice):
-        m.chair_due_id, m.chair_id, m.chair_reason = choice.due, choice.chair, choice.reason
+        chair = {"chair_due_id": choice.due, "chair_id": choice.chair,
+                 "chair_reason": choice.reason}
     else:
-        m.chair_id, m.chair_reason = None, choice
+        chair = {"chair_id": None, "chair_reason": choice}
+    for name, value in chair.items():  # only what changed: an unchanged row is not flushed
+        if getattr(m, name) != value:
+            setattr(m, name, value)
     uow.session.add(m)
     return choice
 
