@@ -67,8 +67,11 @@ def connection(session: Session) -> Connection:
 class Prepared:
     """A Core statement run as its compiled SQL (see the module's docstring)."""
 
-    def __init__(self, statement: ClauseElement) -> None:
+    def __init__(self, statement: ClauseElement, *, as_given: tuple[str, ...] = ()) -> None:
         self.statement = statement
+        self.as_given = as_given
+        """Parameters sent as the caller gives them, without their type's conversion (the
+        audit payload: its canonical JSON text is the JSON column's value)."""
         self._by_dialect: dict[str, _Compiled] = {}
 
     def _compiled(self, dialect: Dialect) -> _Compiled:
@@ -78,7 +81,8 @@ class Prepared:
             names = tuple(compiled.positiontup) if dialect.positional else tuple(compiled.binds)
             fixed = {n: compiled.binds[n].effective_value for n in names
                      if not compiled.binds[n].required}
-            binds = tuple(compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect)
+            binds = tuple(None if n in self.as_given else
+                          compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect)
                           for n in names)
             columns: Any = getattr(self.statement, "selected_columns", None)
             if columns is None or not len(columns):
@@ -111,6 +115,14 @@ def _run(conn: Connection, sql: str, args: Any) -> Ran:
     """``sql`` with ``args`` on a cursor of ``conn``'s DBAPI connection, in its transaction."""
     if not conn.in_transaction():
         conn.begin()  # as exec_driver_sql would (autobegin): the "begin" events run
+    return send(conn, sql, args)
+
+
+def send(conn: Connection, sql: str, args: Any = ()) -> Ran:
+    """``sql`` with ``args`` on a cursor of ``conn``'s DBAPI connection as it is (no
+    transaction begun first: the SQLite "begin" event sends its BEGIN with this), with the
+    connection's statement events fired around it and a driver error raised as SQLAlchemy
+    raises it."""
     dbapi_conn: Any = conn.connection.dbapi_connection
     cursor = dbapi_conn.cursor()
     dispatch = conn.dispatch
