@@ -243,12 +243,16 @@ def last_working_day_of_month(cal: WorkingCalendar, year: int, month: int) -> da
     return cal.previous_working_day(first_next - timedelta(days=1))
 
 
+def gateway_key(proposal_id: int, year: int, month: int) -> str:
+    return f"gateway:proposal:{proposal_id}:{year:04d}-{month:02d}"
+
+
 def gateway_deadline(cfg: LocalityConfig, proposal_id: int, title: str, year: int, month: int,
                      cal: WorkingCalendar | None = None) -> PlannedDeadline:
     """Monthly gateway (file 002): every partner confirms by the last working day of the month."""
     cal = cal or working_calendar(cfg)
     due_at, reminders, owner, name = _gateway_month(cfg, cal, year, month)
-    return PlannedDeadline(key=f"gateway:proposal:{proposal_id}:{name}", kind="gateway",
+    return PlannedDeadline(key=gateway_key(proposal_id, year, month), kind="gateway",
                            subject_type="proposal", subject_id=str(proposal_id),
                            proposal_id=proposal_id, owner_email=owner,
                            title=f"Monthly gateway {date(year, month, 1):%B %Y} for '{title}'",

@@ -40,7 +40,14 @@ def _signing_inputs_changed(ev: ProposalCreated | ProposalMoved | StartMoved) ->
     return ev.from_state in SIGNED_STATES or any(k in ev.extra for k in SIGNING_INPUTS)
 
 
+def _month_gateway_key(uow: UnitOfWork, proposal_id: int) -> str:
+    today = dl.local_date(uow.config, uow.now)
+    return dl.gateway_key(proposal_id, today.year, today.month)
+
+
 def install(bus: EventBus) -> None:
+    # a trigger in shadow operation plans the month's gateway deadline: read with the proposal
+    bus.read_with(ProposalRow, store.read_ahead(_month_gateway_key))
     bus.subscribe(ProposalCreated, on_proposal)
     bus.subscribe(ProposalMoved, on_proposal)
     bus.subscribe(StartMoved, on_proposal)
@@ -94,7 +101,7 @@ def on_gateway(uow: UnitOfWork, ev: GatewayRecorded) -> None:
     if p is None or p.id is None:
         return
     month = ev.month.replace(day=1)
-    key = f"gateway:proposal:{p.id}:{month:%Y-%m}"
+    key = dl.gateway_key(p.id, month.year, month.month)
     if ev.complete:
         for row in store.find(uow.session, kind="gateway", proposal_id=p.id):
             if row.key == key:
