@@ -75,14 +75,13 @@ def on_proposal(uow: UnitOfWork, ev: ProposalCreated | ProposalMoved | StartMove
         store.close_matching(uow.session, uow.now, "waived", f"proposal {state}",
                              proposal_id=p.id)
         return
-    start = live_from(uow, p)
     if state in SIGNED_STATES:
         rows = store.find(uow.session, kind="signing", proposal_id=p.id)
         for row in rows:
             store.close(row, "met", "s75 agreement signed", uow.now)
             uow.session.add(row)
     elif _signing_inputs_changed(ev):
-        store.plan(uow.session, dl.signing_deadline(cfg, p.id, p.title, start,
+        store.plan(uow.session, dl.signing_deadline(cfg, p.id, p.title, live_from(uow, p),
                                                       moved=p.start_moved,
                                                       variation=p.variation), uow.now)
     if state in AFTER_SHADOW:
@@ -92,7 +91,7 @@ def on_proposal(uow: UnitOfWork, ev: ProposalCreated | ProposalMoved | StartMove
         today = dl.local_date(cfg, uow.now)
         plan_gateway(uow, p, date(today.year, today.month, 1))
     if state == "live":
-        for q in dl.quarterly_report_deadlines(cfg, start, f"proposal{p.id}", p.id):
+        for q in dl.quarterly_report_deadlines(cfg, live_from(uow, p), f"proposal{p.id}", p.id):
             store.plan(uow.session, q, uow.now)
 
 

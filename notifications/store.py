@@ -108,15 +108,15 @@ def _unchanged(found: tuple[Any, ...] | None, p: PlannedDeadline) -> bool:
     nothing in it (or it is closed)."""
     if found is None:
         return False
-    have = dict(zip(_COMPARED, found, strict=True))
-    if have["state"] != OPEN:
+    (state, title, rule, owner_id, owner_email, body_id, meeting_id, proposal_id, due_at,
+     reminder_at, details) = found
+    if state != OPEN:
         return True
-    want = {"title": p.title, "rule": p.rule, "owner_id": p.owner_id,
-            "owner_email": p.owner_email, "body_id": p.body_id, "meeting_id": p.meeting_id,
-            "proposal_id": p.proposal_id, "due_at": p.due_at,
-            "reminder_at": [t.isoformat() for t in p.reminder_at],
-            "details": {**have["details"], **p.details}}
-    return all(have[k] == v for k, v in want.items())
+    return bool(title == p.title and rule == p.rule and owner_id == p.owner_id
+            and owner_email == p.owner_email and body_id == p.body_id
+            and meeting_id == p.meeting_id and proposal_id == p.proposal_id
+            and due_at == p.due_at and details == {**details, **p.details}
+            and reminder_at == [t.isoformat() for t in p.reminder_at])
 
 
 def close(row: Deadline, state: str, outcome: str, now: datetime) -> None:

@@ -48,12 +48,12 @@ def _string_keys(value: Any) -> bool:
     """Whether every key of every mapping in ``value`` is a string."""
     if isinstance(value, dict):
         for k, v in value.items():
-            if type(k) is not str or (isinstance(v, dict | list | tuple)
+            if type(k) is not str or (v and isinstance(v, dict | list | tuple)
                                       and not _string_keys(v)):
                 return False
     elif isinstance(value, list | tuple):
         for v in value:
-            if isinstance(v, dict | list | tuple) and not _string_keys(v):
+            if v and isinstance(v, dict | list | tuple) and not _string_keys(v):
                 return False
     return True
 
@@ -66,8 +66,10 @@ def hashed_text(at: str, actor: str, subject_type: str, subject_id: str, action:
                 from_state: str | None, to_state: str | None, payload: str) -> str:
     """``canonical`` of the hashed fields, the payload given as its stored JSON (encoded once,
     not again inside the fields): the same text, key by key in sorted order."""
-    if not all(v is None or type(v) is str for v in (at, actor, subject_type, subject_id,
-                                                     action, from_state, to_state)):
+    if not (type(at) is str and type(actor) is str and type(subject_type) is str
+            and type(subject_id) is str and type(action) is str
+            and (from_state is None or type(from_state) is str)
+            and (to_state is None or type(to_state) is str)):
         return canonical({"at": at, "actor": actor, "subject_type": subject_type,
                           "subject_id": subject_id, "action": action, "from_state": from_state,
                           "to_state": to_state, "payload": json.loads(payload)})
@@ -95,6 +97,7 @@ _FIELDS = ("at", "actor", "subject_type", "subject_id", "action", "from_state", 
 _CAS = (_HEADS.c.id == 1, _HEADS.c.count == bindparam("old_count"),
         _HEADS.c.last_hash == bindparam("old_hash"))
 _INSERT = insert(_EVENTS)
+_E_FIELDS = tuple((f"e_{f}", f) for f in _FIELDS)
 _INSERT_ONE = Prepared(insert(_EVENTS).values(
     {f: bindparam(f"e_{f}", type_=_EVENTS.c[f].type) for f in _FIELDS}),
     as_given=("e_payload",))
@@ -152,7 +155,7 @@ def _extend(conn: Connection, known: tuple[int, str], hashed: str,
             return None
         new_id = int(found[0][0])
     else:
-        result = _INSERT_ONE.execute(conn, {f"e_{k}": v for k, v in values.items()})
+        result = _INSERT_ONE.execute(conn, {e: values[f] for e, f in _E_FIELDS})
         new_id = int(cast(int, result.lastrowid))
         moved = _MOVE.execute(conn, {**params, "new_id": new_id})
         if moved.rowcount != 1:

@@ -66,7 +66,14 @@ class DomainEvent:
         return self.subject_type
 
     def payload(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        names = _FIELD_NAMES.get(type(self))
+        if names is None:
+            names = _FIELD_NAMES[type(self)] = tuple(f.name for f in dataclasses.fields(self))
+        return {n: getattr(self, n) for n in names}
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+"""Each event type's field names, in order (``dataclasses.fields`` works them out each call)."""
 
 
 @dataclass(frozen=True)

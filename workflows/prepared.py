@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, exc
@@ -27,6 +28,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ClauseElement
 
 Processor = Callable[[Any], Any] | None
+
+
+Conversions = tuple[tuple[int, Callable[[Any], Any]], ...]
+"""(position, conversion) of each value whose type converts it."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,20 @@ class _Compiled:
     binds: tuple[Processor, ...]
     results: tuple[Processor, ...]
     positional: bool
+    pick: Callable[[Mapping[str, Any]], tuple[Any, ...]]
+    """The parameters' values in the statement's order."""
+    bind_at: Conversions
+    result_at: Conversions
+
+
+def _picker(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    if len(names) > 1:
+        return itemgetter(*names)
+    return (lambda given: (given[names[0]],)) if names else (lambda given: ())
+
+
+def _conversions(processors: Sequence[Processor]) -> Conversions:
+    return tuple((i, p) for i, p in enumerate(processors) if p is not None)
 
 
 @dataclass(frozen=True)
@@ -90,14 +109,18 @@ class Prepared:
             results = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None)
                             for c in columns)
             found = self._by_dialect[dialect.name] = _Compiled(
-                compiled.string, names, fixed, binds, results, dialect.positional)
+                compiled.string, names, fixed, binds, results, dialect.positional,
+                _picker(names), _conversions(binds), _conversions(results))
         return found
 
     def execute(self, conn: Connection, params: Mapping[str, Any]) -> Ran:
         c = self._compiled(conn.dialect)
         given = {**c.fixed, **params} if c.fixed else params
-        values = [p(given[n]) if p is not None else given[n]
-                  for n, p in zip(c.names, c.binds, strict=True)]
+        values: Any = c.pick(given)
+        if c.bind_at:
+            values = list(values)
+            for i, p in c.bind_at:
+                values[i] = p(values[i])
         args: Any = tuple(values) if c.positional else dict(zip(c.names, values, strict=True))
         return _run(conn, c.sql, args)
 
@@ -105,10 +128,15 @@ class Prepared:
         """The rows returned, each value converted by its column's type."""
         c = self._compiled(conn.dialect)
         raw: Sequence[Any] = self.execute(conn, params).raw
-        if not any(c.results):
+        if not c.result_at:
             return [tuple(r) for r in raw]
-        return [tuple(p(v) if p is not None else v for p, v in zip(c.results, r, strict=True))
-                for r in raw]
+        out = []
+        for r in raw:
+            values = list(r)
+            for i, p in c.result_at:
+                values[i] = p(values[i])
+            out.append(tuple(values))
+        return out
 
 
 def _run(conn: Connection, sql: str, args: Any) -> Ran:
