@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Dialect, exc
 from sqlalchemy.orm import Session
@@ -59,8 +59,7 @@ def _conversions(processors: Sequence[Processor]) -> Conversions:
     return tuple((i, p) for i, p in enumerate(processors) if p is not None)
 
 
-@dataclass(frozen=True)
-class Ran:
+class Ran(NamedTuple):
     """What one run of a statement returned: its rows (as the driver gave them), the rows it
     changed and the id of the row it inserted (SQLite)."""
 
@@ -146,6 +145,10 @@ def _run(conn: Connection, sql: str, args: Any) -> Ran:
     return send(conn, sql, args)
 
 
+_LASTROWID: dict[type, bool] = {}
+"""Whether a DBAPI cursor type has ``lastrowid`` (SQLite's; psycopg's has none)."""
+
+
 def send(conn: Connection, sql: str, args: Any = ()) -> Ran:
     """``sql`` with ``args`` on a cursor of ``conn``'s DBAPI connection as it is (no
     transaction begun first: the SQLite "begin" event sends its BEGIN with this), with the
@@ -155,13 +158,19 @@ def send(conn: Connection, sql: str, args: Any = ()) -> Ran:
     cursor = dbapi_conn.cursor()
     dispatch = conn.dispatch
     try:
-        if dispatch.before_cursor_execute:
-            dispatch.before_cursor_execute(conn, cursor, sql, args, None, False)
+        before = dispatch.before_cursor_execute
+        if before:
+            before(conn, cursor, sql, args, None, False)
         cursor.execute(sql, args)
-        if dispatch.after_cursor_execute:
-            dispatch.after_cursor_execute(conn, cursor, sql, args, None, False)
+        after = dispatch.after_cursor_execute
+        if after:
+            after(conn, cursor, sql, args, None, False)
         raw = cursor.fetchall() if cursor.description is not None else []
-        return Ran(raw, cursor.rowcount, getattr(cursor, "lastrowid", None))
+        kind = type(cursor)
+        has_id = _LASTROWID.get(kind)
+        if has_id is None:
+            has_id = _LASTROWID[kind] = hasattr(cursor, "lastrowid")
+        return Ran(raw, cursor.rowcount, cursor.lastrowid if has_id else None)
     except conn.dialect.loaded_dbapi.Error as e:
         lost = conn.dialect.is_disconnect(e, dbapi_conn, cursor)
         if lost:
