@@ -45,9 +45,13 @@ def _month_gateway_key(uow: UnitOfWork, proposal_id: int) -> str:
     return dl.gateway_key(proposal_id, today.year, today.month)
 
 
+_MONTH_GATEWAY = store.read_ahead(_month_gateway_key)
+"""A trigger in shadow operation plans the month's gateway deadline: read with the proposal
+(one object, so every bus's proposal read is the same prepared statement)."""
+
+
 def install(bus: EventBus) -> None:
-    # a trigger in shadow operation plans the month's gateway deadline: read with the proposal
-    bus.read_with(ProposalRow, store.read_ahead(_month_gateway_key))
+    bus.read_with(ProposalRow, _MONTH_GATEWAY)
     bus.subscribe(ProposalCreated, on_proposal)
     bus.subscribe(ProposalMoved, on_proposal)
     bus.subscribe(StartMoved, on_proposal)
