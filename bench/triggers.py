@@ -166,21 +166,33 @@ def count_statements(engine: Engine) -> Iterator[Callable[[], int]]:
         event.remove(engine, "before_cursor_execute", on_execute)
 
 
-def engine_rate(app: App, n: int, proposals: int, offset: int) -> tuple[float, float, float]:
-    """(triggers/s, CPU ms per trigger, statements per trigger) for ``n`` triggers."""
+def _fire(app: App, pids: list[int]) -> None:
+    for pid in pids:
+        for trigger, facts in (("pause", {"reason": "a partner returned pause"}),
+                               ("resume", {})):
+            with app.unit_of_work() as uow:
+                perform(uow, FireProposal(pid, trigger, facts))
+
+
+def engine_rate(app: App, n: int, proposals: int, offset: int) -> tuple[float, float]:
+    """(triggers/s, CPU ms per trigger) for ``n`` triggers (no statement counter listening:
+    the raw baseline has none either)."""
+    pids = [1 + (offset + k) % proposals for k in range(n // 2)]
+    t, c = time.perf_counter(), time.process_time()
+    _fire(app, pids)
+    wall, cpu = time.perf_counter() - t, time.process_time() - c
+    return 2 * len(pids) / wall, 1000 * cpu / (2 * len(pids))
+
+
+def engine_statements(app: App, n: int, proposals: int, offset: int) -> float:
+    """Statements per trigger over ``n`` triggers (untimed), BEGIN and COMMIT not counted."""
     pids = [1 + (offset + k) % proposals for k in range(n // 2)]
     with count_statements(app.engine) as counter:
-        t, c = time.perf_counter(), time.process_time()
-        for pid in pids:
-            for trigger, facts in (("pause", {"reason": "a partner returned pause"}),
-                                   ("resume", {})):
-                with app.unit_of_work() as uow:
-                    perform(uow, FireProposal(pid, trigger, facts))
-        wall, cpu = time.perf_counter() - t, time.process_time() - c
+        _fire(app, pids)
         sent = counter()
     done = 2 * len(pids)
     begins = done if app.engine.dialect.name == "sqlite" else 0  # BEGIN IMMEDIATE is sent
-    return done / wall, 1000 * cpu / done, (sent - begins) / done
+    return (sent - begins) / done
 
 
 def raw_rate(app: App, n: int, proposals: int, offset: int) -> float:
@@ -230,17 +242,17 @@ def measure(backend: str, scale: int, runs: int, n: int) -> TriggerResult:
         try:
             populate(app, proposals)
             engine_rate(app, 20, proposals, 0)  # warm caches (calendars, compiled SQL)
-            ours, raws, cpus, stmts = [], [], [], []
+            ours, raws, cpus = [], [], []
             for r in range(runs):
-                rate, cpu, st = engine_rate(app, n, proposals, 10 + r * n)
+                rate, cpu = engine_rate(app, n, proposals, 10 + r * n)
                 ours.append(rate)
                 cpus.append(cpu)
-                stmts.append(st)
                 raws.append(raw_rate(app, n, proposals, 10 + (runs + r) * n))
+            statements = engine_statements(app, n, proposals, 10 + 2 * runs * n)
         finally:
             app.close()
     return TriggerResult(backend, scale, proposals, Figure(ours), Figure(raws),
-                         statistics.median(cpus), statistics.median(stmts))
+                         statistics.median(cpus), statements)
 
 
 def run(runs: int = 3, n_sqlite: int = 400, n_pg: int = 200) -> list[TriggerResult]:
@@ -294,51 +306,75 @@ def verdict(results: list[TriggerResult], goal: dict[str, float]) -> str:
     return "Targets: " + "; ".join(parts) + "."
 
 
-PROFILE = """What changed (#17), latest first: a trigger runs on a Core connection without an
-ORM session. The app's unit of work checks out and begins a connection at its first statement
-and makes its session only when a handler asks for `uow.session` (bound to that connection,
-committing or rolling back its transaction whole); the proposal read, the resume guard's
-returns, the versioned UPDATE, the audit append and the planner's check of the month's gateway
-deadline all run on the connection, the row read kept by the unit of work (and placed in the
-session if one is made later). The month's gateway due time and reminders are worked out once
-per month and the partners' sovereign bodies once per config; the bench's statement counter no
-longer leaves one listener per run on the engine. Measured against the previous commit in the
-same run on the shared machine (load 6.4-7.1, 1x): SQLite 0.88-1.12 ms CPU per trigger before,
-0.55-0.68 after, ratio 0.12 before and 0.14-0.18 after (the function calls per 400 triggers
-from 470,000 to 322,000); PostgreSQL 1.93 ms CPU before, 1.86 after, ratio 0.66 and 0.65 (its
-round trips, unchanged at 4, are most of its time). Before that: on PostgreSQL the pool no
-longer pings every connection it hands out (`pool_pre_ping`, one round trip per transaction
-more than raw): only one idle for more than 10 seconds is pinged, and an action whose first
-statement finds its connection dead is run once more on a new one
-(tests/reliability/test_pg_connection_lost.py). Before that: the prepared statements (the
-proposal read, the versioned UPDATE, the audit INSERT and the head's compare and swap, the
-planner's read of the month's gateway deadline) are sent on a cursor of the connection's own
-DBAPI connection, in its transaction, with the connection's statement events fired around each
-(so counts still see them) and a driver error raised as the SQLAlchemy exception wrapping it;
-`exec_driver_sql` and its cursor result cost about 0.08 ms a statement. The session's
-connection is looked up once per transaction instead of on each statement. Before that: the
-proposal read by one prepared Core SELECT and placed in the session's identity map as loaded,
-the resume guard's gateway returns in the same SELECT, the hot statements compiled once per
-dialect, the audit append without an ORM row, the machine's answers remembered. The permission
-check, the guards, the version check and the chain are unchanged (tests pin a stale version
-refused, a guard refusing with returns recorded in the same transaction, a broken chain
-detected, and a driver error on the fast path raised as SQLAlchemy raises it). Before this
-step, on the idle machine (2026-12-02, load 0.1, SQLite 1x, interleaved with raw): 0.62-0.69 ms
-CPU per trigger, ratio 0.11-0.14 on SQLite; 0.34 / 0.33 / 0.58 on PostgreSQL in the last full
-run. At first: 6.0 statements and 1.35 ms CPU per trigger on SQLite, ratios 0.05 / 0.04 / 0.06
-on SQLite and 0.26 / 0.27 / 0.30 on PostgreSQL.
+PROFILE = """What changed (#17), latest first: the audit payload is encoded once. Its canonical
+JSON is the JSON column's value (sent as text, cast to JSON on PostgreSQL, not encoded again by
+the column type) and is spliced into the canonical text of the hashed fields; a payload with a
+key that is not a string is stored as it reads back, so the hash is the one verification
+recomputes (tests/workflows/test_statement_counts.py, both databases). The planner's month's
+gateway deadline is read with the proposal: the bus declares what its subscribers read after an
+action on a proposal (a read-ahead), outer-joined by its key in the proposal's one SELECT and
+used only while the unit of work has no session (an edited, removed or closed deadline is still
+seen: tests/workflows/test_trigger_fast_path.py). SQLite's BEGIN IMMEDIATE goes to the DBAPI
+cursor with its statement events instead of through `exec_driver_sql`; prepared statements pick
+their parameters with one itemgetter and convert only the values whose type needs it; event
+field names, the month's gateway name, each config's working calendar and its bodies' names are
+worked out once; user text is cleaned with each action's fields known and numbers skipped; the
+subject is described only when a trigger is refused. The bench no longer times its own statement
+counter: statements are counted in a separate untimed pass (the raw baseline has no listener
+either). Measured by instructions (valgrind, deterministic whatever the load; SQLite 1x, 400
+triggers, the timed loop only): 1.60 million per trigger before, 1.29 million after (-20%), or
+1.66 million as the bench timed them before, counter included (-22%). Timed in the same run,
+before and after interleaved per database and scale, on the shared machine at load 5.6-7.3 on 2
+cores (so the wall figures swing by 2x between runs): SQLite CPU per trigger 0.41 / 0.65 / 0.72
+ms before and 0.34 / 0.70 / 0.40 after at 1x / 10x / 100x, ratio 0.26 / 0.24 / 0.19 before and
+0.30 / 0.18 / 0.30 after; PostgreSQL 4 -> 3 statements, ratio 0.56 / 0.61 / 0.52 before and 0.78
+/ 0.56 / 0.68 after. Before that: a trigger runs on a Core connection without an ORM session.
+The app's unit of work checks out and begins a connection at its first statement and makes its
+session only when a handler asks for `uow.session` (bound to that connection, committing or
+rolling back its transaction whole); the proposal read, the resume guard's returns, the
+versioned UPDATE, the audit append and the planner's check of the month's gateway deadline all
+run on the connection, the row read kept by the unit of work (and placed in the session if one
+is made later). The month's gateway due time and reminders are worked out once per month and the
+partners' sovereign bodies once per config; the bench's statement counter no longer leaves one
+listener per run on the engine. Measured against the previous commit in the same run on the
+shared machine (load 6.4-7.1, 1x): SQLite 0.88-1.12 ms CPU per trigger before, 0.55-0.68 after,
+ratio 0.12 before and 0.14-0.18 after (the function calls per 400 triggers from 470,000 to
+322,000); PostgreSQL 1.93 ms CPU before, 1.86 after, ratio 0.66 and 0.65 (its round trips,
+unchanged at 4, are most of its time). Before that: on PostgreSQL the pool no longer pings every
+connection it hands out (`pool_pre_ping`, one round trip per transaction more than raw): only
+one idle for more than 10 seconds is pinged, and an action whose first statement finds its
+connection dead is run once more on a new one (tests/reliability/test_pg_connection_lost.py).
+Before that: the prepared statements (the proposal read, the versioned UPDATE, the audit INSERT
+and the head's compare and swap, the planner's read of the month's gateway deadline) are sent on
+a cursor of the connection's own DBAPI connection, in its transaction, with the connection's
+statement events fired around each (so counts still see them) and a driver error raised as the
+SQLAlchemy exception wrapping it; `exec_driver_sql` and its cursor result cost about 0.08 ms a
+statement. The session's connection is looked up once per transaction instead of on each
+statement. Before that: the proposal read by one prepared Core SELECT and placed in the
+session's identity map as loaded, the resume guard's gateway returns in the same SELECT, the hot
+statements compiled once per dialect, the audit append without an ORM row, the machine's answers
+remembered. The permission check, the guards, the version check and the chain are unchanged
+(tests pin a stale version refused, a guard refusing with returns recorded in the same
+transaction, a broken chain detected, and a driver error on the fast path raised as SQLAlchemy
+raises it). Before this step, on the idle machine (2026-12-02, load 0.1, SQLite 1x, interleaved
+with raw): 0.62-0.69 ms CPU per trigger, ratio 0.11-0.14 on SQLite; 0.34 / 0.33 / 0.58 on
+PostgreSQL in the last full run. At first: 6.0 statements and 1.35 ms CPU per trigger on SQLite,
+ratios 0.05 / 0.04 / 0.06 on SQLite and 0.26 / 0.27 / 0.30 on PostgreSQL.
 
-Statements: 5 per trigger on SQLite and 4 on PostgreSQL (asserted in
-tests/workflows/test_trigger_fast_path.py). Each proposal's gateway deadline for the month is
-planned before the run, as in use: without it nearly every pause at 10x and 100x was its
-proposal's first trigger of the month, on which the planner writes that deadline (a SELECT and
-an INSERT more).
+Statements: 4 per trigger on SQLite and 3 on PostgreSQL on the app's connection (the proposal
+with its returns and the month's gateway deadline, the versioned UPDATE, the audit INSERT and
+the head's compare and swap, one statement on PostgreSQL: asserted in
+tests/workflows/test_trigger_fast_path.py; 5 and 4 in a unit of work given a session). Each
+proposal's gateway deadline for the month is planned before the run, as in use: without it
+nearly every pause at 10x and 100x was its proposal's first trigger of the month, on which the
+planner writes that deadline (an INSERT more).
 
-What the profile (cProfile, 400 triggers, SQLite 1x) now shows in the way: the audit append
-about 18% (canonical JSON twice, the JSON column's own encoding and the hash most of it); the
-statements themselves through the DBAPI with their events about 20%, the COMMIT about 8%; the
-planner about 12% (its prepared read of the month's deadline most of it); the connection's
-checkout, BEGIN IMMEDIATE and commit through Core about 15%; the action pipeline (text
-cleaning, permission scope, guards, event objects) the rest. The next steps: the audit payload
-encoded once (its canonical text stored as the JSON column's value), and on PostgreSQL the
-versioned UPDATE sent in the audit CTE's round trip."""
+What the profile (cProfile and valgrind, 400 triggers, SQLite 1x) now shows in the way: the
+connection's checkout, BEGIN IMMEDIATE, commit and return through Core, about 40 us of CPU a
+trigger where the raw baseline's BEGIN and COMMIT take 7 (the pool's checkout and reset, the
+transaction objects and their events; SQLite's own commit, which raw pays too, is the largest
+single call); the four statements through the DBAPI with their events, about 3.7 us each where
+the driver alone takes 1.3-1.6; the ORM row placed for a session that may be made later; the
+action pipeline (text cleaning, permission scope, guards, event objects, the planner's compare).
+The next steps: the connection kept for the whole of a unit of work's work without SQLAlchemy's
+transaction objects, and on PostgreSQL the versioned UPDATE sent in the audit CTE's round trip."""

@@ -37,7 +37,8 @@ SINGLE_LINE = frozenset({
 
 def clean(value: str, field: str, *, single_line: bool = False) -> str:
     """``value`` cleaned as described above, or InvalidInput naming ``field``."""
-    text = _CONTROL.sub("", value.removeprefix("\ufeff")).strip()
+    text = value if value.isprintable() else _CONTROL.sub("", value.removeprefix("\ufeff"))
+    text = text.strip()
     limit = TEXT_MAX
     if single_line:
         text, limit = " ".join(text.split()), LINE_MAX
@@ -60,11 +61,27 @@ def _cleaned(value: Any, field: str, single_line: bool) -> Any:
 def clean_fields(obj: Any) -> dict[str, Any]:
     """The text fields of dataclass ``obj`` whose cleaned value differs, by field name."""
     changed: dict[str, Any] = {}
-    for f in dataclasses.fields(obj):
-        value = getattr(obj, f.name)
-        if not isinstance(value, str | tuple | Mapping):
+    for name, single_line in _fields(type(obj)):
+        value = getattr(obj, name)
+        kind = type(value)
+        if kind in _NOT_TEXT or (kind not in _TEXTUAL
+                                 and not isinstance(value, str | tuple | Mapping)):
             continue
-        new = _cleaned(value, f.name, f.name in SINGLE_LINE)
+        new = _cleaned(value, name, single_line)
         if new != value:
-            changed[f.name] = new
+            changed[name] = new
     return changed
+
+
+_TEXTUAL = (str, tuple, dict)
+_NOT_TEXT = (int, bool, float, type(None))
+_FIELDS: dict[type, tuple[tuple[str, bool], ...]] = {}
+
+
+def _fields(cls: type) -> tuple[tuple[str, bool], ...]:
+    """The dataclass's field names, each with whether it is one line (worked out once)."""
+    found = _FIELDS.get(cls)
+    if found is None:
+        found = _FIELDS[cls] = tuple((f.name, f.name in SINGLE_LINE)
+                                     for f in dataclasses.fields(cls))
+    return found

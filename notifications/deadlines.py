@@ -54,7 +54,16 @@ class PlannedDeadline:
 
 
 def working_calendar(cfg: LocalityConfig) -> WorkingCalendar:
-    return calendar_for(cfg.locality.extra_closure_days)
+    found = _CALENDARS.get(id(cfg))
+    if found is None or found[0] is not cfg:
+        if len(_CALENDARS) > 64:
+            _CALENDARS.clear()
+        found = _CALENDARS[id(cfg)] = (cfg, calendar_for(cfg.locality.extra_closure_days))
+    return found[1]
+
+
+_CALENDARS: dict[int, tuple[LocalityConfig, WorkingCalendar]] = {}
+"""id(config) -> (the config, its working calendar): looked up once per config."""
 
 
 def tz(cfg: LocalityConfig) -> ZoneInfo:
@@ -243,15 +252,19 @@ def last_working_day_of_month(cal: WorkingCalendar, year: int, month: int) -> da
     return cal.previous_working_day(first_next - timedelta(days=1))
 
 
+def gateway_key(proposal_id: int, year: int, month: int) -> str:
+    return f"gateway:proposal:{proposal_id}:{year:04d}-{month:02d}"
+
+
 def gateway_deadline(cfg: LocalityConfig, proposal_id: int, title: str, year: int, month: int,
                      cal: WorkingCalendar | None = None) -> PlannedDeadline:
     """Monthly gateway (file 002): every partner confirms by the last working day of the month."""
     cal = cal or working_calendar(cfg)
-    due_at, reminders, owner, name = _gateway_month(cfg, cal, year, month)
-    return PlannedDeadline(key=f"gateway:proposal:{proposal_id}:{name}", kind="gateway",
+    due_at, reminders, owner, name, label = _gateway_month(cfg, cal, year, month)
+    return PlannedDeadline(key=gateway_key(proposal_id, year, month), kind="gateway",
                            subject_type="proposal", subject_id=str(proposal_id),
                            proposal_id=proposal_id, owner_email=owner,
-                           title=f"Monthly gateway {date(year, month, 1):%B %Y} for '{title}'",
+                           title=f"Monthly gateway {label} for '{title}'",
                            rule="monthly gateway while in shadow operation (file 002); a month "
                                 "with no gateway is recorded as missed",
                            due_at=due_at, reminder_at=reminders, details={"month": name})
@@ -263,9 +276,10 @@ worked out): every proposal's gateway deadline of a month shares it."""
 
 
 def _gateway_month(cfg: LocalityConfig, cal: WorkingCalendar, year: int, month: int
-                   ) -> tuple[datetime, tuple[datetime, ...], str, str]:
+                   ) -> tuple[datetime, tuple[datetime, ...], str, str, str]:
     """The month's gateway due time (the last working day), its reminders (as :func:`_make`
-    works them out for a deadline of no body), its owner's email and its ``YYYY-MM``."""
+    works them out for a deadline of no body), its owner's email, its ``YYYY-MM`` and its
+    name (``June 2026``)."""
     key = (id(cfg), id(cal), year, month)
     found = _MONTHS.get(key)
     if found is None or found[0] is not cfg or found[1] is not cal:
@@ -273,8 +287,9 @@ def _gateway_month(cfg: LocalityConfig, cal: WorkingCalendar, year: int, month: 
             _MONTHS.clear()
         due_at = at_local(cfg, last_working_day_of_month(cal, year, month))
         found = _MONTHS[key] = (cfg, cal, due_at, reminder_times(cfg, due_at, NO_BODY_LEADS, cal),
-                                secretary_email(cfg), f"{year:04d}-{month:02d}")
-    return found[2], found[3], found[4], found[5]
+                                secretary_email(cfg), f"{year:04d}-{month:02d}",
+                                f"{date(year, month, 1):%B %Y}")
+    return found[2], found[3], found[4], found[5], found[6]
 
 
 def signing_deadline(cfg: LocalityConfig, proposal_id: int, title: str, live_from: date,

@@ -40,7 +40,18 @@ def _signing_inputs_changed(ev: ProposalCreated | ProposalMoved | StartMoved) ->
     return ev.from_state in SIGNED_STATES or any(k in ev.extra for k in SIGNING_INPUTS)
 
 
+def _month_gateway_key(uow: UnitOfWork, proposal_id: int) -> str:
+    today = dl.local_date(uow.config, uow.now)
+    return dl.gateway_key(proposal_id, today.year, today.month)
+
+
+_MONTH_GATEWAY = store.read_ahead(_month_gateway_key)
+"""A trigger in shadow operation plans the month's gateway deadline: read with the proposal
+(one object, so every bus's proposal read is the same prepared statement)."""
+
+
 def install(bus: EventBus) -> None:
+    bus.read_with(ProposalRow, _MONTH_GATEWAY)
     bus.subscribe(ProposalCreated, on_proposal)
     bus.subscribe(ProposalMoved, on_proposal)
     bus.subscribe(StartMoved, on_proposal)
@@ -68,14 +79,13 @@ def on_proposal(uow: UnitOfWork, ev: ProposalCreated | ProposalMoved | StartMove
         store.close_matching(uow.session, uow.now, "waived", f"proposal {state}",
                              proposal_id=p.id)
         return
-    start = live_from(uow, p)
     if state in SIGNED_STATES:
         rows = store.find(uow.session, kind="signing", proposal_id=p.id)
         for row in rows:
             store.close(row, "met", "s75 agreement signed", uow.now)
             uow.session.add(row)
     elif _signing_inputs_changed(ev):
-        store.plan(uow.session, dl.signing_deadline(cfg, p.id, p.title, start,
+        store.plan(uow.session, dl.signing_deadline(cfg, p.id, p.title, live_from(uow, p),
                                                       moved=p.start_moved,
                                                       variation=p.variation), uow.now)
     if state in AFTER_SHADOW:
@@ -85,7 +95,7 @@ def on_proposal(uow: UnitOfWork, ev: ProposalCreated | ProposalMoved | StartMove
         today = dl.local_date(cfg, uow.now)
         plan_gateway(uow, p, date(today.year, today.month, 1))
     if state == "live":
-        for q in dl.quarterly_report_deadlines(cfg, start, f"proposal{p.id}", p.id):
+        for q in dl.quarterly_report_deadlines(cfg, live_from(uow, p), f"proposal{p.id}", p.id):
             store.plan(uow.session, q, uow.now)
 
 
@@ -94,7 +104,7 @@ def on_gateway(uow: UnitOfWork, ev: GatewayRecorded) -> None:
     if p is None or p.id is None:
         return
     month = ev.month.replace(day=1)
-    key = f"gateway:proposal:{p.id}:{month:%Y-%m}"
+    key = dl.gateway_key(p.id, month.year, month.month)
     if ev.complete:
         for row in store.find(uow.session, kind="gateway", proposal_id=p.id):
             if row.key == key:

@@ -4,17 +4,17 @@ process_due."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from notifications.deadlines import PlannedDeadline
 from notifications.due_rows import Deadline
 from notifications.tables import DeadlineRow
-from workflows.events import UnitOfWork
+from workflows.events import NOT_READ, ReadAhead, UnitOfWork
 from workflows.prepared import Prepared, connection
 
 OPEN = "pending"
@@ -88,33 +88,47 @@ def plan(session: Session, p: PlannedDeadline, now: datetime) -> None:
     prepared SELECT, no ORM row); otherwise it is written as :func:`upsert` writes it."""
     if session.new or session.dirty or session.deleted:
         session.flush()  # what the session's own execute would flush first
-    if not _unchanged(connection(session), p):
+    found = next(iter(_planned().rows(connection(session), {"key": p.key})), None)
+    if not _unchanged(found, p):
         upsert(session, p, now)
 
 
+def read_ahead(key: Callable[[UnitOfWork, Any], str]) -> ReadAhead:
+    """The compared columns of the deadline whose key is ``key(uow, row id)``, to be read with
+    the row an action reads (:meth:`~workflows.events.EventBus.read_with`) and found there by
+    :func:`plan_in`."""
+    return ReadAhead("deadline", DeadlineRow.__table__,  # type: ignore[attr-defined]
+                     "key", _COMPARED, key)
+
+
 def plan_in(uow: UnitOfWork, p: PlannedDeadline) -> None:
-    """:func:`plan` in a unit of work: while it has no ORM session, the deadline is read on its
-    connection, and the session made only if the deadline is to be written."""
+    """:func:`plan` in a unit of work: while it has no ORM session, the deadline is the one
+    read ahead with the action's row (:func:`read_ahead`), or else read on its connection, and
+    the session made only if the deadline is to be written."""
     if uow.has_session:
         plan(uow.session, p, uow.now)
-    elif not _unchanged(uow.connection, p):
+        return
+    found = uow.read_ahead("deadline", p.key)
+    if found is NOT_READ:
+        found = next(iter(_planned().rows(uow.connection, {"key": p.key})), None)
+    if not _unchanged(found, p):
         upsert(uow.session, p, uow.now)
 
 
-def _unchanged(conn: Connection, p: PlannedDeadline) -> bool:
-    """Whether the deadline exists and the plan changes nothing in it (or it is closed)."""
-    found = next(iter(_planned().rows(conn, {"key": p.key})), None)
+def _unchanged(found: tuple[Any, ...] | None, p: PlannedDeadline) -> bool:
+    """Whether the deadline exists (``found``: its compared columns) and the plan changes
+    nothing in it (or it is closed)."""
     if found is None:
         return False
-    have = dict(zip(_COMPARED, found, strict=True))
-    if have["state"] != OPEN:
+    (state, title, rule, owner_id, owner_email, body_id, meeting_id, proposal_id, due_at,
+     reminder_at, details) = found
+    if state != OPEN:
         return True
-    want = {"title": p.title, "rule": p.rule, "owner_id": p.owner_id,
-            "owner_email": p.owner_email, "body_id": p.body_id, "meeting_id": p.meeting_id,
-            "proposal_id": p.proposal_id, "due_at": p.due_at,
-            "reminder_at": [t.isoformat() for t in p.reminder_at],
-            "details": {**have["details"], **p.details}}
-    return all(have[k] == v for k, v in want.items())
+    return bool(title == p.title and rule == p.rule and owner_id == p.owner_id
+            and owner_email == p.owner_email and body_id == p.body_id
+            and meeting_id == p.meeting_id and proposal_id == p.proposal_id
+            and due_at == p.due_at and details == {**details, **p.details}
+            and reminder_at == [t.isoformat() for t in p.reminder_at])
 
 
 def close(row: Deadline, state: str, outcome: str, now: datetime) -> None:

@@ -170,12 +170,14 @@ off), so the pragma is sent only when a transaction of the other kind follows.""
 
 
 def _sqlite_begin(conn: Any) -> None:
+    from workflows.prepared import send
+
     read_only = bool(conn.get_execution_options().get(READ_ONLY))
     info = conn.connection.info
     if info.get(_QUERY_ONLY, False) is not read_only:
         conn.connection.driver_connection.execute(f"PRAGMA query_only={int(read_only)}")
         info[_QUERY_ONLY] = read_only
-    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+    send(conn, "BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def read_only_engine(engine: Engine) -> Engine:

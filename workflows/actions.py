@@ -99,6 +99,19 @@ def perform(uow: UnitOfWork, action: Action[R], principal: Principal | None = No
 def body_scope(cfg: LocalityConfig, what: str, *body_ids: str,
                member: str | None = None) -> Scope:
     """The scope of an action on the business of ``body_ids`` (their secretaries may act)."""
-    names = {b.id: b.name for b in cfg.body if b.id in body_ids}
     who = next((m.display for m in cfg.member if m.id == member), "") if member else ""
-    return Scope(what, tuple(body_ids), member, names, who)
+    return Scope(what, tuple(body_ids), member, _body_names(cfg, body_ids), who)
+
+
+_NAMES: dict[tuple[int, tuple[str, ...]], tuple[LocalityConfig, dict[str, str]]] = {}
+"""(id(config), body ids) -> (the config, those bodies' names): worked out once per config."""
+
+
+def _body_names(cfg: LocalityConfig, body_ids: tuple[str, ...]) -> dict[str, str]:
+    found = _NAMES.get((id(cfg), body_ids))
+    if found is None or found[0] is not cfg:
+        if len(_NAMES) > 256:
+            _NAMES.clear()
+        found = _NAMES[(id(cfg), body_ids)] = (
+            cfg, {b.id: b.name for b in cfg.body if b.id in body_ids})
+    return dict(found[1])

@@ -8,6 +8,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from json.encoder import encode_basestring as _quoted  # a string as canonical() writes it
 from typing import Any, cast
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, update
@@ -20,13 +21,62 @@ from workflows.tables import AuditEventRow, AuditHeadRow
 GENESIS = "0" * 64
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                              default=str)
+
+
 def canonical(fields: dict[str, Any]) -> str:
-    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=str)
+    """Keys sorted, no spaces, not ASCII-escaped, other objects as their ``str`` (what
+    ``json.dumps`` writes with those options: one encoder, made once)."""
+    return _CANONICAL.encode(fields)
 
 
 def event_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical(fields)).encode()).hexdigest()
+
+
+def stored_payload(payload: dict[str, Any] | None) -> str:
+    """The payload's JSON as the log stores it: its canonical JSON, which reads back to a value
+    of the same canonical JSON (what :func:`verify_chain` hashes) unless a mapping in it has a
+    key that is not a string (JSON makes it one, and it sorts differently): then the canonical
+    JSON of the value read back."""
+    text = canonical(payload or {})
+    return text if _string_keys(payload) else canonical(json.loads(text))
+
+
+def _string_keys(value: Any) -> bool:
+    """Whether every key of every mapping in ``value`` is a string."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if type(k) is not str or (v and isinstance(v, dict | list | tuple)
+                                      and not _string_keys(v)):
+                return False
+    elif isinstance(value, list | tuple):
+        for v in value:
+            if v and isinstance(v, dict | list | tuple) and not _string_keys(v):
+                return False
+    return True
+
+
+def _q(value: str | None) -> str:
+    return "null" if value is None else _quoted(value)
+
+
+def hashed_text(at: str, actor: str, subject_type: str, subject_id: str, action: str,
+                from_state: str | None, to_state: str | None, payload: str) -> str:
+    """``canonical`` of the hashed fields, the payload given as its stored JSON (encoded once,
+    not again inside the fields): the same text, key by key in sorted order."""
+    if not (type(at) is str and type(actor) is str and type(subject_type) is str
+            and type(subject_id) is str and type(action) is str
+            and (from_state is None or type(from_state) is str)
+            and (to_state is None or type(to_state) is str)):
+        return canonical({"at": at, "actor": actor, "subject_type": subject_type,
+                          "subject_id": subject_id, "action": action, "from_state": from_state,
+                          "to_state": to_state, "payload": json.loads(payload)})
+    return (f'{{"action":{_q(action)},"actor":{_q(actor)},"at":{_q(at)},'
+            f'"from_state":{_q(from_state)},"payload":{payload},'
+            f'"subject_id":{_q(subject_id)},"subject_type":{_q(subject_type)},'
+            f'"to_state":{_q(to_state)}}}')
 
 
 def hashed_fields(row: AuditEventRow) -> dict[str, Any]:
@@ -47,8 +97,10 @@ _FIELDS = ("at", "actor", "subject_type", "subject_id", "action", "from_state", 
 _CAS = (_HEADS.c.id == 1, _HEADS.c.count == bindparam("old_count"),
         _HEADS.c.last_hash == bindparam("old_hash"))
 _INSERT = insert(_EVENTS)
+_E_FIELDS = tuple((f"e_{f}", f) for f in _FIELDS)
 _INSERT_ONE = Prepared(insert(_EVENTS).values(
-    {f: bindparam(f"e_{f}", type_=_EVENTS.c[f].type) for f in _FIELDS}))
+    {f: bindparam(f"e_{f}", type_=_EVENTS.c[f].type) for f in _FIELDS}),
+    as_given=("e_payload",))
 _MOVE = Prepared(update(_HEADS).where(*_CAS).values(count=bindparam("new_count"),
                                                     last_id=bindparam("new_id"),
                                                     last_hash=bindparam("new_hash")))
@@ -60,7 +112,7 @@ _MOVED = (update(_HEADS).where(*_CAS)
 _ONE_TRIP = Prepared(insert(_EVENTS).from_select(
     ["id", *_FIELDS],
     sa_select(_MOVED.c.last_id, *(bindparam(f, type_=_EVENTS.c[f].type) for f in _FIELDS)))
-    .returning(_EVENTS.c.id))
+    .returning(_EVENTS.c.id), as_given=("payload",))
 """PostgreSQL: the head's UPDATE takes the event's id from the sequence, and the event is
 inserted only if the head moved (one round trip)."""
 
@@ -85,13 +137,15 @@ class Appended:
     hash: str
 
 
-def _extend(conn: Connection, known: tuple[int, str], fields: dict[str, Any],
+def _extend(conn: Connection, known: tuple[int, str], hashed: str,
             values: dict[str, Any]) -> Appended | None:
     """Insert the event after the head ``known`` and move the head to it, if the head is still
     ``known`` (compare and swap: the UPDATE locks the head and matches its count and hash, so
-    a concurrent appender's event in between is noticed and nothing is left half-written)."""
+    a concurrent appender's event in between is noticed and nothing is left half-written).
+    ``hashed`` is the canonical text of its hashed fields; ``values`` the row's, the payload as
+    its stored JSON text."""
     count, prev = known
-    digest = event_hash(prev, fields)
+    digest = hashlib.sha256((prev + hashed).encode()).hexdigest()
     values["prev_hash"], values["hash"] = prev, digest
     params = {"old_count": count, "old_hash": prev, "new_count": count + 1,
               "new_hash": digest}
@@ -101,7 +155,7 @@ def _extend(conn: Connection, known: tuple[int, str], fields: dict[str, Any],
             return None
         new_id = int(found[0][0])
     else:
-        result = _INSERT_ONE.execute(conn, {f"e_{k}": v for k, v in values.items()})
+        result = _INSERT_ONE.execute(conn, {e: values[f] for e, f in _E_FIELDS})
         new_id = int(cast(int, result.lastrowid))
         moved = _MOVE.execute(conn, {**params, "new_id": new_id})
         if moved.rowcount != 1:
@@ -133,20 +187,21 @@ def append_event_on(conn: Connection, *, at: datetime, actor: str, subject_type:
                     subject_id: str, action: str, from_state: str | None = None,
                     to_state: str | None = None, payload: dict[str, Any] | None = None
                     ) -> Appended:
-    """:func:`append_event` on ``conn`` (in its transaction)."""
-    stored = json.loads(canonical(payload or {}))
+    """:func:`append_event` on ``conn`` (in its transaction). The payload is encoded once: its
+    canonical JSON is the JSON column's value (sent as text, not encoded again by the column
+    type) and is spliced into the canonical text of the hashed fields."""
+    stored = stored_payload(payload)
     at = _as_stored(at)
-    fields = {"at": at.isoformat(), "actor": actor, "subject_type": subject_type,
-              "subject_id": subject_id, "action": action, "from_state": from_state,
-              "to_state": to_state, "payload": stored}
+    hashed = hashed_text(at.isoformat(), actor, subject_type, subject_id, action, from_state,
+                         to_state, stored)
     values = {"at": at, "actor": actor, "subject_type": subject_type, "subject_id": subject_id,
               "action": action, "from_state": from_state, "to_state": to_state,
               "payload": stored}
     known = conn.info.get(_HEAD_KEY)
-    done = _extend(conn, known, fields, values) if known is not None else None
+    done = _extend(conn, known, hashed, values) if known is not None else None
     if done is None:
         conn.info.pop(_HEAD_KEY, None)
-        done = _extend(conn, _read_head(conn), fields, values)
+        done = _extend(conn, _read_head(conn), hashed, values)
         if done is None:  # pragma: no cover - the head is locked
             raise RuntimeError("the audit head changed while locked")
     return done

@@ -153,9 +153,9 @@ def fire(uow: UnitOfWork, subject: Any, definition: str | WorkflowDefinition, tr
         raise RuleRefused(rule, f"{describe(subject, defn)} is {state!r}; {trigger!r} "
                                 f"needs:{lines}\nTriggers defined from {state!r}: {allowed()}")
     dest = next_state(defn, state, trigger)
-    who = describe(subject, defn)
     if dest is None:  # pragma: no cover - the definition and the machine agree by construction
-        raise RuleRefused(rule, f"{who} is {state!r}, where {trigger!r} cannot be fired")
+        raise RuleRefused(rule, f"{describe(subject, defn)} is {state!r}, where {trigger!r} "
+                                "cannot be fired")
 
     version = int(subject.version)
     result = _versioned_update(type(subject)).execute(uow.connection, {
@@ -163,7 +163,8 @@ def fire(uow: UnitOfWork, subject: Any, definition: str | WorkflowDefinition, tr
         "new_version": version + 1})
     if result.rowcount != 1:
         raise ConflictError(
-            f"{who} was changed by someone else since you loaded it (it is no longer version "
+            f"{describe(subject, defn)} was changed by someone else since you loaded it (it is "
+            f"no longer version "
             f"{version} in {state!r}); reload it and try again")
     set_committed_value(subject, "state", dest)
     set_committed_value(subject, "version", version + 1)

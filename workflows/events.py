@@ -66,7 +66,14 @@ class DomainEvent:
         return self.subject_type
 
     def payload(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        names = _FIELD_NAMES.get(type(self))
+        if names is None:
+            names = _FIELD_NAMES[type(self)] = tuple(f.name for f in dataclasses.fields(self))
+        return {n: getattr(self, n) for n in names}
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+"""Each event type's field names, in order (``dataclasses.fields`` works them out each call)."""
 
 
 @dataclass(frozen=True)
@@ -146,9 +153,36 @@ class ConnectionSource(Protocol):
 Handler = Callable[["UnitOfWork", Any], None]
 
 
+@dataclass(frozen=True, eq=False)
+class ReadAhead:
+    """A row a subscriber reads after an action on a row of some class (the deadline planner's
+    month's gateway deadline, after a trigger on a proposal): read with that row, in its one
+    SELECT on the hot path (outer-joined by ``table.<key_column> = key(uow, row id)``), and
+    kept for the subscriber (:meth:`UnitOfWork.read_ahead`) while the unit of work has no
+    session."""
+
+    name: str
+    table: Any
+    key_column: str
+    columns: tuple[str, ...]
+    key: Callable[[UnitOfWork, Any], str]
+
+
+NOT_READ = object()
+""":meth:`UnitOfWork.read_ahead`'s answer when the row was not read ahead."""
+
+
 @dataclass
 class EventBus:
     handlers: dict[type[DomainEvent], list[Handler]] = field(default_factory=dict)
+    ahead: dict[type, tuple[ReadAhead, ...]] = field(default_factory=dict)
+    """By row class: what subscribers read after an action on a row of it (read with it)."""
+
+    def read_with(self, row_class: type, ahead: ReadAhead) -> None:
+        """Read ``ahead`` with each row of ``row_class`` the hot path reads (once per name)."""
+        kept = self.ahead.get(row_class, ())
+        if all(a.name != ahead.name for a in kept):
+            self.ahead[row_class] = (*kept, ahead)
 
     def subscribe(self, event_type: type[E], handler: Callable[[UnitOfWork, E], None]) -> None:
         """Call ``handler`` for every event of ``event_type`` (or a subclass of it)."""
@@ -196,6 +230,9 @@ class UnitOfWork:
         self.info: dict[str, Any] = {}
         """What the hot path keeps for the transaction before the session is made (moved into
         ``session.info`` when it is)."""
+        self.ahead: dict[tuple[str, str], Any] = {}
+        """Rows read ahead (:class:`ReadAhead`) by (name, key): their columns, or None where
+        there was none; forgotten when the session is made."""
 
     @property
     def has_session(self) -> bool:
@@ -215,7 +252,16 @@ class UnitOfWork:
             s.info.update(self.info)
             self.rows.clear()
             self.info.clear()
+            self.ahead.clear()
         return s
+
+    def read_ahead(self, name: str, key: str) -> Any:
+        """The columns of the row ``name`` by ``key`` read ahead (None: there is none), taken
+        once; :data:`NOT_READ` if it was not read ahead, or a session exists (whatever it has
+        written since is read from the database)."""
+        if self._session is not None:
+            return NOT_READ
+        return self.ahead.pop((name, key), NOT_READ)
 
     @property
     def connection(self) -> Connection:

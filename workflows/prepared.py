@@ -20,13 +20,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Dialect, exc
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ClauseElement
 
 Processor = Callable[[Any], Any] | None
+
+
+Conversions = tuple[tuple[int, Callable[[Any], Any]], ...]
+"""(position, conversion) of each value whose type converts it."""
 
 
 @dataclass(frozen=True)
@@ -38,12 +43,23 @@ class _Compiled:
     binds: tuple[Processor, ...]
     results: tuple[Processor, ...]
     positional: bool
-    converted: tuple[tuple[int, Callable[[Any], Any]], ...] = ()
-    """The result columns that have a processor (position, processor)."""
+    pick: Callable[[Mapping[str, Any]], tuple[Any, ...]]
+    """The parameters' values in the statement's order."""
+    bind_at: Conversions
+    result_at: Conversions
 
 
-@dataclass(frozen=True)
-class Ran:
+def _picker(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    if len(names) > 1:
+        return itemgetter(*names)
+    return (lambda given: (given[names[0]],)) if names else (lambda given: ())
+
+
+def _conversions(processors: Sequence[Processor]) -> Conversions:
+    return tuple((i, p) for i, p in enumerate(processors) if p is not None)
+
+
+class Ran(NamedTuple):
     """What one run of a statement returned: its rows (as the driver gave them), the rows it
     changed and the id of the row it inserted (SQLite)."""
 
@@ -69,8 +85,11 @@ def connection(session: Session) -> Connection:
 class Prepared:
     """A Core statement run as its compiled SQL (see the module's docstring)."""
 
-    def __init__(self, statement: ClauseElement) -> None:
+    def __init__(self, statement: ClauseElement, *, as_given: tuple[str, ...] = ()) -> None:
         self.statement = statement
+        self.as_given = as_given
+        """Parameters sent as the caller gives them, without their type's conversion (the
+        audit payload: its canonical JSON text is the JSON column's value)."""
         self._by_dialect: dict[str, _Compiled] = {}
 
     def _compiled(self, dialect: Dialect) -> _Compiled:
@@ -80,7 +99,8 @@ class Prepared:
             names = tuple(compiled.positiontup) if dialect.positional else tuple(compiled.binds)
             fixed = {n: compiled.binds[n].effective_value for n in names
                      if not compiled.binds[n].required}
-            binds = tuple(compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect)
+            binds = tuple(None if n in self.as_given else
+                          compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect)
                           for n in names)
             columns: Any = getattr(self.statement, "selected_columns", None)
             if columns is None or not len(columns):
@@ -89,14 +109,17 @@ class Prepared:
                             for c in columns)
             found = self._by_dialect[dialect.name] = _Compiled(
                 compiled.string, names, fixed, binds, results, dialect.positional,
-                tuple((i, p) for i, p in enumerate(results) if p is not None))
+                _picker(names), _conversions(binds), _conversions(results))
         return found
 
     def execute(self, conn: Connection, params: Mapping[str, Any]) -> Ran:
         c = self._compiled(conn.dialect)
         given = {**c.fixed, **params} if c.fixed else params
-        values = [p(given[n]) if p is not None else given[n]
-                  for n, p in zip(c.names, c.binds, strict=True)]
+        values: Any = c.pick(given)
+        if c.bind_at:
+            values = list(values)
+            for i, p in c.bind_at:
+                values[i] = p(values[i])
         args: Any = tuple(values) if c.positional else dict(zip(c.names, values, strict=True))
         return _run(conn, c.sql, args)
 
@@ -106,9 +129,9 @@ class Prepared:
         c = self._compiled(conn.dialect)
         rows: list[Any] = []
         for one in params:
-            given = {**c.fixed, **one} if c.fixed else one
-            values = [p(given[n]) if p is not None else given[n]
-                      for n, p in zip(c.names, c.binds, strict=True)]
+            values = list(c.pick({**c.fixed, **one} if c.fixed else one))
+            for i, p in c.bind_at:
+                values[i] = p(values[i])
             rows.append(tuple(values) if c.positional else dict(zip(c.names, values,
                                                                     strict=True)))
         return _run(conn, c.sql, rows, many=True).rowcount
@@ -117,14 +140,14 @@ class Prepared:
         """The rows returned, each value converted by its column's type."""
         c = self._compiled(conn.dialect)
         raw: Sequence[Any] = self.execute(conn, params).raw
-        if not c.converted:
+        if not c.result_at:
             return [tuple(r) for r in raw]
         out = []
-        for r in raw:  # only the columns that have a processor converted
-            row = list(r)
-            for i, p in c.converted:
-                row[i] = p(row[i])
-            out.append(tuple(row))
+        for r in raw:
+            values = list(r)
+            for i, p in c.result_at:
+                values[i] = p(values[i])
+            out.append(tuple(values))
         return out
 
 
@@ -133,20 +156,39 @@ def _run(conn: Connection, sql: str, args: Any, many: bool = False) -> Ran:
     (``many``: ``args`` is a list of parameter sets, sent as one ``executemany``)."""
     if not conn.in_transaction():
         conn.begin()  # as exec_driver_sql would (autobegin): the "begin" events run
+    return send(conn, sql, args, many)
+
+
+_LASTROWID: dict[type, bool] = {}
+"""Whether a DBAPI cursor type has ``lastrowid`` (SQLite's; psycopg's has none)."""
+
+
+def send(conn: Connection, sql: str, args: Any = (), many: bool = False) -> Ran:
+    """``sql`` with ``args`` on a cursor of ``conn``'s DBAPI connection as it is (no
+    transaction begun first: the SQLite "begin" event sends its BEGIN with this), with the
+    connection's statement events fired around it and a driver error raised as SQLAlchemy
+    raises it (``many``: ``args`` is a list of parameter sets, sent as one
+    ``executemany``)."""
     dbapi_conn: Any = conn.connection.dbapi_connection
     cursor = dbapi_conn.cursor()
     dispatch = conn.dispatch
     try:
-        if dispatch.before_cursor_execute:
-            dispatch.before_cursor_execute(conn, cursor, sql, args, None, many)
+        before = dispatch.before_cursor_execute
+        if before:
+            before(conn, cursor, sql, args, None, many)
         if many:
             cursor.executemany(sql, args)
         else:
             cursor.execute(sql, args)
-        if dispatch.after_cursor_execute:
-            dispatch.after_cursor_execute(conn, cursor, sql, args, None, many)
+        after = dispatch.after_cursor_execute
+        if after:
+            after(conn, cursor, sql, args, None, many)
         raw = cursor.fetchall() if not many and cursor.description is not None else []
-        return Ran(raw, cursor.rowcount, getattr(cursor, "lastrowid", None))
+        kind = type(cursor)
+        has_id = _LASTROWID.get(kind)
+        if has_id is None:
+            has_id = _LASTROWID[kind] = hasattr(cursor, "lastrowid")
+        return Ran(raw, cursor.rowcount, cursor.lastrowid if has_id else None)
     except conn.dialect.loaded_dbapi.Error as e:
         lost = conn.dialect.is_disconnect(e, dbapi_conn, cursor)
         if lost:

@@ -21,7 +21,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Select, exc
+from sqlalchemy import Connection, Dialect, Select
+
+from workflows.prepared import send
 
 Processor = Any
 """A type's bind or result processor (a callable of one value), or None."""
@@ -130,22 +132,4 @@ def _fetch(conn: Connection, sql: str, args: Any) -> list[Any]:
     every row, as the driver returns them."""
     if not conn.in_transaction():
         conn.begin()  # as Connection.execute would (autobegin): the "begin" events run
-    dbapi_conn: Any = conn.connection.dbapi_connection
-    cursor = dbapi_conn.cursor()
-    dispatch = conn.dispatch
-    try:
-        if dispatch.before_cursor_execute:
-            dispatch.before_cursor_execute(conn, cursor, sql, args, None, False)
-        cursor.execute(sql, args)
-        if dispatch.after_cursor_execute:
-            dispatch.after_cursor_execute(conn, cursor, sql, args, None, False)
-        return cursor.fetchall() if cursor.description is not None else []
-    except conn.dialect.loaded_dbapi.Error as e:
-        lost = conn.dialect.is_disconnect(e, dbapi_conn, cursor)
-        if lost:
-            conn.invalidate(e)
-        raise exc.DBAPIError.instance(sql, args, e, conn.dialect.loaded_dbapi.Error,
-                                      dialect=conn.dialect, connection_invalidated=lost
-                                      ) from e
-    finally:
-        cursor.close()
+    return send(conn, sql, args).raw

@@ -4,11 +4,13 @@ back transaction and a stale head are all noticed."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, event
+import pytest
+from sqlalchemy import Engine, event, text
 from sqlmodel import Session
 
 from decisions.terms import LocalityConfig
@@ -17,7 +19,14 @@ from s75.wiring import build_bus
 from tests.principals import as_principal
 from tests.workflows.wf_helpers import Driver, at
 from workflows.actions import perform
-from workflows.audit import append_event, count_events, verify_chain
+from workflows.audit import (
+    append_event,
+    canonical,
+    count_events,
+    hashed_text,
+    stored_payload,
+    verify_chain,
+)
 from workflows.events import UnitOfWork
 from workflows.proposal.actions import FireProposal
 
@@ -95,3 +104,36 @@ def test_a_second_writer_a_rollback_and_a_stale_head_keep_the_chain_whole(
             assert count_events(s) == 5
     finally:
         other.dispose()
+
+
+PAYLOADS = [{}, {"reason": "a partner returned \"pause\" — ünïcode\n\t\\"},
+            {"n": 1, "x": 1.5, "big": 10**20, "none": None, "flag": True, "list": [1, "a", {}]},
+            {"nested": {"b": 1, "a": [{"d": 2, "c": 1}]}}, {"when": at("2019-03-01")},
+            {2: "two", 10: "ten", 1: "one"}, {"inner": {3: [{"k": {True: 1}}]}},
+            {"tuple": (1, 2), "small": 1e-300, "neg": -0.0}]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=range(len(PAYLOADS)))
+def test_the_payload_is_encoded_once_and_hashed_as_it_reads_back(
+        engine: Engine, payload: dict[Any, Any]) -> None:
+    """The stored JSON text is the canonical JSON of the value read back (a number key becomes
+    a string and sorts as one), and the fields' canonical text with it spliced in is exactly
+    ``canonical`` of the fields: the chain verifies on every database."""
+    read_back = json.loads(canonical(payload))
+    assert stored_payload(payload) == canonical(read_back)
+    fields = {"at": at("2019-03-01").isoformat(), "actor": "t", "subject_type": "proposal",
+              "subject_id": "1", "action": "proposal.note", "from_state": None,
+              "to_state": "paused", "payload": read_back}
+    assert hashed_text(*(fields[k] for k in ("at", "actor", "subject_type", "subject_id",
+                                             "action", "from_state", "to_state")),
+                       stored_payload(payload)) == canonical(fields)
+    with Session(engine) as s:
+        append_event(s, at=at("2019-03-01"), actor="t", subject_type="proposal",
+                     subject_id="1", action="proposal.note", payload=payload)
+        s.commit()
+    with Session(engine) as s:
+        assert verify_chain(s) is None
+        stored = s.execute(text("SELECT payload FROM audit_event ORDER BY id DESC LIMIT 1")
+                           ).scalar_one()
+        loaded = stored if isinstance(stored, dict) else json.loads(stored)
+        assert canonical(loaded) == canonical(read_back)

@@ -2,7 +2,9 @@
 resume guard's returns read with it, prepared statements) kept exactly as strict: the row is
 the one the ORM would load, a stale version is refused, a guard still refuses with returns
 recorded in the same transaction, the audit chain still proves itself, and a trigger stays
-within five statements (counted by a SQLAlchemy event listener, machine-independent)."""
+within five statements (counted by a SQLAlchemy event listener, machine-independent): four on
+SQLite and three on PostgreSQL on a connection, where the month's gateway deadline is read with
+the proposal."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from sqlmodel import Session
 from decisions.errors import ConflictError, RuleRefused
 from decisions.principals import VIEWER, PermissionRefused
 from decisions.terms import LocalityConfig
-from s75.db import session_scope
+from s75.db import session_scope, transaction_scope
 from s75.wiring import build_bus
 from tests.principals import as_principal
 from tests.workflows.test_statement_counts import statements
@@ -157,3 +159,56 @@ def test_a_prepared_statement_raises_driver_errors_as_sqlalchemy_does(
         assert connection(s) is conn  # remembered in the transaction
         s.commit()
         assert connection(s) is not conn  # a new transaction, a new connection
+
+
+def _on_connection(engine: Engine, config: LocalityConfig, pid: int, trigger: str,
+                   **facts: Any) -> list[str]:
+    """A trigger in a unit of work opened on a connection, as ``App.unit_of_work`` opens it
+    (its ORM session made only if asked for)."""
+    with statements(engine) as sent, transaction_scope(engine) as tx:
+        perform(UnitOfWork(None, config, at("2018-10-05"), as_principal("secretary"),
+                           build_bus(), source=tx), FireProposal(pid, trigger, facts))
+    return sent
+
+
+def _deadline(engine: Engine, key: str) -> tuple[str, str] | None:
+    with engine.connect() as conn:
+        found = conn.execute(text("SELECT state, title FROM deadline WHERE key = :k"),
+                             {"k": key}).first()
+    return (found[0], found[1]) if found else None
+
+
+def test_on_a_connection_the_months_gateway_deadline_is_read_with_the_proposal(
+        engine: Engine, config: LocalityConfig) -> None:
+    """The planner's check of the month's gateway deadline is read in the proposal's SELECT
+    (four statements on SQLite, three on PostgreSQL), and still sees a deadline edited,
+    removed or closed since: rewritten, planned again, left closed."""
+    d, pid = _paused(engine, config)
+    d.gateway(pid, "2018-10-05", council="go")  # resumed
+    key = f"gateway:proposal:{pid}:2018-10"
+    _on_connection(engine, config, pid, "pause", reason="by hand")  # the month's planned
+    _on_connection(engine, config, pid, "resume")
+    planned = _deadline(engine, key)
+    assert planned is not None and planned[0] == "pending"
+    pg = engine.dialect.name == "postgresql"
+    for trigger, facts in (("pause", {"reason": "by hand"}), ("resume", {})):
+        sent = _on_connection(engine, config, pid, trigger, **facts)
+        assert len(sent) == (3 if pg else 4), (trigger, sent)
+        reads = [s for s in sent if "deadline" in s]
+        assert len(reads) == 1 and reads[0].startswith("SELECT") and "FROM proposal" in reads[0]
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE deadline SET title = 'edited' WHERE key = :k"), {"k": key})
+    sent = _on_connection(engine, config, pid, "pause", reason="by hand")
+    assert _deadline(engine, key) == planned and any(s.startswith("UPDATE deadline")
+                                                     for s in sent), sent
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM deadline WHERE key = :k"), {"k": key})
+    _on_connection(engine, config, pid, "resume")
+    assert _deadline(engine, key) == planned
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE deadline SET state = 'met' WHERE key = :k"), {"k": key})
+    sent = _on_connection(engine, config, pid, "pause", reason="by hand")
+    assert _deadline(engine, key) == ("met", planned[1])
+    assert not any("deadline" in s for s in sent if not s.startswith("SELECT")), sent
+    with Session(engine) as s:
+        assert verify_chain(s) is None

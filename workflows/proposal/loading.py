@@ -5,7 +5,9 @@ in the same transaction (the deadline planner's, the guards') costs no statement
 A trigger whose guard reads the gateway returns (``resume``: no partner paused) reads them in
 the same SELECT (the proposal outer-joined to its gateways and their returns); they are kept
 for that one guard's read (:func:`take_returns`) and forgotten when it has read them, when the
-trigger is done, and whenever a return is written.
+trigger is done, and whenever a return is written. On a unit of work's connection, the rows its
+bus's subscribers read after an action on a proposal (:class:`~workflows.events.ReadAhead`:
+the planner's month's gateway deadline) are outer-joined in the same SELECT.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_dict
 from sqlalchemy.orm.util import identity_key
 
-from workflows.events import UnitOfWork
+from workflows.events import ReadAhead, UnitOfWork
 from workflows.prepared import Prepared, connection
 from workflows.proposal.tables import GatewayReturnRow, GatewayRow
 from workflows.tables import ProposalRow
@@ -29,14 +31,31 @@ _G: Any = cast(Any, GatewayRow).__table__
 _R: Any = cast(Any, GatewayReturnRow).__table__
 _COLUMNS = tuple(_P.columns)
 _KEYS = tuple(c.key for c in _COLUMNS)
-_BY_ID = Prepared(select(*_COLUMNS).where(_P.c.id == bindparam("pid")))
-_WITH_RETURNS = Prepared(
-    select(*_COLUMNS, _G.c.month.label("gw_month"), _R.c.partner_id.label("gw_partner"),
-           _R.c.decision.label("gw_decision"))
-    .select_from(_P.outerjoin(_G, _G.c.proposal_id == _P.c.id)
-                 .outerjoin(_R, _R.c.gateway_id == _G.c.id))
-    .where(_P.c.id == bindparam("pid"))
-    .order_by(_G.c.month, _R.c.id))
+_READS: dict[tuple[bool, tuple[ReadAhead, ...]], Prepared] = {}
+
+
+def _statement(with_returns: bool, ahead: tuple[ReadAhead, ...]) -> Prepared:
+    """The proposal by id (with its gateways' returns, outer-joined, when asked), and each row
+    read ahead outer-joined by its key (``ahead_<n>``: its key column, then its columns):
+    built once for each combination."""
+    found = _READS.get((with_returns, ahead))
+    if found is not None:
+        return found
+    columns: list[Any] = list(_COLUMNS)
+    source: Any = _P
+    if with_returns:
+        columns += [_G.c.month, _R.c.partner_id, _R.c.decision]
+        source = source.outerjoin(_G, _G.c.proposal_id == _P.c.id).outerjoin(
+            _R, _R.c.gateway_id == _G.c.id)
+    for n, a in enumerate(ahead):
+        t = a.table.alias(f"ahead_{n}")
+        columns += [t.c[a.key_column], *(t.c[c] for c in a.columns)]
+        source = source.outerjoin(t, t.c[a.key_column] == bindparam(f"ahead_{n}"))
+    stmt = select(*columns).select_from(source).where(_P.c.id == bindparam("pid"))
+    if with_returns:
+        stmt = stmt.order_by(_G.c.month, _R.c.id)
+    found = _READS[(with_returns, ahead)] = Prepared(stmt)
+    return found
 _RETURNS_KEY = "s75.gateway_returns"
 """session.info: (proposal id, month -> partner -> decision) read with the proposal."""
 
@@ -58,17 +77,31 @@ def _placed(session: OrmSession, values: tuple[Any, ...]) -> ProposalRow:
     return row
 
 
-def _read(conn: Connection, proposal_id: int, with_returns: bool
+def _read(conn: Connection, proposal_id: int, with_returns: bool,
+          uow: UnitOfWork | None = None
           ) -> tuple[tuple[Any, ...], dict[date, dict[str, str]] | None] | None:
-    """The proposal's columns (and, ``with_returns``, its returns), or None."""
-    if not with_returns:
-        found = _BY_ID.rows(conn, {"pid": proposal_id})
-        return (found[0], None) if found else None
-    rows = _WITH_RETURNS.rows(conn, {"pid": proposal_id})
+    """The proposal's columns (and, ``with_returns``, its returns), or None; with ``uow``, the
+    rows its bus reads ahead with a proposal are read in the same SELECT and kept in
+    ``uow.ahead``."""
+    ahead = uow.bus.ahead.get(ProposalRow, ()) if uow is not None else ()
+    params: dict[str, Any] = {"pid": proposal_id}
+    keys = []
+    for n, a in enumerate(ahead):
+        keys.append(a.key(cast(UnitOfWork, uow), proposal_id))
+        params[f"ahead_{n}"] = keys[-1]
+    rows = _statement(with_returns, ahead).rows(conn, params)
     if not rows:
         return None
-    returns: dict[date, dict[str, str]] = {}
     width = len(_KEYS)
+    at = width + 3 if with_returns else width
+    for a, key in zip(ahead, keys, strict=True):  # each: its key (None: no row), its columns
+        found = rows[0][at] is not None
+        cast(UnitOfWork, uow).ahead[(a.name, key)] = (
+            rows[0][at + 1:at + 1 + len(a.columns)] if found else None)
+        at += 1 + len(a.columns)
+    if not with_returns:
+        return rows[0][:width], None
+    returns: dict[date, dict[str, str]] = {}
     for r in rows:
         month, partner, decision = r[width], r[width + 1], r[width + 2]
         if partner is not None:
@@ -86,7 +119,7 @@ def load_proposal(uow: UnitOfWork, proposal_id: int, *, with_returns: bool = Fal
     present = uow.rows.get((ProposalRow, proposal_id))
     if present is not None:
         return cast(ProposalRow, present)
-    found = _read(uow.connection, proposal_id, with_returns)
+    found = _read(uow.connection, proposal_id, with_returns, uow)
     if found is None:
         return None
     if found[1] is not None:
