@@ -323,43 +323,47 @@ subject is described only when a trigger is refused. The bench no longer times i
 counter: statements are counted in a separate untimed pass (the raw baseline has no listener
 either). Measured by instructions (valgrind, deterministic whatever the load; SQLite 1x, 400
 triggers, the timed loop only): 1.60 million per trigger before, 1.29 million after (-20%), or
-1.66 million as the bench timed them before, counter included (-22%). Timed in the same run,
-before and after interleaved per database and scale, on the shared machine at load 5.6-7.3 on 2
-cores (so the wall figures swing by 2x between runs): SQLite CPU per trigger 0.41 / 0.65 / 0.72
-ms before and 0.34 / 0.70 / 0.40 after at 1x / 10x / 100x, ratio 0.26 / 0.24 / 0.19 before and
-0.30 / 0.18 / 0.30 after; PostgreSQL 4 -> 3 statements, ratio 0.56 / 0.61 / 0.52 before and 0.78
-/ 0.56 / 0.68 after. Before that: a trigger runs on a Core connection without an ORM session.
-The app's unit of work checks out and begins a connection at its first statement and makes its
-session only when a handler asks for `uow.session` (bound to that connection, committing or
-rolling back its transaction whole); the proposal read, the resume guard's returns, the
-versioned UPDATE, the audit append and the planner's check of the month's gateway deadline all
-run on the connection, the row read kept by the unit of work (and placed in the session if one
-is made later). The month's gateway due time and reminders are worked out once per month and the
-partners' sovereign bodies once per config; the bench's statement counter no longer leaves one
-listener per run on the engine. Measured against the previous commit in the same run on the
-shared machine (load 6.4-7.1, 1x): SQLite 0.88-1.12 ms CPU per trigger before, 0.55-0.68 after,
-ratio 0.12 before and 0.14-0.18 after (the function calls per 400 triggers from 470,000 to
-322,000); PostgreSQL 1.93 ms CPU before, 1.86 after, ratio 0.66 and 0.65 (its round trips,
-unchanged at 4, are most of its time). Before that: on PostgreSQL the pool no longer pings every
-connection it hands out (`pool_pre_ping`, one round trip per transaction more than raw): only
-one idle for more than 10 seconds is pinged, and an action whose first statement finds its
-connection dead is run once more on a new one (tests/reliability/test_pg_connection_lost.py).
-Before that: the prepared statements (the proposal read, the versioned UPDATE, the audit INSERT
-and the head's compare and swap, the planner's read of the month's gateway deadline) are sent on
-a cursor of the connection's own DBAPI connection, in its transaction, with the connection's
-statement events fired around each (so counts still see them) and a driver error raised as the
-SQLAlchemy exception wrapping it; `exec_driver_sql` and its cursor result cost about 0.08 ms a
-statement. The session's connection is looked up once per transaction instead of on each
-statement. Before that: the proposal read by one prepared Core SELECT and placed in the
-session's identity map as loaded, the resume guard's gateway returns in the same SELECT, the hot
-statements compiled once per dialect, the audit append without an ORM row, the machine's answers
-remembered. The permission check, the guards, the version check and the chain are unchanged
-(tests pin a stale version refused, a guard refusing with returns recorded in the same
-transaction, a broken chain detected, and a driver error on the fast path raised as SQLAlchemy
-raises it). Before this step, on the idle machine (2026-12-02, load 0.1, SQLite 1x, interleaved
-with raw): 0.62-0.69 ms CPU per trigger, ratio 0.11-0.14 on SQLite; 0.34 / 0.33 / 0.58 on
-PostgreSQL in the last full run. At first: 6.0 statements and 1.35 ms CPU per trigger on SQLite,
-ratios 0.05 / 0.04 / 0.06 on SQLite and 0.26 / 0.27 / 0.30 on PostgreSQL.
+1.66 million as the bench timed them before, counter included (-22%). Timed in two runs, before
+and after interleaved per database and scale, on the shared machine (2 cores; the before figures
+include the counter it timed): at load 3.6-4.5, SQLite CPU per trigger 0.74 / 0.70 / 0.65 ms
+before and 0.48 / 0.47 / 0.42 after at 1x / 10x / 100x, ratio 0.15 / 0.22 / 0.21 before and 0.27
+/ 0.32 / 0.25 after; at load 5.6-7.3, 0.41 / 0.65 / 0.72 ms before and 0.34 / 0.70 / 0.40 after,
+ratio 0.26 / 0.24 / 0.19 and 0.30 / 0.18 / 0.30 (the wall figures swing by 2x between runs at
+that load). PostgreSQL 4 -> 3 statements, ratio 0.60 / 0.73 / 0.59 before and 0.63 / 0.66 / 0.60
+after at load 4.8-7.6 (0.56 / 0.61 / 0.52 and 0.78 / 0.56 / 0.68 in the other run), its client
+instructions per trigger 2.22 million before and 1.84 million after (-17%). Before that: a
+trigger runs on a Core connection without an ORM session. The app's unit of work checks out and
+begins a connection at its first statement and makes its session only when a handler asks for
+`uow.session` (bound to that connection, committing or rolling back its transaction whole); the
+proposal read, the resume guard's returns, the versioned UPDATE, the audit append and the
+planner's check of the month's gateway deadline all run on the connection, the row read kept by
+the unit of work (and placed in the session if one is made later). The month's gateway due time
+and reminders are worked out once per month and the partners' sovereign bodies once per config;
+the bench's statement counter no longer leaves one listener per run on the engine. Measured
+against the previous commit in the same run on the shared machine (load 6.4-7.1, 1x): SQLite
+0.88-1.12 ms CPU per trigger before, 0.55-0.68 after, ratio 0.12 before and 0.14-0.18 after (the
+function calls per 400 triggers from 470,000 to 322,000); PostgreSQL 1.93 ms CPU before, 1.86
+after, ratio 0.66 and 0.65 (its round trips, unchanged at 4, are most of its time). Before that:
+on PostgreSQL the pool no longer pings every connection it hands out (`pool_pre_ping`, one round
+trip per transaction more than raw): only one idle for more than 10 seconds is pinged, and an
+action whose first statement finds its connection dead is run once more on a new one
+(tests/reliability/test_pg_connection_lost.py). Before that: the prepared statements (the
+proposal read, the versioned UPDATE, the audit INSERT and the head's compare and swap, the
+planner's read of the month's gateway deadline) are sent on a cursor of the connection's own
+DBAPI connection, in its transaction, with the connection's statement events fired around each
+(so counts still see them) and a driver error raised as the SQLAlchemy exception wrapping it;
+`exec_driver_sql` and its cursor result cost about 0.08 ms a statement. The session's connection
+is looked up once per transaction instead of on each statement. Before that: the proposal read
+by one prepared Core SELECT and placed in the session's identity map as loaded, the resume
+guard's gateway returns in the same SELECT, the hot statements compiled once per dialect, the
+audit append without an ORM row, the machine's answers remembered. The permission check, the
+guards, the version check and the chain are unchanged (tests pin a stale version refused, a
+guard refusing with returns recorded in the same transaction, a broken chain detected, and a
+driver error on the fast path raised as SQLAlchemy raises it). Before this step, on the idle
+machine (2026-12-02, load 0.1, SQLite 1x, interleaved with raw): 0.62-0.69 ms CPU per trigger,
+ratio 0.11-0.14 on SQLite; 0.34 / 0.33 / 0.58 on PostgreSQL in the last full run. At first: 6.0
+statements and 1.35 ms CPU per trigger on SQLite, ratios 0.05 / 0.04 / 0.06 on SQLite and 0.26 /
+0.27 / 0.30 on PostgreSQL.
 
 Statements: 4 per trigger on SQLite and 3 on PostgreSQL on the app's connection (the proposal
 with its returns and the month's gateway deadline, the versioned UPDATE, the audit INSERT and
