@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from bench import fonts, lists, notices, publish, scheduler, startup, triggers
 from bench import pack as packbench
@@ -68,36 +69,34 @@ def main() -> None:
         keep_section(args.out, run_time(spent))
 
 
-def _triggers(args: argparse.Namespace) -> None:
+def _measured(out: Path, title: str, run: Callable[[], Any],
+              section: Callable[[Any, tuple[float, float]], str]) -> None:
+    """Run one benchmark and write its section, with the load average before and after."""
     load = os.getloadavg()[0]
-    print("lifecycle triggers against raw SQL ...")
-    results = triggers.run(args.scale_runs)
-    keep_section(args.out, triggers.section(results, (load, os.getloadavg()[0])))
+    print(title)
+    figures = run()
+    keep_section(out, section(figures, (load, os.getloadavg()[0])))
+
+
+def _triggers(args: argparse.Namespace) -> None:
+    _measured(args.out, "lifecycle triggers against raw SQL ...",
+              lambda: triggers.run(args.scale_runs), triggers.section)
 
 
 def _scheduler(args: argparse.Namespace) -> None:
-    load = os.getloadavg()[0]
-    print("process_due over a year ...")
-    due = scheduler.run(args.scale_runs)
-    keep_section(args.out, scheduler.section(due, (load, os.getloadavg()[0])))
+    _measured(args.out, "process_due over a year ...",
+              lambda: scheduler.run(args.scale_runs), scheduler.section)
 
 
 def _lists(args: argparse.Namespace) -> None:
-    load = os.getloadavg()[0]
-    print("list pages at 1x, 10x and 100x ...")
-    figures = lists.run()
-    keep_section(args.out, lists.section(figures, (load, os.getloadavg()[0])))
+    _measured(args.out, "list pages at 1x, 10x and 100x ...", lists.run, lists.section)
 
 
 def _publish(args: argparse.Namespace) -> None:
-    load = os.getloadavg()[0]
-    print("event to stored pack ...")
-    runs = publish.run(args.scale_runs)
-    keep_section(args.out, publish.section(runs, (load, os.getloadavg()[0])))
-    load = os.getloadavg()[0]
-    print("recording a decision, its notice after commit ...")
-    decided = notices.run(args.scale_runs)
-    keep_section(args.out, notices.section(decided, (load, os.getloadavg()[0])))
+    _measured(args.out, "event to stored pack ...",
+              lambda: publish.run(args.scale_runs), publish.section)
+    _measured(args.out, "recording a decision, its notice after commit ...",
+              lambda: notices.run(args.scale_runs), notices.section)
 
 
 def _startup(args: argparse.Namespace) -> None:
