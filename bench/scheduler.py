@@ -320,13 +320,13 @@ on this shared machine (the baselines' own CPU too), so a ratio near 5x is not a
 What the profile shows now (cProfile, CPU time, 1,000 meetings, a second run; shares of
 process_due's time, before this round's in brackets): the publication is still about 60%. In
 it: the meeting loaded as a mapped row, with the SAVEPOINT that its load sends, 12% (11%);
-the items' fire_all 16% (18%), of which the audit batch 7% (10%); MeetingPublished's handlers 11%,
-mostly the members' emails; the chair of the day 6%, the accepted items' read 6%, and the
-savepoint's release and the step's commit about 10% together. Across the clock steps: the
-outbox's INSERTs 9% (14%), the due SELECT 8% (8%: converting its rows and the DueRow made
-for each of 8,714), the deadlines' executemany 6%, the reminders' text 5%. A clock step with
-nothing due costs about 0.12 ms CPU, about 1% at 1,000 meetings. The work per deadline does
-not grow from 10 to 1,000 meetings (the last two columns). Next: the meeting read as a plain
-row through the publication (its load, permission scope, guards and chair of the day taking
-it; the SAVEPOINT then sent by the first statement that needs it), then the due SELECT's rows
-and the savepoint's release."""
+the items' fire_all 16% (18%), of which the audit batch 7% (10%); MeetingPublished's
+handlers 11%, mostly the members' emails; the chair of the day 6%, the accepted items' read
+6%, and the savepoint's release and the step's commit about 10% together. Across the clock
+steps: the outbox's INSERTs 9% (14%), the due SELECT 8% (8%: converting its rows and the
+DueRow made for each of 8,714), the deadlines' executemany 6%, the reminders' text 5%. A
+clock step with nothing due costs about 0.12 ms CPU, about 1% at 1,000 meetings. The work
+per deadline does not grow from 10 to 1,000 meetings (the last two columns). Next: the
+meeting read as a plain row through the publication (its load, permission scope, guards and
+chair of the day taking it; the SAVEPOINT then sent by the first statement that needs it),
+then the due SELECT's rows and the savepoint's release."""
