@@ -282,26 +282,28 @@ def section(results: list[DueResult], load: tuple[float, float]) -> str:
     return "\n".join(lines)
 
 
-PROFILE = """What changed in this round (#17): the publication at the agenda deadline reads
-and writes its items without ORM rows. The meeting's accepted items are read with one
-prepared SELECT as plain rows (workflows/committee/item_rows.py; an item the session already
-holds is published as that row), where the ORM loaded every item of the meeting as a mapped
-row; their versioned UPDATE is one prepared executemany. The chair of the day's three reads
-are prepared statements, and it writes only what changed, so an unchanged meeting is no
-longer flushed (a unit-of-work pass that wrote nothing) before the items are read. The
-planner's item handler returns before loading the item for the moves it ignores (each
-published item was loaded for nothing). The due deadlines are looked up in the session only
-when it holds rows, a prepared read converts only the columns that have a type processor,
-and the outbox makes each subject one line once a batch. The rules are the same code (the
-permission, the five clear working days, Part 2, the audit chain); the outbox, the
-deadlines, the meetings, the items and the audit chain come out exactly as before (every
-table compared row by row, hashes included, at 100 meetings), with the same statements
-(442 at 10 meetings). Measured in one session against the previous round's code,
-interleaved, each figure the median of the second run of 3, 3 and 2 processes (statements
-compiled), load 3.9-4.7: CPU per deadline 3.87, 2.78 and 2.24 ms before, 2.71, 2.29 and
-1.88 ms after, at 10, 100 and 1,000 meetings; CPU ratio to the raw baseline 31.7x, 22.5x and
-13.3x before, 23.4x, 18.0x and 11.1x after; to the same-change baseline 19.0x, 12.2x and
-8.6x before, 14.3x, 10.0x and 6.0x after.
+PROFILE = """What changed in this round (#17): the audit batch (the published items'
+events, workflows/audit.py ``append_events``) is one prepared executemany and a prepared
+compare and swap of the head, and each payload is encoded once, as the single append encodes
+it: its canonical JSON is the column's value and is spliced into the hashed text, where the
+batch encoded it, decoded it, hashed the canonical JSON of the value and let the column type
+encode it again, all through ordinary SQLAlchemy statements. The outbox converts the batch's
+time and the empty attachments once a batch, not once a message, and names each message's
+parameters by zip; the due read converts each distinct time once a read (many deadlines share
+one), not once a row. The chain is exactly as strict: the same hashes and links, the head
+moved only if it is still the one the batch links to, re-read under its lock otherwise. Every
+table comes out the same row by row at 100 meetings, hashes included; the one difference is
+the stored text of the batch's payloads (500 rows at 100 meetings), now their canonical JSON
+as the single append already stores it, the same JSON value read back. The same statements
+(442 at 10 meetings). Measured in one session against the previous round's code, in turn
+(before, after, before, after, ...), each figure the median of the second run in each of 3
+processes per version: at 1,000 meetings CPU 4.69 s before and 3.86 s after (the three pairs
+4.69/3.65, 4.69/3.86, 5.38/4.60 s at load 6.0, 4.8-3.5, 0.9-1.5), 1.61 -> 1.32 ms CPU per
+deadline, wall 5.96 -> 4.86 s; CPU ratio to the raw baseline 11.0x -> 9.0x, to the
+same-change baseline 6.0x -> 5.0x (4.1x-5.8x run by run after, 5.8x-6.4x before; the
+baselines' CPU is the median of both versions' six runs, 0.43 s and 0.78 s); at 100
+meetings (load 2.5-3.1) 0.632 -> 0.509 s CPU, 2.11 -> 1.70 ms per deadline, 17.6x -> 14.2x the
+raw baseline and 10.5x -> 8.5x the same-change one.
 
 The baselines: the raw baseline (the first ratio columns, as in the previous rounds) makes
 one UPDATE per deadline and the messages' INSERTs, but none of the publication's own writes,
@@ -310,23 +312,21 @@ which the change an agenda deadline causes includes: the accepted items moved to
 the meeting) with the chain's head. The same-change baseline adds them, as the triggers'
 baseline includes the chained audit INSERT; the meeting row itself is not written by the
 publication here (its chair of the day is unchanged and it stays scheduled), so neither
-baseline writes it. It costs about 1.6 to 2 times the raw baseline, so its ratios are lower;
-the goal is not met on CPU against either at any scale. Under load the wall time is CPU
-waiting for a core, not I/O, so the wall-clock ratios move with the load; the CPU ratios
-compare the work.
+baseline writes it. It costs about 1.6 to 2 times the raw baseline, so its ratios are lower.
+Under load the wall time is CPU waiting for a core, not I/O, so the wall-clock ratios move
+with the load; the CPU ratios compare the work, and even they vary by a fifth from run to run
+on this shared machine (the baselines' own CPU too), so a ratio near 5x is not a clear pass.
 
-What the profile shows now (cProfile, CPU time, 1,000 meetings, a second run): the
-publication is still more than half of process_due's time. In it: the audit append of the
-items' events (one batch, workflows/audit.py) and of MeetingPublished, and the members'
-emails, about a fifth together; the meeting loaded as a mapped row (the action's load, its
-permission scope, the chair of the day and the guards read it) about 6%; the items' event
-payloads, guards and the savepoint a few per cent each. Across the clock steps: the due
-SELECT (8,714 rows over the year, each with its JSON and times converted) about a tenth, the
-outbox's INSERTs (the reminders, the publication's emails, the escalations; each message's
-parameters converted) about 15%, the deadlines' executemany and the commit a few per cent.
-A clock step with nothing due costs about 0.12 ms CPU (the session, its BEGIN IMMEDIATE,
-the due SELECT, the next moment, the commit), about 1% at 1,000 meetings, so the fixed cost
-per step was left as it was. The work per deadline does not grow from 10 to 1,000 meetings
-(the last two columns). Next: the audit batch as one prepared executemany, the meeting read
-as a plain row through the publication (its load, scope and guards taking it), and the
-outbox's shared values converted once a batch."""
+What the profile shows now (cProfile, CPU time, 1,000 meetings, a second run; shares of
+process_due's time, before this round's in brackets): the publication is still about 60%. In
+it: the meeting loaded as a mapped row, with the SAVEPOINT that its load sends, 12% (11%);
+the items' fire_all 16% (18%), of which the audit batch 7% (10%); MeetingPublished's
+handlers 11%, mostly the members' emails; the chair of the day 6%, the accepted items' read
+6%, and the savepoint's release and the step's commit about 10% together. Across the clock
+steps: the outbox's INSERTs 9% (14%), the due SELECT 8% (8%: converting its rows and the
+DueRow made for each of 8,714), the deadlines' executemany 6%, the reminders' text 5%. A
+clock step with nothing due costs about 0.12 ms CPU, about 1% at 1,000 meetings. The work
+per deadline does not grow from 10 to 1,000 meetings (the last two columns). Next: the
+meeting read as a plain row through the publication (its load, permission scope, guards and
+chair of the day taking it; the SAVEPOINT then sent by the first statement that needs it),
+then the due SELECT's rows and the savepoint's release."""

@@ -77,6 +77,9 @@ Deadline = DeadlineRow | DueRow
 """A deadline process_due works on: mapped, or a plain row."""
 
 _DUE: list[Prepared] = []
+_TIMES = tuple(COLUMNS.index(c) for c in ("due_at", "next_at", "closed_at", "created_at"))
+"""The due read's times: many deadlines share one (a step's moment, the plan's time), each
+converted once a read (a datetime is not changed in place; the JSON columns are)."""
 _WRITE: list[Prepared] = []
 
 
@@ -99,7 +102,8 @@ def due(session: Session, now: datetime) -> list[Deadline]:
         t = _table()
         _DUE.append(Prepared(t.select().with_only_columns(*(t.c[c] for c in COLUMNS))
                              .where(t.c.state == "pending")
-                             .where(t.c.next_at <= bindparam("now", type_=t.c.next_at.type))))
+                             .where(t.c.next_at <= bindparam("now", type_=t.c.next_at.type)),
+                             shared=_TIMES))
     out: list[Deadline] = []
     rows = _DUE[0].rows(_flushed(session), {"now": now})
     held_rows = session.identity_map

@@ -76,8 +76,29 @@ def _queue_statement(dialect: str, n: int) -> Prepared:
                 for i in range(n)]
         stmt = _QUEUE[(dialect, n)] = Prepared(
             (ins.values(rows) if n > 1 else ins.values(rows[0]))
-            .on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key))
+            .on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key),
+            as_given=tuple(f"{c}_{i}" for c in _SHARED for i in range(n)))
     return stmt
+
+
+_SHARED = ("created_at", "next_attempt_at", "attachments")
+"""Columns sent as given: the batch's time (the same for every message) and the attachments
+(mostly none) converted by their types once a batch, not once a message."""
+_NAMES: list[tuple[str, ...]] = []
+"""The parameter names of the ``i``-th message of a statement, in ``_COLUMNS``' order."""
+_CONVERT: dict[str, tuple[Any, Any]] = {}
+
+
+def _converters(dialect: Any) -> tuple[Any, Any]:
+    """The bind conversion of the outbox's time and JSON columns on ``dialect`` (the value
+    itself where the type has none)."""
+    found = _CONVERT.get(dialect.name)
+    if found is None:
+        table: Any = OutboxRow.__table__  # type: ignore[attr-defined]
+        to_time, to_json = (table.c[c].type.dialect_impl(dialect).bind_processor(dialect)
+                            or (lambda v: v) for c in ("created_at", "attachments"))
+        found = _CONVERT[dialect.name] = (to_time, to_json)
+    return found
 
 
 @dataclass(frozen=True)
@@ -112,20 +133,21 @@ def queue_many(session: Session, messages: Sequence[Outgoing], now: datetime) ->
     conn = connection(session)
     queued: set[str] = set()
     lines: dict[str, str] = {}  # each subject made one line once (one per batch, mostly)
+    to_time, to_json = _converters(conn.dialect)
+    at, none = to_time(now), to_json([])  # the batch's time and no attachments, converted once
+    while len(_NAMES) < min(len(messages), QUEUE_CHUNK):
+        _NAMES.append(tuple(f"{c}_{len(_NAMES)}" for c in _COLUMNS))
     for start in range(0, len(messages), QUEUE_CHUNK):
         chunk = messages[start:start + QUEUE_CHUNK]
         params: dict[str, Any] = {}
-        for i, m in enumerate(chunk):
+        for names, m in zip(_NAMES, chunk, strict=False):
             subject = lines.get(m.subject)
             if subject is None:
                 subject = lines[m.subject] = one_line(m.subject)
-            params.update({f"key_{i}": m.key[:255], f"kind_{i}": m.kind,
-                           f"recipient_{i}": m.recipient, f"subject_{i}": subject,
-                           f"body_{i}": m.body, f"created_at_{i}": now,
-                           f"state_{i}": "pending", f"attempts_{i}": 0,
-                           f"next_attempt_at_{i}": now,
-                           f"attachments_{i}": list(m.attachments),
-                           f"deadline_id_{i}": m.deadline_id})
+            params.update(zip(names, (m.key[:255], m.kind, m.recipient, subject, m.body, at,
+                                      "pending", 0, at,
+                                      to_json(list(m.attachments)) if m.attachments else none,
+                                      m.deadline_id), strict=True))
         stmt = _queue_statement(conn.dialect.name, len(chunk))
         queued.update(str(k) for (k,) in stmt.rows(conn, params))
     return queued

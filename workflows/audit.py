@@ -96,7 +96,6 @@ _FIELDS = ("at", "actor", "subject_type", "subject_id", "action", "from_state", 
            "payload", "prev_hash", "hash")
 _CAS = (_HEADS.c.id == 1, _HEADS.c.count == bindparam("old_count"),
         _HEADS.c.last_hash == bindparam("old_hash"))
-_INSERT = insert(_EVENTS)
 _E_FIELDS = tuple((f"e_{f}", f) for f in _FIELDS)
 _INSERT_ONE = Prepared(insert(_EVENTS).values(
     {f: bindparam(f"e_{f}", type_=_EVENTS.c[f].type) for f in _FIELDS}),
@@ -290,12 +289,16 @@ def back_entry(payload: dict[str, Any], zone: Any) -> str:
 
 
 
-_MOVE_TO = (update(_HEADS).where(*_CAS)
-            .values(count=bindparam("new_count"), last_hash=bindparam("new_hash"),
-                    last_id=sa_select(_EVENTS.c.id).where(_EVENTS.c.hash == bindparam("new_hash"))
-                    .scalar_subquery()))
+_MOVE_TO = Prepared(
+    update(_HEADS).where(*_CAS)
+    .values(count=bindparam("new_count"), last_hash=bindparam("new_hash"),
+            last_id=sa_select(_EVENTS.c.id).where(_EVENTS.c.hash == bindparam("new_hash"))
+            .scalar_subquery()))
 """The head moved to the event whose (unique) hash is ``new_hash``, if it is still the one the
 batch links to."""
+_INSERT_MANY = Prepared(insert(_EVENTS).values(
+    {f: bindparam(f, type_=_EVENTS.c[f].type) for f in _FIELDS}), as_given=("payload",))
+"""One event of a batch (sent as one executemany), the payload as its stored JSON text."""
 
 
 def append_events(session: Session, events: list[dict[str, Any]]) -> int:
@@ -304,38 +307,47 @@ def append_events(session: Session, events: list[dict[str, Any]]) -> int:
     to the last, which succeeds only if the head is still the one the first event links to.
     The chain is exactly the one appending them one by one would write; if another writer
     moved the head since, the events are removed again and linked to the head read under its
-    lock, as :func:`append_event` does. Returns how many were appended."""
-    from datetime import UTC
+    lock, as :func:`append_event` does. Returns how many were appended.
 
+    Each payload is encoded once, as :func:`append_event_on` encodes it: its canonical JSON is
+    the column's value and is spliced into the hashed text (both prepared statements)."""
     if not events:
         return 0
-    conn = session.connection()
-    values = [{"at": e["at"].astimezone(UTC), "actor": e["actor"],
-               "subject_type": e["subject_type"], "subject_id": e["subject_id"],
-               "action": e["action"], "from_state": e.get("from_state"),
-               "to_state": e.get("to_state"),
-               "payload": json.loads(canonical(e.get("payload") or {}))} for e in events]
+    conn = connection(session)
+    values: list[dict[str, Any]] = []
+    hashed: list[str] = []
+    for e in events:
+        at = e["at"]
+        if at.tzinfo is not UTC:
+            at = at.astimezone(UTC)
+        stored = stored_payload(e.get("payload"))
+        from_state, to_state = e.get("from_state"), e.get("to_state")
+        hashed.append(hashed_text(at.isoformat(), e["actor"], e["subject_type"],
+                                  e["subject_id"], e["action"], from_state, to_state, stored))
+        values.append({"at": at, "actor": e["actor"], "subject_type": e["subject_type"],
+                       "subject_id": e["subject_id"], "action": e["action"],
+                       "from_state": from_state, "to_state": to_state, "payload": stored})
     known = conn.info.get(_HEAD_KEY)
-    if known is None or not _extend_many(conn, known, values):
+    if known is None or not _extend_many(conn, known, hashed, values):
         conn.info.pop(_HEAD_KEY, None)
-        if not _extend_many(conn, _read_head(conn), values):  # pragma: no cover - locked
+        if not _extend_many(conn, _read_head(conn), hashed, values):  # pragma: no cover
             raise RuntimeError("the audit head changed while locked")
     return len(values)
 
 
-def _extend_many(conn: Connection, known: tuple[int, str], values: list[dict[str, Any]]) -> bool:
-    """:func:`append_events` after the head ``known`` (False if the head moved meanwhile)."""
-    from types import SimpleNamespace
-
+def _extend_many(conn: Connection, known: tuple[int, str], hashed: list[str],
+                 values: list[dict[str, Any]]) -> bool:
+    """:func:`append_events` after the head ``known`` (False if the head moved meanwhile):
+    ``hashed`` the canonical text of each event's hashed fields, ``values`` its row's."""
     count, prev = known
-    for v in values:
+    sha256 = hashlib.sha256
+    for text, v in zip(hashed, values, strict=True):
         v["prev_hash"] = prev
-        v["hash"] = prev = event_hash(prev, hashed_fields(cast(AuditEventRow,
-                                                               SimpleNamespace(**v))))
-    conn.execute(_INSERT, values)
-    moved = conn.execute(_MOVE_TO, {"old_count": count, "old_hash": known[1],
+        v["hash"] = prev = sha256((prev + text).encode()).hexdigest()
+    _INSERT_MANY.execute_many(conn, values)
+    moved = _MOVE_TO.execute(conn, {"old_count": count, "old_hash": known[1],
                                     "new_count": count + len(values), "new_hash": prev})
-    if cast(Any, moved).rowcount != 1:
+    if moved.rowcount != 1:
         conn.execute(delete(_EVENTS).where(_EVENTS.c.hash.in_([v["hash"] for v in values])))
         return False
     conn.info[_HEAD_KEY] = (count + len(values), prev)

@@ -85,11 +85,16 @@ def connection(session: Session) -> Connection:
 class Prepared:
     """A Core statement run as its compiled SQL (see the module's docstring)."""
 
-    def __init__(self, statement: ClauseElement, *, as_given: tuple[str, ...] = ()) -> None:
+    def __init__(self, statement: ClauseElement, *, as_given: tuple[str, ...] = (),
+                 shared: tuple[int, ...] = ()) -> None:
         self.statement = statement
         self.as_given = as_given
         """Parameters sent as the caller gives them, without their type's conversion (the
         audit payload: its canonical JSON text is the JSON column's value)."""
+        self.shared = frozenset(shared)
+        """Positions of result columns whose converted values cannot be changed in place (a
+        time, not a JSON list or mapping): converted once per distinct value in a read and
+        that value shared by the rows that hold it."""
         self._by_dialect: dict[str, _Compiled] = {}
 
     def _compiled(self, dialect: Dialect) -> _Compiled:
@@ -143,6 +148,21 @@ class Prepared:
         if not c.result_at:
             return [tuple(r) for r in raw]
         out = []
+        if self.shared and len(raw) > 1:
+            memo: dict[tuple[int, Any], Any] = {}
+            each = tuple((i, p, i in self.shared) for i, p in c.result_at)
+            for r in raw:
+                values = list(r)
+                for i, p, once in each:
+                    v = values[i]
+                    if not once:
+                        values[i] = p(v)
+                    elif (i, v) in memo:
+                        values[i] = memo[i, v]
+                    else:
+                        values[i] = memo[i, v] = p(v)
+                out.append(tuple(values))
+            return out
         for r in raw:
             values = list(r)
             for i, p in c.result_at:

@@ -137,3 +137,32 @@ def test_a_batch_after_another_writer_moved_the_head_links_to_the_new_head(
         actions = [e.action for e in s.exec(select(AuditEventRow)
                                             .order_by(col(AuditEventRow.id)))]
     assert actions == ["x.one", "x.two", "x.batch", "x.batch", "x.batch"]
+
+
+def test_a_batch_writes_the_rows_appending_one_by_one_writes(engine: Engine) -> None:
+    """The same links, hashes and stored payload text, a key that is not a string included."""
+    at = datetime(2019, 4, 1, 9, tzinfo=UTC)
+    events: list[dict[str, Any]] = [
+        {"at": at, "actor": "a", "subject_type": "x", "subject_id": str(n), "action": "x.n",
+         "from_state": "a" if n else None, "to_state": "b",
+         "payload": {"n": n, "t": ("é", n), "nested": {"k": [1, {"z": None}]},
+                     "m": {2: "two", 10: "ten"}}
+         if n % 2 else {}} for n in range(4)]
+
+    def rows(s: Session) -> list[Any]:
+        text = s.connection().exec_driver_sql(
+            "SELECT prev_hash, hash, CAST(payload AS TEXT) FROM audit_event ORDER BY id")
+        return list(text.all())
+
+    with Session(engine) as s:
+        for e in events:
+            append_event(s, **e)
+        one_by_one = rows(s)
+        s.rollback()
+    with Session(engine) as s:
+        append_events(s, events)
+        batch = rows(s)
+        s.commit()
+    with Session(engine) as s:
+        assert verify_chain(s) is None
+    assert batch == one_by_one and len(batch) == 4
