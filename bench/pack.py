@@ -182,7 +182,10 @@ only when at least two cores are free (the load average against the cores), ther
 least {PARALLEL_MIN_WORK:,} characters of HTML to render (about 10 pages) and no one part
 holds most of it; otherwise every part is rendered in this process, one after another
 (no pool started, the per-part cache still filled). The pool's workers are forked after this
-process has configured the fonts and parsed the stylesheets, so none loads its own.
+process has configured the fonts and parsed the stylesheets, so none loads its own, and with
+this process's objects out of the garbage collector's reach while they are forked
+(`gc.freeze`), so a worker's collections do not walk the parent's heap and copy its pages
+(by hand, interleaved, 399 pages on 2 idle workers: 31.6 -> 28.1 s of CPU).
 
 | size | WeasyPrint in one go, one process (raw) \
 | s75 pack: parts, linked (tags, outline, "Page x of y" kept), as the renderer chose \

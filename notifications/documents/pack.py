@@ -13,12 +13,14 @@ half the render time; the linker writes each identical face once per pack.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import marshal
 import multiprocessing
 from collections import OrderedDict, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -128,6 +130,25 @@ class Part:
         return hashlib.sha256(f"{style}\0{self.kind}\0{self.html}".encode()).hexdigest()
 
 
+@contextmanager
+def frozen_for_fork(forking: bool) -> Iterator[None]:
+    """While the pool's workers are forked (its first submit forks them all), this process's
+    objects are moved out of the garbage collector's reach (``gc.freeze``), so a worker's
+    collections do not walk the parent's heap and copy its pages on write; they are handed
+    back to the collector once the workers exist. Measured by hand on 2026-12-04 (2 idle
+    cores, interleaved): the 399-page pack on 2 workers 31.6 -> 28.1 s of CPU, 16.6 -> 14.6 s
+    of wall time (the median of two pairs; 36.6 -> 32.7 s of CPU after a one-go render had
+    grown the heap, as in the benchmark)."""
+    if not forking:
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 @dataclass
 class Renderer:
     """Renders parts through a cache, in parallel when more than one is missing."""
@@ -220,8 +241,9 @@ class Renderer:
             self.decisions.append((total, use))
         if use > 1:
             order = sorted(todo, key=lambda k: -todo[k][3])
-            futures: dict[Future[bytes], str] = {
-                self.pool(use).submit(todo[k][0], todo[k][1]): k for k in order}
+            with frozen_for_fork(self._pool is None):
+                futures: dict[Future[bytes], str] = {
+                    self.pool(use).submit(todo[k][0], todo[k][1]): k for k in order}
             for fut in as_completed(futures):
                 k = futures[fut]
                 found[k] = fut.result()
