@@ -99,7 +99,8 @@ is rewritten with the table; the figures are the table's):
   values converted by their types' bind processors, the connection's statement events fired
   so the query counts and this replay still see every statement; tested against
   ``Connection.execute`` on SQLite and PostgreSQL in ``tests/web/test_cursor_reads.py``): no
-  execution context, cache key and result object per statement. The gateway returns' rows
+  execution context, cache key and result object per statement (``/deadlines``' three
+  reads go the same way since, with the same HTML). The gateway returns' rows
   are read as the driver gives them and a month converted to a date once per distinct value;
   the cells are found in the day's memo inline (``s75/web/board_cells.py``); the months
   shown are worked out once a day. On SQLite the board is made in the event loop's own

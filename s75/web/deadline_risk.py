@@ -4,18 +4,17 @@ may read them (an action arising from Part 2 business shows only that it is one)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any, ClassVar, NamedTuple
+from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, select, union_all
+from sqlalchemy import Select, bindparam, select, union_all
 from sqlalchemy.orm import Session
 
 from decisions.terms import LocalityConfig
 from s75.web.cursor_reads import Read
-from s75.web.deadline_rows import COLUMNS, DEADLINE, exempt_among, public_title
+from s75.web.deadline_rows import COLUMNS, DEADLINE, Line, OnCursor, exempt_among, public_title
 from workflows.prepared import connection
 
 SOON = timedelta(days=7)
@@ -34,20 +33,6 @@ class DeadlineAtRisk:
     """In words: "missed", "overdue", "due in 3 days", "due today"."""
 
 
-class _Row(NamedTuple):
-    """A deadline at risk as read (the columns of deadline_rows.COLUMNS)."""
-
-    id: int
-    kind: str
-    title: str
-    due_at: datetime
-    state: str
-    body_id: str | None
-    subject_type: str
-    subject_id: str
-
-
-assert _Row._fields == tuple(c.name for c in COLUMNS)
 
 
 @cache
@@ -74,39 +59,13 @@ def _statement() -> Select[Any]:
     return select(both).order_by(both.c.due_at, both.c.id).limit(LIMIT)
 
 
-class _OnCursor:
-    """As much of a Session as ``exempt_among`` uses (``execute(statement, params)`` and the
-    result's ``scalars()``), its statement run on the DBAPI cursor: which actions are exempt,
-    and how that is asked, stay notifications.exempt_actions' own (a change there that needs
-    more of a session fails here rather than showing a Part 2 title)."""
-
-    _READS: ClassVar[dict[int, tuple[Select[Any], Read]]] = {}
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-
-    def execute(self, statement: Select[Any], params: Mapping[str, Any]) -> _Scalars:
-        kept = self._READS.get(id(statement))
-        if kept is None or kept[0] is not statement:
-            kept = self._READS[id(statement)] = (statement, Read(statement))
-        return _Scalars(kept[1].rows(self.conn, params))
-
-
-@dataclass(frozen=True)
-class _Scalars:
-    rows: list[tuple[Any, ...]]
-
-    def scalars(self) -> list[Any]:
-        return [r[0] for r in self.rows]
-
-
 def deadlines_at_risk(session: Session, cfg: LocalityConfig, now: datetime
                       ) -> list[DeadlineAtRisk]:
     """Two queries: the deadlines (Core rows of the columns shown), and which of their
     actions arise from exempt business."""
-    rows = list(map(_Row._make, _read().rows(connection(session), {
+    rows = list(map(Line._make, _read().rows(connection(session), {
         "soon": now + SOON, "since": now - RECENTLY, "now": now})))
-    exempt = exempt_among(_OnCursor(connection(session)), rows)  # type: ignore[arg-type]
+    exempt = exempt_among(OnCursor(connection(session)), rows)  # type: ignore[arg-type]
     names = {b.id: b.name for b in cfg.body}
     today = now.astimezone(cfg.zone).date()
     out = []

@@ -23,6 +23,7 @@ from s75.web import deadline_rows
 from s75.web.paging import PAGE_SIZE, Paging, paging
 from workflows.committee import common
 from workflows.committee.tables import AgendaItemRow, MeetingRow
+from workflows.prepared import connection
 
 PUBLISHED_STATES = ("published", "considered", "decided")
 """An item in one of these states has been open to inspection with the agenda."""
@@ -228,12 +229,15 @@ def deadlines(session: Session, cfg: LocalityConfig, now: datetime,
     three queries (the count, the page's rows, the exempt actions among them) whatever their
     number; the rows are plain Core rows of the columns shown."""
     start = datetime.combine(common.local_day(cfg, now), datetime.min.time(), cfg.zone)
-    count_q, page_q = deadline_rows.from_statements()
-    total = session.execute(count_q, {"start": start}).scalar_one()
+    count_q, page_q = deadline_rows.page_reads()  # on the DBAPI cursor (s75.web.cursor_reads)
+    conn = connection(session)
+    total = int(count_q.raw(conn, {"start": start})[0][0])
     p = paging(total, page, "the deadlines from today", DEADLINE_PAGE)
-    rows = session.execute(page_q, {"start": start, "offset": p.offset, "limit": p.size}).all()
+    rows = list(map(deadline_rows.Line._make, page_q.rows(conn, {
+        "start": start, "offset": p.offset, "limit": p.size})))
     names = {b.id: b.name for b in cfg.body}
-    exempt = deadline_rows.exempt_among(session, rows)
+    exempt = deadline_rows.exempt_among(deadline_rows.OnCursor(conn),  # type: ignore[arg-type]
+                                        rows)
     zone = cfg.zone
     return [DeadlineLine(r.kind.replace("_", " "), deadline_rows.public_title(r, exempt),
                          r.due_at.astimezone(zone), r.state, names.get(r.body_id or "", ""))
