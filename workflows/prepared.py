@@ -40,8 +40,6 @@ class _Compiled:
     names: tuple[str, ...]
     fixed: dict[str, Any]
     """Values written into the statement (``id = 1``): the bind's own value."""
-    binds: tuple[Processor, ...]
-    results: tuple[Processor, ...]
     positional: bool
     pick: Callable[[Mapping[str, Any]], tuple[Any, ...]]
     """The parameters' values in the statement's order."""
@@ -57,6 +55,19 @@ def _picker(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, 
 
 def _conversions(processors: Sequence[Processor]) -> Conversions:
     return tuple((i, p) for i, p in enumerate(processors) if p is not None)
+
+
+def converted(raw: Sequence[Any], at: Conversions) -> list[tuple[Any, ...]]:
+    """The driver's rows ``raw``, the values at ``at`` converted (by their columns' types)."""
+    if not at:
+        return [tuple(r) for r in raw]
+    out = []
+    for r in raw:
+        values = list(r)
+        for i, p in at:
+            values[i] = p(values[i])
+        out.append(tuple(values))
+    return out
 
 
 class Ran(NamedTuple):
@@ -113,60 +124,48 @@ class Prepared:
             results = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None)
                             for c in columns)
             found = self._by_dialect[dialect.name] = _Compiled(
-                compiled.string, names, fixed, binds, results, dialect.positional,
-                _picker(names), _conversions(binds), _conversions(results))
+                compiled.string, names, fixed, dialect.positional, _picker(names),
+                _conversions(binds), _conversions(results))
         return found
 
-    def execute(self, conn: Connection, params: Mapping[str, Any]) -> Ran:
-        c = self._compiled(conn.dialect)
-        given = {**c.fixed, **params} if c.fixed else params
-        values: Any = c.pick(given)
+    def _args(self, c: _Compiled, params: Mapping[str, Any]) -> Any:
+        """One parameter set as the driver takes it, each value converted by its type."""
+        values: Any = c.pick({**c.fixed, **params} if c.fixed else params)
         if c.bind_at:
             values = list(values)
             for i, p in c.bind_at:
                 values[i] = p(values[i])
-        args: Any = tuple(values) if c.positional else dict(zip(c.names, values, strict=True))
-        return _run(conn, c.sql, args)
+        return tuple(values) if c.positional else dict(zip(c.names, values, strict=True))
+
+    def execute(self, conn: Connection, params: Mapping[str, Any]) -> Ran:
+        c = self._compiled(conn.dialect)
+        return _run(conn, c.sql, self._args(c, params))
 
     def execute_many(self, conn: Connection, params: Sequence[Mapping[str, Any]]) -> int:
         """The statement once per parameter set, as one DBAPI ``executemany`` (the cursor
         events fired once, as Core fires them for an executemany); the rows it changed."""
         c = self._compiled(conn.dialect)
-        rows: list[Any] = []
-        for one in params:
-            values = list(c.pick({**c.fixed, **one} if c.fixed else one))
-            for i, p in c.bind_at:
-                values[i] = p(values[i])
-            rows.append(tuple(values) if c.positional else dict(zip(c.names, values,
-                                                                    strict=True)))
-        return _run(conn, c.sql, rows, many=True).rowcount
+        return _run(conn, c.sql, [self._args(c, one) for one in params], many=True).rowcount
 
     def rows(self, conn: Connection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """The rows returned, each value converted by its column's type."""
         c = self._compiled(conn.dialect)
         raw: Sequence[Any] = self.execute(conn, params).raw
-        if not c.result_at:
-            return [tuple(r) for r in raw]
+        if not (self.shared and c.result_at and len(raw) > 1):
+            return converted(raw, c.result_at)
         out = []
-        if self.shared and len(raw) > 1:
-            memo: dict[tuple[int, Any], Any] = {}
-            each = tuple((i, p, i in self.shared) for i, p in c.result_at)
-            for r in raw:
-                values = list(r)
-                for i, p, once in each:
-                    v = values[i]
-                    if not once:
-                        values[i] = p(v)
-                    elif (i, v) in memo:
-                        values[i] = memo[i, v]
-                    else:
-                        values[i] = memo[i, v] = p(v)
-                out.append(tuple(values))
-            return out
+        memo: dict[tuple[int, Any], Any] = {}
+        each = tuple((i, p, i in self.shared) for i, p in c.result_at)
         for r in raw:
             values = list(r)
-            for i, p in c.result_at:
-                values[i] = p(values[i])
+            for i, p, once in each:
+                v = values[i]
+                if not once:
+                    values[i] = p(v)
+                elif (i, v) in memo:
+                    values[i] = memo[i, v]
+                else:
+                    values[i] = memo[i, v] = p(v)
             out.append(tuple(values))
         return out
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Dialect, Select
 
-from workflows.prepared import send
+from workflows.prepared import converted, send
 
 Processor = Any
 """A type's bind or result processor (a callable of one value), or None."""
@@ -110,17 +110,8 @@ class Read:
     def converted(self, dialect: Dialect, raw: Sequence[Any]) -> list[tuple[Any, ...]]:
         """The driver's rows ``raw`` (of :meth:`raw`), each value converted by its column's
         type."""
-        convert = self.results(dialect)
-        if not any(convert):
-            return [tuple(r) for r in raw]
-        at = [(i, p) for i, p in enumerate(convert) if p is not None]
-        out = []
-        for r in raw:
-            values = list(r)
-            for i, p in at:
-                values[i] = p(values[i])
-            out.append(tuple(values))
-        return out
+        return converted(raw, tuple((i, p) for i, p in enumerate(self.results(dialect))
+                                    if p is not None))
 
     def rows(self, conn: Connection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """The rows, each value converted by its column's type."""
